@@ -1,0 +1,3 @@
+export * from './series.js';
+export * from './frame.js';
+export * from './query.js';
