@@ -110,10 +110,12 @@ const ROLLUP_MEASURE: Record<Measure, string> = {
   p50: 'sum(r.p50 * r.count) / sum(r.count)',
   p95: 'sum(r.p95 * r.count) / sum(r.count)',
   p99: 'sum(r.p99 * r.count) / sum(r.count)',
-  last: 'arg_max(r.last, r.last_ts)',
+  // The latest sample's value; when several series share that time, the largest (deterministic).
+  last: 'arg_max(r.last, (r.last_ts, r.last))',
 };
 
-// At the raw level each timestamp is its own bucket: measures aggregate the group's series at it.
+// At the raw level each timestamp is its own bucket: measures aggregate the group's series at it
+// (`last` of several series at one time is, as for rollups, the largest).
 const RAW_MEASURE: Record<Measure, string> = {
   count: 'count(*)',
   sum: 'sum(r.value)',
@@ -123,7 +125,7 @@ const RAW_MEASURE: Record<Measure, string> = {
   p50: 'quantile_cont(r.value, 0.5)',
   p95: 'quantile_cont(r.value, 0.95)',
   p99: 'quantile_cont(r.value, 0.99)',
-  last: 'arg_max(r.value, r.series_id)',
+  last: 'max(r.value)',
 };
 
 /**
