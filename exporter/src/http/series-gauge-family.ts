@@ -24,15 +24,17 @@ export interface SeriesHandle {
 }
 
 interface Entry {
-  /** `{a="1",b="2"}`, escaped once. */
-  labelText: string;
-  /** Undefined until first set: such a series is not shown. */
-  value: number | undefined;
+  /** `name{a="1",b="2"} `, escaped once when the series appears. */
+  prefix: string;
+  /** The series' whole exposition line; empty until its first value (such a series is not shown). */
+  line: string;
 }
 
 export class SeriesGaugeFamily {
   readonly #series = new Map<string, Entry>();
   readonly #header: string;
+  /** The last render, reused by scrapes until a value changes (scrapes outnumber score updates). */
+  #rendered: string | undefined;
 
   constructor(
     readonly name: string,
@@ -53,13 +55,14 @@ export class SeriesGaugeFamily {
         }
       }
       // seriesKey sorts names and escapes values exactly as the exposition format wants.
-      entry = { labelText: key === '{}' ? '' : key, value: undefined };
+      entry = { prefix: `${this.name}${key === '{}' ? '' : key} `, line: '' };
       this.#series.set(key, entry);
     }
     const target = entry;
     return {
-      set(value: number) {
-        target.value = value;
+      set: (value: number) => {
+        target.line = `${target.prefix}${formatValue(value)}\n`;
+        this.#rendered = undefined;
       },
     };
   }
@@ -69,10 +72,12 @@ export class SeriesGaugeFamily {
   }
 
   delete(labels: Labels): boolean {
+    this.#rendered = undefined;
     return this.#series.delete(seriesKey(labels));
   }
 
   clear(): void {
+    this.#rendered = undefined;
     this.#series.clear();
   }
 
@@ -82,12 +87,12 @@ export class SeriesGaugeFamily {
 
   /** The family in the Prometheus text exposition format (empty when it has no series). */
   render(): string {
-    if (this.#series.size === 0) return '';
-    const lines: string[] = [this.#header];
-    for (const entry of this.#series.values()) {
-      if (entry.value !== undefined) lines.push(`${this.name}${entry.labelText} ${formatValue(entry.value)}\n`);
+    if (this.#rendered === undefined) {
+      let body = '';
+      for (const entry of this.#series.values()) body += entry.line;
+      this.#rendered = body ? this.#header + body : '';
     }
-    return lines.length > 1 ? lines.join('') : '';
+    return this.#rendered;
   }
 }
 
