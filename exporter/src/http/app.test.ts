@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../config/load.js';
 import { createLogger } from '../log.js';
+import { QueryError } from '../warehouse/query-error.js';
 import { API_PREFIX, createApp } from './app.js';
 import type { ApiToken } from './auth.js';
 import { apiRouters } from './routes/index.js';
@@ -167,6 +168,17 @@ describe('POST /api/v1/query', () => {
     const res = await post({ ...goodQuery, dataset: 'x'.repeat(5000) });
     assert.equal(res.status, 413);
     assert.deepEqual(await res.json(), { error: 'request body is larger than the limit of 4096 bytes (server.bodyLimitBytes)' });
+  });
+
+  test('a query the warehouse refuses (over a limit) is a 400 with its reason', async () => {
+    warehouse.failWith = new QueryError('query: 20000 series of dataset cpu match, more than the limit of 10000; add filters');
+    try {
+      const res = await post(goodQuery);
+      assert.equal(res.status, 400);
+      assert.deepEqual(await res.json(), { error: 'query: 20000 series of dataset cpu match, more than the limit of 10000; add filters' });
+    } finally {
+      warehouse.failWith = undefined;
+    }
   });
 
   test('an internal failure is a 500 without internals; the log has them', async () => {

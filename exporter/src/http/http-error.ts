@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
+import { QueryError } from '../warehouse/query-error.js';
 
 /** An error whose message is safe to show the client, with the status to answer. */
 export class HttpError extends Error {
@@ -45,7 +46,12 @@ function fromBodyParser(error: BodyParserError, limitBytes: number): HttpError |
  */
 export function errorHandler(log: Logger, bodyLimitBytes: number): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const known = error instanceof HttpError ? error : fromBodyParser(error as BodyParserError, bodyLimitBytes);
+    const known =
+      error instanceof HttpError
+        ? error
+        : error instanceof QueryError
+          ? new HttpError(400, error.message)
+          : fromBodyParser(error as BodyParserError, bodyLimitBytes);
     if (res.headersSent) {
       // The answer is already on its way (e.g. a timeout answered first); all we can do is log.
       if (!known) log.error('error after response started', { method: req.method, path: req.path, error: String(error) });

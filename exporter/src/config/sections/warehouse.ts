@@ -30,6 +30,10 @@ export const warehouseSection = z
         maxMeasures: integer(1, 9).default(9),
         maxGroupBy: integer(0, 32).default(8),
         maxFilters: integer(0, 64).default(16),
+        /** Series one query may match after its filters. */
+        maxSeries: integer(1, 10_000_000).default(10_000),
+        /** Rows (groups x time buckets) one answer may hold. */
+        maxRows: integer(1, 100_000_000).default(500_000),
       })
       .prefault({}),
   })
