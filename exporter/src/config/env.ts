@@ -6,7 +6,7 @@
 //   auth.tokens[0].token         -> SEXTANT_AUTH_TOKENS_0_TOKEN
 // SEXTANT_CONFIG names the config file. A variable whose name starts with a section's prefix but
 // names no setting is an error (a typo must not be silently ignored); other SEXTANT_ variables are
-// left alone. Lists of scalars and maps (keepLabels, headers) are set in the file only.
+// left alone. Maps (source.prometheus.headers) are set in the file only.
 import type { z } from 'zod';
 import { formatPath, nodeOf, scalarFields, schemaAt, type LeafKind, type PathSegment } from './schema-walk.js';
 import { didYouMean } from './suggest.js';
@@ -43,10 +43,12 @@ function match(schema: z.ZodType, rest: string): Match | undefined {
       }
     }
   } else if (node?.kind === 'array') {
-    const index = /^(\d+)_(.+)$/.exec(rest);
+    const index = /^(\d+)(?:_(.+))?$/.exec(rest);
     const element = schemaAt(schema, [0]);
     if (index && element) {
-      const found = match(element, index[2] as string);
+      const elementNode = nodeOf(element);
+      if (index[2] === undefined) return elementNode?.kind === 'leaf' ? { path: [Number(index[1])], leaf: elementNode.leaf } : undefined;
+      const found = match(element, index[2]);
       if (found) return { path: [Number(index[1]), ...found.path], leaf: found.leaf };
     }
   }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, test } from 'node:test';
+import { envName } from './env.js';
 import { ConfigError } from './errors.js';
 import { configFileFrom, dumpConfig, loadConfig, parseConfig, type Env } from './load.js';
+import { scalarFields } from './schema-walk.js';
+import { configSchema } from './schema.js';
 
 const options = (env: Env = {}) => ({ origin: 'sextant.yaml', baseDir: '/srv/sextant', env });
 
@@ -218,6 +221,9 @@ describe('environment overrides', () => {
       SEXTANT_SOURCE_PROMETHEUS_BEARER_TOKEN: 'from-env',
       SEXTANT_AUTH_TOKENS_0_ROLE: 'admin',
       SEXTANT_DATASETS_DEFAULT_PACK: 'false',
+      SEXTANT_DATASETS_CUSTOM_0_NAME: 'errors',
+      SEXTANT_DATASETS_CUSTOM_0_QUERY: 'sum(rate(errors_total[5m]))',
+      SEXTANT_DATASETS_CUSTOM_0_KEEP_LABELS_0: 'job',
       SEXTANT_UNRELATED_THING: 'left alone',
       SEXTANT_CONFIG: 'other.yaml',
     }));
@@ -231,6 +237,7 @@ describe('environment overrides', () => {
     assert.equal(config.source.prometheus.bearerToken?.reveal(), 'from-env');
     assert.equal(config.auth.tokens[0]?.role, 'admin');
     assert.equal(config.datasets.defaultPack, false);
+    assert.deepEqual(config.datasets.custom, [{ name: 'errors', query: 'sum(rate(errors_total[5m]))', keepLabels: ['job'] }]);
   });
 
   test('the env wins over the file', () => {
@@ -298,5 +305,36 @@ describe('secrets', () => {
     assert.throws(() => loadConfig('/nonexistent/sextant.yaml', {}), {
       message: '/nonexistent/sextant.yaml: cannot read the config file: ENOENT',
     });
+  });
+});
+
+describe('the shipped files', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+
+  test('sextant.yaml loads: demo source, port 9890, the demo token, the warehouse beside it', () => {
+    const config = loadConfig(join(root, 'sextant.yaml'), {});
+    assert.equal(config.source.kind, 'demo');
+    assert.equal(config.server.port, 9890);
+    assert.equal(config.warehouse.path, join(root, 'data', 'sextant.duckdb'));
+    assert.deepEqual(
+      config.auth.tokens.map((t) => [t.name, t.token.reveal(), t.tenant, t.role]),
+      [['demo', 'sextant-demo-token-not-secret', 'default', 'admin']],
+    );
+  });
+
+  test('switching it to a Prometheus is the documented change', () => {
+    const config = loadConfig(join(root, 'sextant.yaml'), { SEXTANT_SOURCE_KIND: 'prometheus', SEXTANT_SOURCE_PROMETHEUS_URL: 'http://prometheus:9090' });
+    assert.equal(config.source.prometheus.url, 'http://prometheus:9090');
+  });
+
+  test('docs/configuration.md lists every setting\'s environment variable', () => {
+    const docs = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
+    const missing = scalarFields(configSchema).map((f) => envName(f.path)).filter((name) => !docs.includes(`\`${name}\``));
+    assert.deepEqual(missing, []);
+  });
+
+  test('no two settings share a variable', () => {
+    const names = scalarFields(configSchema).map((f) => envName(f.path));
+    assert.equal(new Set(names).size, names.length);
   });
 });
