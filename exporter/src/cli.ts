@@ -7,6 +7,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  backfill: { summary: 'fill the warehouse with history from the configured source', load: () => import('./cli/backfill.js') },
   export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
 };
 
