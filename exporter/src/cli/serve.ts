@@ -79,7 +79,7 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       isReady: () => !state.shuttingDown && warehouse.isReady(),
       bodyLimitBytes: config.server.bodyLimitBytes,
       requestTimeoutMs: config.server.requestTimeout,
-      apiRouters: apiRouters({ warehouse, datasets, queryLimits: config.warehouse.query, log }),
+      apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now }),
     });
     log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
     return await startService({

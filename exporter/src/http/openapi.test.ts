@@ -3,18 +3,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import YAML from 'yaml';
-import { parseConfig } from '../config/load.js';
-import { createLogger } from '../log.js';
 import { API_PREFIX } from './app.js';
 import { apiRouters } from './routes/index.js';
-import { FakeWarehouse } from './testing/fake-warehouse.js';
+import { testApiDeps } from './testing/api-deps.js';
 
-test('docs/openapi.yaml describes every route the service mounts', () => {
+test('docs/openapi.yaml describes every route the service mounts', async () => {
   const root = join(import.meta.dirname, '..', '..', '..');
   const spec = YAML.parse(readFileSync(join(root, 'docs', 'openapi.yaml'), 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   assert.match(spec.openapi, /^3\.1\./);
-  const queryLimits = parseConfig('', { origin: 'test', baseDir: '/', env: {} }).warehouse.query;
-  const routers = apiRouters({ warehouse: new FakeWarehouse(), datasets: [], queryLimits, log: createLogger('error', () => {}) });
+  const { deps, close } = await testApiDeps();
+  const routers = apiRouters(deps);
+  await close();
   const mounted = routers.flatMap((router) =>
     router.stack.flatMap((layer) => {
       const route = layer.route as { path: string; methods: Record<string, boolean> } | undefined;
