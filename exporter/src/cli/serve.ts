@@ -79,7 +79,7 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       isReady: () => !state.shuttingDown && warehouse.isReady(),
       bodyLimitBytes: config.server.bodyLimitBytes,
       requestTimeoutMs: config.server.requestTimeout,
-      apiRouters: apiRouters({ warehouse, datasets, queryLimits: config.warehouse.query, log }),
+      apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now }),
     });
     log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
     return await startService({
@@ -121,12 +121,14 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger(config.log.level);
-  log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
-  const service = await serve(config, log);
-  const signal = await new Promise<string>((resolve) => {
+  // Listening first: a signal that arrives while the warehouse opens shuts down right after start.
+  const signal = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const clean = await service.shutdown(signal);
+  log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
+  log.debug('effective config', JSON.parse(dumpConfig(config)) as Record<string, unknown>);
+  const service = await serve(config, log);
+  const clean = await service.shutdown(await signal);
   return clean ? 0 : 1;
 }
