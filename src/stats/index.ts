@@ -1,0 +1,3 @@
+export * from './normal.js';
+export * from './robust-level.js';
+export * from './seasonal-profile.js';
