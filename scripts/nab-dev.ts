@@ -1,6 +1,6 @@
 // Development loop for the detector: scores the NAB split in-process and prints the three profiles.
 // usage: npx tsx scripts/nab-dev.ts ['{"likelihood":{"window":5}}'] [--per-file]
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_UNIVARIATE_OPTIONS,
