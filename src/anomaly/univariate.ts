@@ -38,9 +38,9 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   likelihood: { window: 10, longAlpha: 0.002, learning: 300, minStd: 0.0001 },
   seasonalMemory: 0.2,
   errorAlpha: 0.02,
-  seasonalGate: 0.8,
+  seasonalGate: 0.7,
   surpriseScale: 10,
-  alarm: { level: 0.5, quietPoints: 200, quietFactor: 0.5 },
+  alarm: { level: 0.6, quietPoints: 100, quietFactor: 0 },
   bandSigmas: 3,
 };
 
@@ -59,7 +59,7 @@ const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
 const DAY_BUCKETS = 24;
 const WEEK = DAY + SeasonalProfile.slots(DAY_BUCKETS);
 const WEEK_BUCKETS = 7;
-const LIKELIHOOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
+const LOCAL_LIKELIHOOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
 
 export class UnivariateDetector {
   readonly state: Float64Array;
@@ -67,7 +67,8 @@ export class UnivariateDetector {
   private readonly deseasonalised: RobustLevel;
   private readonly day: SeasonalProfile;
   private readonly week: SeasonalProfile;
-  private readonly likelihood: AnomalyLikelihood;
+  private readonly localLikelihood: AnomalyLikelihood;
+  private readonly seasonalLikelihood: AnomalyLikelihood;
   // Explanation of the last point, kept as fields so scoring allocates nothing.
   private lastExpected = Number.NaN;
   private lastSigma = 0;
@@ -78,14 +79,16 @@ export class UnivariateDetector {
     readonly options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS,
     state?: Float64Array,
   ) {
-    const size = LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const SEASONAL_LIKELIHOOD = LOCAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const size = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
     if (state && state.length !== size) throw new Error(`detector state has ${state.length} numbers, expected ${size}`);
     this.state = state ?? new Float64Array(size);
     this.local = new RobustLevel(this.state, LOCAL, options.local);
     this.deseasonalised = new RobustLevel(this.state, DESEASONALISED, options.deseasonalised);
     this.day = new SeasonalProfile(this.state, DAY, DAY_BUCKETS, options.seasonalMemory);
     this.week = new SeasonalProfile(this.state, WEEK, WEEK_BUCKETS, options.seasonalMemory);
-    this.likelihood = new AnomalyLikelihood(this.state, LIKELIHOOD, options.likelihood);
+    this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
+    this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
   }
 
   /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */
@@ -116,15 +119,24 @@ export class UnivariateDetector {
     const localExpected = this.local.level;
     const localSigma = this.local.scale;
     const seasonalExpected = this.deseasonalised.level + daily + weekly;
-    const seasonalSigma = this.deseasonalised.scale;
-    const useSeasonal = s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
+    const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase));
+    const started = this.local.count > 0;
+    const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
+    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
+    const scale = this.options.surpriseScale;
+    const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
+    // The seasonal channel stays silent until every hour of the day has been seen once.
+    const seasonalReady = this.day.ready;
+    const seasonalScore = logLikelihoodScore(this.seasonalLikelihood.update(seasonalReady ? surpriseOf(seasonalDeviation, scale) : 0));
+    // When the seasonal baseline clearly predicts this series better, the local level's surprises
+    // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
+    // the more surprised of the two calibrated channels does.
+    const seasonalBetter = seasonalReady && s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
+    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
     const expected = useSeasonal ? seasonalExpected : localExpected;
     const sigma = useSeasonal ? seasonalSigma : localSigma;
-    const started = this.local.count > 0;
-    const deviation = started ? deviationOf(x - expected, sigma, expected) : 0;
-    const surprise = surpriseOf(deviation, this.options.surpriseScale);
-    let score = logLikelihoodScore(this.likelihood.update(surprise));
-    score = this.afterAlarm(score);
+    const deviation = useSeasonal ? seasonalDeviation : localDeviation;
+    const score = this.afterAlarm(useSeasonal ? seasonalScore : localScore);
 
     if (started) {
       const ea = this.options.errorAlpha;

@@ -3,7 +3,11 @@
  * day of week, or a learned period), as `buckets` exponentially weighted means, read and updated
  * with linear interpolation between neighbouring buckets so the profile has no steps.
  *
- * State: 2 * buckets numbers (means, then update weights) in a caller-owned Float64Array.
+ * Each bucket also keeps its own spread (mean absolute deviation), because a series is often
+ * noisier at some phases than others (a daily ramp-up inside one bucket), and one global band would
+ * then alarm at that phase every day.
+ *
+ * State: 3 * buckets numbers (means, update weights, spreads) in a caller-owned Float64Array.
  */
 export class SeasonalProfile {
   constructor(
@@ -15,13 +19,20 @@ export class SeasonalProfile {
   ) {}
 
   static slots(buckets: number): number {
-    return 2 * buckets;
+    return 3 * buckets;
   }
 
   /** Expected deviation at phase (0..1 of the period). */
   at(phase: number): number {
     const [i, j, f] = this.locate(phase);
     return this.s[this.o + i]! * (1 - f) + this.s[this.o + j]! * f;
+  }
+
+  /** Typical absolute deviation from the profile at phase, as a normal sigma. */
+  spreadAt(phase: number): number {
+    const [i, j, f] = this.locate(phase);
+    const b = this.o + 2 * this.buckets;
+    return (this.s[b + i]! * (1 - f) + this.s[b + j]! * f) * 1.2533;
   }
 
   /** Moves the profile at `phase` towards `deviation`. */
@@ -44,7 +55,10 @@ export class SeasonalProfile {
     this.s[wi] = seen;
     const rate = Math.max(weight / seen, weight * this.memory);
     const mi = this.o + bucket;
-    this.s[mi] = this.s[mi]! + rate * (deviation - this.s[mi]!);
+    const error = deviation - this.s[mi]!;
+    this.s[mi] = this.s[mi]! + rate * error;
+    const si = this.o + 2 * this.buckets + bucket;
+    this.s[si] = this.s[si]! + rate * (Math.abs(error) - this.s[si]!);
   }
 
   private locate(phase: number): [number, number, number] {
