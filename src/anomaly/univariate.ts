@@ -26,6 +26,10 @@ export interface UnivariateOptions {
   /** The seasonal prediction is used when its error is below this fraction of the local one. */
   seasonalGate: number;
   alarm: { level: number; quietPoints: number; quietFactor: number };
+  /** Weight of a new deviation in the drift channel. */
+  driftAlpha: number;
+  /** Deviations are clipped at this many sigmas before they enter the drift channel. */
+  driftClip: number;
   /** Decades of tail probability that make a surprise of 1. */
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
@@ -40,6 +44,8 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   errorAlpha: 0.02,
   seasonalGate: 0.7,
   surpriseScale: 10,
+  driftAlpha: 0.05,
+  driftClip: 3,
   alarm: { level: 0.6, quietPoints: 100, quietFactor: 0 },
   bandSigmas: 3,
 };
@@ -52,7 +58,8 @@ const COUNT = 0;
 const ERR_LOCAL = 1;
 const ERR_SEASONAL = 2;
 const QUIET_UNTIL = 3; // point count until which a raised alarm is not raised again
-const META_SLOTS = 4;
+const DRIFT = 4; // exponentially weighted mean of the (clipped) deviation, signed
+const META_SLOTS = 5;
 const LOCAL = META_SLOTS;
 const DESEASONALISED = LOCAL + ROBUST_LEVEL_SLOTS;
 const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
@@ -69,6 +76,7 @@ export class UnivariateDetector {
   private readonly week: SeasonalProfile;
   private readonly localLikelihood: AnomalyLikelihood;
   private readonly seasonalLikelihood: AnomalyLikelihood;
+  private readonly driftLikelihood: AnomalyLikelihood;
   // Explanation of the last point, kept as fields so scoring allocates nothing.
   private lastExpected = Number.NaN;
   private lastSigma = 0;
@@ -80,7 +88,8 @@ export class UnivariateDetector {
     state?: Float64Array,
   ) {
     const SEASONAL_LIKELIHOOD = LOCAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
-    const size = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const DRIFT_LIKELIHOOD = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const size = DRIFT_LIKELIHOOD + likelihoodSlots(options.likelihood);
     if (state && state.length !== size) throw new Error(`detector state has ${state.length} numbers, expected ${size}`);
     this.state = state ?? new Float64Array(size);
     this.local = new RobustLevel(this.state, LOCAL, options.local);
@@ -89,6 +98,7 @@ export class UnivariateDetector {
     this.week = new SeasonalProfile(this.state, WEEK, WEEK_BUCKETS, options.seasonalMemory);
     this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
     this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
+    this.driftLikelihood = new AnomalyLikelihood(this.state, DRIFT_LIKELIHOOD, options.likelihood);
   }
 
   /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */
@@ -133,10 +143,20 @@ export class UnivariateDetector {
     // the more surprised of the two calibrated channels does.
     const seasonalBetter = seasonalReady && s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
     const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
+    // Drift: a run of small deviations to one side (a missing daily peak, a slow leak) that no
+    // single point reveals, as an exponentially weighted mean of clipped deviations in its own sigmas.
+    const da = this.options.driftAlpha;
+    const baseDeviation = seasonalBetter ? seasonalDeviation : localDeviation;
+    const clippedDeviation = Math.max(-this.options.driftClip, Math.min(this.options.driftClip, baseDeviation));
+    const drift = s[DRIFT]! + da * (clippedDeviation - s[DRIFT]!);
+    s[DRIFT] = drift;
+    const driftScore = logLikelihoodScore(this.driftLikelihood.update(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale)));
     const expected = useSeasonal ? seasonalExpected : localExpected;
     const sigma = useSeasonal ? seasonalSigma : localSigma;
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
-    const score = this.afterAlarm(useSeasonal ? seasonalScore : localScore);
+    const pointScore = useSeasonal ? seasonalScore : localScore;
+    const drifting = driftScore > pointScore;
+    const score = this.afterAlarm(drifting ? driftScore : pointScore);
 
     if (started) {
       const ea = this.options.errorAlpha;
@@ -152,7 +172,7 @@ export class UnivariateDetector {
     this.lastExpected = expected;
     this.lastSigma = sigma;
     this.lastDeviation = deviation;
-    this.lastDetector = shifted ? 'level-shift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
+    this.lastDetector = shifted ? 'level-shift' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
     return score;
   }
 
