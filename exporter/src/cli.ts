@@ -6,7 +6,10 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  detect: { summary: 'score timestamp,value CSV files for anomalies', load: () => import('./cli/detect.js') },
+  eval: { summary: 'score detector output with the NAB rules', load: () => import('./cli/eval.js') },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`);
