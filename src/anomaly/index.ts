@@ -5,3 +5,5 @@ export * from './univariate.js';
 export * from './nab/index.js';
 export * from './batch.js';
 export * from './csv.js';
+export * from './isolation-forest.js';
+export * from './group.js';

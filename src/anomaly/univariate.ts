@@ -10,6 +10,7 @@
  */
 import { normalTail } from '../stats/normal.js';
 import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
+import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
 import type { DetectorName, ScoredPoint } from './explanation.js';
 import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
@@ -26,6 +27,7 @@ export interface UnivariateOptions {
   /** The seasonal prediction is used when its error is below this fraction of the local one. */
   seasonalGate: number;
   alarm: { level: number; quietPoints: number; quietFactor: number };
+  periodLearning: PeriodLearnerOptions;
   /** Weight of a new deviation in the drift channel. */
   driftAlpha: number;
   /** Deviations are clipped at this many sigmas before they enter the drift channel. */
@@ -39,14 +41,15 @@ export interface UnivariateOptions {
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   local: { alpha: 0.1, scaleAlpha: 0.02, clip: 3, shiftZ: 4, shiftRun: 12 },
   deseasonalised: { alpha: 0.01, scaleAlpha: 0.01, clip: 3, shiftZ: 4, shiftRun: 24 },
-  likelihood: { window: 10, longAlpha: 0.002, learning: 300, minStd: 0.0001 },
+  likelihood: { window: 10, longAlpha: 0.001, learning: 300, minStd: 0.0001 },
   seasonalMemory: 0.2,
   errorAlpha: 0.02,
   seasonalGate: 0.7,
   surpriseScale: 10,
-  driftAlpha: 0.05,
+  driftAlpha: 0.02,
+  periodLearning: { stride: 6, minCorrelation: 0.3 },
   driftClip: 3,
-  alarm: { level: 0.6, quietPoints: 100, quietFactor: 0 },
+  alarm: { level: 0.45, quietPoints: 20, quietFactor: 0 },
   bandSigmas: 3,
 };
 
@@ -66,7 +69,11 @@ const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
 const DAY_BUCKETS = 24;
 const WEEK = DAY + SeasonalProfile.slots(DAY_BUCKETS);
 const WEEK_BUCKETS = 7;
-const LOCAL_LIKELIHOOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
+const PERIOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
+const CYCLE_BUCKETS = 24;
+// The learned period's profile reuses the period learner's buffer once the period is known.
+const CYCLE = PERIOD + PERIOD_META_SLOTS;
+const LOCAL_LIKELIHOOD = CYCLE + SeasonalProfile.slots(CYCLE_BUCKETS);
 
 export class UnivariateDetector {
   readonly state: Float64Array;
@@ -74,6 +81,8 @@ export class UnivariateDetector {
   private readonly deseasonalised: RobustLevel;
   private readonly day: SeasonalProfile;
   private readonly week: SeasonalProfile;
+  private readonly period: PeriodLearner;
+  private readonly cycle: SeasonalProfile;
   private readonly localLikelihood: AnomalyLikelihood;
   private readonly seasonalLikelihood: AnomalyLikelihood;
   private readonly driftLikelihood: AnomalyLikelihood;
@@ -96,6 +105,8 @@ export class UnivariateDetector {
     this.deseasonalised = new RobustLevel(this.state, DESEASONALISED, options.deseasonalised);
     this.day = new SeasonalProfile(this.state, DAY, DAY_BUCKETS, options.seasonalMemory);
     this.week = new SeasonalProfile(this.state, WEEK, WEEK_BUCKETS, options.seasonalMemory);
+    this.period = new PeriodLearner(this.state, PERIOD, SeasonalProfile.slots(CYCLE_BUCKETS), options.periodLearning);
+    this.cycle = new SeasonalProfile(this.state, CYCLE, CYCLE_BUCKETS, options.seasonalMemory);
     this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
     this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
     this.driftLikelihood = new AnomalyLikelihood(this.state, DRIFT_LIKELIHOOD, options.likelihood);
@@ -104,6 +115,11 @@ export class UnivariateDetector {
   /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */
   static restore(state: Float64Array, options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS): UnivariateDetector {
     return new UnivariateDetector(options, Float64Array.from(state));
+  }
+
+  /** Deviation of the last point from its expected value, in robust sigmas. */
+  get deviation(): number {
+    return this.lastDeviation;
   }
 
   /** Points seen so far. */
@@ -126,17 +142,20 @@ export class UnivariateDetector {
     const weekPhase = (((t % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_MS;
     const daily = this.day.at(dayPhase);
     const weekly = this.week.at(weekPhase);
+    const periodMs = this.period.periodMs;
+    const cyclePhase = periodMs > 0 ? (((t - this.period.origin) % periodMs) + periodMs) % periodMs / periodMs : 0;
+    const cyclic = periodMs > 0 ? this.cycle.at(cyclePhase) : 0;
     const localExpected = this.local.level;
     const localSigma = this.local.scale;
-    const seasonalExpected = this.deseasonalised.level + daily + weekly;
-    const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase));
+    const seasonalExpected = this.deseasonalised.level + daily + weekly + cyclic;
+    const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase), periodMs > 0 ? this.cycle.spreadAt(cyclePhase) : 0);
     const started = this.local.count > 0;
     const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
     const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
     const scale = this.options.surpriseScale;
     const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
     // The seasonal channel stays silent until every hour of the day has been seen once.
-    const seasonalReady = this.day.ready;
+    const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
     const seasonalScore = logLikelihoodScore(this.seasonalLikelihood.update(seasonalReady ? surpriseOf(seasonalDeviation, scale) : 0));
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
     // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
@@ -164,10 +183,12 @@ export class UnivariateDetector {
       s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - seasonalExpected) - s[ERR_SEASONAL]!);
     }
     const shifted = this.local.update(x);
-    this.deseasonalised.update(x - daily - weekly);
+    this.deseasonalised.update(x - daily - weekly - cyclic);
     const base = this.deseasonalised.level;
-    this.day.update(dayPhase, x - base - weekly);
-    this.week.update(weekPhase, x - base - daily);
+    this.day.update(dayPhase, x - base - weekly - cyclic);
+    this.week.update(weekPhase, x - base - daily - cyclic);
+    if (periodMs > 0) this.cycle.update(cyclePhase, x - base - daily - weekly);
+    else this.period.update(t, x);
 
     this.lastExpected = expected;
     this.lastSigma = sigma;
