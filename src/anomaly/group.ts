@@ -3,7 +3,8 @@
  * univariate detector, and an isolation forest over the vector of their deviations (in robust
  * sigmas, so units and scales do not matter) catches combinations that are unusual together,
  * e.g. latency normal and traffic normal but both at values never seen at the same time. The
- * forest is refitted on a ring of recent vectors and its raw score calibrated by its own anomaly
+ * forest is refitted every `fitSize` steps on the `fitSize` vectors before, kept in a ring twice
+ * that long so a restored detector can refit the very same forest, and its raw score calibrated by its own anomaly
  * likelihood, so it speaks the same [0,1] language as the univariate channels. Each series' score
  * is the larger of its own and the group's.
  */
@@ -15,10 +16,8 @@ import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector, type UnivariateOptions 
 export interface GroupOptions {
   univariate: UnivariateOptions;
   forest: IsolationForestOptions;
-  /** Recent deviation vectors the forest is fitted on. */
-  window: number;
-  /** Refit after this many new vectors. */
-  refitEvery: number;
+  /** The forest is refitted every `fitSize` steps on the last `fitSize` deviation vectors. */
+  fitSize: number;
   likelihood: LikelihoodOptions;
   /** Deviations are clipped to +- this before entering the forest, so one huge spike does not stretch every split. */
   clip: number;
@@ -27,9 +26,8 @@ export interface GroupOptions {
 export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   univariate: DEFAULT_UNIVARIATE_OPTIONS,
   forest: { ...DEFAULT_ISOLATION_FOREST_OPTIONS, trees: 50 },
-  window: 512,
-  refitEvery: 256,
-  likelihood: { window: 5, longAlpha: 0.002, learning: 300, minStd: 0.0001 },
+  fitSize: 256,
+  likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
 };
 
@@ -56,7 +54,7 @@ export class GroupDetector {
     this.detectors = Array.from({ length: size }, (_, i) =>
       state ? UnivariateDetector.restore(state.series[i]!, options.univariate) : new UnivariateDetector(options.univariate),
     );
-    const ringSize = options.window * size;
+    const ringSize = 2 * options.fitSize * size;
     const metaSize = 1 + likelihoodSlots(options.likelihood);
     const saved = state?.group;
     if (saved && saved.length !== ringSize + metaSize) throw new Error(`group state has ${saved.length} numbers, expected ${ringSize + metaSize}`);
@@ -64,7 +62,7 @@ export class GroupDetector {
     this.meta = saved ? saved.slice(ringSize) : new Float64Array(metaSize);
     this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
     this.vector = new Float64Array(size);
-    if (this.seen >= options.window) this.refit();
+    if (this.seen >= options.fitSize) this.refit();
   }
 
   private get seen(): number {
@@ -73,14 +71,14 @@ export class GroupDetector {
 
   /** Scores one time step: `values[i]` is series i's value at `t` (NaN when missing). */
   update(t: number, values: ArrayLike<number>): ScoredPoint[] {
-    const { clip, window, refitEvery } = this.options;
+    const { clip, fitSize } = this.options;
     const own = this.detectors.map((d, i) => d.update(t, values[i]!));
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
     const groupScore = this.forest ? logLikelihoodScore(this.likelihood.update(this.forest.score(this.vector))) : 0;
     const seen = this.seen;
-    this.ring.set(this.vector, (seen % window) * this.size);
+    this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;
-    if (seen + 1 >= window && (seen + 1 - window) % refitEvery === 0) this.refit();
+    if ((seen + 1) % fitSize === 0) this.refit();
     return this.detectors.map((d, i) => {
       const point = d.explain(t, values[i]!, Math.max(own[i]!, groupScore));
       if (groupScore > own[i]!) point.detector = 'isolation-forest';
@@ -93,8 +91,15 @@ export class GroupDetector {
     return { series: this.detectors.map((d) => Float64Array.from(d.state)), group: Float64Array.from([...this.ring, ...this.meta]) };
   }
 
+  /** Fits on the `fitSize` vectors before the last multiple of `fitSize`, wherever they sit in the ring. */
   private refit(): void {
-    const rows = Math.min(this.seen, this.options.window);
-    this.forest = IsolationForest.fit(this.ring.subarray(0, rows * this.size), this.size, this.options.forest);
+    const { fitSize } = this.options;
+    const end = Math.floor(this.seen / fitSize) * fitSize;
+    const rows = new Float64Array(fitSize * this.size);
+    for (let k = 0; k < fitSize; k++) {
+      const slot = (end - fitSize + k) % (2 * fitSize);
+      rows.set(this.ring.subarray(slot * this.size, (slot + 1) * this.size), k * this.size);
+    }
+    this.forest = IsolationForest.fit(rows, this.size, this.options.forest);
   }
 }

@@ -16,6 +16,11 @@ export interface LikelihoodOptions {
   longAlpha: number;
   /** Points before the long-run distribution is trusted; the likelihood is 0.5 until then. */
   learning: number;
+  /**
+   * The long-run distribution starts as if this many calm averages (surprise 0) had been seen: a
+   * prior that a series is usually unsurprising, which a noisy series outgrows and a calm one keeps.
+   */
+  priorPoints: number;
   /** Floor of the long-run standard deviation, so a perfectly calm history does not divide by 0. */
   minStd: number;
 }
@@ -58,7 +63,8 @@ export class AnomalyLikelihood {
     const std = Math.max(Math.sqrt(variance), this.opt.minStd);
     const likelihood = count <= this.opt.learning ? 0.5 : 1 - normalTail((avg - mean) / std);
     // Update the long-run distribution after scoring, so a point cannot explain itself away.
-    const a = count < 1 / this.opt.longAlpha ? 1 / count : this.opt.longAlpha;
+    const seen = count + this.opt.priorPoints;
+    const a = seen < 1 / this.opt.longAlpha ? 1 / seen : this.opt.longAlpha;
     const d = avg - mean;
     s[b + 2] = mean + a * d;
     s[b + 3] = (1 - a) * (variance + a * d * d);

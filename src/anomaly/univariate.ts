@@ -41,7 +41,7 @@ export interface UnivariateOptions {
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   local: { alpha: 0.1, scaleAlpha: 0.02, clip: 3, shiftZ: 4, shiftRun: 12 },
   deseasonalised: { alpha: 0.01, scaleAlpha: 0.01, clip: 3, shiftZ: 4, shiftRun: 24 },
-  likelihood: { window: 10, longAlpha: 0.001, learning: 300, minStd: 0.0001 },
+  likelihood: { window: 10, longAlpha: 0.001, learning: 50, priorPoints: 100, minStd: 0.0001 },
   seasonalMemory: 0.2,
   errorAlpha: 0.02,
   seasonalGate: 0.7,
@@ -156,7 +156,8 @@ export class UnivariateDetector {
     const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
-    const seasonalScore = logLikelihoodScore(this.seasonalLikelihood.update(seasonalReady ? surpriseOf(seasonalDeviation, scale) : 0));
+    // Its likelihood starts learning only then, so switching the channel on is not itself a surprise.
+    const seasonalScore = seasonalReady ? logLikelihoodScore(this.seasonalLikelihood.update(surpriseOf(seasonalDeviation, scale))) : 0;
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
     // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
     // the more surprised of the two calibrated channels does.
