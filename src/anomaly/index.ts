@@ -7,3 +7,4 @@ export * from './batch.js';
 export * from './csv.js';
 export * from './isolation-forest.js';
 export * from './group.js';
+export * from './events.js';

@@ -2,6 +2,7 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
 import type { Logger } from '../../log.js';
 import type { QueryLimits } from '../query-schema.js';
+import type { AnomalyStore } from '../../warehouse/anomaly-store.js';
 
 /** What the API routes get from the service. */
 export interface ApiDeps {
@@ -10,4 +11,6 @@ export interface ApiDeps {
   datasets: readonly DatasetDefinition[];
   queryLimits: QueryLimits;
   log: Logger;
+  /** Anomaly events (absent when scoring does not run). */
+  anomalies?: AnomalyStore;
 }

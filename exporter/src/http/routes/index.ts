@@ -4,6 +4,7 @@
 // callers without a valid token.
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
+import { anomaliesRoutes } from './anomalies.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
 import { queryRoutes } from './query.js';
@@ -15,5 +16,6 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    anomaliesRoutes(deps),
   ];
 }
