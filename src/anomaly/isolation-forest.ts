@@ -30,8 +30,7 @@ export class IsolationForest {
     private readonly feature: Int32Array,
     /** Per node: split value, or for a leaf the path-length correction c(size). */
     private readonly value: Float64Array,
-    /** Per node: index of the left child (the right child is stored in `right`). */
-    private readonly left: Int32Array,
+    /** Per node: index of the right child (the left child is the next node: trees are stored depth first). */
     private readonly right: Int32Array,
     /** Root node of each tree. */
     private readonly roots: Int32Array,
@@ -49,7 +48,6 @@ export class IsolationForest {
     const maxNodes = options.trees * (2 * psi - 1);
     const feature = new Int32Array(maxNodes);
     const value = new Float64Array(maxNodes);
-    const left = new Int32Array(maxNodes);
     const right = new Int32Array(maxNodes);
     const roots = new Int32Array(options.trees);
     const sample = new Int32Array(psi);
@@ -82,7 +80,7 @@ export class IsolationForest {
         }
         feature[node] = f;
         value[node] = split;
-        left[node] = build(from, mid, depth + 1);
+        build(from, mid, depth + 1); // lands at node + 1
         right[node] = build(mid, to, depth + 1);
         return node;
       }
@@ -105,19 +103,20 @@ export class IsolationForest {
       }
       roots[t] = build(0, psi, 0);
     }
-    return new IsolationForest(dims, psi, feature.slice(0, nodes), value.slice(0, nodes), left.slice(0, nodes), right.slice(0, nodes), roots);
+    return new IsolationForest(dims, psi, feature.slice(0, nodes), value.slice(0, nodes), right.slice(0, nodes), roots);
   }
 
   /** Anomaly score of one point (features at `offset` in `data`): about 0.5 normal, near 1 anomalous. */
   score(data: ArrayLike<number>, offset = 0): number {
     let total = 0;
-    const { feature, value, left, right, roots } = this;
+    const { feature, value, right, roots } = this;
     for (let t = 0; t < roots.length; t++) {
       let node = roots[t]!;
       let depth = 0;
       let f = feature[node]!;
       while (f >= 0) {
-        node = data[offset + f]! < value[node]! ? left[node]! : right[node]!;
+        // Trees are stored depth first, so a left child always follows its parent.
+        node = data[offset + f]! < value[node]! ? node + 1 : right[node]!;
         f = feature[node]!;
         depth++;
       }

@@ -8,7 +8,7 @@
  * All state lives in one Float64Array (`state`), so saving and restoring a detector is copying
  * those numbers (see `UnivariateDetector.restore`).
  */
-import { normalTail } from '../stats/normal.js';
+import { twoSidedTailDecades } from '../stats/normal.js';
 import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
 import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
@@ -236,9 +236,8 @@ export class UnivariateDetector {
  * out against the long-run average the likelihood compares with.
  */
 function surpriseOf(deviation: number, scale: number): number {
-  const p = 2 * normalTail(Math.abs(deviation));
-  const decades = p > 1e-300 ? -Math.log10(p) : 300;
-  return decades >= scale ? 1 : decades / scale;
+  const decades = twoSidedTailDecades(deviation);
+  return decades >= scale ? 1 : decades > 0 ? decades / scale : 0;
 }
 
 /** Residual in sigmas; a zero sigma (a flat series) is floored relative to the value's magnitude. */

@@ -10,6 +10,13 @@
  * State: 3 * buckets numbers (means, update weights, spreads) in a caller-owned Float64Array.
  */
 export class SeasonalProfile {
+  // The last phase located, and its buckets and weight: a point reads and updates the same phase
+  // several times, and this keeps the hot path free of allocations.
+  private phase = Number.NaN;
+  private i = 0;
+  private j = 0;
+  private f = 0;
+
   constructor(
     private readonly s: Float64Array,
     private readonly o: number,
@@ -24,22 +31,22 @@ export class SeasonalProfile {
 
   /** Expected deviation at phase (0..1 of the period). */
   at(phase: number): number {
-    const [i, j, f] = this.locate(phase);
-    return this.s[this.o + i]! * (1 - f) + this.s[this.o + j]! * f;
+    this.locate(phase);
+    return this.s[this.o + this.i]! * (1 - this.f) + this.s[this.o + this.j]! * this.f;
   }
 
   /** Typical absolute deviation from the profile at phase, as a normal sigma. */
   spreadAt(phase: number): number {
-    const [i, j, f] = this.locate(phase);
+    this.locate(phase);
     const b = this.o + 2 * this.buckets;
-    return (this.s[b + i]! * (1 - f) + this.s[b + j]! * f) * 1.2533;
+    return (this.s[b + this.i]! * (1 - this.f) + this.s[b + this.j]! * this.f) * 1.2533;
   }
 
   /** Moves the profile at `phase` towards `deviation`. */
   update(phase: number, deviation: number): void {
-    const [i, j, f] = this.locate(phase);
-    this.nudge(i, deviation, 1 - f);
-    this.nudge(j, deviation, f);
+    this.locate(phase);
+    this.nudge(this.i, deviation, 1 - this.f);
+    this.nudge(this.j, deviation, this.f);
   }
 
   /** True once every bucket has seen some data. */
@@ -61,12 +68,13 @@ export class SeasonalProfile {
     this.s[si] = this.s[si]! + rate * (Math.abs(error) - this.s[si]!);
   }
 
-  private locate(phase: number): [number, number, number] {
+  private locate(phase: number): void {
+    if (phase === this.phase) return;
+    this.phase = phase;
     const p = phase * this.buckets - 0.5;
     const fl = Math.floor(p);
-    const f = p - fl;
-    const i = ((fl % this.buckets) + this.buckets) % this.buckets;
-    const j = i + 1 === this.buckets ? 0 : i + 1;
-    return [i, j, f];
+    this.f = p - fl;
+    this.i = ((fl % this.buckets) + this.buckets) % this.buckets;
+    this.j = this.i + 1 === this.buckets ? 0 : this.i + 1;
   }
 }
