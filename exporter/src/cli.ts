@@ -6,7 +6,9 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`);
