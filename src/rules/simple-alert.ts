@@ -49,8 +49,3 @@ export function simpleAlert(a: SimpleAlert, runbookBaseUrl: string | undefined):
   ];
   return { rule, tests };
 }
-
-/** Minutes in a Prometheus duration written by formatDuration or the user (`30m`, `1h`, `2h30m`). */
-export function evalAfter(...minutes: number[]): string {
-  return `${minutes.reduce((a, b) => a + b, 0)}m`;
-}

@@ -30,8 +30,10 @@ test('other periods scale the windows and keep the factors; short windows never 
 
 test('the guard needs enough events that one failure stays at or under the threshold', () => {
   // 99.9 %: the fast page fires above 1.44 % errors; 70 events make one failure 1.43 %.
-  assert.equal(guardEvents(14.4 * 0.001, 0), 70);
-  assert.ok(1 / 70 <= 14.4 * 0.001 && 1 / 69 > 14.4 * 0.001);
+  const threshold = 14.4 * 0.001;
+  const guard = guardEvents(threshold, 0);
+  assert.equal(guard, 70);
+  assert.ok(1 / guard <= threshold && 1 / (guard - 1) > threshold);
   assert.equal(guardEvents(14.4 * 0.001, 500), 500);
 });
 
