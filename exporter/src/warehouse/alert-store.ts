@@ -1,0 +1,217 @@
+// Alert history in the warehouse: every state change of every alert instance (fingerprint +
+// startsAt), recorded once however often Alertmanager re-delivers it.
+import type { AlertInstance } from '@sextant/core/alerts';
+import type { DuckDbHandle, Row, WriteContext } from './duckdb-handle.js';
+
+export const ALERT_STATES = ['firing', 'silenced', 'inhibited', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+export type AlertSource = 'webhook' | 'reconcile' | 'demo';
+
+/** What Sextant learned about one alert at one moment. */
+export interface AlertObservation {
+  tenant: string;
+  fingerprint: string;
+  startsAtMs: number;
+  state: AlertState;
+  /** endsAt when resolved; null otherwise. */
+  endsAtMs: number | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generatorUrl: string;
+  receiver: string;
+  /** Silence ids (silenced) or fingerprints of the inhibiting alerts (inhibited). */
+  suppressedBy: string[];
+  source: AlertSource;
+}
+
+interface LastState {
+  state: AlertState;
+  seq: number;
+}
+
+/** Most instances a process remembers the last state of; beyond it, lookups go to the table. */
+const CACHE_LIMIT = 200_000;
+
+export interface HistoryRow {
+  fingerprint: string;
+  startsAtMs: number;
+  seq: number;
+  state: AlertState;
+  endsAtMs: number | null;
+  observedAtMs: number;
+  source: AlertSource;
+  alertname: string;
+  service: string;
+  severity: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  suppressedBy: string[];
+}
+
+export class AlertStore {
+  private readonly last = new Map<string, LastState>();
+
+  constructor(
+    private readonly handle: DuckDbHandle,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * Records the observations in one transaction and returns how many were state changes. A change is
+   * a new instance or a different state; a firing instance never returns from resolved (a late
+   * re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a new startsAt).
+   */
+  record(observations: readonly AlertObservation[]): Promise<number> {
+    if (observations.length === 0) return Promise.resolve(0);
+    const touched = new Set<string>();
+    return this.handle
+      .write(async (tx) => {
+        if (this.last.size > CACHE_LIMIT) this.last.clear();
+        await this.loadMissing(tx, observations);
+        const observedAt = this.now();
+        const rows: unknown[][] = [];
+        for (const o of observations) {
+          const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+          const previous = this.last.get(key);
+          if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
+          const seq = previous ? previous.seq + 1 : 0;
+          this.last.set(key, { state: o.state, seq });
+          touched.add(key);
+          rows.push(eventRow(o, seq, observedAt));
+        }
+        if (rows.length) await tx.append('alert_events', columnsOf(rows));
+        return rows.length;
+      })
+      .catch((error: unknown) => {
+        // The transaction rolled back: forget what it taught the cache.
+        for (const key of touched) this.last.delete(key);
+        throw error;
+      });
+  }
+
+  /** Fills the cache with the last state of every observed instance it does not know yet. */
+  private async loadMissing(tx: WriteContext, observations: readonly AlertObservation[]): Promise<void> {
+    const byTenant = new Map<string, Set<string>>();
+    for (const o of observations) {
+      if (this.last.has(keyOf(o.tenant, o.fingerprint, o.startsAtMs))) continue;
+      byTenant.set(o.tenant, (byTenant.get(o.tenant) ?? new Set()).add(o.fingerprint));
+    }
+    for (const [tenant, fingerprints] of byTenant) {
+      const list = [...fingerprints];
+      const placeholders = list.map((_, i) => `$${i + 2}`).join(', ');
+      const rows = await tx.read(
+        `SELECT fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
+         FROM alert_events WHERE tenant = $1 AND fingerprint IN (${placeholders})
+         GROUP BY fingerprint, starts_at_ms`,
+        [tenant, ...list],
+      );
+      for (const r of rows) {
+        this.last.set(keyOf(tenant, String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
+      }
+    }
+  }
+
+  /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
+  async instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    const rows = await this.handle.read(
+      `SELECT * FROM alert_instances WHERE tenant = $1 AND starts_at_ms >= $2 AND starts_at_ms < $3 ORDER BY starts_at_ms, fingerprint`,
+      [tenant, fromMs, toMs],
+    );
+    return rows.map((r) => ({
+      fingerprint: String(r.fingerprint),
+      alertname: String(r.alertname),
+      service: String(r.service),
+      severity: String(r.severity),
+      startsAtMs: Number(r.starts_at_ms),
+      endsAtMs: r.ends_at_ms === null ? null : Number(r.ends_at_ms),
+      silenced: Boolean(r.was_silenced),
+      inhibited: Boolean(r.was_inhibited),
+      hasRunbook: Boolean(r.has_runbook),
+    }));
+  }
+
+  /** Instances whose last state is not resolved: what reconciliation compares with Alertmanager. */
+  async open(
+    tenant: string,
+  ): Promise<{ fingerprint: string; startsAtMs: number; state: AlertState; labels: Record<string, string>; observedAtMs: number }[]> {
+    const rows = await this.handle.read(
+      `SELECT fingerprint, starts_at_ms, arg_max(state, seq) AS state, arg_max(labels, seq) AS labels, max(observed_at_ms) AS observed_at_ms
+       FROM alert_events WHERE tenant = $1 GROUP BY fingerprint, starts_at_ms HAVING arg_max(state, seq) <> 'resolved'`,
+      [tenant],
+    );
+    return rows.map((r) => ({
+      fingerprint: String(r.fingerprint),
+      startsAtMs: Number(r.starts_at_ms),
+      state: r.state as AlertState,
+      labels: JSON.parse(String(r.labels)) as Record<string, string>,
+      observedAtMs: Number(r.observed_at_ms),
+    }));
+  }
+
+  /** State changes of a tenant's alerts, newest first. */
+  async history(tenant: string, filter: { alertname?: string; fingerprint?: string; fromMs?: number; toMs?: number; limit: number }): Promise<HistoryRow[]> {
+    const where = ['tenant = $1'];
+    const params: (string | number)[] = [tenant];
+    const add = (sql: string, value: string | number) => {
+      params.push(value);
+      where.push(`${sql} $${params.length}`);
+    };
+    if (filter.alertname !== undefined) add('alertname =', filter.alertname);
+    if (filter.fingerprint !== undefined) add('fingerprint =', filter.fingerprint);
+    if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
+    if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
+    params.push(filter.limit);
+    const rows = await this.handle.read(
+      `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(historyRow);
+  }
+}
+
+function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string {
+  return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
+}
+
+function eventRow(o: AlertObservation, seq: number, observedAt: number): unknown[] {
+  return [
+    o.tenant,
+    o.fingerprint,
+    o.startsAtMs,
+    seq,
+    o.state,
+    o.state === 'resolved' ? o.endsAtMs : null,
+    observedAt,
+    o.source,
+    o.labels.alertname ?? '',
+    o.labels.service ?? o.labels.job ?? '',
+    o.labels.severity ?? '',
+    JSON.stringify(o.labels),
+    JSON.stringify(o.annotations),
+    o.generatorUrl,
+    o.receiver,
+    JSON.stringify(o.suppressedBy),
+  ];
+}
+
+function columnsOf(rows: unknown[][]): unknown[][] {
+  return rows[0]!.map((_, c) => rows.map((r) => r[c]));
+}
+
+function historyRow(r: Row): HistoryRow {
+  return {
+    fingerprint: String(r.fingerprint),
+    startsAtMs: Number(r.starts_at_ms),
+    seq: Number(r.seq),
+    state: r.state as AlertState,
+    endsAtMs: r.ends_at_ms === null ? null : Number(r.ends_at_ms),
+    observedAtMs: Number(r.observed_at_ms),
+    source: r.source as AlertSource,
+    alertname: String(r.alertname),
+    service: String(r.service),
+    severity: String(r.severity),
+    labels: JSON.parse(String(r.labels)) as Record<string, string>,
+    annotations: JSON.parse(String(r.annotations)) as Record<string, string>,
+    suppressedBy: JSON.parse(String(r.suppressed_by)) as string[],
+  };
+}
