@@ -133,7 +133,7 @@ function mutate(value: unknown, rnd: () => number, depth = 0): unknown {
   return ODD_VALUES[Math.floor(rnd() * ODD_VALUES.length)];
 }
 
-test('fuzz: 3000 seeded mutations of a real payload never get a 5xx, and every acknowledged alert is in the history', async () => {
+test('fuzz: 2000 seeded mutations of a real payload never get a 5xx, and every acknowledged alert is in the history', async () => {
   const path = dir();
   let svc = await startAlertService({ path });
   const rnd = random(20261125);
@@ -143,8 +143,8 @@ test('fuzz: 3000 seeded mutations of a real payload never get a 5xx, and every a
   const accepted = new Map<string, Set<string>>();
   const statuses = new Map<number, number>();
   try {
-    for (let round = 0; round < 300; round++) {
-      const bodies = Array.from({ length: 10 }, () => {
+    for (let round = 0; round < 100; round++) {
+      const bodies = Array.from({ length: 20 }, () => {
         let body: unknown = base;
         const times = 1 + Math.floor(rnd() * 3);
         for (let k = 0; k < times; k++) body = mutate(body, rnd);
@@ -163,13 +163,13 @@ test('fuzz: 3000 seeded mutations of a real payload never get a 5xx, and every a
           }
         }
       });
-      if (round === 150) {
+      if (round === 50) {
         // A restart in the middle: what was acknowledged before it must still be there after.
         await svc.close();
         svc = await startAlertService({ path });
       }
     }
-    assert.ok((statuses.get(200) ?? 0) > 100 && (statuses.get(400) ?? 0) > 1000, `a real mix: ${JSON.stringify([...statuses])}`);
+    assert.ok((statuses.get(200) ?? 0) > 100 && (statuses.get(400) ?? 0) > 700, `a real mix: ${JSON.stringify([...statuses])}`);
     const stored = new Map<string, Set<string>>();
     for (const e of await events(svc)) {
       const key = `${e.fingerprint}@${e.starts_at_ms}`;

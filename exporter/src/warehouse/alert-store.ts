@@ -1,7 +1,7 @@
 // Alert history in the warehouse: every state change of every alert instance (fingerprint +
 // startsAt), recorded once however often Alertmanager re-delivers it.
 import type { AlertInstance } from '@sextant/core/alerts';
-import type { DuckDbHandle, Row, WriteContext } from './duckdb-handle.js';
+import type { DuckDbHandle, Row, SqlParam, WriteContext } from './duckdb-handle.js';
 
 export const ALERT_STATES = ['firing', 'silenced', 'inhibited', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -60,16 +60,18 @@ export class AlertStore {
    * Records the observations in one transaction and returns how many were state changes. A change is
    * a new instance or a different state; a firing instance never returns from resolved (a late
    * re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a new startsAt).
+   * Calls must not overlap (the recorder serialises them): the cache of last states assumes it.
    */
   record(observations: readonly AlertObservation[]): Promise<number> {
-    if (observations.length === 0) return Promise.resolve(0);
+    // Re-deliveries of what is known already need no transaction at all.
+    if (observations.every((o) => this.isKnownNoChange(o))) return Promise.resolve(0);
     const touched = new Set<string>();
     return this.handle
       .write(async (tx) => {
         if (this.last.size > CACHE_LIMIT) this.last.clear();
         await this.loadMissing(tx, observations);
         const observedAt = this.now();
-        const rows: unknown[][] = [];
+        const rows: SqlParam[][] = [];
         for (const o of observations) {
           const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
           const previous = this.last.get(key);
@@ -79,7 +81,7 @@ export class AlertStore {
           touched.add(key);
           rows.push(eventRow(o, seq, observedAt));
         }
-        if (rows.length) await tx.append('alert_events', columnsOf(rows));
+        await insertEvents(tx, rows);
         return rows.length;
       })
       .catch((error: unknown) => {
@@ -87,6 +89,11 @@ export class AlertStore {
         for (const key of touched) this.last.delete(key);
         throw error;
       });
+  }
+
+  private isKnownNoChange(o: AlertObservation): boolean {
+    const previous = this.last.get(keyOf(o.tenant, o.fingerprint, o.startsAtMs));
+    return previous !== undefined && (previous.state === o.state || previous.state === 'resolved');
   }
 
   /** Fills the cache with the last state of every observed instance it does not know yet. */
@@ -173,7 +180,7 @@ function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string 
   return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
 }
 
-function eventRow(o: AlertObservation, seq: number, observedAt: number): unknown[] {
+function eventRow(o: AlertObservation, seq: number, observedAt: number): SqlParam[] {
   return [
     o.tenant,
     o.fingerprint,
@@ -194,8 +201,16 @@ function eventRow(o: AlertObservation, seq: number, observedAt: number): unknown
   ];
 }
 
-function columnsOf(rows: unknown[][]): unknown[][] {
-  return rows[0]!.map((_, c) => rows.map((r) => r[c]));
+/** Rows per INSERT statement; a webhook batch is small, and for small batches INSERT beats the Appender. */
+const ROWS_PER_INSERT = 100;
+
+async function insertEvents(tx: WriteContext, rows: SqlParam[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+    const width = chunk[0]!.length;
+    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
+    await tx.run(`INSERT INTO alert_events VALUES ${values.join(', ')}`, chunk.flat());
+  }
 }
 
 function historyRow(r: Row): HistoryRow {
