@@ -29,8 +29,10 @@ interface LastState {
   seq: number;
 }
 
-/** Most instances a process remembers the last state of; beyond it, lookups go to the table. */
+/** Instances remembered beyond which resolved ones are forgotten. */
 const CACHE_LIMIT = 200_000;
+/** Resolved instances remembered at start: re-deliveries come within minutes, never a week later. */
+const RECENT_MS = 7 * 86_400_000;
 
 export interface HistoryRow {
   fingerprint: string;
@@ -50,6 +52,7 @@ export interface HistoryRow {
 
 export class AlertStore {
   private readonly last = new Map<string, LastState>();
+  private warmed = false;
 
   constructor(
     private readonly handle: DuckDbHandle,
@@ -64,12 +67,13 @@ export class AlertStore {
    */
   record(observations: readonly AlertObservation[]): Promise<number> {
     // Re-deliveries of what is known already need no transaction at all.
-    if (observations.every((o) => this.isKnownNoChange(o))) return Promise.resolve(0);
-    const touched = new Set<string>();
+    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return Promise.resolve(0);
+    /** Cache entries before this batch changed them, to restore if the transaction fails. */
+    const before = new Map<string, LastState | undefined>();
     return this.handle
       .write(async (tx) => {
-        if (this.last.size > CACHE_LIMIT) this.last.clear();
-        await this.loadMissing(tx, observations);
+        this.trim();
+        await this.warm(tx);
         const observedAt = this.now();
         const rows: SqlParam[][] = [];
         for (const o of observations) {
@@ -77,16 +81,19 @@ export class AlertStore {
           const previous = this.last.get(key);
           if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
           const seq = previous ? previous.seq + 1 : 0;
+          if (!before.has(key)) before.set(key, previous);
           this.last.set(key, { state: o.state, seq });
-          touched.add(key);
           rows.push(eventRow(o, seq, observedAt));
         }
         await insertEvents(tx, rows);
         return rows.length;
       })
       .catch((error: unknown) => {
-        // The transaction rolled back: forget what it taught the cache.
-        for (const key of touched) this.last.delete(key);
+        // The transaction rolled back: put the cache back as it was.
+        for (const [key, value] of before) {
+          if (value) this.last.set(key, value);
+          else this.last.delete(key);
+        }
         throw error;
       });
   }
@@ -96,26 +103,29 @@ export class AlertStore {
     return previous !== undefined && (previous.state === o.state || previous.state === 'resolved');
   }
 
-  /** Fills the cache with the last state of every observed instance it does not know yet. */
-  private async loadMissing(tx: WriteContext, observations: readonly AlertObservation[]): Promise<void> {
-    const byTenant = new Map<string, Set<string>>();
-    for (const o of observations) {
-      if (this.last.has(keyOf(o.tenant, o.fingerprint, o.startsAtMs))) continue;
-      byTenant.set(o.tenant, (byTenant.get(o.tenant) ?? new Set()).add(o.fingerprint));
+  /**
+   * Loads, once, the last state of every open instance and of those resolved in the last week. From
+   * then on the cache is authoritative: an instance it does not know is new, or resolved long ago, in
+   * which case the insert collides with its first row and is ignored, which is right for a re-delivery.
+   */
+  private async warm(tx: WriteContext): Promise<void> {
+    if (this.warmed) return;
+    const rows = await tx.read(
+      `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
+       FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
+       HAVING arg_max(state, seq) <> 'resolved' OR max(observed_at_ms) >= $1`,
+      [this.now() - RECENT_MS],
+    );
+    for (const r of rows) {
+      this.last.set(keyOf(String(r.tenant), String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
     }
-    for (const [tenant, fingerprints] of byTenant) {
-      const list = [...fingerprints];
-      const placeholders = list.map((_, i) => `$${i + 2}`).join(', ');
-      const rows = await tx.read(
-        `SELECT fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
-         FROM alert_events WHERE tenant = $1 AND fingerprint IN (${placeholders})
-         GROUP BY fingerprint, starts_at_ms`,
-        [tenant, ...list],
-      );
-      for (const r of rows) {
-        this.last.set(keyOf(tenant, String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
-      }
-    }
+    this.warmed = true;
+  }
+
+  /** Forgets resolved instances (safe, see warm) when the cache grows too large. */
+  private trim(): void {
+    if (this.last.size <= CACHE_LIMIT) return;
+    for (const [key, value] of this.last) if (value.state === 'resolved') this.last.delete(key);
   }
 
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
@@ -209,7 +219,7 @@ async function insertEvents(tx: WriteContext, rows: SqlParam[][]): Promise<void>
     const chunk = rows.slice(i, i + ROWS_PER_INSERT);
     const width = chunk[0]!.length;
     const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-    await tx.run(`INSERT INTO alert_events VALUES ${values.join(', ')}`, chunk.flat());
+    await tx.run(`INSERT OR IGNORE INTO alert_events VALUES ${values.join(', ')}`, chunk.flat());
   }
 }
 
