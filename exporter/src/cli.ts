@@ -7,6 +7,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
   rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
 };
 
