@@ -1,1 +1,2 @@
 export * from './analysis.js';
+export * from './demo.js';
