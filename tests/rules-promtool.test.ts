@@ -120,6 +120,15 @@ for (const [name, config, message] of REJECTED) {
   });
 }
 
+test('sextant.yaml with a rules: section works as the config too, with the same result', () => {
+  const standalone = readFileSync(join(root, 'alert-rules/config/rules.yaml'), 'utf8');
+  const nested = `server: { port: 9890 }\nrules:\n${standalone.split('\n').map((l) => `  ${l}`).join('\n')}\n`;
+  const a = generate(standalone);
+  const b = generate(nested);
+  assert.ok(b.ok, b.output);
+  for (const f of readdirSync(a.dir)) assert.equal(readFileSync(join(b.dir, f), 'utf8'), readFileSync(join(a.dir, f), 'utf8'), f);
+});
+
 test('the minimum-traffic guard is what keeps the trickle test quiet: without it, promtool sees a page', () => {
   const g = generate(readFileSync(join(root, 'alert-rules/config/rules.yaml'), 'utf8'));
   const file = join(g.dir, 'slo.rules.yml');

@@ -1,12 +1,13 @@
-// A Sextant alert service for tests: the real warehouse file, alert store, recorder and routes behind
-// a token check like the service's (bearer tokens with tenant and role), on a free loopback port.
+// A Sextant alert service for tests: the real warehouse file, alert store, recorder and routes in the
+// service's app (bearer tokens with tenant and role), on a free loopback port.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { Registry } from 'prom-client';
 import { DEFAULT_ANALYSIS_OPTIONS } from '@sextant/core/alerts';
 import { createAlertRecorder } from '../../exporter/src/alerts/recorder.js';
+import { createApp } from '../../exporter/src/http/app.js';
 import type { AuthContext } from '../../exporter/src/http/auth-context.js';
+import { SeriesFamilies } from '../../exporter/src/http/series-gauge-family.js';
 import { alertsRoutes } from '../../exporter/src/http/routes/alerts.js';
 import { createLogger } from '../../exporter/src/log.js';
 import { openDuckDbWarehouse, DEFAULT_RETENTION_MS, type DuckDbWarehouse } from '../../exporter/src/warehouse/duckdb-warehouse.js';
@@ -43,25 +44,16 @@ export async function startAlertService(options: { path: string; bodyLimitBytes?
   const registry = new Registry();
   const log = createLogger('error', () => undefined);
   const recorder = createAlertRecorder({ store, registry });
-  const app = express();
-  app.use('/api', (req, res, next) => {
-    const m = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
-    const auth = m ? TOKENS[m[1]!] : undefined;
-    if (!auth) {
-      res.status(401).json({ error: 'invalid bearer token' });
-      return;
-    }
-    res.locals.auth = auth;
-    next();
-  });
-  app.use('/api', express.json({ limit: options.bodyLimitBytes ?? 1_000_000, strict: true }));
-  app.use(
-    '/api/v1',
-    alertsRoutes({ store, commit: recorder, maxAlertsPerRequest: 1000, analysis: DEFAULT_ANALYSIS_OPTIONS, registry, log, now }),
-  );
-  app.use((error: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    res.status(status).json({ error: error.message ?? 'error' });
+  // The service's own app: bearer-token check, JSON body limit, error handler.
+  const app = createApp({
+    registry,
+    families: new SeriesFamilies(),
+    log,
+    tokens: Object.entries(TOKENS).map(([token, a]) => ({ name: a.tokenName, token, tenant: a.tenant, role: a.role })),
+    isReady: () => true,
+    bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
+    requestTimeoutMs: 30_000,
+    apiRouters: [alertsRoutes({ store, commit: recorder, maxAlertsPerRequest: 1000, analysis: DEFAULT_ANALYSIS_OPTIONS, registry, log, now })],
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
