@@ -29,6 +29,7 @@ interface LastState {
   seq: number;
 }
 
+const STAGING = 'alert_events_staging';
 /** Instances remembered beyond which resolved ones are forgotten. */
 const CACHE_LIMIT = 200_000;
 /** Resolved instances remembered at start: re-deliveries come within minutes, never a week later. */
@@ -116,6 +117,7 @@ export class AlertStore {
        HAVING arg_max(state, seq) <> 'resolved' OR max(observed_at_ms) >= $1`,
       [this.now() - RECENT_MS],
     );
+    await tx.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} AS SELECT * FROM alert_events LIMIT 0`);
     for (const r of rows) {
       this.last.set(keyOf(String(r.tenant), String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
     }
@@ -211,16 +213,15 @@ function eventRow(o: AlertObservation, seq: number, observedAt: number): SqlPara
   ];
 }
 
-/** Rows per INSERT statement; a webhook batch is small, and for small batches INSERT beats the Appender. */
-const ROWS_PER_INSERT = 100;
-
+/**
+ * Appends to a per-connection staging table, then moves the rows over with INSERT OR IGNORE: the
+ * Appender is the cheap way in, and the primary key still drops a forgotten re-delivery (see warm).
+ */
 async function insertEvents(tx: WriteContext, rows: SqlParam[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-    const width = chunk[0]!.length;
-    const values = chunk.map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`);
-    await tx.run(`INSERT OR IGNORE INTO alert_events VALUES ${values.join(', ')}`, chunk.flat());
-  }
+  if (rows.length === 0) return;
+  await tx.append(STAGING, rows[0]!.map((_, c) => rows.map((r) => r[c])));
+  await tx.run(`INSERT OR IGNORE INTO alert_events SELECT * FROM ${STAGING}`);
+  await tx.run(`DELETE FROM ${STAGING}`);
 }
 
 function historyRow(r: Row): HistoryRow {
