@@ -4,6 +4,7 @@ import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AlertsSection } from '../config/sections/alerts.js';
 import { alertsRoutes } from '../http/routes/alerts.js';
+import { createAlertDatasetsJob } from '../jobs/alert-datasets.js';
 import { createAlertReconcileJob } from '../jobs/alert-reconcile.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../log.js';
@@ -35,7 +36,9 @@ export function createAlerting(deps: AlertingDeps): { router: Router; jobs: Job[
     log: deps.log,
     now: deps.now,
   });
-  const jobs: Job[] = [];
+  const jobs: Job[] = [
+    createAlertDatasetsJob({ store, warehouse: deps.warehouse, log: deps.log, now: deps.now, intervalMs: 60_000, stepMs: 60_000, windowMs: 2 * 3_600_000 }),
+  ];
   const am = deps.config.alertmanager;
   if (am) {
     jobs.push(

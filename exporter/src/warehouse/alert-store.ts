@@ -131,10 +131,24 @@ export class AlertStore {
   }
 
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
-  async instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    return this.instancesWhere('starts_at_ms >= $2 AND starts_at_ms < $3', [tenant, fromMs, toMs]);
+  }
+
+  /** Instances of a tenant firing at some time in [fromMs, toMs). */
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    return this.instancesWhere('starts_at_ms < $3 AND (ends_at_ms IS NULL OR ends_at_ms > $2)', [tenant, fromMs, toMs]);
+  }
+
+  /** Tenants with any alert history. */
+  async tenants(): Promise<string[]> {
+    return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
+  }
+
+  private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
     const rows = await this.handle.read(
-      `SELECT * FROM alert_instances WHERE tenant = $1 AND starts_at_ms >= $2 AND starts_at_ms < $3 ORDER BY starts_at_ms, fingerprint`,
-      [tenant, fromMs, toMs],
+      `SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
+      params,
     );
     return rows.map((r) => ({
       fingerprint: String(r.fingerprint),
