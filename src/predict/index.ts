@@ -7,3 +7,4 @@ export * from './features.js';
 export * from './forest.js';
 export * from './labels.js';
 export * from './rng.js';
+export * from './compare.js';
