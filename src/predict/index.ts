@@ -8,3 +8,5 @@ export * from './forest.js';
 export * from './labels.js';
 export * from './rng.js';
 export * from './compare.js';
+export * from './entities.js';
+export * from './predictor.js';
