@@ -2,7 +2,9 @@
 // version ranges of each area).
 import { warehouseCore } from './001-warehouse-core.js';
 import type { Migration } from './migration.js';
+import { predictions } from './300-predictions.js';
+import { recommendations } from './301-recommendations.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore];
+export const migrations: readonly Migration[] = [warehouseCore, predictions, recommendations];
