@@ -33,7 +33,9 @@ export interface TrainOptions {
   forest: Partial<ForestOptions>;
 }
 
-export class NotEnoughDataError extends Error {}
+export class NotEnoughDataError extends Error {
+  override name = 'NotEnoughDataError';
+}
 
 /**
  * Time-based split: evaluate a forest trained on the older part on the newer part, then train the

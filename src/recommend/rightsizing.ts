@@ -28,8 +28,11 @@ export const DEFAULT_RIGHT_SIZING_OPTIONS: RightSizingOptions = {
 };
 
 export interface UsageSource {
+  /** CPU in cores, or in `ratio` of the allocation when `unit` is 'ratio' (host utilisation). */
   cpuCores: readonly Sample[];
   memoryBytes: readonly Sample[];
+  /** 'absolute' (cores, bytes) or 'ratio' (host metrics that only give a used fraction; allocated is then 1). */
+  unit?: 'absolute' | 'ratio';
   /** Requests of the container, or capacity of the host. */
   cpuAllocatedCores?: number;
   memoryAllocatedBytes?: number;
@@ -68,10 +71,11 @@ export function analyzeRightSizing(
       samples.filter((p) => p.t > now - o.historyMs && p.t <= now && Number.isFinite(p.v));
     const cpu = recent(chosen.usage.cpuCores);
     const memory = recent(chosen.usage.memoryBytes);
+    const ratio = chosen.usage.unit === 'ratio';
     const resources = [
-      { resource: 'cpu', samples: cpu, allocated: chosen.usage.cpuAllocatedCores, unit: 'cores',
+      { resource: 'cpu', samples: cpu, allocated: chosen.usage.cpuAllocatedCores, unit: ratio ? 'ratio' : 'cores',
         recommended: (v: number[]) => percentile(v, o.cpuPercentile), rule: `p${Math.round(o.cpuPercentile * 100)} of usage` },
-      { resource: 'memory', samples: memory, allocated: chosen.usage.memoryAllocatedBytes, unit: 'bytes',
+      { resource: 'memory', samples: memory, allocated: chosen.usage.memoryAllocatedBytes, unit: ratio ? 'ratio' : 'bytes',
         recommended: (v: number[]) => Math.max(...v) * (1 + o.memoryHeadroom), rule: `max of usage + ${Math.round(o.memoryHeadroom * 100)} %` },
     ];
     for (const r of resources) {
@@ -111,5 +115,7 @@ export function analyzeRightSizing(
 }
 
 function fmt(v: number, unit: string): string {
-  return unit === 'bytes' ? `${round(v / 2 ** 20, 0)} MiB` : `${round(v, 3)} cores`;
+  if (unit === 'bytes') return `${round(v / 2 ** 20, 0)} MiB`;
+  if (unit === 'ratio') return `${round(v * 100, 1)} % of capacity`;
+  return `${round(v, 3)} cores`;
 }

@@ -80,13 +80,13 @@ export class RecommendationStore {
 
   async audit(tenant: string, row: AuditRow): Promise<void> {
     await this.handle.write((tx) =>
-      tx.run('INSERT INTO action_audit VALUES ($1, $2, $3, $4, $5, $6)', [tenant, row.recommendationId, row.at, row.step, row.detail, row.tokenName]),
+      tx.run('INSERT INTO action_audit (tenant, recommendation_id, at_ms, step, detail, token_name) VALUES ($1, $2, $3, $4, $5, $6)', [tenant, row.recommendationId, row.at, row.step, row.detail, row.tokenName]),
     );
   }
 
   async auditTrail(tenant: string, recommendationId?: string): Promise<AuditRow[]> {
     const rows = await this.handle.read(
-      `SELECT * FROM action_audit WHERE tenant = $1 ${recommendationId ? 'AND recommendation_id = $2' : ''} ORDER BY at_ms, step`,
+      `SELECT * FROM action_audit WHERE tenant = $1 ${recommendationId ? 'AND recommendation_id = $2' : ''} ORDER BY at_ms, seq`,
       recommendationId ? [tenant, recommendationId] : [tenant],
     );
     return rows.map((r) => ({

@@ -43,7 +43,10 @@ export const recommendations: Migration = {
        helpful BOOLEAN NOT NULL,
        comment VARCHAR,
        token_name VARCHAR NOT NULL)`,
+    // seq keeps the order of steps written in the same millisecond.
+    `CREATE SEQUENCE action_audit_seq`,
     `CREATE TABLE action_audit (
+       seq BIGINT NOT NULL DEFAULT nextval('action_audit_seq'),
        tenant VARCHAR NOT NULL,
        recommendation_id VARCHAR NOT NULL,
        at_ms BIGINT NOT NULL,
