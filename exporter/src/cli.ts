@@ -6,7 +6,9 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
 import { DuckDbHandle, type WriteContext } from './duckdb-handle.js';
 import { exportSql, validateExportFile } from './export-sql.js';
@@ -36,6 +37,11 @@ export interface DuckDbWarehouseOptions {
   limits?: Partial<QueryLimits>;
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
+  /**
+   * Open an existing warehouse without writing to it (for the CLI's export): no migrations run,
+   * and the file must exist with the current schema.
+   */
+  readOnly?: boolean;
 }
 
 /** Opens (creating if needed) the DuckDB warehouse file and runs its migrations. */
@@ -44,10 +50,15 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     const ms = options.retentionMs[level];
     if (!Number.isFinite(ms) || ms <= 0) throw new Error(`warehouse retention for ${level}: expected a positive duration in ms, got ${ms}`);
   }
-  const handle = await DuckDbHandle.open(options.path, options.settings ? { settings: options.settings } : {});
+  if (options.readOnly && !(await stat(options.path).then((s) => s.isFile(), () => false))) {
+    throw new Error(`no warehouse file at ${options.path}`);
+  }
+  const settings = { ...options.settings, ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) };
+  const handle = await DuckDbHandle.open(options.path, { settings });
   const warehouse = new DuckDbWarehouse(handle, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits });
   try {
-    await warehouse.migrate();
+    if (options.readOnly) await warehouse.checkSchema();
+    else await warehouse.migrate();
   } catch (error) {
     await handle.close();
     throw error;
@@ -68,6 +79,20 @@ export class DuckDbWarehouse implements Warehouse {
     const version = await runMigrations(this.handle, migrations);
     this.migrated = true;
     return version;
+  }
+
+  /** Refuses a file that is not a Sextant warehouse or whose schema is older than this code's. */
+  async checkSchema(): Promise<void> {
+    const latest = Math.max(...migrations.map((m) => m.version));
+    const version = await this.handle.read('SELECT max(version) AS v FROM schema_migrations').then(
+      ([row]) => Number(row?.v ?? 0),
+      () => undefined,
+    );
+    if (version === undefined) throw new Error(`${this.handle.path} is not a Sextant warehouse (it has no schema_migrations table)`);
+    if (version < latest) {
+      throw new Error(`the warehouse ${this.handle.path} has schema version ${version}, this sextant expects ${latest}; start the service once to migrate it`);
+    }
+    this.migrated = true;
   }
 
   isReady(): boolean {
