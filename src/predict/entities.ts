@@ -127,3 +127,13 @@ export function replayThresholdRules(
   }
   return out.sort((a, b) => a.startsAt - b.startsAt || a.entity.localeCompare(b.entity));
 }
+
+/**
+ * The critical alerts the reference rules fire on the default datasets, for replaying on history when
+ * there is no Alertmanager history (a new deployment, the demo, evaluation).
+ */
+export const DEFAULT_REPLAYED_RULES: readonly ThresholdRule[] = [
+  { alertname: 'ServiceDown', severity: 'critical', dataset: 'up', op: '==', threshold: 0, forMs: 0 },
+  { alertname: 'DiskAlmostFull', severity: 'critical', dataset: 'node_filesystem_used_ratio', op: '>', threshold: 0.95, forMs: 5 * 60_000 },
+  { alertname: 'HighErrorRatio', severity: 'critical', dataset: 'http_error_ratio', op: '>', threshold: 0.1, forMs: 5 * 60_000 },
+];

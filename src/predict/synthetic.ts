@@ -1,6 +1,7 @@
 import type { Sample, TimeRange } from '../model/index.js';
 import type { AlertPeriod } from './alerts.js';
 import type { EntityHistory, Signal } from './features.js';
+import { ewmaAnomalyScore } from './ewma-score.js';
 import { randomInt, seededRng, type Rng } from './rng.js';
 
 /**
@@ -92,7 +93,7 @@ function entityScenario(entity: string, rng: Rng, start: number, steps: number, 
     series.latencyP95.push({ t, v: Math.max(0.01, latency) });
   }
   if (firing) entityAlerts.push({ entity, alertname: firing.alertname, severity: 'critical', startsAt: firing.startsAt });
-  const history: EntityHistory = { entity, signals: series, anomalyScore: causalAnomalyScore(series) };
+  const history: EntityHistory = { entity, signals: series, anomalyScore: ewmaAnomalyScore(Object.values(series)) };
   return { history, entityAlerts };
 }
 
@@ -108,31 +109,6 @@ function planEpisodes(rng: Rng, steps: number, stepMs: number): Episode[] {
     k += rampSteps * 2 + Math.floor((4 + 12 * rng()) * 3_600_000 / stepMs);
   }
   return episodes;
-}
-
-/** max over signals of |z| against an exponentially weighted mean and variance of earlier points. */
-function causalAnomalyScore(series: Record<string, Sample[]>): Sample[] {
-  const lists = Object.values(series);
-  const first = lists[0] ?? [];
-  const state = lists.map(() => ({ mean: NaN, variance: 0 }));
-  const alpha = 0.05;
-  return first.map((sample, k) => {
-    let worst = 0;
-    lists.forEach((list, s) => {
-      const v = list[k]!.v;
-      const st = state[s]!;
-      if (Number.isNaN(st.mean)) {
-        st.mean = v;
-        return;
-      }
-      const z = Math.abs(v - st.mean) / Math.sqrt(st.variance + 1e-6);
-      worst = Math.max(worst, z);
-      const d = v - st.mean;
-      st.mean += alpha * d;
-      st.variance = (1 - alpha) * (st.variance + alpha * d * d);
-    });
-    return { t: sample.t, v: 1 - Math.exp(-worst / 4) };
-  });
 }
 
 function clamp(v: number): number {

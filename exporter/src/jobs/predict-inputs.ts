@@ -2,7 +2,7 @@
 // rollups of the default datasets as series, entity histories built from them by the core, and the
 // alert history (from Alertmanager's history when the service has it, else replayed threshold rules).
 import type { BiQuery, Measure, Series, TimeRange } from '@sextant/core';
-import { DEFAULT_SIGNAL_SOURCES, entityHistories, replayThresholdRules, type AlertPeriod, type EntityHistory, type ThresholdRule } from '@sextant/core/predict';
+import { DEFAULT_REPLAYED_RULES, DEFAULT_SIGNAL_SOURCES, entityHistories, replayThresholdRules, type AlertPeriod, type EntityHistory, type ThresholdRule } from '@sextant/core/predict';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Labels each dataset is grouped by, and the rollup measure read. */
@@ -21,17 +21,8 @@ export interface AlertHistory {
   periods(tenant: string, range: TimeRange, series: Readonly<Record<string, Series[]>>): Promise<AlertPeriod[]>;
 }
 
-/**
- * The critical alerts the reference rules fire on the default datasets, replayed on the warehouse's
- * history: the alert history of a deployment (or the demo) that has no Alertmanager history yet.
- */
-export const REPLAYED_RULES: readonly ThresholdRule[] = [
-  { alertname: 'ServiceDown', severity: 'critical', dataset: 'up', op: '==', threshold: 0, forMs: 0 },
-  { alertname: 'DiskAlmostFull', severity: 'critical', dataset: 'node_filesystem_used_ratio', op: '>', threshold: 0.95, forMs: 5 * 60_000 },
-  { alertname: 'HighErrorRatio', severity: 'critical', dataset: 'http_error_ratio', op: '>', threshold: 0.1, forMs: 5 * 60_000 },
-];
-
-export function replayedAlertHistory(rules: readonly ThresholdRule[] = REPLAYED_RULES): AlertHistory {
+/** Alert history replayed from threshold rules on the loaded series (see DEFAULT_REPLAYED_RULES). */
+export function replayedAlertHistory(rules: readonly ThresholdRule[] = DEFAULT_REPLAYED_RULES): AlertHistory {
   return {
     async periods(_tenant, range, series) {
       return replayThresholdRules(series, rules).filter((a) => a.startsAt < range.end && (a.endsAt ?? Infinity) > range.start);
