@@ -2,6 +2,9 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
 import type { Logger } from '../../log.js';
 import type { QueryLimits } from '../query-schema.js';
+import type { ActionRunner } from '../../recommend/action-runner.js';
+import type { PredictionStore } from '../../warehouse/prediction-store.js';
+import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
 
 /** What the API routes get from the service. */
 export interface ApiDeps {
@@ -10,4 +13,13 @@ export interface ApiDeps {
   datasets: readonly DatasetDefinition[];
   queryLimits: QueryLimits;
   log: Logger;
+  /** Prediction and recommendation stores (absent: those routes answer 503). */
+  predict?: PredictApiDeps;
+}
+
+export interface PredictApiDeps {
+  predictions: PredictionStore;
+  recommendations: RecommendationStore;
+  runner: ActionRunner;
+  now: () => number;
 }

@@ -6,7 +6,9 @@ import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
+import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
+import { recommendationsRoutes } from './recommendations.js';
 
 export type { ApiDeps } from './api-deps.js';
 
@@ -15,5 +17,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    predictionsRoutes(deps),
+    recommendationsRoutes(deps),
   ];
 }

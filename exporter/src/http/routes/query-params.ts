@@ -2,9 +2,16 @@
 // with what, where and why; anything else a 500 without internals.
 import type { Request, Response } from 'express';
 import { LifecycleError } from '@sextant/core/recommend';
+import type { ApiDeps, PredictApiDeps } from './api-deps.js';
 
 export class BadRequest extends Error {}
 export class NotFound extends Error {}
+export class Unavailable extends Error {}
+
+export function predictDeps(deps: ApiDeps): PredictApiDeps {
+  if (!deps.predict) throw new Unavailable('prediction and recommendations are not running in this service (predict.enabled / recommend.enabled)');
+  return deps.predict;
+}
 
 export function queryString(req: Request, name: string): string | undefined {
   const value = req.query[name];
@@ -34,5 +41,6 @@ export function sendError(res: Response, error: unknown): void {
   if (error instanceof BadRequest) res.status(400).json({ error: error.message });
   else if (error instanceof NotFound) res.status(404).json({ error: error.message });
   else if (error instanceof LifecycleError) res.status(409).json({ error: error.message });
+  else if (error instanceof Unavailable) res.status(503).json({ error: error.message });
   else res.status(500).json({ error: `internal error: ${(error as Error).message}` });
 }

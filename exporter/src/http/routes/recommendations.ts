@@ -9,21 +9,23 @@
 import express, { type Request, type Response } from 'express';
 import { markApplied, markDismissed, rank, STATUSES, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import { authOf, roleAllows } from '../auth-context.js';
-import type { ActionRunner } from '../../recommend/action-runner.js';
-import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
-import { BadRequest, NotFound, queryInt, queryString, sendError } from './query-params.js';
-
-export interface RecommendationsRoutesDeps {
-  store: RecommendationStore;
-  runner: ActionRunner;
-  now: () => number;
-}
+import type { ApiDeps } from './api-deps.js';
+import { BadRequest, NotFound, predictDeps, queryInt, queryString, sendError } from './query-params.js';
 
 const MAX_COMMENT = 2000;
 
-export function recommendationsRoutes(deps: RecommendationsRoutesDeps): express.Router {
+export function recommendationsRoutes(api: ApiDeps): express.Router {
   const router = express.Router();
-  router.use(express.json({ limit: '16kb' }));
+  // Resolved per request, so the routes exist (and answer 503) when the stages are off.
+  const deps = {
+    get store() {
+      return predictDeps(api).recommendations;
+    },
+    get runner() {
+      return predictDeps(api).runner;
+    },
+    now: () => predictDeps(api).now(),
+  };
 
   router.get('/recommendations', async (req: Request, res: Response) => {
     try {
