@@ -8,6 +8,8 @@ import {
   analyzeCapacity,
   analyzeRightSizing,
   analyzeSloBudget,
+  DEFAULT_CAPACITY_OPTIONS,
+  DEFAULT_RIGHT_SIZING_OPTIONS,
   evaluatePolicies,
   reconcile,
   type Candidate,
@@ -54,7 +56,16 @@ export interface RecommendJob extends Job {
   recommendAll(): Promise<{ opened: number; outcomes: number }>;
 }
 
-const HISTORY_MS = 14 * 86_400_000;
+const DAY = 86_400_000;
+
+/** History each analyzer reads: the capacity profile a week, right-sizing 14 days, SLOs their window. */
+function historyMs(enabled: ReadonlySet<string>, slos: readonly Slo[]): number {
+  let ms = DAY;
+  if (enabled.has('capacity')) ms = Math.max(ms, DEFAULT_CAPACITY_OPTIONS.lookbackMs);
+  if (enabled.has('rightsizing')) ms = Math.max(ms, DEFAULT_RIGHT_SIZING_OPTIONS.historyMs);
+  if (enabled.has('slo-budget')) ms = Math.max(ms, ...slos.map((s) => s.windowMs));
+  return ms;
+}
 const BUCKET_SECONDS = 300;
 
 export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
@@ -85,7 +96,7 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
   });
 
   async function candidatesFor(tenant: string, now: number): Promise<Candidate[]> {
-    const range = { start: now - HISTORY_MS, end: now + 1 };
+    const range = { start: now - historyMs(enabled, deps.slos), end: now + 1 };
     const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
     const out: Candidate[] = [];
     if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(inputs.series), now));
