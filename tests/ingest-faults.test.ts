@@ -50,7 +50,7 @@ before(async () => {
         res.end('<html><body>502 Bad Gateway</body></html>');
         return;
       }
-      if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 1_500));
+      if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 6_000));
       const upstream = await fetch(`${prometheus.url}${req.url}`, {
         method: req.method,
         headers: { 'content-type': String(req.headers['content-type'] ?? '') },
@@ -83,7 +83,7 @@ after(async () => {
 });
 
 const cases: Array<{ mode: Mode; reason: string; message: RegExp; attempts: number }> = [
-  { mode: 'slow', reason: 'timeout', message: /no answer within 300 ms to the query "test_value" of dataset "gauge" over .* \(after 2 attempts\)/, attempts: 2 },
+  { mode: 'slow', reason: 'timeout', message: /no answer within 2000 ms to the query "test_value" of dataset "gauge" over .* \(after 2 attempts\)/, attempts: 2 },
   { mode: 'http_500', reason: 'http_5xx', message: /HTTP 500 \("internal error: the storage is on fire"\) for the query "test_value" .* \(after 2 attempts\)/, attempts: 2 },
   { mode: 'truncated', reason: 'bad_response', message: /invalid answer to the query "test_value" of dataset "gauge" over .*: body is not JSON/, attempts: 1 },
   { mode: 'wrong_types', reason: 'bad_response', message: /invalid answer .*: result\[0\]\.values\[0\] is \[\d+(\.\d+)?,[-0-9.e+]+\], expected \[<unix seconds>, "<value>"\]/, attempts: 1 },
@@ -97,7 +97,7 @@ for (const fault of cases) {
     let now = historyStart + 31 * M;
     const job = createIngestJob({
       warehouse,
-      source: createPrometheusSource({ url: proxyUrl, timeoutMs: 300, retries: 1, backoffMs: 10 }),
+      source: createPrometheusSource({ url: proxyUrl, timeoutMs: 2_000, retries: 1, backoffMs: 10 }),
       datasets: [dataset],
       registry,
       log: createLogger('error', () => {}),
