@@ -13,6 +13,7 @@ import { startService, type RunningService, type ServiceState } from '../http/se
 import { createIngestJob } from '../jobs/ingest.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import type { Job } from '../jobs/job.js';
+import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
@@ -67,7 +68,9 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
     }
     const datasets = datasetsFromConfig(config);
     const source = sourceFromConfig(config, now);
-    const scheduler = createScheduler({ jobs: jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), registry, log, now });
+    const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
+    const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
+    const scheduler = createScheduler({ jobs, registry, log, now });
     const state: ServiceState = { shuttingDown: false };
     const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
     if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
@@ -79,7 +82,7 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       isReady: () => !state.shuttingDown && warehouse.isReady(),
       bodyLimitBytes: config.server.bodyLimitBytes,
       requestTimeoutMs: config.server.requestTimeout,
-      apiRouters: apiRouters({ warehouse, datasets, queryLimits: config.warehouse.query, log }),
+      apiRouters: apiRouters({ warehouse, datasets, queryLimits: config.warehouse.query, log, predict: predictStages.api }),
     });
     log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
     return await startService({

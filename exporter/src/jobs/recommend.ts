@@ -48,6 +48,8 @@ export interface RecommendJobDeps {
   tenants: string[];
   policies: Policy[];
   slos: Slo[];
+  /** Service type per service, for policies that apply per type. */
+  serviceTypes?: Readonly<Record<string, string>>;
   /** Analyzers to run; all by default. */
   analyzers?: ('capacity' | 'rightsizing' | 'alert-hygiene' | 'slo-budget' | 'policy')[];
 }
@@ -108,7 +110,7 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
     }
     if (enabled.has('policy') && deps.policies.length > 0) {
       const latest = await deps.predictions.listPredictions(tenant, { latest: true, limit: 10_000 });
-      out.push(...evaluatePolicies(deps.policies, snapshots(inputs, latest, now)));
+      out.push(...evaluatePolicies(deps.policies, snapshots(inputs, latest, now, deps.serviceTypes ?? {})));
     }
     return out;
   }
@@ -178,7 +180,12 @@ function sloTraffic(series: Record<string, Series[]>, slos: readonly Slo[]): Slo
   });
 }
 
-function snapshots(inputs: PredictInputs, latest: { entity: string; probability: number }[], now: number): EntitySnapshot[] {
+function snapshots(
+  inputs: PredictInputs,
+  latest: { entity: string; probability: number }[],
+  now: number,
+  serviceTypes: Readonly<Record<string, string>>,
+): EntitySnapshot[] {
   const byEntity = alertsByEntity(inputs.alerts);
   return inputs.histories.map((h) => {
     const entityAlerts = byEntity.get(h.entity) ?? [];
@@ -192,6 +199,7 @@ function snapshots(inputs: PredictInputs, latest: { entity: string; probability:
     return {
       entity: h.entity,
       service: h.entity,
+      ...(serviceTypes[h.entity] ? { serviceType: serviceTypes[h.entity] } : {}),
       metrics,
       ...(risk.length ? { failureProbability: Math.max(...risk) } : {}),
       ...(metrics['anomaly_score_max'] !== undefined ? { anomalyScore: metrics['anomaly_score_max'] } : {}),
