@@ -3,7 +3,7 @@
 import { seriesKey, type Labels, type Sample, type Series, type TimeRange } from '@sextant/core';
 import type { Logger } from '../log.js';
 import { SourceError, type DatasetDefinition, type MetricsSource } from './metrics-source.js';
-import { excerpt, getWithRetry, parseJsonBody, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
+import { definedOnly, excerpt, getWithRetry, parseJsonBody, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
 
 /** Where log-derived series come from: Loki metric queries answer matrices, like Prometheus. */
 export type LogSource = MetricsSource;
@@ -207,8 +207,4 @@ class SeriesCollector {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -165,3 +165,8 @@ export function parseJsonBody(source: string, answer: HttpAnswer): unknown {
     throw new SourceError(source, `${answer.where} answered HTTP ${answer.status} with a body that is not JSON: ${excerpt(answer.body)}`, true);
   }
 }
+
+/** Options without their undefined entries, so that spreading them over defaults keeps the defaults. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
