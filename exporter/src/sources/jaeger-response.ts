@@ -3,6 +3,7 @@
 // api_v3 (/api/v3/traces: OTLP JSON `{result: {resourceSpans}}`, nanosecond times as strings).
 import { jaegerSamplerProbability, type SpanRecord } from '@sextant/core/traces';
 import { SourceError } from './metrics-source.js';
+import { isObject } from './source-http.js';
 
 export interface DecodedTraces {
   spans: SpanRecord[];
@@ -24,10 +25,6 @@ export class AnswerErrors {
   failed(why: string, retryable: boolean): SourceError {
     return new SourceError(source, `${this.where}: ${why}`, retryable);
   }
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // --- internal JSON API (v1) ---

@@ -1,12 +1,13 @@
 // Jaeger as a source of series: for each service and window it fetches a bounded number of traces
 // and hands their spans to the core, which turns them into per-operation estimates. Speaks the stable
 // api_v3 (/api/v3/*) where Jaeger has it, else the internal JSON API of Jaeger UI (/api/*).
-import { seriesKey, type Series, type TimeRange } from '@sextant/core';
+import type { Series, TimeRange } from '@sextant/core';
 import { traceSeries, type ServiceWindow } from '@sextant/core/traces';
 import type { Logger } from '../log.js';
 import { SourceError, type DatasetDefinition, type MetricsSource } from './metrics-source.js';
-import { definedOnly, excerpt, getWithRetry, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
-import { AnswerErrors, decodeV1Traces, decodeV3Traces, isObject, v1Envelope, v1StringList, type DecodedTraces } from './jaeger-response.js';
+import { definedOnly, excerpt, getWithRetry, isObject, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
+import { AnswerErrors, decodeV1Traces, decodeV3Traces, v1Envelope, v1StringList, type DecodedTraces } from './jaeger-response.js';
+import { reduceLabels } from './prometheus-labels.js';
 
 /** Where trace-derived series come from: estimates per service, operation and window. */
 export interface TraceSource extends MetricsSource {
@@ -115,13 +116,13 @@ export function createJaegerSource(options: JaegerSourceOptions): TraceSource {
       const ends = windowEnds(range, dataset.stepMs);
       const windows: ServiceWindow[] = [];
       for (const service of selected) windows.push(...(await serviceWindows(service, ends, dataset.stepMs, signal)));
-      return reduceLabels(traceSeries(windows), dataset);
+      return keepDatasetLabels(source, traceSeries(windows), dataset);
     },
   };
 }
 
 /** `checkout, payments` -> ['checkout', 'payments']. */
-function serviceList(query: string): string[] {
+export function serviceList(query: string): string[] {
   const names = query.split(',').map((name) => name.trim()).filter((name) => name !== '');
   if (names.length === 0) throw new SourceError(source, 'a trace dataset\'s query is "*" or a comma-separated list of services', false);
   return names;
@@ -135,17 +136,13 @@ export function windowEnds(range: TimeRange, stepMs: number): number[] {
   return ends;
 }
 
-function reduceLabels(series: Series[], dataset: DatasetDefinition): Series[] {
-  const seen = new Set<string>();
-  return series.map(({ labels, samples }) => {
-    const kept = Object.fromEntries(dataset.keepLabels.filter((name) => labels[name] !== undefined).map((name) => [name, labels[name] as string]));
-    const key = seriesKey(kept);
-    if (seen.has(key)) {
-      throw new SourceError(source, `dataset "${dataset.name}": keepLabels [${dataset.keepLabels.join(', ')}] merge different series into ${key}; keep service, operation and measure`, false);
-    }
-    seen.add(key);
-    return { labels: kept, samples };
-  });
+/** The dataset's series with labels reduced to keepLabels, collisions refused (see reduceLabels). */
+export function keepDatasetLabels(sourceName: string, series: Series[], dataset: DatasetDefinition): Series[] {
+  try {
+    return reduceLabels(series, dataset.keepLabels);
+  } catch (error) {
+    throw new SourceError(sourceName, `dataset "${dataset.name}": ${(error as Error).message}`, false);
+  }
 }
 
 async function chooseClient(

@@ -3,7 +3,8 @@
 import { seriesKey, type Labels, type Sample, type Series, type TimeRange } from '@sextant/core';
 import type { Logger } from '../log.js';
 import { SourceError, type DatasetDefinition, type MetricsSource } from './metrics-source.js';
-import { definedOnly, excerpt, getWithRetry, parseJsonBody, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
+import { reduceLabels } from './prometheus-labels.js';
+import { definedOnly, excerpt, getWithRetry, isObject, parseJsonBody, type HttpAnswer, type HttpAuth, type HttpSourceOptions } from './source-http.js';
 
 /** Where log-derived series come from: Loki metric queries answer matrices, like Prometheus. */
 export type LogSource = MetricsSource;
@@ -157,9 +158,9 @@ function parseSampleValue(text: string): number | undefined {
   return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
 }
 
-/** Joins the chunks' series by their reduced labels, keeping only samples inside the range. */
+/** Joins the chunks' series, keeping only samples inside the range, then reduces their labels. */
 class SeriesCollector {
-  private readonly byKey = new Map<string, { labels: Labels; samples: Map<number, number>; from: string }>();
+  private readonly byKey = new Map<string, { labels: Labels; samples: Map<number, number> }>();
 
   constructor(
     private readonly dataset: DatasetDefinition,
@@ -168,27 +169,14 @@ class SeriesCollector {
   ) {}
 
   add(series: MatrixSeries): void {
-    const labels: Record<string, string> = {};
-    for (const name of this.dataset.keepLabels) {
-      const value = series.metric[name];
-      if (value !== undefined) labels[name] = value;
-    }
-    const key = seriesKey(labels);
-    const from = seriesKey(series.metric);
+    const key = seriesKey(series.metric);
     let entry = this.byKey.get(key);
     if (!entry) {
       if (this.byKey.size >= this.maxSeries) {
         throw new SourceError(source, `dataset "${this.dataset.name}" has more than ${this.maxSeries} series; aggregate more in the query or raise maxSeries`, false);
       }
-      entry = { labels, samples: new Map(), from };
+      entry = { labels: series.metric, samples: new Map() };
       this.byKey.set(key, entry);
-    } else if (entry.from !== from) {
-      // Two different Loki series would be silently mixed into one; say which and how to fix it.
-      throw new SourceError(
-        source,
-        `dataset "${this.dataset.name}": series ${entry.from} and ${from} both reduce to ${key}; aggregate them in the query (sum by (...)) or keep more labels`,
-        false,
-      );
     }
     for (const sample of series.samples) {
       if (sample.t >= this.range.start && sample.t < this.range.end) entry.samples.set(sample.t, sample.v);
@@ -196,15 +184,13 @@ class SeriesCollector {
   }
 
   result(): Series[] {
-    return [...this.byKey.values()]
-      .map(({ labels, samples }) => ({
-        labels,
-        samples: [...samples].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v })),
-      }))
+    const joined = [...this.byKey.values()]
+      .map(({ labels, samples }) => ({ labels, samples: [...samples].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v })) }))
       .filter((series) => series.samples.length > 0);
+    try {
+      return reduceLabels(joined, this.dataset.keepLabels);
+    } catch (error) {
+      throw new SourceError(source, `dataset "${this.dataset.name}": ${(error as Error).message}`, false);
+    }
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
