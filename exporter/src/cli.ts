@@ -6,7 +6,12 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  'demo-workload': {
+    summary: 'run the demo scenario as a process: /metrics, JSON logs on stdout, OTLP traces',
+    load: () => import('./cli/demo-workload.js'),
+  },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`);
