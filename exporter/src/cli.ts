@@ -7,10 +7,12 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  backfill: { summary: 'fill the warehouse with history from the configured source', load: () => import('./cli/backfill.js') },
   'demo-workload': {
     summary: 'run the demo scenario as a process: /metrics, JSON logs on stdout, OTLP traces',
     load: () => import('./cli/demo-workload.js'),
   },
+  export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
 };
 
 function usage(): string {

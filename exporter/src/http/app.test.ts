@@ -11,6 +11,7 @@ import { apiRouters } from './routes/index.js';
 import { SeriesFamilies } from './series-gauge-family.js';
 import { FakeWarehouse } from './testing/fake-warehouse.js';
 import { listen } from './testing/listen.js';
+import { promtoolCheckMetrics } from './testing/promtool.js';
 
 const tokens: ApiToken[] = [
   { name: 'viewer-a', token: 'token-of-viewer-a-0001', tenant: 'a', role: 'viewer' },
@@ -25,8 +26,9 @@ const logLines: string[] = [];
 const warehouse = new FakeWarehouse();
 let ready = true;
 const routers = apiRouters({ warehouse, datasets, queryLimits: limits, log: createLogger('error', () => {}) });
+const registry = new Registry();
 const app = createApp({
-  registry: new Registry(),
+  registry,
   families: new SeriesFamilies(),
   log: createLogger('debug', (line) => logLines.push(line)),
   tokens,
@@ -225,6 +227,18 @@ describe('health, readiness and logs', () => {
     } finally {
       ready = true;
     }
+  });
+
+  test('/metrics counts requests by route pattern, never by raw URL, and passes promtool', async () => {
+    await call('GET', '/scan/me/1');
+    await call('GET', '/scan/me/2');
+    await call('GET', `${API_PREFIX}/datasets`, { token: tokens[0]?.token });
+    const text = await (await call('GET', '/metrics')).text();
+    assert.match(text, /^sextant_http_requests_total\{route="\/api\/v1\/datasets",method="GET",code="200"\} [1-9]/m);
+    assert.match(text, /^sextant_http_requests_total\{route="unmatched",method="GET",code="404"\} [2-9]/m);
+    assert.ok(!text.includes('/scan/me'));
+    const check = promtoolCheckMetrics(text);
+    assert.ok(check.ok, check.output);
   });
 
   test('unknown routes are 404 JSON', async () => {

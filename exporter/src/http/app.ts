@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { bearerAuth, type ApiToken } from './auth.js';
 import { errorHandler, notFound } from './http-error.js';
+import { httpMetrics } from './http-metrics.js';
 import { requestLog, requestTimeout } from './request-log.js';
 import type { SeriesFamilies } from './series-gauge-family.js';
 
@@ -28,6 +29,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestLog(deps.log));
+  app.use(httpMetrics(deps.registry));
   app.use(requestTimeout(deps.requestTimeoutMs));
 
   app.get('/-/healthy', (_req, res) => {

@@ -73,3 +73,20 @@ test('a second process cannot open a held file, and the error says which file an
   assert.ok(child.stdout.includes(`${path} is held by another process`), child.stdout);
   assert.match(child.stdout, /sextant serve/);
 });
+
+test('append stores large, negative and NULL values exactly, across chunk boundaries', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, id BIGINT, v DOUBLE)'));
+  const n = 5000;
+  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -(2 ** 53 - 1) + i : 2 ** 53 - 1 - i));
+  const values = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -i / 3 : i * 1e300));
+  // One NULL in the second chunk only: rows of the third chunk must not inherit it.
+  const tenants = Array.from({ length: n }, (_, i) => (i === 2500 ? null : `t${i % 5}`));
+  const idsWithNull: (number | null)[] = ids.map((id, i) => (i === 2100 ? null : id));
+  await handle.write((tx) => tx.append('t', [tenants, idsWithNull, values]));
+  const rows = await handle.read('SELECT tenant, id::VARCHAR AS id, v FROM t ORDER BY rowid');
+  assert.equal(rows.length, n);
+  rows.forEach((row, i) => {
+    assert.deepEqual(row, { tenant: tenants[i], id: idsWithNull[i] === null ? null : String(BigInt(ids[i]!)), v: values[i] }, `row ${i}`);
+  });
+});

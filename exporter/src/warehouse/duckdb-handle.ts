@@ -11,6 +11,7 @@ import {
   type DuckDBAppender,
   type DuckDBType,
   type DuckDBValue,
+  type DuckDBVector,
 } from '@duckdb/node-api';
 
 /** A value bound to a `$n` placeholder. Integers are bound as BIGINT, other numbers as DOUBLE. */
@@ -206,13 +207,48 @@ function appendChunks(
   columns: readonly (readonly unknown[])[],
   rows: number,
 ): void {
-  const chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+  let chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
   for (let offset = 0; offset < rows; offset += CHUNK_ROWS) {
     const end = Math.min(rows, offset + CHUNK_ROWS);
-    chunk.setColumns(columns.map((column, i) => convertSlice(column, offset, end, types[i]!)));
+    chunk.rowCount = end - offset;
+    let general = false;
+    columns.forEach((column, i) => {
+      if (fillNumbers(chunk.getColumnVector(i), types[i]!, column, offset, end)) return;
+      chunk.setColumnValues(i, convertSlice(column, offset, end, types[i]!));
+      general = true;
+    });
     appender.appendDataChunk(chunk);
+    // The general path may have marked rows NULL, which the fast path would not clear.
+    if (general) chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
   }
 }
+
+/**
+ * Writes plain JS numbers straight into a BIGINT or DOUBLE vector's typed array: creating a
+ * BigInt per value costs more than DuckDB's whole append, and 64-bit integers within 2^53 can be
+ * stored as two 32-bit halves instead. Returns false (and writes nothing) when the column is not
+ * all finite integers (BIGINT) or numbers (DOUBLE), or the vector is not laid out as expected;
+ * the caller then takes the general path.
+ */
+function fillNumbers(vector: DuckDBVector, type: DuckDBType, column: readonly unknown[], start: number, end: number): boolean {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (type.typeId === DuckDBTypeId.DOUBLE && items instanceof Float64Array) {
+    for (let i = start; i < end; i++) if (typeof column[i] !== 'number') return false;
+    for (let i = start; i < end; i++) items[i - start] = column[i] as number;
+  } else if (type.typeId === DuckDBTypeId.BIGINT && items instanceof BigInt64Array && LITTLE_ENDIAN) {
+    for (let i = start; i < end; i++) if (!Number.isSafeInteger(column[i])) return false;
+    const halves = new Int32Array(items.buffer, items.byteOffset, items.length * 2);
+    for (let i = start; i < end; i++) {
+      const n = column[i] as number;
+      halves[2 * (i - start)] = n | 0; // low 32 bits (two's complement)
+      halves[2 * (i - start) + 1] = Math.floor(n / 4294967296);
+    }
+  } else return false;
+  vector.flush();
+  return true;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function convertSlice(column: readonly unknown[], start: number, end: number, type: DuckDBType): DuckDBValue[] {
   const out = new Array<DuckDBValue>(end - start);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
 import { DuckDbHandle, type WriteContext } from './duckdb-handle.js';
 import { exportSql, validateExportFile } from './export-sql.js';
@@ -7,7 +8,8 @@ import { runMigrations } from './migrator.js';
 import { aggregateSql, countSeriesSql, validateQuery } from './query-sql.js';
 import { QueryError } from './query-error.js';
 import { toFrames } from './query-frames.js';
-import { bucketSpans, type BucketSpan, type DirtyWindow } from './rollup-plan.js';
+import { bucketSpans, type DirtyWindow } from './rollup-plan.js';
+import { recomputeSpan } from './rollup-sql.js';
 import { windowRows } from './window-rows.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
 
@@ -36,6 +38,11 @@ export interface DuckDbWarehouseOptions {
   limits?: Partial<QueryLimits>;
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
+  /**
+   * Open an existing warehouse without writing to it (for the CLI's export): no migrations run,
+   * and the file must exist with the current schema.
+   */
+  readOnly?: boolean;
 }
 
 /** Opens (creating if needed) the DuckDB warehouse file and runs its migrations. */
@@ -44,10 +51,15 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     const ms = options.retentionMs[level];
     if (!Number.isFinite(ms) || ms <= 0) throw new Error(`warehouse retention for ${level}: expected a positive duration in ms, got ${ms}`);
   }
-  const handle = await DuckDbHandle.open(options.path, options.settings ? { settings: options.settings } : {});
+  if (options.readOnly && !(await stat(options.path).then((s) => s.isFile(), () => false))) {
+    throw new Error(`no warehouse file at ${options.path}`);
+  }
+  const settings = { ...options.settings, ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) };
+  const handle = await DuckDbHandle.open(options.path, { settings });
   const warehouse = new DuckDbWarehouse(handle, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits });
   try {
-    await warehouse.migrate();
+    if (options.readOnly) await warehouse.checkSchema();
+    else await warehouse.migrate();
   } catch (error) {
     await handle.close();
     throw error;
@@ -70,6 +82,20 @@ export class DuckDbWarehouse implements Warehouse {
     return version;
   }
 
+  /** Refuses a file that is not a Sextant warehouse or whose schema is older than this code's. */
+  async checkSchema(): Promise<void> {
+    const latest = Math.max(...migrations.map((m) => m.version));
+    const version = await this.handle.read('SELECT max(version) AS v FROM schema_migrations').then(
+      ([row]) => Number(row?.v ?? 0),
+      () => undefined,
+    );
+    if (version === undefined) throw new Error(`${this.handle.path} is not a Sextant warehouse (it has no schema_migrations table)`);
+    if (version < latest) {
+      throw new Error(`the warehouse ${this.handle.path} has schema version ${version}, this sextant expects ${latest}; start the service once to migrate it`);
+    }
+    this.migrated = true;
+  }
+
   isReady(): boolean {
     return this.migrated && this.handle.isOpen;
   }
@@ -86,8 +112,7 @@ export class DuckDbWarehouse implements Warehouse {
         window.start,
         window.end,
       ]);
-      const n = rows.ids.length;
-      await tx.append('points', [repeat(tenant, n), repeat(dataset, n), rows.ids, rows.ts, rows.values]);
+      const n = await appendPoints(tx, tenant, dataset, rows);
       await upsertSeries(tx, tenant, dataset, rows.series);
       await tx.run(
         `INSERT INTO watermarks VALUES ($1, $2, $3)
@@ -250,7 +275,6 @@ async function upsertSeries(tx: WriteContext, tenant: string, dataset: string, s
   if (series.length === 0) return;
   await tx.run(`CREATE TEMP TABLE IF NOT EXISTS series_staging (
     series_id BIGINT, series_key VARCHAR, labels_json VARCHAR, first_seen_ms BIGINT, last_seen_ms BIGINT)`);
-  await tx.run('DELETE FROM series_staging');
   await tx.append('series_staging', [
     series.map((s) => s.id),
     series.map((s) => s.key),
@@ -276,29 +300,20 @@ async function upsertSeries(tx: WriteContext, tenant: string, dataset: string, s
        last_seen_ms = greatest(last_seen_ms, excluded.last_seen_ms)`,
     [tenant, dataset],
   );
+  await tx.run('DELETE FROM series_staging');
 }
 
-/** Replaces one span of buckets of one dataset at one level; returns rollup rows written. */
-async function recomputeSpan(tx: WriteContext, level: RollupLevel, span: BucketSpan): Promise<number> {
-  const table = LEVEL_TABLE[level];
-  const width = LEVEL_WIDTH_MS[level];
-  const where = 'tenant = $1 AND dataset = $2';
-  await tx.run(`DELETE FROM ${table} WHERE ${where} AND bucket >= $3 AND bucket < $4`, [span.tenant, span.dataset, span.start, span.end]);
-  return tx.run(
-    `INSERT INTO ${table}
-     SELECT tenant, dataset, series_id, bucket, n, s, lo, hi, s / n, q[1], q[2], q[3], last, last_ts FROM (
-       SELECT tenant, dataset, series_id, (ts // $5) * $5 AS bucket,
-              count(*) AS n, sum(value) AS s, min(value) AS lo, max(value) AS hi,
-              quantile_cont(value, [0.5, 0.95, 0.99]) AS q,
-              arg_max(value, ts) AS last, max(ts) AS last_ts
-       FROM points WHERE ${where} AND ts >= $3 AND ts < $4
-       GROUP BY tenant, dataset, series_id, bucket)`,
-    [span.tenant, span.dataset, span.start, span.end, width],
-  );
-}
-
-function repeat<T>(value: T, n: number): T[] {
-  return new Array<T>(n).fill(value);
+/**
+ * Appends through a numeric staging table, then copies with tenant and dataset as constants:
+ * appending the two strings on every row directly would cost more than the rest of the append.
+ */
+async function appendPoints(tx: WriteContext, tenant: string, dataset: string, rows: ReturnType<typeof windowRows>): Promise<number> {
+  if (rows.ids.length === 0) return 0;
+  await tx.run('CREATE TEMP TABLE IF NOT EXISTS points_staging (series_id BIGINT, ts BIGINT, value DOUBLE)');
+  await tx.append('points_staging', [rows.ids, rows.ts, rows.values]);
+  const n = await tx.run('INSERT INTO points SELECT $1, $2, series_id, ts, value FROM points_staging', [tenant, dataset]);
+  await tx.run('DELETE FROM points_staging');
+  return n;
 }
 
 function checkName(value: unknown, what: string): void {

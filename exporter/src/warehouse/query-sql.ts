@@ -5,6 +5,8 @@ import { LEVEL_TABLE, LEVEL_WIDTH_MS } from './levels.js';
 import { QueryError } from './query-error.js';
 import type { SqlParam } from './duckdb-handle.js';
 
+const DAY_MS = LEVEL_WIDTH_MS['1d'];
+
 /** Prometheus' label name syntax; anything else cannot be a label of an ingested series. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -87,9 +89,17 @@ function filterSql(params: Params, filter: LabelFilter): string {
   }
 }
 
-/** The tenant's series of the dataset that pass every filter, as `FROM series s WHERE ...`. */
+/**
+ * The tenant's series of the dataset that pass every filter and have samples near the range, as
+ * `FROM series s WHERE ...` (a day of slack covers the widest bucket overlapping the range).
+ */
 function seriesWhere(params: Params, tenant: string, query: BiQuery): string {
-  const conditions = [`s.tenant = ${params.add(tenant)}`, `s.dataset = ${params.add(query.dataset)}`];
+  const conditions = [
+    `s.tenant = ${params.add(tenant)}`,
+    `s.dataset = ${params.add(query.dataset)}`,
+    `s.last_seen_ms >= ${params.add(query.range.start - DAY_MS)}`,
+    `s.first_seen_ms < ${params.add(query.range.end)}`,
+  ];
   for (const filter of query.filters) conditions.push(filterSql(params, filter));
   return `FROM series s WHERE ${conditions.join(' AND ')}`;
 }

@@ -149,6 +149,10 @@ test('malformed queries are refused with what, where and why', async (t) => {
 
 test('limits on series and rows are explicit errors', async (t) => {
   const w = await seeded(t, { maxSeries: 3, maxRows: 100 });
+  // A series last seen ten days earlier is not part of this range and does not count.
+  await w.replaceWindow('default', 'latency', { start: T0 - 10 * 24 * HOUR, end: T0 - 10 * 24 * HOUR + HOUR }, [
+    { labels: { service: 'old' }, samples: [{ t: T0 - 10 * 24 * HOUR, v: 1 }] },
+  ]);
   await assert.rejects(w.query('default', query({})), /4 series of dataset latency match, more than the limit of 3; add filters/);
   const api = [{ label: 'service', op: '=' as const, value: 'api' }];
   await assert.rejects(w.query('default', query({ bucket: 'raw', filters: api })), /more than 100 rows/);
