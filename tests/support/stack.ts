@@ -58,7 +58,7 @@ export function mounts(stack: Compose): Mount[] {
 export function hostPathOf(stack: Compose, service: string, containerPath: string): string | undefined {
   for (const mount of mounts(stack)) {
     if (mount.service !== service || mount.named || !mount.source.startsWith('.')) continue;
-    if (containerPath === mount.target) return mount.source;
+    if (containerPath === mount.target) return join(mount.source);
     if (containerPath.startsWith(`${mount.target}/`)) return join(mount.source, containerPath.slice(mount.target.length + 1));
   }
   return undefined;
