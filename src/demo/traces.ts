@@ -34,8 +34,6 @@ export interface DemoSpan extends SpanRecord {
 }
 
 const MINUTE = 60_000;
-/** Draw indices per second, 16 per trace: room for 4,095 traces a second, far above any demo service's. */
-const PER_SECOND = 65_536;
 
 export function demoRequestOperations(service: string): readonly { name: string; share: number }[] {
   return DEMO_OPERATIONS[service] ?? [{ name: `GET /${service}`, share: 1 }];
@@ -48,43 +46,47 @@ export function demoOperations(service: string): string[] {
 
 /** Spans of the sampled traces whose request started in `range`, sorted by start. */
 export function demoSpans(world: DemoScenario, range: TimeRange, samplingProbability = DEMO_TRACE_SAMPLING): DemoSpan[] {
-  const spans: DemoSpan[] = [];
-  for (const service of world.services) spans.push(...serviceSpans(world.seed, service.name, serviceLoad(world, service.name, range), range, samplingProbability));
+  // concat, not push(...): a 6h chunk has hundreds of thousands of spans, more than call arguments.
+  let spans: DemoSpan[] = [];
+  for (const service of world.services) spans = spans.concat(serviceSpans(world.seed, service.name, serviceLoad(world, service.name, range), range, samplingProbability));
   return spans.sort((a, b) => a.startMs - b.startMs || a.spanId.localeCompare(b.spanId));
 }
 
 function serviceSpans(seed: number, service: string, loads: readonly MinuteLoad[], range: TimeRange, p: number): DemoSpan[] {
   const stream = hashString(`trace/${service}`);
-  const durations = hashString(`trace-duration/${service}`);
   const operations = demoRequestOperations(service);
   const spans: DemoSpan[] = [];
   const firstMinute = loads[0]?.t ?? 0;
   for (let second = Math.floor(range.start / 1000); second * 1000 < range.end; second++) {
     const load = loads[Math.floor((second * 1000 - firstMinute) / MINUTE)];
     if (!load) continue;
-    const base = second * PER_SECOND;
+    // Each second has its own stream, and small draw indices within it (16 per trace).
+    const draws = Math.floor(uniform(seed, stream, second) * 0x100000000);
     const expected = load.requestsPerSecond * p;
-    const count = Math.floor(expected) + (uniform(seed, stream, base + PER_SECOND - 1) < expected % 1 ? 1 : 0);
+    const count = Math.floor(expected) + (uniform(seed, draws, 0) < expected % 1 ? 1 : 0);
     for (let i = 0; i < count; i++) {
-      const index = base + i * 16;
-      const startMs = second * 1000 + uniform(seed, stream, index) * 1000;
+      const index = 16 * (i + 1);
+      const startMs = second * 1000 + uniform(seed, draws, index) * 1000;
       if (startMs < range.start || startMs >= range.end) continue;
-      const durationMs = requestSeconds(load.p95Seconds, gaussian(seed, durations, base + i)) * 1000;
-      const traceId = hex(seed, stream, index + 4, 4);
-      const rootId = hex(seed, stream, index + 8, 2);
-      const common = { traceId, service, samplingProbability: p };
+      const durationMs = requestSeconds(load.p95Seconds, gaussian(seed, draws ^ 0x5bd1e995, i)) * 1000;
+      const traceId = hex(seed, draws, index + 4, 4);
+      const rootId = hex(seed, draws, index + 8, 2);
       spans.push({
-        ...common,
+        traceId,
+        service,
+        samplingProbability: p,
         spanId: rootId,
         kind: 'server',
-        operation: pick(operations, uniform(seed, stream, index + 1)),
+        operation: pick(operations, uniform(seed, draws, index + 1)),
         startMs,
         durationMs,
-        error: uniform(seed, stream, index + 2) < load.errorRatio,
+        error: uniform(seed, draws, index + 2) < load.errorRatio,
       });
       spans.push({
-        ...common,
-        spanId: hex(seed, stream, index + 10, 2),
+        traceId,
+        service,
+        samplingProbability: p,
+        spanId: hex(seed, draws, index + 10, 2),
         parentSpanId: rootId,
         kind: 'internal',
         operation: DEMO_QUERY_OPERATION,
@@ -106,9 +108,14 @@ function pick(operations: readonly { name: string; share: number }[], u: number)
   return operations.at(-1)?.name ?? 'unknown';
 }
 
+const byteHex = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 /** `words` 32-bit draws as lowercase hex: 4 for a trace id, 2 for a span id. */
 function hex(seed: number, stream: number, index: number, words: number): string {
   let text = '';
-  for (let w = 0; w < words; w++) text += Math.floor(uniform(seed, stream, index + w) * 0x100000000).toString(16).padStart(8, '0');
+  for (let w = 0; w < words; w++) {
+    const x = Math.floor(uniform(seed, stream, index + w) * 0x100000000);
+    text += (byteHex[x >>> 24] as string) + (byteHex[(x >>> 16) & 255] as string) + (byteHex[(x >>> 8) & 255] as string) + (byteHex[x & 255] as string);
+  }
   return text;
 }

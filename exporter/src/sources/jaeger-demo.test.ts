@@ -32,3 +32,11 @@ test('the demo answers nothing for windows that have not ended', async () => {
   assert.deepEqual([...new Set(series.flatMap((s) => s.samples.map((p) => p.t)))].sort(), [monday + 9 * MINUTE, monday + 10 * MINUTE]);
   assert.deepEqual(await demo.queryRange(dataset, { start: monday + 11 * MINUTE, end: monday + 20 * MINUTE }), []);
 });
+
+test('a whole 6h ingest chunk is answered (hundreds of thousands of spans)', async () => {
+  const demo = createDemoTraceSource({ seed: 1, now: () => monday + 7 * 3_600_000 });
+  const series = await demo.queryRange(dataset, { start: monday, end: monday + 6 * 3_600_000 });
+  const sampled = series.filter((s) => s.labels.measure === 'traces_sampled').flatMap((s) => s.samples);
+  assert.equal(sampled.length, 3 * 360);
+  assert.ok(sampled.every((p) => p.v > 0));
+});

@@ -52,7 +52,9 @@ export function decodeV1Traces(body: unknown, bad: AnswerErrors, fallbackProbabi
   if (data !== null && !Array.isArray(data)) throw bad.malformed('"data" is not a list of traces');
   const traces = (data ?? []) as unknown[];
   const spans: SpanRecord[] = [];
-  traces.forEach((trace, index) => spans.push(...decodeV1Trace(trace, `data[${index}]`, bad, fallbackProbability)));
+  traces.forEach((trace, index) => {
+    for (const span of decodeV1Trace(trace, `data[${index}]`, bad, fallbackProbability)) spans.push(span);
+  });
   return { spans, traces: traces.length, partialErrors: errors };
 }
 
@@ -109,7 +111,9 @@ export function decodeV3Traces(text: string, bad: AnswerErrors, fallbackProbabil
     const chunk = isObject(document.result) ? document.result : document;
     const resourceSpans = field(chunk, 'resourceSpans');
     if (!Array.isArray(resourceSpans)) throw bad.malformed('"result.resourceSpans" is not an array');
-    resourceSpans.forEach((resource, index) => spans.push(...decodeResourceSpans(resource, `resourceSpans[${index}]`, bad)));
+    resourceSpans.forEach((resource, index) => {
+      for (const span of decodeResourceSpans(resource, `resourceSpans[${index}]`, bad)) spans.push(span);
+    });
   }
   applyTraceProbabilities(spans, fallbackProbability);
   return { spans: spans.map(({ sampler: _sampler, ...span }) => span), traces: new Set(spans.map((s) => s.traceId)).size, partialErrors: [] };

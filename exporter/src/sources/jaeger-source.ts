@@ -115,7 +115,9 @@ export function createJaegerSource(options: JaegerSourceOptions): TraceSource {
       const selected = dataset.query.trim() === '*' ? await services(signal) : serviceList(dataset.query);
       const ends = windowEnds(range, dataset.stepMs);
       const windows: ServiceWindow[] = [];
-      for (const service of selected) windows.push(...(await serviceWindows(service, ends, dataset.stepMs, signal)));
+      for (const service of selected) {
+        for (const window of await serviceWindows(service, ends, dataset.stepMs, signal)) windows.push(window);
+      }
       return keepDatasetLabels(source, traceSeries(windows), dataset);
     },
   };
