@@ -301,3 +301,15 @@ test('a bearer token is sent as such', async () => {
     },
   );
 });
+
+test('values out of order or repeated are sorted, one per instant', async () => {
+  const values = [[1_700_000_100, '2'], [1_700_000_040, '1'], [1_700_000_100, '3']];
+  await withLoki(
+    () => ({ body: { status: 'success', data: { resultType: 'matrix', result: [{ metric: { service: 'a', level: 'info' }, values }] } } }),
+    {},
+    async (loki) => {
+      const [series] = await loki.queryRange(dataset, fixtureRange);
+      assert.deepEqual(series!.samples, [{ t: 1_700_000_040_000, v: 1 }, { t: 1_700_000_100_000, v: 3 }]);
+    },
+  );
+});

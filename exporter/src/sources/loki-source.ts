@@ -158,9 +158,13 @@ function parseSampleValue(text: string): number | undefined {
   return text.trim() !== '' && Number.isFinite(value) ? value : undefined;
 }
 
-/** Joins the chunks' series, keeping only samples inside the range, then reduces their labels. */
+/**
+ * Joins the chunks' series, keeping only samples inside the range, then reduces their labels. Chunks
+ * come in time order and Loki sorts values oldest first, so samples are appended; an answer out of
+ * order (or repeating an instant) is sorted and de-duplicated once at the end.
+ */
 class SeriesCollector {
-  private readonly byKey = new Map<string, { labels: Labels; samples: Map<number, number> }>();
+  private readonly byKey = new Map<string, { labels: Labels; samples: Sample[]; ordered: boolean }>();
 
   constructor(
     private readonly dataset: DatasetDefinition,
@@ -175,22 +179,33 @@ class SeriesCollector {
       if (this.byKey.size >= this.maxSeries) {
         throw new SourceError(source, `dataset "${this.dataset.name}" has more than ${this.maxSeries} series; aggregate more in the query or raise maxSeries`, false);
       }
-      entry = { labels: series.metric, samples: new Map() };
+      entry = { labels: series.metric, samples: [], ordered: true };
       this.byKey.set(key, entry);
     }
     for (const sample of series.samples) {
-      if (sample.t >= this.range.start && sample.t < this.range.end) entry.samples.set(sample.t, sample.v);
+      if (sample.t < this.range.start || sample.t >= this.range.end) continue;
+      const last = entry.samples[entry.samples.length - 1];
+      if (last !== undefined && sample.t <= last.t) entry.ordered = false;
+      entry.samples.push(sample);
     }
   }
 
   result(): Series[] {
-    const joined = [...this.byKey.values()]
-      .map(({ labels, samples }) => ({ labels, samples: [...samples].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v })) }))
-      .filter((series) => series.samples.length > 0);
+    const joined: Series[] = [];
+    for (const { labels, samples, ordered } of this.byKey.values()) {
+      if (samples.length > 0) joined.push({ labels, samples: ordered ? samples : lastPerInstant(samples) });
+    }
     try {
       return reduceLabels(joined, this.dataset.keepLabels);
     } catch (error) {
       throw new SourceError(source, `dataset "${this.dataset.name}": ${(error as Error).message}`, false);
     }
   }
+}
+
+/** Samples sorted by time, one per instant (the last one given). */
+function lastPerInstant(samples: Sample[]): Sample[] {
+  const byTime = new Map<number, number>();
+  for (const sample of samples) byTime.set(sample.t, sample.v);
+  return [...byTime].sort((a, b) => a[0] - b[0]).map(([t, v]) => ({ t, v }));
 }
