@@ -7,6 +7,7 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  serve: { summary: 'run the service: ingest, warehouse jobs, HTTP API and /metrics', load: () => import('./cli/serve.js') },
   backfill: { summary: 'fill the warehouse with history from the configured source', load: () => import('./cli/backfill.js') },
   'demo-workload': {
     summary: 'run the demo scenario as a process: /metrics, JSON logs on stdout, OTLP traces',
