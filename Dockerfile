@@ -5,12 +5,15 @@
 FROM node:22.19.0-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.base.json ./
+# Every workspace's manifest, so npm ci finds the lock file in sync; only the core and the service are
+# installed (the Grafana plugin is built outside the image and mounted into Grafana).
 COPY src/package.json src/
 COPY exporter/package.json exporter/
-RUN npm ci --no-audit --no-fund
+COPY plugins/sextant-app/package.json plugins/sextant-app/
+RUN npm ci --workspace src --workspace exporter --include-workspace-root --no-audit --no-fund
 COPY src src
 COPY exporter exporter
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+RUN npm run build && npm prune --omit=dev --workspace src --workspace exporter --include-workspace-root --no-audit --no-fund
 
 FROM node:22.19.0-bookworm-slim
 ENV NODE_ENV=production
