@@ -19,8 +19,11 @@ import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createScoreJob } from '../jobs/score.js';
 import { createLogger, type Logger } from '../log.js';
+import { jaegerIngest } from '../sources/jaeger-setup.js';
+import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { routeDatasets } from '../sources/source-router.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
@@ -60,8 +63,14 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   if (config.source.kind === 'demo' && config.datasets.custom.length) {
     log.warn('datasets.custom is ignored with the demo source (it answers only its own datasets)', { ignored: config.datasets.custom.map((d) => d.name) });
   }
-  const datasets = datasetsFromConfig(config);
-  const source = sourceFromConfig(config, now);
+  // Logs and traces join the metrics in the one ingest job (in demo mode, the demo's own).
+  const demo = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, now } } : {};
+  const context = { tenant: config.datasets.tenant, log, ...demo };
+  const { source, datasets } = routeDatasets([
+    { source: sourceFromConfig(config, now), datasets: datasetsFromConfig(config) },
+    lokiIngest(config.loki, context),
+    jaegerIngest(config.jaeger, context),
+  ]);
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
   const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
   const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
