@@ -94,7 +94,7 @@ export default function AppConfig({ plugin }: AppConfigProps) {
           <Button type="submit" disabled={busy || url.trim() === '' || (!tokenSet && token === '')}>
             Save settings
           </Button>
-          <Button type="button" variant="secondary" icon="heart-rate" disabled={busy} onClick={test}>
+          <Button type="button" variant="secondary" icon="plug" disabled={busy} onClick={test}>
             Test connection
           </Button>
         </Stack>

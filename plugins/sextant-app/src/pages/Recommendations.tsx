@@ -128,7 +128,7 @@ function RecommendationCard({ recommendation: r, client, onChanged }: { recommen
           ) : (
             <>
               <Text color="secondary">Did it help?</Text>
-              <Button size="sm" variant="secondary" icon="thumbs-up" disabled={busy} onClick={act(() => sendFeedback(client, r.id, true, ''), () => { setSent(true); onChanged(); })}>
+              <Button size="sm" variant="secondary" icon="check" disabled={busy} onClick={act(() => sendFeedback(client, r.id, true, ''), () => { setSent(true); onChanged(); })}>
                 Helped
               </Button>
               <Button size="sm" variant="secondary" icon="times" disabled={busy} onClick={act(() => sendFeedback(client, r.id, false, ''), () => { setSent(true); onChanged(); })}>

@@ -1,7 +1,7 @@
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
-import { Badge, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Badge, Text, useStyles2 } from '@grafana/ui';
 import { BandChart } from '../../common/BandChart';
 import { SEVERITY_BADGE } from '../../common/format';
 import type { Severity } from '../../common/types';
@@ -36,14 +36,14 @@ export function AnomalyPanel({ data, width, height, options }: PanelProps<Anomal
         return (
           <div key={s.name} style={{ height: rowHeight }}>
             {options.showLegend && (
-              <Stack gap={1} alignItems="center" height={LEGEND_HEIGHT}>
+              <div className={styles.legend} style={{ height: LEGEND_HEIGHT }}>
                 <Text variant="bodySmall" truncate>
                   {s.name}
                 </Text>
                 {counts.map(([severity, n]) => (
                   <Badge key={severity} text={`${n} ${severity}`} color={SEVERITY_BADGE[severity]} />
                 ))}
-              </Stack>
+              </div>
             )}
             <BandChart
               width={width}
@@ -61,5 +61,6 @@ export function AnomalyPanel({ data, width, height, options }: PanelProps<Anomal
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  legend: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1), overflow: 'hidden' }),
   empty: css({ display: 'flex', alignItems: 'center', justifyContent: 'center', padding: theme.spacing(1) }),
 });

@@ -22,7 +22,7 @@ export function RecommendationsPanel({ data, width, height, options }: PanelProp
   return (
     <div style={{ width, height, overflow: 'auto' }} data-testid="recommendations-panel">
       {page.items.map((r) => (
-        <Card key={r.id} isCompact>
+        <Card key={r.id} isCompact data-testid="recommendation-card">
           <Card.Heading>{r.title}</Card.Heading>
           <Card.Meta>{[r.service ?? 'all services', r.policy]}</Card.Meta>
           <Card.Description>{r.description}</Card.Description>
