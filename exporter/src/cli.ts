@@ -6,7 +6,11 @@ interface Command {
   load: () => Promise<{ run(args: string[]): Promise<number> }>;
 }
 
-const commands: Record<string, Command> = {};
+const commands: Record<string, Command> = {
+  serve: { summary: 'run the service: ingest, warehouse jobs, HTTP API and /metrics', load: () => import('./cli/serve.js') },
+  backfill: { summary: 'fill the warehouse with history from the configured source', load: () => import('./cli/backfill.js') },
+  export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)}${c.summary}`);

@@ -1,13 +1,327 @@
-import type { StorageLevel, Warehouse } from './warehouse.js';
+import { stat } from 'node:fs/promises';
+import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
+import { DuckDbHandle, type WriteContext } from './duckdb-handle.js';
+import { exportSql, validateExportFile } from './export-sql.js';
+import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS, STORAGE_LEVELS } from './levels.js';
+import { migrations } from './migrations/index.js';
+import { runMigrations } from './migrator.js';
+import { aggregateSql, countSeriesSql, validateQuery } from './query-sql.js';
+import { QueryError } from './query-error.js';
+import { toFrames } from './query-frames.js';
+import { bucketSpans, type DirtyWindow } from './rollup-plan.js';
+import { recomputeSpan } from './rollup-sql.js';
+import { windowRows } from './window-rows.js';
+import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
+
+export interface QueryLimits {
+  /** Series a query may match after its filters. */
+  maxSeries: number;
+  /** Rows (groups x time buckets) a query may answer. */
+  maxRows: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxSeries: 10_000, maxRows: 500_000 };
+
+const DAY = 24 * 60 * 60_000;
+export const DEFAULT_RETENTION_MS: Record<StorageLevel, number> = {
+  points: 15 * DAY,
+  '5m': 90 * DAY,
+  '1h': 400 * DAY,
+  '1d': 5 * 365 * DAY,
+};
 
 export interface DuckDbWarehouseOptions {
   /** Database file; ':memory:' for tests that need no disk. */
   path: string;
   /** How long each level keeps its rows, in milliseconds. */
   retentionMs: Record<StorageLevel, number>;
+  limits?: Partial<QueryLimits>;
+  /** DuckDB settings such as `threads` or `memory_limit`. */
+  settings?: Record<string, string>;
+  /**
+   * Open an existing warehouse without writing to it (for the CLI's export): no migrations run,
+   * and the file must exist with the current schema.
+   */
+  readOnly?: boolean;
 }
 
 /** Opens (creating if needed) the DuckDB warehouse file and runs its migrations. */
-export async function openDuckDbWarehouse(_options: DuckDbWarehouseOptions): Promise<Warehouse> {
-  throw new Error('openDuckDbWarehouse: not implemented yet');
+export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+  for (const level of STORAGE_LEVELS) {
+    const ms = options.retentionMs[level];
+    if (!Number.isFinite(ms) || ms <= 0) throw new Error(`warehouse retention for ${level}: expected a positive duration in ms, got ${ms}`);
+  }
+  if (options.readOnly && !(await stat(options.path).then((s) => s.isFile(), () => false))) {
+    throw new Error(`no warehouse file at ${options.path}`);
+  }
+  const settings = { ...options.settings, ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) };
+  const handle = await DuckDbHandle.open(options.path, { settings });
+  const warehouse = new DuckDbWarehouse(handle, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits });
+  try {
+    if (options.readOnly) await warehouse.checkSchema();
+    else await warehouse.migrate();
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return warehouse;
+}
+
+export class DuckDbWarehouse implements Warehouse {
+  private migrated = false;
+
+  constructor(
+    readonly handle: DuckDbHandle,
+    readonly retentionMs: Record<StorageLevel, number>,
+    readonly limits: QueryLimits,
+  ) {}
+
+  async migrate(): Promise<number> {
+    const version = await runMigrations(this.handle, migrations);
+    this.migrated = true;
+    return version;
+  }
+
+  /** Refuses a file that is not a Sextant warehouse or whose schema is older than this code's. */
+  async checkSchema(): Promise<void> {
+    const latest = Math.max(...migrations.map((m) => m.version));
+    const version = await this.handle.read('SELECT max(version) AS v FROM schema_migrations').then(
+      ([row]) => Number(row?.v ?? 0),
+      () => undefined,
+    );
+    if (version === undefined) throw new Error(`${this.handle.path} is not a Sextant warehouse (it has no schema_migrations table)`);
+    if (version < latest) {
+      throw new Error(`the warehouse ${this.handle.path} has schema version ${version}, this sextant expects ${latest}; start the service once to migrate it`);
+    }
+    this.migrated = true;
+  }
+
+  isReady(): boolean {
+    return this.migrated && this.handle.isOpen;
+  }
+
+  async replaceWindow(tenant: string, dataset: string, window: TimeRange, series: Series[]): Promise<number> {
+    checkName(tenant, 'tenant');
+    checkName(dataset, 'dataset');
+    checkRange(window, `replaceWindow(${dataset})`);
+    const rows = windowRows(tenant, dataset, window, series);
+    return this.handle.write(async (tx) => {
+      await tx.run('DELETE FROM points WHERE tenant = $1 AND dataset = $2 AND ts >= $3 AND ts < $4', [
+        tenant,
+        dataset,
+        window.start,
+        window.end,
+      ]);
+      const n = await appendPoints(tx, tenant, dataset, rows);
+      await upsertSeries(tx, tenant, dataset, rows.series);
+      await tx.run(
+        `INSERT INTO watermarks VALUES ($1, $2, $3)
+         ON CONFLICT (tenant, dataset) DO UPDATE SET watermark_ms = greatest(watermark_ms, excluded.watermark_ms)`,
+        [tenant, dataset, window.end],
+      );
+      await tx.run(
+        `INSERT INTO datasets VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant, dataset) DO UPDATE SET
+           first_seen_ms = least(first_seen_ms, excluded.first_seen_ms),
+           last_ingest_ms = greatest(last_ingest_ms, excluded.last_ingest_ms)`,
+        [tenant, dataset, window.start, window.end],
+      );
+      await tx.run('INSERT INTO rollup_dirty VALUES ($1, $2, $3, $4)', [tenant, dataset, window.start, window.end]);
+      return n;
+    });
+  }
+
+  async watermark(tenant: string, dataset: string): Promise<number | undefined> {
+    const [row] = await this.handle.read('SELECT watermark_ms FROM watermarks WHERE tenant = $1 AND dataset = $2', [
+      tenant,
+      dataset,
+    ]);
+    return row ? Number(row.watermark_ms) : undefined;
+  }
+
+  async recordIngestRun(run: IngestRun): Promise<void> {
+    await this.handle.write((tx) =>
+      tx.run('INSERT INTO ingest_runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        run.tenant,
+        run.dataset,
+        run.window.start,
+        run.window.end,
+        run.rows,
+        run.status,
+        run.error ?? null,
+        run.durationMs,
+        run.finishedAt,
+      ]),
+    );
+  }
+
+  async listIngestRuns(tenant: string, limit: number): Promise<IngestRun[]> {
+    const rows = await this.handle.read(
+      `SELECT * FROM ingest_runs WHERE tenant = $1 ORDER BY finished_at_ms DESC, window_end_ms DESC LIMIT $2`,
+      [tenant, Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => ({
+      tenant: String(r.tenant),
+      dataset: String(r.dataset),
+      window: { start: Number(r.window_start_ms), end: Number(r.window_end_ms) },
+      rows: Number(r.rows),
+      status: r.status === 'ok' ? 'ok' : 'error',
+      ...(r.error === null || r.error === undefined ? {} : { error: String(r.error) }),
+      durationMs: Number(r.duration_ms),
+      finishedAt: Number(r.finished_at_ms),
+    }));
+  }
+
+  /**
+   * Recomputes, at every level, the buckets that windows written since the last run touch, from
+   * the points (percentiles cannot be derived from finer rollups), in one transaction.
+   */
+  rollup(): Promise<RollupResult> {
+    return this.handle.write(async (tx) => {
+      const windows = (await tx.read('SELECT tenant, dataset, start_ms, end_ms FROM rollup_dirty')).map(
+        (r): DirtyWindow => ({
+          tenant: String(r.tenant),
+          dataset: String(r.dataset),
+          start: Number(r.start_ms),
+          end: Number(r.end_ms),
+        }),
+      );
+      const [cutoff] = await tx.read(`SELECT cutoff_ms FROM retention_cutoffs WHERE level = 'points'`);
+      const notBefore = cutoff ? Number(cutoff.cutoff_ms) : -Infinity;
+      const rows: Record<RollupLevel, number> = { '5m': 0, '1h': 0, '1d': 0 };
+      for (const level of ROLLUP_LEVELS) {
+        for (const span of bucketSpans(level, windows, notBefore)) rows[level] += await recomputeSpan(tx, level, span);
+      }
+      await tx.run('DELETE FROM rollup_dirty');
+      return { rows };
+    });
+  }
+
+  /**
+   * Rolls up pending windows first (so no bucket is computed from half-deleted points), then deletes
+   * points older than their retention and rollup buckets that end before theirs.
+   */
+  async enforceRetention(now: number): Promise<Record<StorageLevel, number>> {
+    await this.rollup();
+    const longest = Math.max(...STORAGE_LEVELS.map((l) => this.retentionMs[l]));
+    return this.handle.write(async (tx) => {
+      const deleted: Record<StorageLevel, number> = { points: 0, '5m': 0, '1h': 0, '1d': 0 };
+      const pointsCutoff = now - this.retentionMs.points;
+      deleted.points = await tx.run('DELETE FROM points WHERE ts < $1', [pointsCutoff]);
+      await tx.run(
+        `INSERT INTO retention_cutoffs VALUES ('points', $1)
+         ON CONFLICT (level) DO UPDATE SET cutoff_ms = greatest(cutoff_ms, excluded.cutoff_ms)`,
+        [pointsCutoff],
+      );
+      for (const level of ROLLUP_LEVELS) {
+        deleted[level] = await tx.run(`DELETE FROM ${LEVEL_TABLE[level]} WHERE bucket + $1 <= $2`, [
+          LEVEL_WIDTH_MS[level],
+          now - this.retentionMs[level],
+        ]);
+      }
+      // Reference rows and run history outlive every level they describe, then go too.
+      await tx.run('DELETE FROM series WHERE last_seen_ms < $1', [now - longest]);
+      await tx.run('DELETE FROM ingest_runs WHERE finished_at_ms < $1', [now - longest]);
+      return deleted;
+    });
+  }
+
+  async query(tenant: string, query: BiQuery): Promise<DataFrame[]> {
+    validateQuery(query);
+    for (const [i, filter] of query.filters.entries()) {
+      if (filter.op !== '=~' && filter.op !== '!~') continue;
+      await this.handle.read(`SELECT regexp_full_match('', $1)`, [filter.value]).catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message.replace(/^Invalid Input Error: /, '') : String(error);
+        throw new QueryError(`query.filters[${i}].value: ${JSON.stringify(filter.value)} is not a valid regular expression (${reason})`);
+      });
+    }
+    const count = countSeriesSql(tenant, query);
+    const [counted] = await this.handle.read(count.sql, count.params);
+    const matched = Number(counted?.n ?? 0);
+    if (matched > this.limits.maxSeries) {
+      throw new QueryError(
+        `query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${this.limits.maxSeries}; add filters`,
+      );
+    }
+    const aggregate = aggregateSql(tenant, query, this.limits.maxRows);
+    const rows = await this.handle.read(aggregate.sql, aggregate.params);
+    if (rows.length > this.limits.maxRows) {
+      throw new QueryError(
+        `query: the answer has more than ${this.limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`,
+      );
+    }
+    return toFrames(query, rows);
+  }
+
+  async exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {
+    checkRange(range, 'export');
+    if (!STORAGE_LEVELS.includes(level)) throw new Error(`export: unknown level "${String(level)}"; expected one of ${STORAGE_LEVELS.join(', ')}`);
+    const target = await validateExportFile(file);
+    const { sql, params } = exportSql(tenant, dataset, level, range, target);
+    return this.handle.exportCopy(sql, params);
+  }
+
+  sizeBytes(): Promise<number> {
+    return this.handle.sizeBytes();
+  }
+
+  async close(): Promise<void> {
+    this.migrated = false;
+    await this.handle.close();
+  }
+}
+
+async function upsertSeries(tx: WriteContext, tenant: string, dataset: string, series: ReturnType<typeof windowRows>['series']): Promise<void> {
+  if (series.length === 0) return;
+  await tx.run(`CREATE TEMP TABLE IF NOT EXISTS series_staging (
+    series_id BIGINT, series_key VARCHAR, labels_json VARCHAR, first_seen_ms BIGINT, last_seen_ms BIGINT)`);
+  await tx.append('series_staging', [
+    series.map((s) => s.id),
+    series.map((s) => s.key),
+    series.map((s) => s.labelsJson),
+    series.map((s) => s.firstSeen),
+    series.map((s) => s.lastSeen),
+  ]);
+  const clash = await tx.read(
+    `SELECT st.series_key AS incoming, s.series_key AS stored FROM series_staging st
+     JOIN series s ON s.tenant = $1 AND s.dataset = $2 AND s.series_id = st.series_id
+     WHERE s.series_key <> st.series_key LIMIT 1`,
+    [tenant, dataset],
+  );
+  if (clash[0]) {
+    throw new Error(`dataset ${dataset}: series ${String(clash[0].incoming)} and ${String(clash[0].stored)} hash to the same id; refusing to mix them`);
+  }
+  await tx.run(
+    `INSERT INTO series
+     SELECT $1, $2, series_id, series_key, CAST(labels_json::JSON AS MAP(VARCHAR, VARCHAR)), first_seen_ms, last_seen_ms
+     FROM series_staging
+     ON CONFLICT (tenant, dataset, series_id) DO UPDATE SET
+       first_seen_ms = least(first_seen_ms, excluded.first_seen_ms),
+       last_seen_ms = greatest(last_seen_ms, excluded.last_seen_ms)`,
+    [tenant, dataset],
+  );
+  await tx.run('DELETE FROM series_staging');
+}
+
+/**
+ * Appends through a numeric staging table, then copies with tenant and dataset as constants:
+ * appending the two strings on every row directly would cost more than the rest of the append.
+ */
+async function appendPoints(tx: WriteContext, tenant: string, dataset: string, rows: ReturnType<typeof windowRows>): Promise<number> {
+  if (rows.ids.length === 0) return 0;
+  await tx.run('CREATE TEMP TABLE IF NOT EXISTS points_staging (series_id BIGINT, ts BIGINT, value DOUBLE)');
+  await tx.append('points_staging', [rows.ids, rows.ts, rows.values]);
+  const n = await tx.run('INSERT INTO points SELECT $1, $2, series_id, ts, value FROM points_staging', [tenant, dataset]);
+  await tx.run('DELETE FROM points_staging');
+  return n;
+}
+
+function checkName(value: unknown, what: string): void {
+  if (typeof value !== 'string' || value === '') throw new Error(`${what}: expected a non-empty string, got ${JSON.stringify(value)}`);
+}
+
+function checkRange(range: TimeRange, where: string): void {
+  if (!range || !Number.isFinite(range.start) || !Number.isFinite(range.end) || range.start >= range.end) {
+    throw new Error(`${where}: expected a time range with start < end in Unix ms, got ${JSON.stringify(range)}`);
+  }
 }

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { parseTime } from './export.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 5);
+const cli = new URL('../cli.ts', import.meta.url).pathname;
+
+function sextant(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
+}
+
+async function seededWarehouse(dir: string): Promise<string> {
+  const path = join(dir, 'w.duckdb');
+  const w = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  const samples = Array.from({ length: 120 }, (_, i) => ({ t: T0 + i * MIN, v: i }));
+  await w.replaceWindow('default', 'cpu', { start: T0, end: T0 + 120 * MIN }, [{ labels: { host: 'a' }, samples }]);
+  await w.replaceWindow('team-b', 'cpu', { start: T0, end: T0 + 120 * MIN }, [{ labels: { host: 'a' }, samples }]);
+  await w.rollup();
+  await w.close();
+  return path;
+}
+
+async function parquetRows(file: string, sql: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql.replace('FILE', '$1'), [file])).getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+test('sextant export writes the chosen tenant, dataset, level and range to a Parquet file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = await seededWarehouse(dir);
+  const out = join(dir, 'cpu.parquet');
+  const result = sextant('export', '--warehouse', path, '--dataset', 'cpu', '--from', '2026-01-05T00:30:00Z', '--to', '2026-01-05T01:00:00Z', '--out', out);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^wrote 30 rows \(dataset cpu, tenant default, level points, 2026-01-05T00:30:00.000Z to 2026-01-05T01:00:00.000Z\) to /);
+  assert.deepEqual(
+    await parquetRows(out, 'SELECT tenant, time_ms, value FROM read_parquet(FILE) ORDER BY time_ms'),
+    Array.from({ length: 30 }, (_, i) => ['default', T0 + (30 + i) * MIN, 30 + i]),
+  );
+
+  const hourly = join(dir, 'b-hourly.parquet');
+  const byHour = sextant('export', '--warehouse', path, '--tenant', 'team-b', '--dataset', 'cpu', '--level', '1h', '--from', '2026-01-05', '--to', '2026-01-06', '--out', hourly);
+  assert.equal(byHour.status, 0, byHour.stderr);
+  assert.deepEqual(await parquetRows(hourly, 'SELECT tenant, time_ms, count, max FROM read_parquet(FILE) ORDER BY time_ms'), [
+    ['team-b', T0, 60, 59],
+    ['team-b', T0 + 60 * MIN, 60, 119],
+  ]);
+});
+
+test('sextant export on a file held by a running service says so and exits 1', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = await seededWarehouse(dir);
+  const service = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  t.after(() => service.close());
+  const result = sextant('export', '--warehouse', path, '--dataset', 'cpu', '--from', '7d', '--out', join(dir, 'x.parquet'));
+  assert.equal(result.status, 1);
+  assert.ok(result.stderr.includes(`the warehouse file ${path} is held by another process`), result.stderr);
+  assert.match(result.stderr, /running "sextant serve"/);
+});
+
+test('sextant export explains bad arguments (exit 2) and a missing warehouse (exit 1)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const base = ['export', '--warehouse', join(dir, 'nope.duckdb'), '--dataset', 'cpu', '--out', join(dir, 'x.parquet')];
+  const missing = sextant(...base, '--from', '1d');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /no warehouse file at .*nope.duckdb/);
+  const cases: [string[], RegExp][] = [
+    [[...base], /--from is required/],
+    [[...base, '--from', 'yesterday'], /--from: "yesterday" is neither an ISO date\/time/],
+    [[...base, '--from', '1d', '--level', '2h'], /--level: "2h" is not a level; expected one of points, 5m, 1h, 1d/],
+    [[...base, '--from', '1d', '--to', '2d'], /--from .* must be before --to/],
+    [[...base, '--from', '1d', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = sextant(...args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+});
+
+test('times are ISO dates or ages before now', () => {
+  const now = Date.UTC(2026, 0, 10, 12);
+  assert.equal(parseTime('7d', now, '--from'), now - 7 * 86_400_000);
+  assert.equal(parseTime('90m', now, '--from'), now - 90 * 60_000);
+  assert.equal(parseTime('now', now, '--to'), now);
+  assert.equal(parseTime('2026-01-05', now, '--from'), T0);
+  assert.equal(parseTime('2026-01-05T01:30:00Z', now, '--from'), T0 + 90 * MIN);
+});

@@ -1,0 +1,132 @@
+// `sextant serve`: loads the config, opens the warehouse, starts the scheduled jobs and the HTTP
+// server, and shuts all of it down in order on SIGTERM or SIGINT.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Registry } from 'prom-client';
+import { ConfigError, configFileFrom, dumpConfig, loadConfig, type Config } from '../config/index.js';
+import { createApp } from '../http/app.js';
+import { registerProcessMetrics } from '../http/process-metrics.js';
+import { apiRouters } from '../http/routes/index.js';
+import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { startService, type RunningService, type ServiceState } from '../http/service-lifecycle.js';
+import { createIngestJob } from '../jobs/ingest.js';
+import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
+import type { Job } from '../jobs/job.js';
+import { createRetentionJob } from '../jobs/retention.js';
+import { createRollupJob } from '../jobs/rollup.js';
+import { createScheduler } from '../jobs/scheduler.js';
+import { createLogger, type Logger } from '../log.js';
+import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
+import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+
+const usage = `usage: sextant serve [--config FILE] [--print-config]
+
+  --config FILE    the config file (default: $SEXTANT_CONFIG, else ./sextant.yaml)
+  --print-config   print the effective config (defaults and SEXTANT_ overrides applied,
+                   secrets redacted) and exit
+`;
+
+interface JobContext {
+  config: Config;
+  warehouse: DuckDbWarehouse;
+  source: MetricsSource;
+  datasets: readonly DatasetDefinition[];
+  registry: Registry;
+  families: SeriesFamilies;
+  log: Logger;
+  now: () => number;
+}
+
+/** The scheduled stages of the service: one line per job (an area adds its job here). */
+function jobsOf(c: JobContext): Job[] {
+  const { warehouse, registry, now } = c;
+  return [
+    createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }),
+    createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
+    createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
+  ];
+}
+
+/** Everything `sextant serve` runs, from a loaded config. */
+export async function serve(config: Config, log: Logger, now: () => number = Date.now): Promise<RunningService> {
+  const { path } = config.warehouse;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const warehouse = await openDuckDbWarehouse({
+    path,
+    retentionMs: config.warehouse.retention,
+    limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
+  });
+  log.info('warehouse open', { path });
+  try {
+    const registry = new Registry();
+    registerProcessMetrics(registry);
+    const families = new SeriesFamilies();
+    if (config.source.kind === 'demo' && config.datasets.custom.length) {
+      log.warn('datasets.custom is ignored with the demo source (it answers only its own datasets)', { ignored: config.datasets.custom.map((d) => d.name) });
+    }
+    const datasets = datasetsFromConfig(config);
+    const source = sourceFromConfig(config, now);
+    const scheduler = createScheduler({ jobs: jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), registry, log, now });
+    const state: ServiceState = { shuttingDown: false };
+    const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
+    if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
+    const app = createApp({
+      registry,
+      families,
+      log,
+      tokens,
+      isReady: () => !state.shuttingDown && warehouse.isReady(),
+      bodyLimitBytes: config.server.bodyLimitBytes,
+      requestTimeoutMs: config.server.requestTimeout,
+      apiRouters: apiRouters({ warehouse, datasets, queryLimits: config.warehouse.query, log }),
+    });
+    log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
+    return await startService({
+      app,
+      host: config.server.listen,
+      port: config.server.port,
+      scheduler,
+      closeWarehouse: () => warehouse.close(),
+      state,
+      log,
+      shutdownTimeoutMs: config.server.shutdownTimeout,
+    });
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string', short: 'c' }, 'print-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const file = configFileFrom(values.config, process.env);
+  let config: Config;
+  try {
+    config = loadConfig(file, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sextant: invalid configuration\n${error.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return 2;
+  }
+  if (values['print-config']) {
+    process.stdout.write(`${dumpConfig(config)}\n`);
+    return 0;
+  }
+  const log = createLogger(config.log.level);
+  log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
+  const service = await serve(config, log);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  const clean = await service.shutdown(signal);
+  return clean ? 0 : 1;
+}

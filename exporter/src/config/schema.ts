@@ -1,0 +1,26 @@
+// The whole sextant.yaml. Each top-level key is one section; an area adds its own section by writing
+// `exporter/src/config/sections/<area>.ts` (a strict object with defaults, ending in `.prefault({})`)
+// and adding one line to `sections` below. Nothing else changes: env overrides, error messages and
+// the docs check all follow the schema.
+import { z } from 'zod';
+import { authSection } from './sections/auth.js';
+import { datasetsSection } from './sections/datasets.js';
+import { ingestSection } from './sections/ingest.js';
+import { logSection } from './sections/log.js';
+import { serverSection } from './sections/server.js';
+import { sourceSection } from './sections/source.js';
+import { warehouseSection } from './sections/warehouse.js';
+
+export const sections = {
+  server: serverSection,
+  log: logSection,
+  warehouse: warehouseSection,
+  auth: authSection,
+  source: sourceSection,
+  ingest: ingestSection,
+  datasets: datasetsSection,
+};
+
+export const configSchema = z.strictObject(sections);
+
+export type Config = z.output<typeof configSchema>;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { duration, integer, text } from '../fields.js';
+
+export const warehouseSection = z
+  .strictObject({
+    /** DuckDB file, relative to the config file's directory; ":memory:" keeps nothing on disk. */
+    path: text('a file path').default('data/sextant.duckdb'),
+    /** How long each level keeps its rows. */
+    retention: z
+      .strictObject({
+        points: duration().prefault('15d'),
+        '5m': duration().prefault('90d'),
+        '1h': duration().prefault('400d'),
+        '1d': duration().prefault('1825d'),
+      })
+      .prefault({}),
+    rollupInterval: duration().prefault('1m'),
+    retentionInterval: duration().prefault('1h'),
+    /** Limits of one BI query (POST /api/v1/query): longest range per bucket, widest query. */
+    query: z
+      .strictObject({
+        maxRange: z
+          .strictObject({
+            raw: duration().prefault('7d'),
+            '5m': duration().prefault('90d'),
+            '1h': duration().prefault('400d'),
+            '1d': duration().prefault('1825d'),
+          })
+          .prefault({}),
+        maxMeasures: integer(1, 9).default(9),
+        maxGroupBy: integer(0, 32).default(8),
+        maxFilters: integer(0, 64).default(16),
+        /** Series one query may match after its filters. */
+        maxSeries: integer(1, 10_000_000).default(10_000),
+        /** Rows (groups x time buckets) one answer may hold. */
+        maxRows: integer(1, 100_000_000).default(500_000),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type WarehouseConfig = z.output<typeof warehouseSection>;

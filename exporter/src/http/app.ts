@@ -1,0 +1,53 @@
+import express, { type Express, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../log.js';
+import { bearerAuth, type ApiToken } from './auth.js';
+import { errorHandler, notFound } from './http-error.js';
+import { httpMetrics } from './http-metrics.js';
+import { requestLog, requestTimeout } from './request-log.js';
+import type { SeriesFamilies } from './series-gauge-family.js';
+
+export interface AppDeps {
+  /** prom-client metrics of the service (process metrics included). */
+  registry: Registry;
+  /** High-cardinality families rendered after the registry. */
+  families: SeriesFamilies;
+  log: Logger;
+  tokens: readonly ApiToken[];
+  /** True once the warehouse is open and migrated, false again when shutdown begins. */
+  isReady: () => boolean;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  /** Routers mounted under /api/v1 behind the token check (see routes/index.ts). */
+  apiRouters: readonly Router[];
+}
+
+export const API_PREFIX = '/api/v1';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestLog(deps.log));
+  app.use(httpMetrics(deps.registry));
+  app.use(requestTimeout(deps.requestTimeoutMs));
+
+  app.get('/-/healthy', (_req, res) => {
+    res.type('text/plain').send('Sextant is healthy.\n');
+  });
+  app.get('/-/ready', (_req, res) => {
+    if (deps.isReady()) res.type('text/plain').send('Sextant is ready.\n');
+    else res.status(503).type('text/plain').send('Sextant is not ready: the warehouse is opening, or the service is shutting down.\n');
+  });
+  app.get('/metrics', async (_req, res) => {
+    const text = (await deps.registry.metrics()) + deps.families.render();
+    res.type(deps.registry.contentType).send(text);
+  });
+
+  app.use('/api', bearerAuth(deps.tokens), express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  for (const router of deps.apiRouters) app.use(API_PREFIX, router);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.log, deps.bodyLimitBytes));
+  return app;
+}

@@ -1,0 +1,76 @@
+// The body of POST /api/v1/query, checked field by field before anything reaches the warehouse.
+import { BUCKETS, FILTER_OPS, MEASURES, type BiQuery, type Bucket } from '@sextant/core';
+import { z } from 'zod';
+import { formatDuration } from '../config/duration.js';
+import type { WarehouseConfig } from '../config/sections/warehouse.js';
+import { formatPath, type PathSegment } from '../config/schema-walk.js';
+import { HttpError } from './http-error.js';
+
+export type QueryLimits = WarehouseConfig['query'];
+
+const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name (letters, digits, _; not starting with a digit)');
+
+/** Unix milliseconds, or an RFC 3339 date-time such as 2026-11-25T06:00:00Z. */
+const instant = z.union([
+  z.number().int().min(0).max(8.64e15),
+  z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
+], { error: 'expected Unix milliseconds or an RFC 3339 date-time such as 2026-11-25T06:00:00Z' });
+
+function validRegex(value: string): boolean {
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function biQuerySchema(limits: QueryLimits) {
+  return z
+    .strictObject({
+      dataset: z.string().min(1).max(128),
+      measures: z.array(z.enum(MEASURES)).min(1).max(limits.maxMeasures),
+      groupBy: z.array(labelName).max(limits.maxGroupBy).default([]),
+      filters: z
+        .array(
+          z
+            .strictObject({ label: labelName, op: z.enum(FILTER_OPS), value: z.string().max(1024) })
+            .refine((f) => !f.op.endsWith('~') || validRegex(f.value), { message: 'expected a valid regular expression', path: ['value'] }),
+        )
+        .max(limits.maxFilters)
+        .default([]),
+      bucket: z.enum(BUCKETS),
+      range: z.strictObject({ start: instant, end: instant }),
+    })
+    .superRefine((query, ctx) => {
+      const { start, end } = query.range;
+      if (end <= start) {
+        ctx.addIssue({ code: 'custom', path: ['range'], message: 'range.end must be later than range.start' });
+        return;
+      }
+      const limit = limits.maxRange[query.bucket as Bucket];
+      if (end - start > limit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['range'],
+          message: `range spans ${formatDuration(end - start)}, more than the ${formatDuration(limit)} allowed for bucket ${query.bucket} (warehouse.query.maxRange.${query.bucket})`,
+        });
+      }
+    });
+}
+
+/** The query in `body`, or an HttpError 400 that says every reason it is refused. */
+export function parseBiQuery(body: unknown, schema: ReturnType<typeof biQuerySchema>): BiQuery {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'expected a JSON object body (Content-Type: application/json)');
+  }
+  if ('tenant' in body) {
+    throw new HttpError(400, 'tenant: not allowed in the body; the tenant comes from the bearer token');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((issue) => `${formatPath(issue.path as PathSegment[]) || 'body'}: ${issue.message}`);
+    throw new HttpError(400, `invalid query: ${reasons.join('; ')}`);
+  }
+  return parsed.data;
+}

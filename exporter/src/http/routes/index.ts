@@ -1,0 +1,19 @@
+// Every /api/v1 router of the service, in one list. An area adds its routes by writing
+// `routes/<name>.ts` exporting `<name>Routes(deps)` and adding one line below; the app mounts each
+// behind the bearer-token check, and the API tests find every route here to check it refuses
+// callers without a valid token.
+import type { Router } from 'express';
+import type { ApiDeps } from './api-deps.js';
+import { datasetsRoutes } from './datasets.js';
+import { ingestRunsRoutes } from './ingest-runs.js';
+import { queryRoutes } from './query.js';
+
+export type { ApiDeps } from './api-deps.js';
+
+export function apiRouters(deps: ApiDeps): Router[] {
+  return [
+    queryRoutes(deps),
+    datasetsRoutes(deps),
+    ingestRunsRoutes(deps),
+  ];
+}

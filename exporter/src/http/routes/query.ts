@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import { authOf } from '../auth-context.js';
+import { HttpError } from '../http-error.js';
+import { biQuerySchema, parseBiQuery } from '../query-schema.js';
+import type { ApiDeps } from './api-deps.js';
+
+/** POST /query: a structured BI query over the caller's tenant, answered as data frames. */
+export function queryRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const schema = biQuerySchema(deps.queryLimits);
+  router.post('/query', async (req, res) => {
+    const { tenant } = authOf(res);
+    const query = parseBiQuery(req.body, schema);
+    const known = deps.datasets.filter((d) => d.tenant === tenant).map((d) => d.name);
+    if (!known.includes(query.dataset)) {
+      throw new HttpError(404, `dataset: "${query.dataset}" is not a dataset of tenant ${tenant}; known: ${known.join(', ') || 'none'}`);
+    }
+    const frames = await deps.warehouse.query(tenant, query);
+    res.json({ frames });
+  });
+  return router;
+}

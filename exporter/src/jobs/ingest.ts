@@ -1,0 +1,228 @@
+// Ingest: moves each dataset from its source into the warehouse, window by window, from its watermark
+// up to now minus a delay. A window is committed by replaceWindow (atomic, replacing what a previous
+// attempt wrote), so the watermark only ever moves over stored data: after a crash, an outage or a
+// bad answer the dataset stops where it is and the next run resumes there, with no gap and no
+// duplicate. One dataset's failure never holds up the others.
+import type { TimeRange } from '@sextant/core';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../log.js';
+import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Job } from './job.js';
+import { type IngestMetrics, ingestMetrics } from './ingest-metrics.js';
+import { planWindows } from './ingest-windows.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface IngestJobDeps {
+  warehouse: Warehouse;
+  source: MetricsSource;
+  datasets: readonly DatasetDefinition[];
+  registry: Registry;
+  log: Logger;
+  now: () => number;
+  intervalMs: number;
+  /** How far behind now ingest stays, so the source has finished scraping the window. */
+  delayMs?: number;
+  /** History pulled for a dataset without a watermark (its first run). */
+  initialLookbackMs?: number;
+  /** Longest window fetched and committed in one piece. */
+  windowMs?: number;
+}
+
+/** How one window went. */
+export interface WindowOutcome {
+  dataset: DatasetDefinition;
+  window: TimeRange;
+  rows: number;
+  /** Set when the window failed: what went wrong, for the ingest run and the logs. */
+  error?: string;
+}
+
+interface IngestContext {
+  warehouse: Warehouse;
+  source: MetricsSource;
+  log: Logger;
+  now: () => number;
+  metrics?: IngestMetrics;
+}
+
+export function createIngestJob(deps: IngestJobDeps): Job {
+  const delayMs = deps.delayMs ?? MINUTE;
+  const initialLookbackMs = deps.initialLookbackMs ?? 24 * HOUR;
+  const windowMs = deps.windowMs ?? 6 * HOUR;
+  const context: IngestContext = { ...deps, metrics: ingestMetrics(deps.registry, deps.now) };
+  return {
+    name: 'ingest',
+    intervalMs: deps.intervalMs,
+    async run(signal: AbortSignal): Promise<void> {
+      for (const dataset of deps.datasets) {
+        if (signal.aborted) return;
+        let watermark: number | undefined;
+        try {
+          watermark = await deps.warehouse.watermark(dataset.tenant, dataset.name);
+        } catch (error) {
+          deps.log.error('ingest: cannot read the watermark', { dataset: dataset.name, tenant: dataset.tenant, error });
+          context.metrics?.errors.inc({ dataset: dataset.name, reason: 'warehouse' });
+          continue;
+        }
+        const now = deps.now();
+        if (watermark !== undefined) context.metrics?.watermark(dataset.tenant, dataset.name, watermark);
+        const windows = planWindows(watermark ?? now - initialLookbackMs, now - delayMs, dataset.stepMs, windowMs);
+        await ingestWindows(context, dataset, windows, signal);
+      }
+    },
+  };
+}
+
+/**
+ * Ingests `windows` of `dataset` in order, stopping at the first that fails (a later window committed
+ * after a failed one would move the watermark over a hole). Returns the outcomes, the failed last.
+ */
+async function ingestWindows(
+  context: IngestContext,
+  dataset: DatasetDefinition,
+  windows: readonly TimeRange[],
+  signal: AbortSignal,
+  onWindow?: (outcome: WindowOutcome) => void,
+): Promise<WindowOutcome[]> {
+  const outcomes: WindowOutcome[] = [];
+  for (const window of windows) {
+    if (signal.aborted) break;
+    const outcome = await ingestWindow(context, dataset, window, signal);
+    if (!outcome) break;
+    outcomes.push(outcome);
+    onWindow?.(outcome);
+    if (outcome.error !== undefined) break;
+  }
+  return outcomes;
+}
+
+/** One window: fetch, replace, record. Undefined when aborted (nothing written, nothing to record). */
+async function ingestWindow(
+  context: IngestContext,
+  dataset: DatasetDefinition,
+  window: TimeRange,
+  signal: AbortSignal,
+): Promise<WindowOutcome | undefined> {
+  const { warehouse, source, log, metrics } = context;
+  const started = performance.now();
+  let rows = 0;
+  let failure: { reason: string; message: string } | undefined;
+  try {
+    const series = await source.queryRange(dataset, window, signal);
+    try {
+      rows = await warehouse.replaceWindow(dataset.tenant, dataset.name, window, series);
+    } catch (error) {
+      failure = { reason: 'warehouse', message: `warehouse: ${messageOf(error)}` };
+    }
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    failure = { reason: reasonOf(error), message: messageOf(error) };
+  }
+  const durationMs = performance.now() - started;
+  metrics?.duration.observe({ dataset: dataset.name }, durationMs / 1000);
+  if (failure) {
+    metrics?.errors.inc({ dataset: dataset.name, reason: failure.reason });
+    log.warn('ingest: window failed, the dataset resumes from it on the next run', {
+      dataset: dataset.name,
+      tenant: dataset.tenant,
+      start: new Date(window.start).toISOString(),
+      end: new Date(window.end).toISOString(),
+      reason: failure.reason,
+      error: failure.message,
+    });
+  } else {
+    metrics?.rows.inc({ dataset: dataset.name }, rows);
+    metrics?.watermark(dataset.tenant, dataset.name, window.end);
+  }
+  try {
+    await warehouse.recordIngestRun({
+      tenant: dataset.tenant,
+      dataset: dataset.name,
+      window,
+      rows,
+      status: failure ? 'error' : 'ok',
+      ...(failure ? { error: failure.message } : {}),
+      durationMs,
+      finishedAt: context.now(),
+    });
+  } catch (error) {
+    log.error('ingest: cannot record the ingest run', { dataset: dataset.name, error });
+  }
+  return { dataset, window, rows, ...(failure ? { error: failure.message } : {}) };
+}
+
+export interface BackfillOptions {
+  warehouse: Warehouse;
+  source: MetricsSource;
+  datasets: readonly DatasetDefinition[];
+  log: Logger;
+  now: () => number;
+  /** What to fill; the end is cut at now minus delay, where ingest would stop too. */
+  range: TimeRange;
+  delayMs?: number;
+  windowMs?: number;
+  signal?: AbortSignal;
+  registry?: Registry;
+  /** Called once with the plan, before any window. */
+  onPlan?: (plan: BackfillPlan[]) => void;
+  onWindow?: (outcome: WindowOutcome) => void;
+}
+
+export interface BackfillPlan {
+  dataset: DatasetDefinition;
+  windows: TimeRange[];
+  /** True when the range was stretched back to the watermark, so that no gap is left behind it. */
+  extendedToWatermark: boolean;
+}
+
+export interface BackfillResult {
+  rows: number;
+  windows: number;
+  failed: Array<{ dataset: string; window: TimeRange; error: string }>;
+}
+
+/**
+ * Fills `range` for each dataset, replacing what is already there. Ingest resumes from a dataset's
+ * watermark, and replaceWindow moves it to the end of the range, so a range starting after the
+ * watermark is stretched back to it: otherwise the part in between would never be filled.
+ */
+export async function backfill(options: BackfillOptions): Promise<BackfillResult> {
+  const delayMs = options.delayMs ?? MINUTE;
+  const windowMs = options.windowMs ?? 6 * HOUR;
+  const signal = options.signal ?? new AbortController().signal;
+  const context: IngestContext = {
+    ...options,
+    ...(options.registry ? { metrics: ingestMetrics(options.registry, options.now) } : {}),
+  };
+  const end = Math.min(options.range.end, options.now() - delayMs);
+  const plans: BackfillPlan[] = [];
+  for (const dataset of options.datasets) {
+    const watermark = await options.warehouse.watermark(dataset.tenant, dataset.name);
+    const extendedToWatermark = watermark !== undefined && watermark < options.range.start && watermark < end;
+    const start = extendedToWatermark ? (watermark as number) : options.range.start;
+    plans.push({ dataset, windows: planWindows(start, end, dataset.stepMs, windowMs), extendedToWatermark });
+  }
+  options.onPlan?.(plans);
+  const result: BackfillResult = { rows: 0, windows: 0, failed: [] };
+  for (const plan of plans) {
+    const outcomes = await ingestWindows(context, plan.dataset, plan.windows, signal, options.onWindow);
+    for (const outcome of outcomes) {
+      result.windows += 1;
+      result.rows += outcome.rows;
+      if (outcome.error !== undefined) result.failed.push({ dataset: plan.dataset.name, window: outcome.window, error: outcome.error });
+    }
+  }
+  return result;
+}
+
+function reasonOf(error: unknown): string {
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' && /^[a-z0-9_]+$/.test(reason) ? reason : 'source';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { DuckDbHandle } from './duckdb-handle.js';
+
+async function tempHandle(t: { after(fn: () => unknown): void }): Promise<{ handle: DuckDbHandle; path: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-handle-'));
+  const path = join(dir, 'h.duckdb');
+  const handle = await DuckDbHandle.open(path);
+  t.after(async () => {
+    await handle.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { handle, path };
+}
+
+test('a write that throws is rolled back, appended rows included, and the error reaches the caller', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, id BIGINT, v DOUBLE)'));
+  await handle.write((tx) => tx.append('t', [['a'], [1], [1.5]]));
+  await assert.rejects(
+    handle.write(async (tx) => {
+      await tx.run('DELETE FROM t');
+      await tx.append('t', [['a', 'a'], [2, 3], [2.5, 3.5]]);
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.deepEqual(await handle.read('SELECT * FROM t'), [{ tenant: 'a', id: 1, v: 1.5 }]);
+});
+
+test('writes run one at a time in the order they were queued', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE log (tenant VARCHAR, i INTEGER)'));
+  const order: number[] = [];
+  await Promise.all(
+    [0, 1, 2, 3].map((i) =>
+      handle.write(async (tx) => {
+        order.push(i);
+        await new Promise((r) => setTimeout(r, (4 - i) * 5));
+        await tx.run('INSERT INTO log VALUES ($1, $2)', ['t', i]);
+      }),
+    ),
+  );
+  assert.deepEqual(order, [0, 1, 2, 3]);
+  assert.deepEqual(
+    (await handle.read('SELECT i FROM log ORDER BY rowid')).map((r) => r.i),
+    [0, 1, 2, 3],
+  );
+});
+
+test('reads convert BIGINT to number and timestamps to Unix ms, with parameters', async (t) => {
+  const { handle } = await tempHandle(t);
+  const rows = await handle.read(`SELECT $1::BIGINT AS big, epoch_ms($1::BIGINT) AS at, $2 AS s, [1::BIGINT, 2] AS list`, [
+    1_700_000_000_123,
+    "it's",
+  ]);
+  assert.deepEqual(rows, [{ big: 1_700_000_000_123, at: 1_700_000_000_123, s: "it's", list: [1, 2] }]);
+});
+
+test('a second process cannot open a held file, and the error says which file and that a service holds it', async (t) => {
+  const { path } = await tempHandle(t);
+  const module = new URL('./duckdb-handle.ts', import.meta.url).href;
+  const script = `import(${JSON.stringify(module)}).then(async ({ DuckDbHandle }) => {
+    try { await DuckDbHandle.open(${JSON.stringify(path)}); console.log('opened'); }
+    catch (e) { console.log(e.name + ': ' + e.message); }
+  })`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.match(child.stdout, /^DatabaseLockedError: the warehouse file /);
+  assert.ok(child.stdout.includes(`${path} is held by another process`), child.stdout);
+  assert.match(child.stdout, /sextant serve/);
+});
+
+test('append stores large, negative and NULL values exactly, across chunk boundaries', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, id BIGINT, v DOUBLE)'));
+  const n = 5000;
+  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -(2 ** 53 - 1) + i : 2 ** 53 - 1 - i));
+  const values = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? -i / 3 : i * 1e300));
+  // One NULL in the second chunk only: rows of the third chunk must not inherit it.
+  const tenants = Array.from({ length: n }, (_, i) => (i === 2500 ? null : `t${i % 5}`));
+  const idsWithNull: (number | null)[] = ids.map((id, i) => (i === 2100 ? null : id));
+  await handle.write((tx) => tx.append('t', [tenants, idsWithNull, values]));
+  const rows = await handle.read('SELECT tenant, id::VARCHAR AS id, v FROM t ORDER BY rowid');
+  assert.equal(rows.length, n);
+  rows.forEach((row, i) => {
+    assert.deepEqual(row, { tenant: tenants[i], id: idsWithNull[i] === null ? null : String(BigInt(ids[i]!)), v: values[i] }, `row ${i}`);
+  });
+});

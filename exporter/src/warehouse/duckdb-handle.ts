@@ -1,0 +1,264 @@
+// One DuckDB database per process, with writes serialised through a promise queue and each write
+// in its own transaction. DuckDB allows a single writing process per file, and one writer
+// connection inside it keeps transactions from conflicting; reads use a second connection so they
+// see committed data only and never block behind a long write.
+import { stat } from 'node:fs/promises';
+import {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBTypeId,
+  type DuckDBAppender,
+  type DuckDBType,
+  type DuckDBValue,
+  type DuckDBVector,
+} from '@duckdb/node-api';
+
+/** A value bound to a `$n` placeholder. Integers are bound as BIGINT, other numbers as DOUBLE. */
+export type SqlParam = string | number | bigint | boolean | null;
+export type Row = Record<string, unknown>;
+
+/** What a write transaction can do; every call joins the transaction that `write` opened. */
+export interface WriteContext {
+  /** Runs a statement; returns the number of rows it changed. */
+  run(sql: string, params?: SqlParam[]): Promise<number>;
+  read(sql: string, params?: SqlParam[]): Promise<Row[]>;
+  /**
+   * Bulk-inserts rows through DuckDB's Appender. `columns` are in the table's column order, one
+   * array per column, all of the same length; numbers for BIGINT columns are converted here.
+   */
+  append(table: string, columns: readonly (readonly unknown[])[]): Promise<number>;
+  /** The raw connection, for what the methods above do not cover. */
+  readonly connection: DuckDBConnection;
+}
+
+export interface DuckDbHandleOptions {
+  /** DuckDB settings such as `threads` or `memory_limit`. */
+  settings?: Record<string, string>;
+}
+
+/** The database file is locked by another process (DuckDB allows one writer per file). */
+export class DatabaseLockedError extends Error {
+  constructor(
+    readonly path: string,
+    cause: string,
+  ) {
+    super(
+      `the warehouse file ${path} is held by another process (most likely a running "sextant serve"); ` +
+        `DuckDB allows one process per file, so stop that service or go through its API. DuckDB said: ${cause}`,
+    );
+    this.name = 'DatabaseLockedError';
+  }
+}
+
+const CHUNK_ROWS = 2048;
+
+export class DuckDbHandle {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readQueue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: DuckDbHandleOptions = {}): Promise<DuckDbHandle> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, options.settings);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/lock/i.test(message)) throw new DatabaseLockedError(path, message);
+      throw new Error(`cannot open the warehouse file ${path}: ${message}`);
+    }
+    const writer = await instance.connect();
+    const reader = await instance.connect();
+    return new DuckDbHandle(path, instance, writer, reader);
+  }
+
+  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms). */
+  read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+    this.assertOpen();
+    const result = this.readQueue.then(() => readRows(this.reader, sql, params));
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs a COPY ... TO on the reading connection; returns the rows written out. */
+  exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
+    this.assertOpen();
+    const result = this.readQueue.then(async () => (await this.reader.run(sql, toValues(params))).rowsChanged);
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `fn` in one transaction after every earlier write has finished: COMMIT when it resolves,
+   * ROLLBACK when it throws (and the error is rethrown), so a failed write leaves nothing behind.
+   */
+  write<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const result = this.queue.then(() => this.transaction(fn));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Bytes on disk: the database file and its write-ahead log. */
+  async sizeBytes(): Promise<number> {
+    if (this.path === ':memory:' || this.path === '') return 0;
+    let total = 0;
+    for (const file of [this.path, `${this.path}.wal`]) {
+      total += await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
+    }
+    return total;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Waits for queued writes and reads, then closes; DuckDB checkpoints the WAL on close. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    await this.readQueue;
+    this.reader.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`the warehouse ${this.path} is closed`);
+  }
+
+  private async transaction<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
+    const connection = this.writer;
+    const tx: WriteContext = {
+      connection,
+      run: async (sql, params = []) => (await connection.run(sql, toValues(params))).rowsChanged,
+      read: (sql, params = []) => readRows(connection, sql, params),
+      append: (table, columns) => appendColumns(connection, table, columns),
+    };
+    await connection.run('BEGIN TRANSACTION');
+    let value: T;
+    try {
+      value = await fn(tx);
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+    await connection.run('COMMIT');
+    return value;
+  }
+}
+
+function toValues(params: SqlParam[]): DuckDBValue[] {
+  return params as DuckDBValue[];
+}
+
+async function readRows(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<Row[]> {
+  const reader = await connection.runAndReadAll(sql, params.length ? toValues(params) : undefined);
+  return reader.getRowObjectsJS().map((row) => {
+    const out: Row = {};
+    for (const [key, value] of Object.entries(row)) out[key] = plain(value);
+    return out;
+  });
+}
+
+/** BIGINT and friends to number, dates and timestamps to Unix ms, recursively through lists. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.getTime();
+  if (Array.isArray(value)) return value.map(plain);
+  return value;
+}
+
+async function appendColumns(
+  connection: DuckDBConnection,
+  table: string,
+  columns: readonly (readonly unknown[])[],
+): Promise<number> {
+  const rows = columns[0]?.length ?? 0;
+  if (columns.some((c) => c.length !== rows)) throw new Error(`append to ${table}: columns of different lengths`);
+  if (rows === 0) return 0;
+  const appender = await connection.createAppender(table);
+  try {
+    const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+    if (types.length !== columns.length) {
+      throw new Error(`append to ${table}: ${columns.length} columns given, the table has ${types.length}`);
+    }
+    appendChunks(appender, types, columns, rows);
+  } finally {
+    appender.closeSync();
+  }
+  return rows;
+}
+
+function appendChunks(
+  appender: DuckDBAppender,
+  types: DuckDBType[],
+  columns: readonly (readonly unknown[])[],
+  rows: number,
+): void {
+  let chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+  for (let offset = 0; offset < rows; offset += CHUNK_ROWS) {
+    const end = Math.min(rows, offset + CHUNK_ROWS);
+    chunk.rowCount = end - offset;
+    let general = false;
+    columns.forEach((column, i) => {
+      if (fillNumbers(chunk.getColumnVector(i), types[i]!, column, offset, end)) return;
+      chunk.setColumnValues(i, convertSlice(column, offset, end, types[i]!));
+      general = true;
+    });
+    appender.appendDataChunk(chunk);
+    // The general path may have marked rows NULL, which the fast path would not clear.
+    if (general) chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+  }
+}
+
+/**
+ * Writes plain JS numbers straight into a BIGINT or DOUBLE vector's typed array: creating a
+ * BigInt per value costs more than DuckDB's whole append, and 64-bit integers within 2^53 can be
+ * stored as two 32-bit halves instead. Returns false (and writes nothing) when the column is not
+ * all finite integers (BIGINT) or numbers (DOUBLE), or the vector is not laid out as expected;
+ * the caller then takes the general path.
+ */
+function fillNumbers(vector: DuckDBVector, type: DuckDBType, column: readonly unknown[], start: number, end: number): boolean {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (type.typeId === DuckDBTypeId.DOUBLE && items instanceof Float64Array) {
+    for (let i = start; i < end; i++) if (typeof column[i] !== 'number') return false;
+    for (let i = start; i < end; i++) items[i - start] = column[i] as number;
+  } else if (type.typeId === DuckDBTypeId.BIGINT && items instanceof BigInt64Array && LITTLE_ENDIAN) {
+    for (let i = start; i < end; i++) if (!Number.isSafeInteger(column[i])) return false;
+    const halves = new Int32Array(items.buffer, items.byteOffset, items.length * 2);
+    for (let i = start; i < end; i++) {
+      const n = column[i] as number;
+      halves[2 * (i - start)] = n | 0; // low 32 bits (two's complement)
+      halves[2 * (i - start) + 1] = Math.floor(n / 4294967296);
+    }
+  } else return false;
+  vector.flush();
+  return true;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function convertSlice(column: readonly unknown[], start: number, end: number, type: DuckDBType): DuckDBValue[] {
+  const out = new Array<DuckDBValue>(end - start);
+  if (type.typeId === DuckDBTypeId.BIGINT) {
+    for (let i = start; i < end; i++) {
+      const v = column[i];
+      out[i - start] = typeof v === 'number' ? BigInt(v) : (v as DuckDBValue);
+    }
+  } else {
+    for (let i = start; i < end; i++) out[i - start] = column[i] as DuckDBValue;
+  }
+  return out;
+}

@@ -1,0 +1,8 @@
+// Every migration of the service, in version order. Add yours here (see migration.ts for the
+// version ranges of each area).
+import { warehouseCore } from './001-warehouse-core.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const migrations: readonly Migration[] = [warehouseCore];

@@ -1,0 +1,3 @@
+export * from './incidents.js';
+export * from './scenario.js';
+export { traffic, dayOfWeek } from './seasonality.js';
