@@ -2,15 +2,14 @@ import type { BiQuery, DataFrame } from '@sextant/core';
 import type { QueryParams, SextantClient } from './client';
 import type {
   AlertAnalysis,
-  AlertHistoryEntry,
+  AlertEvent,
   AnomalyEvent,
   DatasetInfo,
-  IngestStatus,
+  IngestRun,
   Prediction,
   Recommendation,
+  RecommendationStatus,
   ReportInfo,
-  SloChoice,
-  ThresholdChoice,
 } from './types';
 
 /** One function per endpoint of Sextant's API that the plugin uses (paths relative to the service). */
@@ -30,21 +29,25 @@ export async function listPredictions(client: SextantClient) {
   return body.predictions;
 }
 
-export async function listRecommendations(client: SextantClient, status?: string) {
-  const body = await client.get<{ recommendations: Recommendation[] }>('/api/v1/recommendations', { status });
+/** Ranked, best first; `statuses` defaults to the service's (open). */
+export async function listRecommendations(client: SextantClient, statuses?: RecommendationStatus[]) {
+  const body = await client.get<{ recommendations: Recommendation[] }>('/api/v1/recommendations', { status: statuses?.join(',') });
   return body.recommendations;
 }
 
+const recommendationPath = (id: string, action: string) => `/api/v1/recommendations/${encodeURIComponent(id)}/${action}`;
+
+/** Marks it applied (done by hand); running an action webhook stays an explicit API call. */
 export function applyRecommendation(client: SextantClient, id: string) {
-  return client.post<Recommendation>(`/api/v1/recommendations/${encodeURIComponent(id)}/apply`);
+  return client.post<{ recommendation: Recommendation }>(recommendationPath(id, 'apply'));
 }
 
-export function dismissRecommendation(client: SextantClient, id: string, reason: string) {
-  return client.post<Recommendation>(`/api/v1/recommendations/${encodeURIComponent(id)}/dismiss`, { reason });
+export function dismissRecommendation(client: SextantClient, id: string) {
+  return client.post<{ recommendation: Recommendation }>(recommendationPath(id, 'dismiss'));
 }
 
-export function sendFeedback(client: SextantClient, id: string, helpful: boolean, comment: string) {
-  return client.post<Recommendation>(`/api/v1/recommendations/${encodeURIComponent(id)}/feedback`, { helpful, comment });
+export function sendFeedback(client: SextantClient, id: string, helpful: boolean, comment?: string) {
+  return client.post<{ recorded: boolean }>(recommendationPath(id, 'feedback'), comment ? { helpful, comment } : { helpful });
 }
 
 export function alertAnalysis(client: SextantClient, window: Window) {
@@ -52,8 +55,8 @@ export function alertAnalysis(client: SextantClient, window: Window) {
 }
 
 export async function alertHistory(client: SextantClient, window: Window) {
-  const body = await client.get<{ alerts: AlertHistoryEntry[] }>('/api/v1/alerts/history', { ...window });
-  return body.alerts;
+  const body = await client.get<{ events: AlertEvent[] }>('/api/v1/alerts/history', { ...window });
+  return body.events;
 }
 
 export async function listDatasets(client: SextantClient) {
@@ -61,25 +64,14 @@ export async function listDatasets(client: SextantClient) {
   return body.datasets;
 }
 
-export async function labelValues(client: SextantClient, dataset: string, label: string) {
-  const path = `/api/v1/datasets/${encodeURIComponent(dataset)}/labels/${encodeURIComponent(label)}/values`;
-  const body = await client.get<{ values: string[] }>(path);
-  return body.values;
-}
-
-export async function ingestStatus(client: SextantClient) {
-  const body = await client.get<{ datasets: IngestStatus[] }>('/api/v1/ingest/status');
-  return body.datasets;
+export async function ingestRuns(client: SextantClient, limit: number) {
+  const body = await client.get<{ runs: IngestRun[] }>('/api/v1/ingest-runs', { limit });
+  return body.runs;
 }
 
 export async function runQuery(client: SextantClient, query: BiQuery) {
   const body = await client.post<{ frames: DataFrame[] }>('/api/v1/query', query);
   return body.frames;
-}
-
-export async function previewRules(client: SextantClient, slos: SloChoice[], thresholds: ThresholdChoice[]) {
-  const body = await client.post<{ yaml: string }>('/api/v1/rules/preview', { slos, thresholds });
-  return body.yaml;
 }
 
 export async function listReports(client: SextantClient) {

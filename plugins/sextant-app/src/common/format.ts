@@ -1,6 +1,6 @@
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import type { Labels } from '@sextant/core';
-import type { Severity } from './types';
+import type { AnomalyEvent, Severity } from './types';
 
 export function formatTime(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '—' : dateTimeFormat(ms, { format: 'YYYY-MM-DD HH:mm:ss' });
@@ -49,4 +49,10 @@ export const SEVERITY_BADGE: Record<Severity, 'red' | 'orange' | 'blue' | 'purpl
 
 export function severityColor(theme: GrafanaTheme2, severity: Severity): string {
   return theme.visualization.getColorByName(SEVERITY_BADGE[severity]);
+}
+
+/** The explanation an anomaly event carries, in words. */
+export function describeAnomaly(a: AnomalyEvent): string {
+  const side = a.value > a.expected ? 'above' : 'below';
+  return `${formatNumber(a.value)} is ${Math.abs(a.deviation).toFixed(1)} σ ${side} the expected ${formatNumber(a.expected)} (band ${formatNumber(a.lower)} – ${formatNumber(a.upper)}); ${a.detector} fired`;
 }

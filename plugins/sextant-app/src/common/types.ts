@@ -1,80 +1,121 @@
 import type { Labels } from '@sextant/core';
 
-/** Shapes of Sextant's HTTP API (docs/api.md) as the plugin reads them. Times are Unix ms. */
+/**
+ * Shapes of Sextant's HTTP API (docs/api.md) as the plugin reads them, named as the service names
+ * them. Times are Unix ms.
+ */
 
-/** The core's severities (src/anomaly/severity.ts). */
+/** The anomaly core's severities (src/anomaly/severity.ts). */
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
+/** An anomaly event (GET /anomalies): a run of anomalous points of one series, explained at its peak. */
 export interface AnomalyEvent {
-  id: string;
-  /** The scored series' labels, `__name__` included. */
-  series: Labels;
-  service?: string;
-  time: number;
-  score: number;
+  dataset: string;
+  seriesId: number;
+  labels: Labels;
+  start: number;
+  end: number;
+  peakScore: number;
+  peakAt: number;
   severity: Severity;
+  detector: string;
   value: number;
   expected: number;
-  upper: number;
   lower: number;
-  detector: string;
-  explanation: string;
-  /** Points around the event with their band, for the sparkline. */
-  window?: Array<{ t: number; v: number | null; upper?: number | null; lower?: number | null }>;
+  upper: number;
+  /** (value - expected) in robust standard deviations. */
+  deviation: number;
 }
 
+/** A failure prediction (GET /predictions) for one entity (a service or an instance). */
 export interface Prediction {
-  service: string;
-  /** Probability of a failure within the horizon, in [0,1]. */
-  risk: number;
+  entity: string;
   horizonMs: number;
-  time: number;
-  explanation?: string;
-  features?: Array<{ name: string; importance: number }>;
+  at: number;
+  probability: number;
+  modelVersion: number;
+  contributions: Array<{ feature: string; value: number; contribution: number }>;
+  /** A counted alert already fires: the failure is here, not ahead. */
+  ongoing: boolean;
 }
 
-export type RecommendationStatus = 'open' | 'applied' | 'dismissed';
+export type RecommendationStatus = 'open' | 'applied' | 'dismissed' | 'expired';
+export const RECOMMENDATION_STATUSES: RecommendationStatus[] = ['open', 'applied', 'dismissed', 'expired'];
 
+/** A ranked recommendation (GET /recommendations). */
 export interface Recommendation {
   id: string;
-  policy: string;
+  kind: string;
+  entity: string;
+  action: string;
+  context: string;
+  severity: 'info' | 'warning' | 'critical';
+  priority: number;
   title: string;
-  description: string;
-  service?: string;
+  explanation: string;
+  evidence: Array<{ name: string; value: number | string; unit?: string }>;
+  runbookUrl?: string;
   status: RecommendationStatus;
-  time: number;
-  /** Share of earlier recommendations of this policy that helped, learned from feedback; null before any. */
-  successRate: number | null;
+  createdAt: number;
+  updatedAt: number;
+  rank: number;
+  /** What outcomes and feedback taught about this action here: the posterior mean of "it helped". */
+  posterior: { mean: number; count: number; rate: number | null };
 }
 
+export interface AlertStats {
+  count: number;
+  resolved: number;
+  firingMs: number;
+  mttrMs: number | null;
+  flaps: number;
+  withoutAction: number;
+  silenced: number;
+  inhibited: number;
+  missingRunbook: number;
+}
+
+/** GET /alerts/analysis. */
 export interface AlertAnalysis {
-  mttrSeconds: number | null;
-  rules: Array<{ alertname: string; firings: number; mttrSeconds: number | null; flapping: boolean }>;
-  flapping: Array<{ alertname: string; labels: Labels; transitions: number }>;
-  noisiest: Array<{ alertname: string; firings: number }>;
-  suppressed: Array<{ alertname: string; labels: Labels; state: 'silenced' | 'inhibited'; time: number }>;
+  from: number;
+  to: number;
+  total: AlertStats;
+  byRule: Array<AlertStats & { key: string }>;
+  byService: Array<AlertStats & { key: string }>;
+  noisiest: Array<{ alertname: string; count: number }>;
+  rulesWithoutRunbook: string[];
+  flappingRules: string[];
 }
 
-export interface AlertHistoryEntry {
+/** One state change of one alert (GET /alerts/history). */
+export interface AlertEvent {
   fingerprint: string;
+  startsAtMs: number;
+  seq: number;
+  state: 'firing' | 'silenced' | 'inhibited' | 'resolved';
+  endsAtMs: number | null;
+  alertname: string;
+  service: string;
+  severity: string;
   labels: Labels;
-  status: 'firing' | 'resolved';
-  startsAt: number;
-  endsAt?: number;
-  silenced?: boolean;
-  inhibited?: boolean;
+  suppressedBy: string[];
 }
 
 export interface DatasetInfo {
   name: string;
-  labels: string[];
+  /** The PromQL the dataset is ingested with. */
+  query: string;
+  keepLabels: string[];
+  stepMs: number;
+  watermark: number | null;
 }
 
-export interface IngestStatus {
+export interface IngestRun {
   dataset: string;
-  watermark: number | null;
-  lastRunAt: number | null;
-  lastError?: string | null;
+  rows: number;
+  status: 'ok' | 'error';
+  error?: string;
+  finishedAt: number;
 }
 
 export interface ReportInfo {
@@ -82,16 +123,4 @@ export interface ReportInfo {
   name: string;
   time: number;
   formats: string[];
-}
-
-export interface SloChoice {
-  service: string;
-  objective: number;
-}
-
-export interface ThresholdChoice {
-  metric: string;
-  op: '>' | '<';
-  value: number;
-  forSeconds: number;
 }

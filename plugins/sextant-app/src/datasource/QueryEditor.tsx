@@ -21,7 +21,7 @@ const options = <T extends string>(values: readonly T[]) => values.map((value) =
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
   const datasets = useRequest(() => listDatasets(datasource.client), [datasource]);
   const kind = query.kind ?? 'bi';
-  const labels = datasets.value?.find((d) => d.name === query.dataset)?.labels ?? [];
+  const labels = datasets.value?.find((d) => d.name === query.dataset)?.keepLabels ?? [];
   const update = (patch: Partial<SextantQuery>) => {
     onChange({ ...query, ...patch });
     onRunQuery();

@@ -9,12 +9,14 @@ import {
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import type { BiQuery } from '@sextant/core';
-import { alertHistory, labelValues, listAnomalies, listDatasets, listRecommendations, runQuery } from '../common/api';
+import { alertHistory, listAnomalies, listDatasets, listRecommendations, runQuery } from '../common/api';
 import { SextantClient } from '../common/client';
 import { PROXY_ROUTE } from '../constants';
 import { alertFrame, anomalyFrame, fromSextantFrame, recommendationFrame } from './frames';
 import { DEFAULT_QUERY, type SextantOptions, type SextantQuery } from './types';
 import { parseVariableQuery } from './variables';
+
+const LABEL_VALUES_LOOKBACK_MS = 28 * 86_400_000;
 
 /**
  * Sextant's warehouse as a Grafana data source. Requests go through Grafana's data source proxy
@@ -90,11 +92,28 @@ export class SextantDataSource extends DataSourceApi<SextantQuery, SextantOption
         if (!dataset) {
           throw new Error(`labels(${query.dataset}): no such dataset`);
         }
-        return dataset.labels.map((label) => ({ text: label, value: label }));
+        return dataset.keepLabels.map((label) => ({ text: label, value: label }));
       }
       case 'label_values':
-        return (await labelValues(this.client, query.dataset, query.label)).map((v) => ({ text: v, value: v }));
+        return (await this.labelValues(query.dataset, query.label)).map((v) => ({ text: v, value: v }));
     }
+  }
+
+  /**
+   * A label's values: the groups of a daily count over the last weeks, asked from the query API
+   * (the warehouse answers one frame per value).
+   */
+  async labelValues(dataset: string, label: string, now = Date.now()): Promise<string[]> {
+    const frames = await runQuery(this.client, {
+      dataset,
+      measures: ['count'],
+      groupBy: [label],
+      filters: [],
+      bucket: '1d',
+      range: { start: now - LABEL_VALUES_LOOKBACK_MS, end: now },
+    });
+    const values = frames.map((frame) => frame.fields.find((f) => f.type === 'number')?.labels?.[label]);
+    return [...new Set(values.filter((v): v is string => v !== undefined))].sort();
   }
 
   async testDatasource(): Promise<TestDataSourceResponse> {

@@ -2,10 +2,10 @@ import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Badge, Field, InteractiveTable, Stack, useStyles2, type Column } from '@grafana/ui';
+import { Badge, Field, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
 import { alertAnalysis, type Window } from '../common/api';
 import { useApp } from '../common/context';
-import { formatDuration, formatTime, seriesName } from '../common/format';
+import { formatDuration } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { AlertAnalysis } from '../common/types';
 import { useRequest } from '../common/useRequest';
@@ -14,28 +14,17 @@ import { Section } from '../components/Section';
 import { Stat } from '../components/Stat';
 import { WindowPicker } from '../components/WindowPicker';
 
-type RuleRow = AlertAnalysis['rules'][number];
-type FlapRow = AlertAnalysis['flapping'][number];
-type SuppressedRow = AlertAnalysis['suppressed'][number];
+type RuleRow = AlertAnalysis['byRule'][number];
 
 const RULE_COLUMNS: Array<Column<RuleRow>> = [
-  { id: 'alertname', header: 'Rule', cell: ({ row }) => row.original.alertname },
-  { id: 'firings', header: 'Firings', sortType: 'number', cell: ({ row }) => row.original.firings },
-  { id: 'mttr', header: 'MTTR', cell: ({ row }) => formatDuration(row.original.mttrSeconds) },
-  { id: 'flapping', header: '', cell: ({ row }) => (row.original.flapping ? <Badge text="flapping" color="orange" /> : null) },
-];
-
-const FLAP_COLUMNS: Array<Column<FlapRow>> = [
-  { id: 'alertname', header: 'Alert', cell: ({ row }) => row.original.alertname },
-  { id: 'labels', header: 'Labels', cell: ({ row }) => seriesName(row.original.labels) },
-  { id: 'transitions', header: 'State changes', cell: ({ row }) => row.original.transitions },
-];
-
-const SUPPRESSED_COLUMNS: Array<Column<SuppressedRow>> = [
-  { id: 'alertname', header: 'Alert', cell: ({ row }) => row.original.alertname },
-  { id: 'labels', header: 'Labels', cell: ({ row }) => seriesName(row.original.labels) },
-  { id: 'state', header: 'Suppressed by', cell: ({ row }) => <Badge text={row.original.state} color="purple" /> },
-  { id: 'time', header: 'Since', cell: ({ row }) => formatTime(row.original.time) },
+  { id: 'key', header: 'Rule', cell: ({ row }) => row.original.key },
+  { id: 'count', header: 'Firings', sortType: 'number', cell: ({ row }) => row.original.count },
+  { id: 'mttr', header: 'MTTR', cell: ({ row }) => formatDuration(row.original.mttrMs === null ? null : row.original.mttrMs / 1000) },
+  { id: 'flaps', header: 'Flaps', cell: ({ row }) => (row.original.flaps > 0 ? <Badge text={String(row.original.flaps)} color="orange" /> : 0) },
+  { id: 'withoutAction', header: 'Resolved without action', cell: ({ row }) => row.original.withoutAction },
+  { id: 'silenced', header: 'Silenced', cell: ({ row }) => row.original.silenced },
+  { id: 'inhibited', header: 'Inhibited', cell: ({ row }) => row.original.inhibited },
+  { id: 'runbook', header: '', cell: ({ row }) => (row.original.missingRunbook > 0 ? <Badge text="no runbook" color="purple" /> : null) },
 ];
 
 export function AlertAnalytics() {
@@ -54,29 +43,23 @@ export function AlertAnalytics() {
           {(analysis) => (
             <div data-testid="alert-analytics">
               <div className={styles.stats}>
-                <Stat title="Mean time to resolve" value={formatDuration(analysis.mttrSeconds)} />
-                <Stat title="Rules that fired" value={String(analysis.rules.length)} />
-                <Stat title="Flapping alerts" value={String(analysis.flapping.length)} />
-                <Stat title="Suppressed alerts" value={String(analysis.suppressed.length)} />
+                <Stat title="Alerts fired" value={String(analysis.total.count)} testId="alerts-total" />
+                <Stat title="Mean time to resolve" value={formatDuration(analysis.total.mttrMs === null ? null : analysis.total.mttrMs / 1000)} />
+                <Stat title="Flaps" value={String(analysis.total.flaps)} />
+                <Stat title="Silenced / inhibited" value={`${analysis.total.silenced} / ${analysis.total.inhibited}`} />
               </div>
-              <Section title="Noisiest rules">
-                <InteractiveTable
-                  columns={RULE_COLUMNS}
-                  data={[...analysis.rules].sort((a, b) => b.firings - a.firings)}
-                  getRowId={(r) => r.alertname}
-                  pageSize={10}
-                />
+              <Section title="Rules, noisiest first">
+                {analysis.byRule.length === 0 ? (
+                  <Text color="secondary">No alert fired in this window.</Text>
+                ) : (
+                  <InteractiveTable columns={RULE_COLUMNS} data={analysis.byRule} getRowId={(r) => r.key} pageSize={10} />
+                )}
               </Section>
-              <Section title="Flapping">
-                <InteractiveTable columns={FLAP_COLUMNS} data={analysis.flapping} getRowId={(r) => `${r.alertname}${seriesName(r.labels)}`} pageSize={10} />
+              <Section title="Flapping rules">
+                <Text color={analysis.flappingRules.length ? undefined : 'secondary'}>{analysis.flappingRules.join(', ') || 'None.'}</Text>
               </Section>
-              <Section title="Silenced and inhibited">
-                <InteractiveTable
-                  columns={SUPPRESSED_COLUMNS}
-                  data={analysis.suppressed}
-                  getRowId={(r) => `${r.alertname}${seriesName(r.labels)}${r.time}`}
-                  pageSize={10}
-                />
+              <Section title="Rules without a runbook">
+                <Text color={analysis.rulesWithoutRunbook.length ? undefined : 'secondary'}>{analysis.rulesWithoutRunbook.join(', ') || 'None.'}</Text>
               </Section>
             </div>
           )}

@@ -14,15 +14,15 @@ import {
   useStyles2,
   type Column,
 } from '@grafana/ui';
-import { listAnomalies } from '../common/api';
-import { BandChart } from '../common/BandChart';
+import { listAnomalies, listDatasets } from '../common/api';
 import { useApp } from '../common/context';
 import { exploreUrl } from '../common/explore';
-import { formatNumber, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
+import { describeAnomaly, formatNumber, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { AnomalyEvent, Severity } from '../common/types';
 import { useRequest } from '../common/useRequest';
 import { DEFAULT_WINDOW_MS, windowEndingNow } from '../common/window';
+import { AnomalySparkline } from '../components/AnomalySparkline';
 import { WindowPicker } from '../components/WindowPicker';
 
 type SeverityFilter = Severity | 'all';
@@ -45,21 +45,24 @@ export function Anomalies() {
   const [search, setSearch] = useState('');
   const window = useMemo(() => windowEndingNow(lengthMs), [lengthMs]);
   const state = useRequest(() => listAnomalies(client, window), [client, window]);
+  // The datasets' PromQL, for the Explore links.
+  const datasets = useRequest(() => listDatasets(client), [client]);
+  const datasetQueries = useMemo(() => new Map((datasets.value ?? []).map((d) => [d.name, d.query])), [datasets.value]);
 
   const columns = useMemo<Array<Column<AnomalyEvent>>>(
     () => [
-      { id: 'time', header: 'Time', cell: ({ row }) => formatTime(row.original.time) },
+      { id: 'time', header: 'Peak', cell: ({ row }) => formatTime(row.original.peakAt) },
       {
         id: 'series',
         header: 'Series',
-        cell: ({ row }) => <span className={styles.series}>{seriesName(row.original.series)}</span>,
+        cell: ({ row }) => <span className={styles.series}>{seriesName({ __name__: row.original.dataset, ...row.original.labels })}</span>,
       },
       {
         id: 'severity',
         header: 'Severity',
         cell: ({ row }) => <Badge text={row.original.severity} color={SEVERITY_BADGE[row.original.severity]} />,
       },
-      { id: 'score', header: 'Score', cell: ({ row }) => row.original.score.toFixed(2) },
+      { id: 'score', header: 'Score', cell: ({ row }) => row.original.peakScore.toFixed(2) },
       {
         id: 'value',
         header: 'Value (expected, band)',
@@ -71,17 +74,9 @@ export function Anomalies() {
       {
         id: 'sparkline',
         header: 'Around the event',
-        cell: ({ row }) => (
-          <BandChart
-            width={140}
-            height={32}
-            title={`${seriesName(row.original.series)} around the event`}
-            points={row.original.window ?? []}
-            marks={[toMark(row.original)]}
-          />
-        ),
+        cell: ({ row }) => <AnomalySparkline event={row.original} />,
       },
-      { id: 'explanation', header: 'Explanation', cell: ({ row }) => <Text variant="bodySmall">{row.original.explanation}</Text> },
+      { id: 'explanation', header: 'Explanation', cell: ({ row }) => <Text variant="bodySmall">{describeAnomaly(row.original)}</Text> },
       {
         id: 'explore',
         header: '',
@@ -91,14 +86,20 @@ export function Anomalies() {
               size="sm"
               variant="secondary"
               icon="compass"
-              href={exploreUrl(settings.prometheusUid, row.original.series, row.original.time - 3_600_000, row.original.time + 3_600_000)}
+              href={exploreUrl(
+                settings.prometheusUid,
+                datasetQueries.get(row.original.dataset),
+                row.original.labels,
+                row.original.start - 3_600_000,
+                row.original.end + 3_600_000
+              )}
             >
               Explore
             </LinkButton>
           ) : null,
       },
     ],
-    [settings.prometheusUid, styles]
+    [settings.prometheusUid, styles, datasetQueries]
   );
 
   return (
@@ -125,7 +126,7 @@ export function Anomalies() {
                 <Text color="secondary">
                   {shown.length} of {anomalies.length} anomalies
                 </Text>
-                <InteractiveTable columns={columns} data={shown} getRowId={(a) => a.id} pageSize={PAGE_SIZE} />
+                <InteractiveTable columns={columns} data={shown} getRowId={(a) => `${a.dataset}/${a.seriesId}/${a.start}`} pageSize={PAGE_SIZE} />
               </div>
             );
           }}
@@ -135,16 +136,12 @@ export function Anomalies() {
   );
 }
 
-export function toMark(a: AnomalyEvent) {
-  return { t: a.time, v: a.value, severity: a.severity, score: a.score };
-}
-
 export function filterAnomalies(anomalies: AnomalyEvent[], severity: SeverityFilter, search: string): AnomalyEvent[] {
   const needle = search.trim().toLowerCase();
   return anomalies.filter(
     (a) =>
       (severity === 'all' || a.severity === severity) &&
-      (needle === '' || seriesName(a.series).toLowerCase().includes(needle) || (a.service ?? '').toLowerCase().includes(needle))
+      (needle === '' || seriesName({ __name__: a.dataset, ...a.labels }).toLowerCase().includes(needle))
   );
 }
 

@@ -3,10 +3,11 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Badge, LinkButton, List, Stack, Text, useStyles2 } from '@grafana/ui';
-import { ingestStatus, listAnomalies, listPredictions, listRecommendations } from '../common/api';
+import { ingestRuns, listAnomalies, listDatasets, listPredictions, listRecommendations } from '../common/api';
 import { useApp } from '../common/context';
 import { formatPercent, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
 import { RequestView } from '../common/RequestView';
+import type { DatasetInfo, IngestRun } from '../common/types';
 import { useRequest } from '../common/useRequest';
 import { windowEndingNow } from '../common/window';
 import { prefixRoute, ROUTES } from '../constants';
@@ -15,6 +16,22 @@ import { riskBadge } from './Predictions';
 
 const NOW_WINDOW_MS = 3_600_000;
 const TOP = 5;
+/** Enough recent runs to find every dataset's latest one. */
+const INGEST_RUNS = 200;
+
+interface DatasetHealth {
+  dataset: string;
+  watermark: number | null;
+  /** The error of the dataset's latest ingest run, if it failed. */
+  error?: string;
+}
+
+export function ingestHealth(datasets: DatasetInfo[], runs: IngestRun[]): DatasetHealth[] {
+  return datasets.map((d) => {
+    const latest = runs.filter((r) => r.dataset === d.name).sort((a, b) => b.finishedAt - a.finishedAt)[0];
+    return { dataset: d.name, watermark: d.watermark, error: latest?.status === 'error' ? latest.error ?? 'failed' : undefined };
+  });
+}
 
 export function Overview() {
   const { client } = useApp();
@@ -22,8 +39,8 @@ export function Overview() {
   const window = useMemo(() => windowEndingNow(NOW_WINDOW_MS), []);
   const anomalies = useRequest(() => listAnomalies(client, window), [client, window]);
   const predictions = useRequest(() => listPredictions(client), [client]);
-  const recommendations = useRequest(() => listRecommendations(client, 'open'), [client]);
-  const ingest = useRequest(() => ingestStatus(client), [client]);
+  const recommendations = useRequest(() => listRecommendations(client), [client]);
+  const ingest = useRequest(async () => ingestHealth(await listDatasets(client), await ingestRuns(client, INGEST_RUNS)), [client]);
 
   return (
     <PluginPage>
@@ -36,12 +53,12 @@ export function Overview() {
                   {list.length}
                 </Text>
                 <List
-                  items={[...list].sort((a, b) => b.score - a.score).slice(0, TOP)}
-                  getItemKey={(a) => a.id}
+                  items={[...list].sort((a, b) => b.peakScore - a.peakScore).slice(0, TOP)}
+                  getItemKey={(a) => `${a.dataset}/${a.seriesId}/${a.start}`}
                   renderItem={(a) => (
                     <Stack gap={1} alignItems="center">
                       <Badge text={a.severity} color={SEVERITY_BADGE[a.severity]} />
-                      <Text variant="bodySmall">{seriesName(a.series)}</Text>
+                      <Text variant="bodySmall">{seriesName({ __name__: a.dataset, ...a.labels })}</Text>
                     </Stack>
                   )}
                 />
@@ -59,12 +76,12 @@ export function Overview() {
                 <Text color="secondary">No predictions yet.</Text>
               ) : (
                 <List
-                  items={[...list].sort((a, b) => b.risk - a.risk).slice(0, TOP)}
-                  getItemKey={(p) => p.service}
+                  items={[...list].sort((a, b) => b.probability - a.probability).slice(0, TOP)}
+                  getItemKey={(p) => `${p.entity}/${p.horizonMs}`}
                   renderItem={(p) => (
                     <Stack gap={1} alignItems="center">
-                      <Badge text={formatPercent(p.risk)} color={riskBadge(p.risk)} />
-                      <Text>{p.service}</Text>
+                      <Badge text={formatPercent(p.probability)} color={riskBadge(p.probability)} />
+                      <Text>{p.entity}</Text>
                     </Stack>
                   )}
                 />
@@ -95,7 +112,7 @@ export function Overview() {
                 getItemKey={(d) => d.dataset}
                 renderItem={(d) => (
                   <Stack gap={1} alignItems="center">
-                    <Badge text={d.lastError ? 'failing' : 'ok'} color={d.lastError ? 'red' : 'green'} tooltip={d.lastError ?? undefined} />
+                    <Badge text={d.error ? 'failing' : d.watermark === null ? 'waiting' : 'ok'} color={d.error ? 'red' : d.watermark === null ? 'orange' : 'green'} tooltip={d.error} />
                     <Text>{d.dataset}</Text>
                     <Text color="secondary" variant="bodySmall">
                       up to {formatTime(d.watermark)}

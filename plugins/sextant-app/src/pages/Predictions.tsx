@@ -3,13 +3,14 @@ import { PluginPage } from '@grafana/runtime';
 import { Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
 import { listPredictions } from '../common/api';
 import { useApp } from '../common/context';
-import { formatDuration, formatPercent, formatTime } from '../common/format';
+import { formatDuration, formatNumber, formatPercent, formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { Prediction } from '../common/types';
 import { useRequest } from '../common/useRequest';
 
-export function riskBadge(risk: number): 'red' | 'orange' | 'green' {
-  return risk >= 0.5 ? 'red' : risk >= 0.2 ? 'orange' : 'green';
+/** Badge colour of a probability: presentation only, the alert thresholds live in the generated rules. */
+export function riskBadge(probability: number): 'red' | 'orange' | 'green' {
+  return probability >= 0.5 ? 'red' : probability >= 0.2 ? 'orange' : 'green';
 }
 
 export function Predictions() {
@@ -17,32 +18,39 @@ export function Predictions() {
   const state = useRequest(() => listPredictions(client), [client]);
   const columns = useMemo<Array<Column<Prediction>>>(
     () => [
-      { id: 'service', header: 'Service', cell: ({ row }) => row.original.service },
+      { id: 'entity', header: 'Service', cell: ({ row }) => row.original.entity },
       {
-        id: 'risk',
-        header: 'Failure risk',
-        sortType: (a, b) => a.original.risk - b.original.risk,
-        cell: ({ row }) => <Badge text={formatPercent(row.original.risk)} color={riskBadge(row.original.risk)} />,
+        id: 'probability',
+        header: 'Failure probability',
+        sortType: (a, b) => a.original.probability - b.original.probability,
+        cell: ({ row }) =>
+          row.original.ongoing ? (
+            <Badge text="failing now" color="red" tooltip="A counted alert is firing for it" />
+          ) : (
+            <Badge text={formatPercent(row.original.probability)} color={riskBadge(row.original.probability)} />
+          ),
       },
       { id: 'horizon', header: 'Within', cell: ({ row }) => formatDuration(row.original.horizonMs / 1000) },
       {
-        id: 'features',
-        header: 'Main signals',
-        cell: ({ row }) =>
-          (row.original.features ?? [])
-            .slice(0, 3)
-            .map((f) => `${f.name} (${formatPercent(f.importance)})`)
-            .join(', ') || '—',
+        id: 'contributions',
+        header: 'What raises or lowers it',
+        cell: ({ row }) => (
+          <Text variant="bodySmall">
+            {row.original.contributions
+              .slice(0, 3)
+              .map((c) => `${c.feature} = ${formatNumber(c.value)} (${c.contribution >= 0 ? '+' : '−'}${formatPercent(Math.abs(c.contribution))})`)
+              .join(', ') || '—'}
+          </Text>
+        ),
       },
-      { id: 'explanation', header: 'Explanation', cell: ({ row }) => row.original.explanation ?? '—' },
-      { id: 'time', header: 'Predicted at', cell: ({ row }) => formatTime(row.original.time) },
+      { id: 'at', header: 'As of', cell: ({ row }) => formatTime(row.original.at) },
     ],
     []
   );
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
-        <Text color="secondary">Probability that each service fails within the horizon, from the trained model.</Text>
+        <Text color="secondary">Probability that each service fails within the horizon, from the trained model, with the features that move it most.</Text>
         <RequestView state={state} what="predictions">
           {(predictions) =>
             predictions.length === 0 ? (
@@ -51,8 +59,8 @@ export function Predictions() {
               <div data-testid="prediction-list">
                 <InteractiveTable
                   columns={columns}
-                  data={[...predictions].sort((a, b) => b.risk - a.risk)}
-                  getRowId={(p) => p.service}
+                  data={[...predictions].sort((a, b) => b.probability - a.probability)}
+                  getRowId={(p) => `${p.entity}/${p.horizonMs}`}
                   pageSize={20}
                 />
               </div>

@@ -1,12 +1,12 @@
 import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Badge, Button, Card, Field, Input, Pagination, RadioButtonGroup, Stack, Text } from '@grafana/ui';
+import { Alert, Badge, Button, Card, LinkButton, Pagination, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { applyRecommendation, dismissRecommendation, listRecommendations, sendFeedback } from '../common/api';
 import type { SextantClient } from '../common/client';
 import { useApp } from '../common/context';
 import { formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
-import type { Recommendation, RecommendationStatus } from '../common/types';
+import { RECOMMENDATION_STATUSES, type Recommendation, type RecommendationStatus } from '../common/types';
 import { usePage } from '../common/usePage';
 import { useRequest } from '../common/useRequest';
 import { SuccessRateBadge } from '../components/SuccessRateBadge';
@@ -17,23 +17,22 @@ const STATUS_OPTIONS: Array<{ label: string; value: StatusFilter }> = [
   { label: 'Open', value: 'open' },
   { label: 'Applied', value: 'applied' },
   { label: 'Dismissed', value: 'dismissed' },
+  { label: 'Expired', value: 'expired' },
   { label: 'All', value: 'all' },
 ];
 
-const STATUS_BADGE: Record<RecommendationStatus, 'blue' | 'green' | 'darkgrey'> = {
-  open: 'blue',
-  applied: 'green',
-  dismissed: 'darkgrey',
-};
+const SEVERITY_BADGE: Record<Recommendation['severity'], 'red' | 'orange' | 'blue'> = { critical: 'red', warning: 'orange', info: 'blue' };
 
 export function Recommendations() {
   const { client } = useApp();
   const [status, setStatus] = useState<StatusFilter>('open');
-  const state = useRequest(() => listRecommendations(client, status === 'all' ? undefined : status), [client, status]);
+  const state = useRequest(() => listRecommendations(client, status === 'all' ? RECOMMENDATION_STATUSES : [status]), [client, status]);
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>
-        <RadioButtonGroup size="sm" options={STATUS_OPTIONS} value={status} onChange={setStatus} aria-label="Status" />
+        <div>
+          <RadioButtonGroup size="sm" options={STATUS_OPTIONS} value={status} onChange={setStatus} aria-label="Status" />
+        </div>
         <RequestView state={state} what="recommendations">
           {(recommendations) => <RecommendationList items={recommendations} client={client} onChanged={state.reload} />}
         </RequestView>
@@ -57,10 +56,15 @@ function RecommendationList({ items, client, onChanged }: { items: Recommendatio
   );
 }
 
-function RecommendationCard({ recommendation: r, client, onChanged }: { recommendation: Recommendation; client: SextantClient; onChanged: () => void }) {
+interface CardProps {
+  recommendation: Recommendation;
+  client: SextantClient;
+  onChanged: () => void;
+}
+
+function RecommendationCard({ recommendation: r, client, onChanged }: CardProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [reason, setReason] = useState('');
   const [sent, setSent] = useState(false);
 
   const act = (action: () => Promise<unknown>, after: () => void) => async () => {
@@ -75,15 +79,21 @@ function RecommendationCard({ recommendation: r, client, onChanged }: { recommen
       setBusy(false);
     }
   };
+  const feedback = (helpful: boolean) =>
+    act(
+      () => sendFeedback(client, r.id, helpful),
+      () => {
+        setSent(true);
+        onChanged();
+      }
+    );
 
   return (
     <Card data-testid={`recommendation-${r.id}`}>
       <Card.Heading>{r.title}</Card.Heading>
-      <Card.Meta>
-        {[r.service ?? 'all services', r.policy, formatTime(r.time)]}
-      </Card.Meta>
+      <Card.Meta>{[r.entity, r.kind, `#${r.rank}`, formatTime(r.createdAt)]}</Card.Meta>
       <Card.Description>
-        {r.description}
+        {r.explanation}
         {error && (
           <Alert severity="error" title="The action failed">
             {error}
@@ -91,9 +101,13 @@ function RecommendationCard({ recommendation: r, client, onChanged }: { recommen
         )}
       </Card.Description>
       <Card.Tags>
-        <Stack gap={1}>
-          <Badge text={r.status} color={STATUS_BADGE[r.status]} />
-          <SuccessRateBadge rate={r.successRate} />
+        <Stack gap={1} wrap="wrap">
+          <Badge text={r.severity} color={SEVERITY_BADGE[r.severity]} />
+          <Badge text={r.status} color={r.status === 'open' ? 'blue' : r.status === 'applied' ? 'green' : 'darkgrey'} />
+          <SuccessRateBadge posterior={r.posterior} />
+          {r.evidence.slice(0, 3).map((e) => (
+            <Badge key={e.name} text={`${e.name}: ${e.value}${e.unit ? ` ${e.unit}` : ''}`} color="darkgrey" />
+          ))}
         </Stack>
       </Card.Tags>
       <Card.Actions>
@@ -102,40 +116,30 @@ function RecommendationCard({ recommendation: r, client, onChanged }: { recommen
             <Button size="sm" icon="check" disabled={busy} onClick={act(() => applyRecommendation(client, r.id), onChanged)}>
               Apply
             </Button>
-            <Field label="Reason" noMargin horizontal>
-              <Input
-                width={24}
-                value={reason}
-                placeholder="Why not (optional)"
-                onChange={(e) => setReason(e.currentTarget.value)}
-                aria-label={`Dismiss reason for ${r.title}`}
-              />
-            </Field>
-            <Button
-              size="sm"
-              variant="secondary"
-              icon="times"
-              disabled={busy}
-              onClick={act(() => dismissRecommendation(client, r.id, reason), onChanged)}
-            >
+            <Button size="sm" variant="secondary" icon="times" disabled={busy} onClick={act(() => dismissRecommendation(client, r.id), onChanged)}>
               Dismiss
             </Button>
           </>
         )}
         {r.status === 'applied' &&
           (sent ? (
-            <Text color="secondary">Thanks: your feedback trains this policy.</Text>
+            <Text color="secondary">Thanks: your feedback trains the ranking.</Text>
           ) : (
             <>
               <Text color="secondary">Did it help?</Text>
-              <Button size="sm" variant="secondary" icon="check" disabled={busy} onClick={act(() => sendFeedback(client, r.id, true, ''), () => { setSent(true); onChanged(); })}>
+              <Button size="sm" variant="secondary" icon="check" disabled={busy} onClick={feedback(true)}>
                 Helped
               </Button>
-              <Button size="sm" variant="secondary" icon="times" disabled={busy} onClick={act(() => sendFeedback(client, r.id, false, ''), () => { setSent(true); onChanged(); })}>
+              <Button size="sm" variant="secondary" icon="times" disabled={busy} onClick={feedback(false)}>
                 Did not help
               </Button>
             </>
           ))}
+        {r.runbookUrl && (
+          <LinkButton size="sm" variant="secondary" icon="book" href={r.runbookUrl} target="_blank">
+            Runbook
+          </LinkButton>
+        )}
       </Card.Actions>
     </Card>
   );

@@ -49,7 +49,7 @@ export function panelSeries(frames: DataFrame[]): PanelSeries[] {
     }
     const times = time.values.map(Number);
     if ((frame.meta?.custom as { sextantKind?: string } | undefined)?.sextantKind === 'anomalies') {
-      events.push(...eventMarks(frame, times));
+      events.push(...eventMarks(frame));
       continue;
     }
     for (const field of frame.fields) {
@@ -122,9 +122,10 @@ function byTime(column: NumberColumn | undefined): Map<number, number | null> {
 
 type EventMark = AnomalyMark & { labels: string };
 
-/** Marks from the data source's anomaly events frame (time, value, score, severity, series). */
-function eventMarks(frame: DataFrame, times: number[]): EventMark[] {
+/** Marks from the data source's anomaly events frame: each event's peak (peakAt, value, score, severity). */
+function eventMarks(frame: DataFrame): EventMark[] {
   const column = (name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+  const times = column('peakAt').map(Number);
   const value = column('value');
   const score = column('score');
   const severity = column('severity');

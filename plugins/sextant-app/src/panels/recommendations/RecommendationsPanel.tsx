@@ -24,10 +24,10 @@ export function RecommendationsPanel({ data, width, height, options }: PanelProp
       {page.items.map((r) => (
         <Card key={r.id} isCompact data-testid="recommendation-card">
           <Card.Heading>{r.title}</Card.Heading>
-          <Card.Meta>{[r.service ?? 'all services', r.policy]}</Card.Meta>
-          <Card.Description>{r.description}</Card.Description>
+          <Card.Meta>{[r.entity, r.kind]}</Card.Meta>
+          <Card.Description>{r.explanation}</Card.Description>
           <Card.Tags>
-            <SuccessRateBadge rate={r.successRate} />
+            <SuccessRateBadge posterior={r.posterior} />
           </Card.Tags>
         </Card>
       ))}
