@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Registry } from 'prom-client';
-import { parseConfig } from '../../config/load.js';
 import { createLogger } from '../../log.js';
 import { AnomalyStore, type AnomalyEvent } from '../../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
 import { createApp } from '../app.js';
 import { SeriesFamilies } from '../series-gauge-family.js';
+import { testApiDeps } from '../testing/api-deps.js';
 import { listen } from '../testing/listen.js';
 import { apiRouters } from './index.js';
 
@@ -18,6 +18,7 @@ const tokens = [
 ];
 let warehouse: DuckDbWarehouse;
 let server: Awaited<ReturnType<typeof listen>>;
+let closeDeps: () => Promise<void>;
 
 /** Writes one series with one point and stores an event on it. */
 async function seed(tenant: string, job: string, start: number, score: number, severity: string): Promise<void> {
@@ -38,16 +39,18 @@ before(async () => {
   await seed('a', 'web', T + DAY, 0.6, 'medium');
   await seed('b', 'api', T, 0.99, 'critical');
   const log = createLogger('error', () => {});
-  const limits = parseConfig('', { origin: 'test', baseDir: '/', env: {} }).warehouse.query;
+  const api = await testApiDeps({ warehouse, handle: warehouse.handle, log });
+  closeDeps = api.close;
   const app = createApp({
     registry: new Registry(), families: new SeriesFamilies(), log, tokens, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
-    apiRouters: apiRouters({ warehouse, datasets: [], queryLimits: limits, log, anomalies: new AnomalyStore(warehouse.handle) }),
+    apiRouters: apiRouters(api.deps),
   });
   server = await listen(app);
 });
 after(async () => {
   await server.close();
   await warehouse.close();
+  await closeDeps();
 });
 
 async function get(query: string, token = tokens[0]!.token) {

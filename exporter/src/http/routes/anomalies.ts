@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { SEVERITIES } from '@sextant/core/anomaly';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
-import type { AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
+import { AnomalyStore, type AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
 import type { ApiDeps } from './api-deps.js';
 
 const maxLimit = 1000;
@@ -15,11 +15,11 @@ const matcherSyntax = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\
  * min_score, severity (comma list), from / to (RFC 3339 or Unix ms; events overlapping), limit.
  */
 export function anomaliesRoutes(deps: ApiDeps): Router {
+  const store = new AnomalyStore(deps.handle);
   const router = Router();
   router.get('/anomalies', async (req, res) => {
     const { tenant } = authOf(res);
-    if (!deps.anomalies) throw new HttpError(503, 'anomalies: anomaly scoring is not running in this service');
-    const events = await deps.anomalies.events(tenant, filterOf(req));
+    const events = await store.events(tenant, filterOf(req));
     res.json({
       anomalies: events.map((e) => ({
         dataset: e.dataset,
