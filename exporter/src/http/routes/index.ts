@@ -22,5 +22,6 @@ export function apiRouters(deps: ApiDeps): Router[] {
     anomaliesRoutes(deps),
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
+    ...(deps.alerts ? [deps.alerts] : []),
   ];
 }
