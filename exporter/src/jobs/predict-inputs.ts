@@ -11,6 +11,7 @@ export const INPUT_DATASETS: Readonly<Record<string, { groupBy: string[]; measur
   node_cpu_utilisation_ratio: { groupBy: ['instance'], measure: 'avg' },
   node_memory_used_ratio: { groupBy: ['instance'], measure: 'avg' },
   node_filesystem_used_ratio: { groupBy: ['instance', 'mountpoint'], measure: 'avg' },
+  process_resident_memory_bytes: { groupBy: ['job', 'instance'], measure: 'avg' },
   http_requests_per_second: { groupBy: ['job', 'service'], measure: 'avg' },
   http_error_ratio: { groupBy: ['job', 'service'], measure: 'avg' },
   http_request_duration_p95_seconds: { groupBy: ['job', 'service'], measure: 'avg' },
