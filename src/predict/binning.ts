@@ -1,5 +1,5 @@
 /**
- * Quantile binning of feature columns, the step that makes the forest histogram-based: every split
+ * Binning of feature columns, the step that makes the forest histogram-based: every split
  * search looks at at most `maxBins` candidate thresholds per feature instead of every distinct value.
  * Bin 0 holds missing values (NaN); bins 1..k hold values, bin b meaning cuts[b-2] < v <= cuts[b-1].
  */
