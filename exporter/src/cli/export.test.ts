@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { parseTime } from './export.js';
+import { parseTime, run } from './export.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5);
@@ -60,6 +60,21 @@ test('sextant export writes the chosen tenant, dataset, level and range to a Par
   ]);
 });
 
+test('sextant export finds the warehouse through the service config, relative to the config file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await seededWarehouse(dir);
+  const config = join(dir, 'sextant.yaml');
+  await writeFile(config, 'warehouse:\n  path: w.duckdb\n');
+  const out = join(dir, 'daily.parquet');
+  const result = sextant('export', '--config', config, '--dataset', 'cpu', '--level', '1d', '--from', '2026-01-05', '--to', '2026-01-06', '--out', out);
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(await parquetRows(out, 'SELECT time_ms, count, sum FROM read_parquet(FILE)'), [[T0, 120, (119 * 120) / 2]]);
+  const both = await runHere(['--config', config, '--warehouse', join(dir, 'w.duckdb'), '--dataset', 'cpu', '--from', '1d', '--out', out]);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /give --config or --warehouse, not both/);
+});
+
 test('sextant export on a file held by a running service says so and exits 1', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -72,11 +87,26 @@ test('sextant export on a file held by a running service says so and exits 1', a
   assert.match(result.stderr, /running "sextant serve"/);
 });
 
+/** Runs the command in this process (no process start-up per case), capturing stderr. */
+async function runHere(args: string[]): Promise<{ status: number; stderr: string }> {
+  let stderr = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { status: await run(args), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 test('sextant export explains bad arguments (exit 2) and a missing warehouse (exit 1)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-export-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const base = ['export', '--warehouse', join(dir, 'nope.duckdb'), '--dataset', 'cpu', '--out', join(dir, 'x.parquet')];
-  const missing = sextant(...base, '--from', '1d');
+  const base = ['--warehouse', join(dir, 'nope.duckdb'), '--dataset', 'cpu', '--out', join(dir, 'x.parquet')];
+  const missing = await runHere([...base, '--from', '1d']);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no warehouse file at .*nope.duckdb/);
   const cases: [string[], RegExp][] = [
@@ -87,7 +117,7 @@ test('sextant export explains bad arguments (exit 2) and a missing warehouse (ex
     [[...base, '--from', '1d', '--bogus'], /Unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
-    const r = sextant(...args);
+    const r = await runHere(args);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, message);
   }

@@ -1,13 +1,17 @@
 // `sextant export`: one dataset's rows at one level over a time range, to a Parquet file.
 import { parseArgs } from 'node:util';
+import { configFileFrom, loadConfig } from '../config/index.js';
 import { DatabaseLockedError } from '../warehouse/duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
 
-const USAGE = `usage: sextant export --warehouse PATH --dataset NAME --from TIME [--to TIME]
+const USAGE = `usage: sextant export [--config FILE | --warehouse PATH] --dataset NAME --from TIME [--to TIME]
                       [--tenant NAME] [--level points|5m|1h|1d] --out FILE.parquet
 
-  --warehouse PATH   the DuckDB warehouse file (the service must not be running on it)
+  --config FILE      the service's config, for its warehouse.path (default: $SEXTANT_CONFIG,
+                     else ./sextant.yaml)
+  --warehouse PATH   the DuckDB warehouse file, instead of the config's
+                     (the service must not be running on it either way)
   --dataset NAME     dataset to export
   --tenant NAME      tenant whose rows to export (default: default)
   --level LEVEL      points (default), 5m, 1h or 1d
@@ -44,7 +48,8 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     return 0;
   }
   try {
-    const warehouse = await openDuckDbWarehouse({ path: options.warehouse, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
+    const path = options.warehouse ?? loadConfig(configFileFrom(options.config, process.env)).warehouse.path;
+    const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
     try {
       const rows = await warehouse.exportParquet(options.tenant, options.dataset, options.level, options.range, options.out);
       const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;
@@ -78,10 +83,7 @@ function parse(args: string[], now: number) {
     },
   });
   if (values.help) return 'help' as const;
-  if (values.config !== undefined && values.warehouse === undefined) {
-    throw new UsageError('--config is not wired yet in this build; pass the warehouse file with --warehouse PATH');
-  }
-  const warehouse = required(values.warehouse, '--warehouse');
+  if (values.config !== undefined && values.warehouse !== undefined) throw new UsageError('give --config or --warehouse, not both');
   const dataset = required(values.dataset, '--dataset');
   const out = required(values.out, '--out');
   const level = values.level;
@@ -89,7 +91,7 @@ function parse(args: string[], now: number) {
   const start = parseTime(required(values.from, '--from'), now, '--from');
   const end = parseTime(values.to, now, '--to');
   if (start >= end) throw new UsageError(`--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`);
-  return { warehouse, dataset, tenant: values.tenant, level, out, range: { start, end } };
+  return { warehouse: values.warehouse, config: values.config, dataset, tenant: values.tenant, level, out, range: { start, end } };
 }
 
 function required(value: string | undefined, option: string): string {

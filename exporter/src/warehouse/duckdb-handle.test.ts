@@ -90,3 +90,17 @@ test('append stores large, negative and NULL values exactly, across chunk bounda
     assert.deepEqual(row, { tenant: tenants[i], id: idsWithNull[i] === null ? null : String(BigInt(ids[i]!)), v: values[i] }, `row ${i}`);
   });
 });
+
+test('after close, reads and writes are refused with a rejected promise, and queued writes finish first', async () => {
+  const handle = await DuckDbHandle.open(':memory:');
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, i INTEGER)'));
+  const pending = handle.write(async (tx) => {
+    await new Promise((r) => setTimeout(r, 20));
+    return tx.run(`INSERT INTO t VALUES ('a', 1)`);
+  });
+  const closing = handle.close();
+  assert.equal(await pending, 1);
+  await closing;
+  await assert.rejects(handle.read('SELECT 1'), /the warehouse :memory: is closed/);
+  await assert.rejects(handle.write(async () => 1), /is closed/);
+});

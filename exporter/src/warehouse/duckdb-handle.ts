@@ -81,7 +81,7 @@ export class DuckDbHandle {
 
   /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms). */
   read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
-    this.assertOpen();
+    if (this.closed) return this.closedError();
     const result = this.readQueue.then(() => readRows(this.reader, sql, params));
     this.readQueue = result.catch(() => undefined);
     return result;
@@ -89,7 +89,7 @@ export class DuckDbHandle {
 
   /** Runs a COPY ... TO on the reading connection; returns the rows written out. */
   exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
-    this.assertOpen();
+    if (this.closed) return this.closedError();
     const result = this.readQueue.then(async () => (await this.reader.run(sql, toValues(params))).rowsChanged);
     this.readQueue = result.catch(() => undefined);
     return result;
@@ -100,7 +100,7 @@ export class DuckDbHandle {
    * ROLLBACK when it throws (and the error is rethrown), so a failed write leaves nothing behind.
    */
   write<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
-    this.assertOpen();
+    if (this.closed) return this.closedError();
     const result = this.queue.then(() => this.transaction(fn));
     this.queue = result.catch(() => undefined);
     return result;
@@ -134,8 +134,8 @@ export class DuckDbHandle {
     this.instance.closeSync();
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new Error(`the warehouse ${this.path} is closed`);
+  private closedError(): Promise<never> {
+    return Promise.reject(new Error(`the warehouse ${this.path} is closed`));
   }
 
   private async transaction<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { seriesKey, type Series, type TimeRange } from '@sextant/core';
+import { seriesKey, type Sample, type Series, type TimeRange } from '@sextant/core';
 import { seriesIdOfKey } from './series-id.js';
 
 /** One series' reference row, as replaceWindow stages it. */
@@ -24,37 +24,49 @@ export interface WindowRows {
  * (for example labels that differed only in a label the dataset drops), or a repeated timestamp.
  */
 export function windowRows(tenant: string, dataset: string, window: TimeRange, series: Series[]): WindowRows {
-  const rows: WindowRows = { series: [], ids: [], ts: [], values: [] };
+  let total = 0;
+  for (const s of series) total += s.samples.length;
+  // Filled in place and trimmed at the end: this loop runs once per ingested point.
+  const ids = new Array<number>(total);
+  const ts = new Array<number>(total);
+  const values = new Array<number>(total);
+  let n = 0;
+  const rows: SeriesRow[] = [];
   const seen = new Set<number>();
   for (const s of series) {
     const key = seriesKey(s.labels);
     const id = seriesIdOfKey(tenant, dataset, key);
     if (seen.has(id)) {
-      throw new Error(
-        `dataset ${dataset}: two series have the labels ${key}; keep a label that tells them apart`,
-      );
+      throw new Error(`dataset ${dataset}: two series have the labels ${key}; keep a label that tells them apart`);
     }
     seen.add(id);
-    const samples = s.samples.filter((p) => p.t >= window.start && p.t < window.end);
-    if (samples.length === 0) continue;
-    samples.sort((a, b) => a.t - b.t);
-    let previous = NaN;
+    const samples = inOrder(s.samples);
+    const first = n;
+    let previous = -Infinity;
     for (const p of samples) {
-      if (!Number.isInteger(p.t)) throw new Error(`dataset ${dataset}, series ${key}: timestamp ${p.t} is not integer ms`);
-      if (p.t === previous) throw new Error(`dataset ${dataset}, series ${key}: two samples at ${new Date(p.t).toISOString()}`);
+      const t = p.t;
+      if (t < window.start || t >= window.end) continue;
+      if (!Number.isInteger(t)) throw new Error(`dataset ${dataset}, series ${key}: timestamp ${t} is not integer ms`);
+      if (t === previous) throw new Error(`dataset ${dataset}, series ${key}: two samples at ${new Date(t).toISOString()}`);
       if (typeof p.v !== 'number') throw new Error(`dataset ${dataset}, series ${key}: value ${String(p.v)} is not a number`);
-      previous = p.t;
-      rows.ids.push(id);
-      rows.ts.push(p.t);
-      rows.values.push(p.v);
+      previous = t;
+      ids[n] = id;
+      ts[n] = t;
+      values[n] = p.v;
+      n++;
     }
-    rows.series.push({
-      id,
-      key,
-      labelsJson: JSON.stringify(s.labels),
-      firstSeen: samples[0]!.t,
-      lastSeen: samples[samples.length - 1]!.t,
-    });
+    if (n > first) rows.push({ id, key, labelsJson: JSON.stringify(s.labels), firstSeen: ts[first]!, lastSeen: ts[n - 1]! });
   }
-  return rows;
+  ids.length = n;
+  ts.length = n;
+  values.length = n;
+  return { series: rows, ids, ts, values };
+}
+
+/** The samples by time: as given when already sorted (the usual case), else a sorted copy. */
+function inOrder(samples: readonly Sample[]): readonly Sample[] {
+  for (let i = 1; i < samples.length; i++) {
+    if (samples[i]!.t < samples[i - 1]!.t) return [...samples].sort((a, b) => a.t - b.t);
+  }
+  return samples;
 }

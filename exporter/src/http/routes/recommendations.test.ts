@@ -9,8 +9,7 @@ import express from 'express';
 import { reconcile, type ActionSafety, type Candidate } from '@sextant/core/recommend';
 import { ActionRunner } from '../../recommend/action-runner.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { parseConfig } from '../../config/load.js';
-import { createLogger } from '../../log.js';
+import { testApiDeps } from '../testing/api-deps.js';
 import { PredictionStore } from '../../warehouse/prediction-store.js';
 import { RecommendationStore } from '../../warehouse/recommendation-store.js';
 import { recommendationsRoutes } from './recommendations.js';
@@ -52,16 +51,18 @@ async function setup(t: { after(fn: () => unknown): void }, safety: Partial<Acti
     res.locals.auth = { tokenName: 'test', tenant: req.header('x-tenant') ?? 'a', role: req.header('x-role') ?? 'editor' };
     next();
   });
-  app.use('/api/v1', express.json(), recommendationsRoutes({
-    warehouse, datasets: [], queryLimits: parseConfig('', { origin: 'test', baseDir: '/', env: {} }).warehouse.query, log: createLogger('error', () => {}),
+  const deps = await testApiDeps({
+    warehouse, handle: warehouse.handle, now,
     predict: { predictions: new PredictionStore(warehouse.handle), recommendations: store, runner, now },
-  }));
+  });
+  app.use('/api/v1', express.json(), recommendationsRoutes(deps.deps));
   const api = createServer(app);
   const port = await listen(api);
   t.after(async () => {
     api.close();
     receiver.close();
     await warehouse.close();
+    await deps.close();
     await rm(dir, { recursive: true, force: true });
   });
   const hook = (name: string) => `http://127.0.0.1:${receiverPort}/hooks/${name}`;
