@@ -13,11 +13,14 @@ import { closeServer, listen, startService, type Listener, type RunningService, 
 import { createIngestJob } from '../jobs/ingest.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import type { Job } from '../jobs/job.js';
+import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
+import { createScoreJob } from '../jobs/score.js';
 import { createLogger, type Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
+import { AnomalyStore } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
@@ -43,6 +46,7 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }),
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
   ];
@@ -59,7 +63,9 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   const datasets = datasetsFromConfig(config);
   const source = sourceFromConfig(config, now);
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
-  const scheduler = createScheduler({ jobs: jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), registry, log, now });
+  const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
+  const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
+  const scheduler = createScheduler({ jobs, registry, log, now });
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
   if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
@@ -71,7 +77,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now }),
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

@@ -142,7 +142,7 @@ describe('bad configs are refused with the place, the value and what was expecte
     },
     {
       yaml: '- server\n',
-      problems: ['sextant.yaml: got a list, expected a mapping of sections (server, log, warehouse, auth, source, ingest, datasets)'],
+      problems: ['sextant.yaml: got a list, expected a mapping of sections (server, log, warehouse, auth, source, ingest, datasets, predict, recommend, policies)'],
     },
     {
       yaml: 'server:\n  port: 1\n  port: 2\n',

@@ -7,6 +7,8 @@ import { authSection } from './sections/auth.js';
 import { datasetsSection } from './sections/datasets.js';
 import { ingestSection } from './sections/ingest.js';
 import { logSection } from './sections/log.js';
+import { policiesSection } from './sections/policies.js';
+import { predictSection, recommendSection } from './sections/predict.js';
 import { serverSection } from './sections/server.js';
 import { sourceSection } from './sections/source.js';
 import { warehouseSection } from './sections/warehouse.js';
@@ -19,6 +21,9 @@ export const sections = {
   source: sourceSection,
   ingest: ingestSection,
   datasets: datasetsSection,
+  predict: predictSection,
+  recommend: recommendSection,
+  policies: policiesSection,
 };
 
 export const configSchema = z.strictObject(sections);

@@ -5,9 +5,12 @@
 // list to check that every one refuses callers without a valid token.
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
+import { anomaliesRoutes } from './anomalies.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
+import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
+import { recommendationsRoutes } from './recommendations.js';
 
 export type { ApiDeps } from './api-deps.js';
 
@@ -16,5 +19,8 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    anomaliesRoutes(deps),
+    predictionsRoutes(deps),
+    recommendationsRoutes(deps),
   ];
 }
