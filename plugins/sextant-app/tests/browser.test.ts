@@ -137,8 +137,9 @@ test('the anomalies page lists the service\'s anomalies of the last 24 hours, pa
   assert.ok(Math.abs(shown - anomalies.length) <= 2, `the page shows ${shown}, the service has ${anomalies.length}`);
   const rows = Math.min(15, shown);
   assert.equal(await page.locator('[data-testid="anomaly-list"] tbody tr').count(), rows, 'at most 15 a page');
-  // Each row's sparkline asks the warehouse for the series around the event and draws its peak.
-  await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] circle').nth(rows - 1).waitFor();
+  // Each row's sparkline asks the warehouse for the series around the event: a line and its peak.
+  await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] polyline').nth(rows - 1).waitFor();
+  assert.equal(await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] circle').count(), rows);
   const severity = anomalies[0]!.severity;
   await page.getByRole('radio', { name: severity[0]!.toUpperCase() + severity.slice(1) }).click({ force: true });
   const matching = await page.locator('[data-testid="anomaly-list"] tbody tr').count();
