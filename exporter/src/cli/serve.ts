@@ -16,11 +16,13 @@ import type { Job } from '../jobs/job.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
+import { createScoreJob } from '../jobs/score.js';
 import { createLogger, type Logger } from '../log.js';
 import { jaegerIngest } from '../sources/jaeger-setup.js';
 import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import { routeDatasets } from '../sources/source-router.js';
+import { AnomalyStore } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
@@ -46,6 +48,7 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }),
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
   ];

@@ -5,6 +5,7 @@
 // list to check that every one refuses callers without a valid token.
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
+import { anomaliesRoutes } from './anomalies.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
 import { queryRoutes } from './query.js';
@@ -16,5 +17,6 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    anomaliesRoutes(deps),
   ];
 }

@@ -1,8 +1,10 @@
 // Every migration of the service, in version order. Add yours here (see migration.ts for the
 // version ranges of each area).
 import { warehouseCore } from './001-warehouse-core.js';
+import { anomalyTables } from './100-anomaly.js';
+import { alertHistory } from './200-alert-history.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore];
+export const migrations: readonly Migration[] = [warehouseCore, anomalyTables, alertHistory];
