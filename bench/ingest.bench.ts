@@ -15,7 +15,7 @@ import { measureAppenderRate } from './warehouse-appender.js';
 const M = 60_000;
 const H = 60 * M;
 const SERIES = Number(process.env.BENCH_SERIES ?? 500);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const start = Math.floor((Date.now() - 8 * H) / H) * H;
 const end = start + 6 * H;
 

@@ -13,6 +13,7 @@ import { closeServer, listen, startService, type Listener, type RunningService, 
 import { createIngestJob } from '../jobs/ingest.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import type { Job } from '../jobs/job.js';
+import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
@@ -21,8 +22,8 @@ import { createLogger, type Logger } from '../log.js';
 import { jaegerIngest } from '../sources/jaeger-setup.js';
 import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
-import { routeDatasets } from '../sources/source-router.js';
 import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { routeDatasets } from '../sources/source-router.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
@@ -71,7 +72,9 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     jaegerIngest(config.jaeger, context),
   ]);
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
-  const scheduler = createScheduler({ jobs: jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), registry, log, now });
+  const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
+  const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
+  const scheduler = createScheduler({ jobs, registry, log, now });
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
   if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
@@ -83,7 +86,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now }),
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

@@ -8,6 +8,8 @@ import { datasetsSection } from './sections/datasets.js';
 import { ingestSection } from './sections/ingest.js';
 import { jaegerSection } from './sections/jaeger.js';
 import { logSection } from './sections/log.js';
+import { policiesSection } from './sections/policies.js';
+import { predictSection, recommendSection } from './sections/predict.js';
 import { lokiSection } from './sections/loki.js';
 import { serverSection } from './sections/server.js';
 import { sourceSection } from './sections/source.js';
@@ -21,6 +23,9 @@ export const sections = {
   source: sourceSection,
   ingest: ingestSection,
   datasets: datasetsSection,
+  predict: predictSection,
+  recommend: recommendSection,
+  policies: policiesSection,
   loki: lokiSection,
   jaeger: jaegerSection,
 };

@@ -1,8 +1,11 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
+import type { ActionRunner } from '../../recommend/action-runner.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
 import type { DuckDbHandle } from '../../warehouse/duckdb-handle.js';
+import type { PredictionStore } from '../../warehouse/prediction-store.js';
+import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 
 /**
@@ -19,5 +22,14 @@ export interface ApiDeps {
   registry: Registry;
   log: Logger;
   /** Unix ms. */
+  now: () => number;
+  /** Prediction and recommendation stages, shared with their jobs (absent: those routes answer 503). */
+  predict?: PredictApiDeps;
+}
+
+export interface PredictApiDeps {
+  predictions: PredictionStore;
+  recommendations: RecommendationStore;
+  runner: ActionRunner;
   now: () => number;
 }

@@ -8,7 +8,9 @@ import type { ApiDeps } from './api-deps.js';
 import { anomaliesRoutes } from './anomalies.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
+import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
+import { recommendationsRoutes } from './recommendations.js';
 
 export type { ApiDeps } from './api-deps.js';
 
@@ -18,5 +20,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
     anomaliesRoutes(deps),
+    predictionsRoutes(deps),
+    recommendationsRoutes(deps),
   ];
 }

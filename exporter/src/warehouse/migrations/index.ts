@@ -4,7 +4,9 @@ import { warehouseCore } from './001-warehouse-core.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
 import type { Migration } from './migration.js';
+import { predictions } from './300-predictions.js';
+import { recommendations } from './301-recommendations.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, anomalyTables, alertHistory];
+export const migrations: readonly Migration[] = [warehouseCore, anomalyTables, alertHistory, predictions, recommendations];
