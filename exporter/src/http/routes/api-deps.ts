@@ -26,7 +26,7 @@ export interface ApiDeps {
   now: () => number;
   /** Prediction and recommendation stages, shared with their jobs (absent: those routes answer 503). */
   predict?: PredictApiDeps;
-  /** The alerts router (webhook, history, analysis), built with its jobs by createAlerting. */
+  /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts/setup.ts), sharing its store with alertJobs. */
   alerts?: Router;
 }
 

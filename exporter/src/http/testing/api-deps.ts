@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { parseConfig } from '../../config/load.js';
-import { createAlerting } from '../../alerts/setup.js';
+import { alertsApiRouter } from '../../alerts/setup.js';
 import { createLogger } from '../../log.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
 import type { ApiDeps } from '../routes/api-deps.js';
@@ -23,7 +23,7 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<{ d
     registry,
     log,
     now: Date.now,
-    alerts: createAlerting({ warehouse: duckdb, config: config.alerts, registry, log, now: Date.now }).router,
+    alerts: alertsApiRouter({ config: config.alerts, handle: duckdb.handle, registry, log, now: Date.now }),
     ...overrides,
   };
   return { deps, close: () => duckdb.close() };
