@@ -96,6 +96,14 @@ describe('authentication on every /api route', () => {
       }
     }
   });
+  test('HTTP Basic (what Alertmanager can send) is accepted with the token name as user and the token as password', async () => {
+    const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    const ok = await call('GET', '/api/v1/datasets', { headers: { authorization: basic('viewer-a', 'token-of-viewer-a-0001') } });
+    assert.equal(ok.status, 200);
+    assert.deepEqual((await ok.json()).datasets.map((d: { name: string }) => d.name), ['cpu']);
+    const wrongUser = await call('GET', '/api/v1/datasets', { headers: { authorization: basic('viewer-b', 'token-of-viewer-a-0001') } });
+    assert.equal(wrongUser.status, 401);
+  });
   test('an unknown /api route is refused without a token and 404 with one', async () => {
     assert.equal((await call('GET', '/api/v1/nothing')).status, 401);
     const res = await call('GET', '/api/v1/nothing', { token: tokens[0]?.token });

@@ -14,6 +14,20 @@ export interface ApiToken {
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 /**
+ * The token a request offers: `Bearer <token>`, or HTTP Basic with the token's name as user and the
+ * token as password (what Alertmanager's http_config.basic_auth sends).
+ */
+function offeredToken(header: string): { token: string; name?: string } | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return { token: bearer[1]! };
+  const basic = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
+  if (!basic) return undefined;
+  const text = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  return colon < 0 ? undefined : { name: text.slice(0, colon), token: text.slice(colon + 1) };
+}
+
+/**
  * Bearer-token authentication for /api/. Compares digests with timingSafeEqual against every
  * configured token (no early exit), so the answer time tells nothing about a token's prefix.
  */
@@ -26,11 +40,11 @@ export function bearerAuth(tokens: readonly ApiToken[]): RequestHandler {
       next(new HttpError(401, 'missing bearer token: send "Authorization: Bearer <token>" (tokens are set in auth.tokens)', { 'WWW-Authenticate': challenge }));
       return;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const offered = digest(match?.[1] ?? '');
+    const offer = offeredToken(header);
+    const offered = digest(offer?.token ?? '');
     let found: AuthContext | undefined;
     for (const entry of known) {
-      if (timingSafeEqual(entry.digest, offered) && match) found = entry.context;
+      if (timingSafeEqual(entry.digest, offered) && offer && (offer.name === undefined || offer.name === entry.context.tokenName)) found = entry.context;
     }
     if (!found) {
       next(new HttpError(401, 'invalid bearer token', { 'WWW-Authenticate': `${challenge}, error="invalid_token"` }));
