@@ -1,6 +1,6 @@
 // The prediction and recommendation stages from the config: the training, inference and
-// recommendation jobs, and what their API routes need. The alert history is replayed from the
-// reference rules on the warehouse's data until the service keeps Alertmanager's history.
+// recommendation jobs, and what their API routes need. The alert history is Alertmanager's (the alert
+// store) plus the reference rules replayed on the warehouse's data (see alert-inputs.ts).
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import { toPolicies } from '../config/sections/policies.js';
@@ -13,7 +13,8 @@ import { PredictionStore } from '../warehouse/prediction-store.js';
 import { RecommendationStore } from '../warehouse/recommendation-store.js';
 import type { Job } from './job.js';
 import { createPredictJob } from './predict.js';
-import { replayedAlertHistory } from './predict-inputs.js';
+import { AlertStore } from '../warehouse/alert-store.js';
+import { storedAlertAnalytics, storedAlertHistory } from './alert-inputs.js';
 import { createRecommendJob } from './recommend.js';
 import { createTrainJob } from './train.js';
 
@@ -31,7 +32,8 @@ export function predictStagesFromConfig(deps: PredictSetupDeps): { jobs: Job[]; 
   const tenants = [...new Set(deps.datasets.map((d) => d.tenant))];
   const predictions = new PredictionStore(warehouse.handle);
   const recommendations = new RecommendationStore(warehouse.handle);
-  const alerts = replayedAlertHistory();
+  const alertStore = new AlertStore(warehouse.handle, now);
+  const alerts = storedAlertHistory(alertStore);
   const p = config.predict;
   const a = config.recommend.actions;
   const runner = new ActionRunner({
@@ -56,7 +58,8 @@ export function predictStagesFromConfig(deps: PredictSetupDeps): { jobs: Job[]; 
   if (config.recommend.enabled) {
     jobs.push(
       createRecommendJob({
-        warehouse, store: recommendations, predictions, alerts, registry, log: deps.log.child({ job: 'recommend' }), now,
+        warehouse, store: recommendations, predictions, alerts, alertAnalytics: storedAlertAnalytics(alertStore, now), registry,
+        log: deps.log.child({ job: 'recommend' }), now,
         intervalMs: config.recommend.interval, tenants, policies: toPolicies(config.policies),
         slos: config.recommend.slos.map((s) => ({ name: s.name, service: s.service, objective: s.objective, windowMs: s.window })),
         serviceTypes: config.recommend.serviceTypes,

@@ -1,0 +1,49 @@
+// Alertmanager's history (the alert store the webhook fills) as input to prediction and to the
+// alert-hygiene analyzer. Service alerts come from the store; host alerts, and everything on a
+// deployment without Alertmanager history yet, from the reference rules replayed on the warehouse.
+import type { FiringPeriod, RuleInfo } from '@sextant/core/recommend';
+import type { AlertStore } from '../warehouse/alert-store.js';
+import { replayedAlertHistory, type AlertHistory } from './predict-inputs.js';
+import type { AlertAnalytics } from './recommend.js';
+
+/** Rules are known from the alerts they fired over this time. */
+const RULES_LOOKBACK_MS = 30 * 86_400_000;
+
+export function storedAlertAnalytics(store: AlertStore, now: () => number): AlertAnalytics {
+  return {
+    async firingPeriods(tenant, range): Promise<FiringPeriod[]> {
+      const instances = await store.overlapping(tenant, range.start, range.end);
+      return instances.map((i) => ({
+        alertname: i.alertname,
+        fingerprint: i.fingerprint,
+        startsAt: i.startsAtMs,
+        endsAt: i.endsAtMs ?? now(),
+        actedOn: i.silenced,
+      }));
+    },
+    async rules(tenant): Promise<RuleInfo[]> {
+      const instances = await store.instances(tenant, now() - RULES_LOOKBACK_MS, now() + 1);
+      const byRule = new Map<string, boolean>();
+      for (const i of instances) byRule.set(i.alertname, (byRule.get(i.alertname) ?? false) || i.hasRunbook);
+      // The store knows whether a runbook_url annotation was there, not its value.
+      return [...byRule].map(([alertname, hasRunbook]) => ({ alertname, ...(hasRunbook ? { runbookUrl: 'annotated' } : {}) }));
+    },
+  };
+}
+
+export function storedAlertHistory(store: AlertStore, replayed: AlertHistory = replayedAlertHistory()): AlertHistory {
+  return {
+    async periods(tenant, range, series) {
+      const stored = (await store.overlapping(tenant, range.start, range.end))
+        .filter((i) => i.service !== '' && i.service !== 'node')
+        .map((i) => ({
+          entity: i.service,
+          alertname: i.alertname,
+          severity: i.severity,
+          startsAt: i.startsAtMs,
+          ...(i.endsAtMs === null ? {} : { endsAt: i.endsAtMs }),
+        }));
+      return [...stored, ...(await replayed.periods(tenant, range, series))].sort((a, b) => a.startsAt - b.startsAt);
+    },
+  };
+}
