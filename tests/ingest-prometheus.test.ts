@@ -169,7 +169,7 @@ test('live scrapes at 1s are ingested at a 1s step as PromQL answers them', asyn
   try {
     // Wait until Prometheus holds 12 seconds of live samples: then every step of the compared window
     // comes after the first sample and has a value.
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 240; i += 1) {
       const [series] = await promQueryRange(prometheus.url, 'count_over_time(live_value[12s])', Date.now(), Date.now(), 1000);
       if (Number(series?.values[0]?.[1] ?? 0) >= 12) break;
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -7,7 +7,16 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  serve: { summary: 'run the service: ingest, warehouse jobs, HTTP API and /metrics', load: () => import('./cli/serve.js') },
+  backfill: { summary: 'fill the warehouse with history from the configured source', load: () => import('./cli/backfill.js') },
+  'demo-workload': {
+    summary: 'run the demo scenario as a process: /metrics, JSON logs on stdout, OTLP traces',
+    load: () => import('./cli/demo-workload.js'),
+  },
   export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
+  detect: { summary: 'score timestamp,value CSV files for anomalies', load: () => import('./cli/detect.js') },
+  eval: { summary: 'score detector output with the NAB rules', load: () => import('./cli/eval.js') },
+  rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
 };
 
 function usage(): string {

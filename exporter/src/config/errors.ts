@@ -34,6 +34,12 @@ function show(value: unknown, secret: boolean): string {
   return `${String(value)} (${typeof value})`;
 }
 
+/** "Invalid input: expected number, received string" -> "number", for fields without a description. */
+function zodPhrase(message: string): string {
+  if (/^Invalid [A-Za-z0-9 ]+$/.test(message)) return message.replace(/^Invalid /, 'a valid '); // "Invalid URL"
+  return message.replace(/^[^:]*: expected /, '').replace(/, received .*$/, '');
+}
+
 function shapePhrase(field: z.ZodType): string | undefined {
   const node = nodeOf(field);
   if (node?.kind === 'object' || node?.kind === 'record') return 'a mapping';
@@ -69,7 +75,7 @@ export function describeIssues(
       continue;
     }
     const field = schemaAt(schema, path);
-    const expected = (field && (expectedOf(field) ?? shapePhrase(field))) ?? issue.message;
+    const expected = (field && (expectedOf(field) ?? shapePhrase(field))) ?? zodPhrase(issue.message);
     const got = show(valueAt(doc, path), field ? isSecretField(field) : false);
     problems.push(`${at(path)}: got ${got}, expected ${expected}`);
   }

@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { authSection } from './sections/auth.js';
 import { datasetsSection } from './sections/datasets.js';
 import { ingestSection } from './sections/ingest.js';
+import { jaegerSection } from './sections/jaeger.js';
 import { logSection } from './sections/log.js';
+import { policiesSection } from './sections/policies.js';
+import { predictSection, recommendSection } from './sections/predict.js';
+import { lokiSection } from './sections/loki.js';
 import { serverSection } from './sections/server.js';
 import { sourceSection } from './sections/source.js';
 import { warehouseSection } from './sections/warehouse.js';
@@ -19,6 +23,11 @@ export const sections = {
   source: sourceSection,
   ingest: ingestSection,
   datasets: datasetsSection,
+  predict: predictSection,
+  recommend: recommendSection,
+  policies: policiesSection,
+  loki: lokiSection,
+  jaeger: jaegerSection,
 };
 
 export const configSchema = z.strictObject(sections);

@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { bearerAuth, type ApiToken } from './auth.js';
@@ -24,6 +24,23 @@ export interface AppDeps {
 
 export const API_PREFIX = '/api/v1';
 
+const healthy: RequestHandler = (_req, res) => {
+  res.type('text/plain').send('Sextant is healthy.\n');
+};
+
+/** What answers while the warehouse opens: alive, not ready, and a 503 for everything else. */
+export function createStartingApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/-/healthy', healthy);
+  app.use((req, res) => {
+    res.status(503).set('Retry-After', '5');
+    if (req.path === '/-/ready') res.type('text/plain').send('Sextant is not ready: the warehouse is opening.\n');
+    else res.json({ error: 'Sextant is starting: the warehouse is opening; retry shortly' });
+  });
+  return app;
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -32,9 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(httpMetrics(deps.registry));
   app.use(requestTimeout(deps.requestTimeoutMs));
 
-  app.get('/-/healthy', (_req, res) => {
-    res.type('text/plain').send('Sextant is healthy.\n');
-  });
+  app.get('/-/healthy', healthy);
   app.get('/-/ready', (_req, res) => {
     if (deps.isReady()) res.type('text/plain').send('Sextant is ready.\n');
     else res.status(503).type('text/plain').send('Sextant is not ready: the warehouse is opening, or the service is shutting down.\n');

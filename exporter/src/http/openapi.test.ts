@@ -2,19 +2,28 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import YAML from 'yaml';
-import { parseConfig } from '../config/load.js';
-import { createLogger } from '../log.js';
 import { API_PREFIX } from './app.js';
 import { apiRouters } from './routes/index.js';
-import { FakeWarehouse } from './testing/fake-warehouse.js';
+import { testApiDeps } from './testing/api-deps.js';
 
-test('docs/openapi.yaml describes every route the service mounts', () => {
-  const root = join(import.meta.dirname, '..', '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
+
+test('docs/openapi.yaml is a valid OpenAPI 3.1 document', async () => {
+  const validator = new Validator();
+  const result = await validator.validate(YAML.parse(readFileSync(join(root, 'docs', 'openapi.yaml'), 'utf8')));
+  assert.deepEqual(result.errors ?? [], []);
+  assert.equal(result.valid, true);
+  assert.equal(validator.version, '3.1');
+});
+
+test('docs/openapi.yaml describes every route the service mounts', async () => {
   const spec = YAML.parse(readFileSync(join(root, 'docs', 'openapi.yaml'), 'utf8')) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   assert.match(spec.openapi, /^3\.1\./);
-  const queryLimits = parseConfig('', { origin: 'test', baseDir: '/', env: {} }).warehouse.query;
-  const routers = apiRouters({ warehouse: new FakeWarehouse(), datasets: [], queryLimits, log: createLogger('error', () => {}) });
+  const { deps, close } = await testApiDeps();
+  const routers = apiRouters(deps);
+  await close();
   const mounted = routers.flatMap((router) =>
     router.stack.flatMap((layer) => {
       const route = layer.route as { path: string; methods: Record<string, boolean> } | undefined;

@@ -3,10 +3,39 @@ import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
-import { createApp } from './app.js';
+import { createApp, createStartingApp } from './app.js';
 import { SeriesFamilies } from './series-gauge-family.js';
-import { startService, type ServiceState } from './service-lifecycle.js';
+import { closeServer, listen, startService, type ServiceState } from './service-lifecycle.js';
 import { FakeWarehouse } from './testing/fake-warehouse.js';
+
+const quiet = createLogger('error', () => {});
+
+function appFor(registry: Registry, isReady: () => boolean) {
+  return createApp({
+    registry,
+    families: new SeriesFamilies(),
+    log: quiet,
+    tokens: [],
+    isReady,
+    bodyLimitBytes: 1024,
+    requestTimeoutMs: 5000,
+    apiRouters: [],
+  });
+}
+
+test('while the warehouse opens: healthy, not ready, and a 503 for the API', async () => {
+  const listener = await listen('127.0.0.1', 0, createStartingApp());
+  try {
+    const url = `http://127.0.0.1:${listener.address.port}`;
+    assert.equal((await fetch(`${url}/-/healthy`)).status, 200);
+    assert.equal((await fetch(`${url}/-/ready`)).status, 503);
+    const api = await fetch(`${url}/api/v1/datasets`);
+    assert.equal(api.status, 503);
+    assert.deepEqual(await api.json(), { error: 'Sextant is starting: the warehouse is opening; retry shortly' });
+  } finally {
+    await closeServer(listener.server);
+  }
+});
 
 test('shutdown: ready turns 503, the job run in flight finishes its write, then HTTP closes, then the warehouse', async () => {
   const events: string[] = [];
@@ -34,32 +63,23 @@ test('shutdown: ready turns 503, the job run in flight finishes its write, then 
       },
     ],
     registry,
-    log: createLogger('error', () => {}),
+    log: quiet,
   });
-  const app = createApp({
-    registry,
-    families: new SeriesFamilies(),
-    log: createLogger('error', () => {}),
-    tokens: [],
-    isReady: () => !state.shuttingDown && warehouse.isReady(),
-    bodyLimitBytes: 1024,
-    requestTimeoutMs: 5000,
-    apiRouters: [],
-  });
-  const service = await startService({
-    app,
-    host: '127.0.0.1',
-    port: 0,
+  const listener = await listen('127.0.0.1', 0, createStartingApp());
+  const url = `http://127.0.0.1:${listener.address.port}`;
+  assert.equal((await fetch(`${url}/-/ready`)).status, 503);
+  const service = startService({
+    listener,
+    app: appFor(registry, () => !state.shuttingDown && warehouse.isReady()),
     scheduler,
     closeWarehouse: async () => {
       events.push('warehouse closed');
       await warehouse.close();
     },
     state,
-    log: createLogger('error', () => {}),
+    log: quiet,
     shutdownTimeoutMs: 30_000,
   });
-  const url = `http://127.0.0.1:${service.address.port}`;
   assert.equal((await fetch(`${url}/-/ready`)).status, 200);
   await running;
 
@@ -75,30 +95,12 @@ test('shutdown: ready turns 503, the job run in flight finishes its write, then 
 });
 
 test('a port in use is a clear error', async () => {
-  const parts = {
-    app: createApp({
-      registry: new Registry(),
-      families: new SeriesFamilies(),
-      log: createLogger('error', () => {}),
-      tokens: [],
-      isReady: () => true,
-      bodyLimitBytes: 1024,
-      requestTimeoutMs: 5000,
-      apiRouters: [],
-    }),
-    host: '127.0.0.1',
-    scheduler: createScheduler({ jobs: [], registry: new Registry(), log: createLogger('error', () => {}) }),
-    closeWarehouse: async () => {},
-    state: { shuttingDown: false },
-    log: createLogger('error', () => {}),
-    shutdownTimeoutMs: 1000,
-  };
-  const first = await startService({ ...parts, port: 0 });
+  const first = await listen('127.0.0.1', 0, createStartingApp());
   try {
-    await assert.rejects(startService({ ...parts, port: first.address.port }), {
+    await assert.rejects(listen('127.0.0.1', first.address.port, createStartingApp()), {
       message: `cannot listen on 127.0.0.1:${first.address.port}: the port is in use (server.port)`,
     });
   } finally {
-    await first.shutdown('test over');
+    await closeServer(first.server);
   }
 });

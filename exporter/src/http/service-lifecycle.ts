@@ -1,22 +1,56 @@
-// Starting and stopping the service in the right order. Shutdown: /-/ready turns 503 first (so a
-// load balancer stops sending), scheduling stops and in-flight job runs finish their writes, then
-// the HTTP server stops taking requests and drains, and the warehouse closes last, when nothing can
-// use it any more.
-import type { Server } from 'node:http';
+// Starting and stopping the service in the right order. The port opens first, answering /-/healthy
+// and a 503 /-/ready while the warehouse opens and migrates (which can take a while on a big file),
+// then the full app takes over. Shutdown: /-/ready turns 503 first (so a load balancer stops
+// sending), scheduling stops and in-flight job runs finish their writes, then the HTTP server stops
+// taking requests and drains, and the warehouse closes last, when nothing can use it any more.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { Logger } from '../log.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Shared with the app's /-/ready: set when shutdown begins. */
 export interface ServiceState {
   shuttingDown: boolean;
 }
 
+/** An open port whose request handler can be replaced (the starting app, then the full one). */
+export interface Listener {
+  readonly server: Server;
+  readonly address: AddressInfo;
+  use(handler: Handler): void;
+}
+
+export async function listen(host: string, port: number, handler: Handler): Promise<Listener> {
+  let current = handler;
+  const server = createServer((req, res) => current(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new Error(error.code === 'EADDRINUSE' ? `cannot listen on ${host}:${port}: the port is in use (server.port)` : `cannot listen on ${host}:${port}: ${error.message}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    server,
+    address: server.address() as AddressInfo,
+    use(next) {
+      current = next;
+    },
+  };
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
 export interface LifecycleParts {
-  app: Express;
-  host: string;
-  port: number;
+  listener: Listener;
+  /** The full app, taking over from the starting one. */
+  app: Handler;
   scheduler: Scheduler;
   closeWarehouse: () => Promise<void>;
   state: ServiceState;
@@ -28,23 +62,6 @@ export interface RunningService {
   address: AddressInfo;
   /** Runs the shutdown once (later calls get the same promise); true when every step finished in time. */
   shutdown(reason: string): Promise<boolean>;
-}
-
-function listen(app: Express, host: string, port: number): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
-    server.once('listening', () => resolve(server));
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'EADDRINUSE' ? `cannot listen on ${host}:${port}: the port is in use (server.port)` : `cannot listen on ${host}:${port}: ${error.message}`));
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }
 
 async function withDeadline<T>(work: Promise<T>, deadline: number, onLate: () => void): Promise<boolean> {
@@ -62,13 +79,12 @@ async function withDeadline<T>(work: Promise<T>, deadline: number, onLate: () =>
   }
 }
 
-/** Listens, starts the scheduler, and returns the handle that shuts all of it down. */
-export async function startService(parts: LifecycleParts): Promise<RunningService> {
-  const { log } = parts;
-  const server = await listen(parts.app, parts.host, parts.port);
-  const address = server.address() as AddressInfo;
+/** Hands the port to the full app, starts the scheduler, and returns the handle that shuts all of it down. */
+export function startService(parts: LifecycleParts): RunningService {
+  const { log, listener } = parts;
+  listener.use(parts.app);
   parts.scheduler.start();
-  log.info('sextant is serving', { listen: `${address.address}:${address.port}` });
+  log.info('sextant is serving', { listen: `${listener.address.address}:${listener.address.port}` });
 
   let shutdown: Promise<boolean> | undefined;
   const steps = async (reason: string): Promise<boolean> => {
@@ -76,9 +92,9 @@ export async function startService(parts: LifecycleParts): Promise<RunningServic
     parts.state.shuttingDown = true;
     const deadline = Date.now() + parts.shutdownTimeoutMs;
     const jobsDone = await withDeadline(parts.scheduler.stop(), deadline, () => log.error('shutdown: job runs still in flight at the deadline', { timeoutMs: parts.shutdownTimeoutMs }));
-    const httpDone = await withDeadline(closeServer(server), deadline, () => {
+    const httpDone = await withDeadline(closeServer(listener.server), deadline, () => {
       log.warn('shutdown: closing requests still open at the deadline');
-      server.closeAllConnections();
+      listener.server.closeAllConnections();
     });
     // Closing the warehouse under a still-running job would lose its write; better to exit uncleanly.
     if (!jobsDone) return false;
@@ -92,7 +108,7 @@ export async function startService(parts: LifecycleParts): Promise<RunningServic
     return httpDone;
   };
   return {
-    address,
+    address: listener.address,
     shutdown(reason) {
       shutdown ??= steps(reason);
       return shutdown;

@@ -152,8 +152,13 @@ test('a failing source stops its dataset at the watermark, counts the error, and
   assert.match(failed[0]!.error!, /HTTP 503/);
   assert.match(await s.registry.metrics(), /sextant_ingest_errors_total\{dataset="a",reason="http_5xx"\} 1/);
 
-  s.failing.delete('a');
+  const lagOf = async (dataset: string) => Number(new RegExp(`sextant_ingest_lag_seconds\\{dataset="${dataset}"\\} (\\S+)`).exec(await s.registry.metrics())?.[1]);
+  const bLag = await lagOf('b');
+  assert.equal(bLag, 60);
   s.advance(5 * M);
+  assert.equal(await lagOf('b'), bLag + 300, 'lag grows with the clock between runs');
+
+  s.failing.delete('a');
   await s.job.run(s.signal);
   const ts = s.timestamps('a');
   assert.equal(ts[0], 97 * H + 5 * M, 'still a first run: no watermark yet');

@@ -33,6 +33,9 @@ test('anything else is refused with what was wrong', () => {
     ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"abc"]]}]}}', /not a number/],
     ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,""]]}]}}', /not a number/],
     ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{}}]}}', /result\[0\]\.values is not an array/],
+    ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1," 1"]]}]}}', /not a number/],
+    ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"0x10"]]}]}}', /not a number/],
+    ['{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"Inf"]]}]}}', /not a number/],
   ];
   for (const [body, expected] of cases) assert.throws(() => parseMatrix(body), expected, body);
 });

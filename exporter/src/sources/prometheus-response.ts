@@ -2,6 +2,8 @@
 // ({status: "success", data: {resultType: "matrix", result: [{metric, values: [[seconds, "value"]]}]}})
 // is rejected with what was wrong, so a proxy's HTML page or a truncated body never becomes data.
 import type { Sample, Series } from '@sextant/core';
+import { scanMatrix } from './prometheus-matrix-scan.js';
+import { parseValue } from './prometheus-value.js';
 
 export class ResponseShapeError extends Error {
   constructor(message: string) {
@@ -29,6 +31,9 @@ export function parseErrorBody(text: string): PrometheusErrorBody | undefined {
 }
 
 export function parseMatrix(text: string): Series[] {
+  // Prometheus' own compact answers take the fast path; anything else (and every error) this one.
+  const scanned = scanMatrix(text);
+  if (scanned) return scanned;
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -66,15 +71,6 @@ function parseSeries(entry: unknown, index: number): Series {
     samples[j] = { t: Math.round(pair[0] * 1000), v };
   }
   return { labels: metric as Record<string, string>, samples };
-}
-
-// Go's strconv formatting as Prometheus uses it: decimal or exponent notation, "NaN", "+Inf", "-Inf".
-function parseValue(text: string): number | undefined {
-  if (text === 'NaN') return NaN;
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  const value = Number(text);
-  return text.trim() === '' || Number.isNaN(value) ? undefined : value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

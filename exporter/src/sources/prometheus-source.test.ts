@@ -27,7 +27,10 @@ async function serve(handler: Handler) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, calls, maxInFlight: () => maxInFlight, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url, calls, maxInFlight: () => maxInFlight, close: () => new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  }) };
 }
 
 /** Answers like Prometheus for `value = t` on one series {job="a",instance="x"}. */
@@ -45,7 +48,8 @@ const dataset: DatasetDefinition = { name: 'd', tenant: 'default', query: 'up{jo
 const noWait = { random: () => 0, sleep: async () => {} };
 
 test('a range is fetched in chunks within the points limit, under the concurrency cap, and reassembled', async () => {
-  const server = await serve((params, _req, res) => setTimeout(() => matrix(params, res), 20));
+  // Answers held 100 ms, so that calls overlap whenever the source lets them.
+  const server = await serve((params, _req, res) => setTimeout(() => matrix(params, res), 100));
   try {
     const source = createPrometheusSource({ url: server.url, maxPointsPerQuery: 100, concurrency: 3, headers: { 'X-Scope-OrgID': 't1' } });
     const series = await source.queryRange(dataset, { start: 1_000_000, end: 2_000_000 });
@@ -112,19 +116,24 @@ test('retries give up after the configured attempts with the last reason', async
 });
 
 test('a call slower than the timeout fails as a timeout and is retried', async () => {
-  let calls = 0;
+  // A call that never gets an answer: no race with the machine's speed, only the timeout ends it.
+  let hang = 1;
   const server = await serve((params, _req, res) => {
-    calls += 1;
-    if (calls === 1) setTimeout(() => matrix(params, res), 5_000);
+    if (hang > 0) hang -= 1;
     else matrix(params, res);
   });
   try {
-    const source = createPrometheusSource({ url: server.url, timeoutMs: 1_000, retries: 1, ...noWait });
+    const source = createPrometheusSource({ url: server.url, timeoutMs: 1_500, retries: 1, ...noWait });
     const series = await source.queryRange(dataset, { start: 0, end: 3_000 });
     assert.equal(series[0]!.samples.length, 3);
-    const slow = createPrometheusSource({ url: server.url, timeoutMs: 1_000, retries: 0, ...noWait });
-    calls = 0;
-    await assert.rejects(slow.queryRange(dataset, { start: 0, end: 3_000 }), /no answer within 1000 ms/);
+    assert.equal(server.calls.length, 2);
+    hang = Infinity;
+    const once = createPrometheusSource({ url: server.url, timeoutMs: 1_500, retries: 0, ...noWait });
+    await assert.rejects(once.queryRange(dataset, { start: 0, end: 3_000 }), (error: PrometheusQueryError) => {
+      assert.equal(error.reason, 'timeout');
+      assert.match(error.message, /no answer within 1500 ms to the query/);
+      return true;
+    });
   } finally {
     await server.close();
   }
@@ -150,11 +159,8 @@ test('an unreachable Prometheus is a network error; garbage is a bad_response na
 
 test('an abort from the caller stops at once, without retrying', async () => {
   const controller = new AbortController();
-  // Abort once the request has reached the server, so the test does not race the machine's load.
-  const server = await serve((params, _req, res) => {
-    controller.abort(new Error('shutting down'));
-    setTimeout(() => matrix(params, res), 1_000);
-  });
+  // The caller gives up while Prometheus is still working on the call.
+  const server = await serve(() => controller.abort(new Error('shutting down')));
   try {
     const source = createPrometheusSource({ url: server.url, retries: 5, ...noWait });
     await assert.rejects(source.queryRange(dataset, { start: 0, end: 3_000 }, controller.signal), /shutting down/);

@@ -1,13 +1,35 @@
-import type { Warehouse } from '../../warehouse/warehouse.js';
-import type { DatasetDefinition } from '../../sources/metrics-source.js';
+import type { Registry } from 'prom-client';
+import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
-import type { QueryLimits } from '../query-schema.js';
+import type { ActionRunner } from '../../recommend/action-runner.js';
+import type { DatasetDefinition } from '../../sources/metrics-source.js';
+import type { DuckDbHandle } from '../../warehouse/duckdb-handle.js';
+import type { PredictionStore } from '../../warehouse/prediction-store.js';
+import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
 
-/** What the API routes get from the service. */
+/**
+ * What the API routes get from the service. An area's routes build what they need from it: their
+ * store on `handle`, their settings from `config.<section>`, their metrics on `registry`.
+ */
 export interface ApiDeps {
+  config: Config;
   warehouse: Warehouse;
+  /** The warehouse's DuckDB handle, for the other areas' stores (alerts, anomalies, predictions, ...). */
+  handle: DuckDbHandle;
   /** The datasets being ingested, every tenant's; routes show each caller only its tenant's. */
   datasets: readonly DatasetDefinition[];
-  queryLimits: QueryLimits;
+  registry: Registry;
   log: Logger;
+  /** Unix ms. */
+  now: () => number;
+  /** Prediction and recommendation stages, shared with their jobs (absent: those routes answer 503). */
+  predict?: PredictApiDeps;
+}
+
+export interface PredictApiDeps {
+  predictions: PredictionStore;
+  recommendations: RecommendationStore;
+  runner: ActionRunner;
+  now: () => number;
 }

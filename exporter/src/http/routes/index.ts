@@ -1,12 +1,16 @@
 // Every /api/v1 router of the service, in one list. An area adds its routes by writing
-// `routes/<name>.ts` exporting `<name>Routes(deps)` and adding one line below; the app mounts each
-// behind the bearer-token check, and the API tests find every route here to check it refuses
-// callers without a valid token.
+// `routes/<name>.ts` exporting `<name>Routes(deps)` and adding one line below (building its deps
+// from ApiDeps: e.g. `alertsRoutes({ store: new AlertStore(deps.handle), log: deps.log, ... })`).
+// The app mounts each behind the bearer-token check, and the API tests enumerate the routes of this
+// list to check that every one refuses callers without a valid token.
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
+import { anomaliesRoutes } from './anomalies.js';
 import { datasetsRoutes } from './datasets.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
+import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
+import { recommendationsRoutes } from './recommendations.js';
 
 export type { ApiDeps } from './api-deps.js';
 
@@ -15,5 +19,8 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    anomaliesRoutes(deps),
+    predictionsRoutes(deps),
+    recommendationsRoutes(deps),
   ];
 }

@@ -7,7 +7,7 @@ import type { ApiDeps } from './api-deps.js';
 /** POST /query: a structured BI query over the caller's tenant, answered as data frames. */
 export function queryRoutes(deps: ApiDeps): Router {
   const router = Router();
-  const schema = biQuerySchema(deps.queryLimits);
+  const schema = biQuerySchema(deps.config.warehouse.query);
   router.post('/query', async (req, res) => {
     const { tenant } = authOf(res);
     const query = parseBiQuery(req.body, schema);

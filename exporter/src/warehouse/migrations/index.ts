@@ -2,8 +2,19 @@
 // version ranges of each area).
 import { warehouseCore } from './001-warehouse-core.js';
 import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
+import { anomalyTables } from './100-anomaly.js';
+import { alertHistory } from './200-alert-history.js';
 import type { Migration } from './migration.js';
+import { predictions } from './300-predictions.js';
+import { recommendations } from './301-recommendations.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets];
+export const migrations: readonly Migration[] = [
+  warehouseCore,
+  rollupOpenBuckets,
+  anomalyTables,
+  alertHistory,
+  predictions,
+  recommendations,
+];

@@ -1,0 +1,149 @@
+// `sextant serve`: loads the config, opens the warehouse, starts the scheduled jobs and the HTTP
+// server, and shuts all of it down in order on SIGTERM or SIGINT.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Registry } from 'prom-client';
+import { ConfigError, configFileFrom, dumpConfig, loadConfig, type Config } from '../config/index.js';
+import { createApp, createStartingApp } from '../http/app.js';
+import { registerProcessMetrics } from '../http/process-metrics.js';
+import { apiRouters } from '../http/routes/index.js';
+import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { closeServer, listen, startService, type Listener, type RunningService, type ServiceState } from '../http/service-lifecycle.js';
+import { createIngestJob } from '../jobs/ingest.js';
+import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
+import type { Job } from '../jobs/job.js';
+import { predictStagesFromConfig } from '../jobs/predict-setup.js';
+import { createRetentionJob } from '../jobs/retention.js';
+import { createRollupJob } from '../jobs/rollup.js';
+import { createScheduler } from '../jobs/scheduler.js';
+import { createScoreJob } from '../jobs/score.js';
+import { createLogger, type Logger } from '../log.js';
+import { jaegerIngest } from '../sources/jaeger-setup.js';
+import { lokiIngest } from '../sources/loki-setup.js';
+import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
+import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { routeDatasets } from '../sources/source-router.js';
+import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+
+const usage = `usage: sextant serve [--config FILE] [--print-config]
+
+  --config FILE    the config file (default: $SEXTANT_CONFIG, else ./sextant.yaml)
+  --print-config   print the effective config (defaults and SEXTANT_ overrides applied,
+                   secrets redacted) and exit
+`;
+
+interface JobContext {
+  config: Config;
+  warehouse: DuckDbWarehouse;
+  source: MetricsSource;
+  datasets: readonly DatasetDefinition[];
+  registry: Registry;
+  families: SeriesFamilies;
+  log: Logger;
+  now: () => number;
+}
+
+/** The scheduled stages of the service: one line per job (an area adds its job here). */
+function jobsOf(c: JobContext): Job[] {
+  const { warehouse, registry, now } = c;
+  return [
+    createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }),
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
+    createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
+    createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
+  ];
+}
+
+/** The full service on an open port, once the warehouse is open. */
+function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config, log: Logger, now: () => number): RunningService {
+  const registry = new Registry();
+  registerProcessMetrics(registry);
+  const families = new SeriesFamilies();
+  if (config.source.kind === 'demo' && config.datasets.custom.length) {
+    log.warn('datasets.custom is ignored with the demo source (it answers only its own datasets)', { ignored: config.datasets.custom.map((d) => d.name) });
+  }
+  // Logs and traces join the metrics in the one ingest job (in demo mode, the demo's own).
+  const demo = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, now } } : {};
+  const context = { tenant: config.datasets.tenant, log, ...demo };
+  const { source, datasets } = routeDatasets([
+    { source: sourceFromConfig(config, now), datasets: datasetsFromConfig(config) },
+    lokiIngest(config.loki, context),
+    jaegerIngest(config.jaeger, context),
+  ]);
+  log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
+  const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
+  const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
+  const scheduler = createScheduler({ jobs, registry, log, now });
+  const state: ServiceState = { shuttingDown: false };
+  const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
+  if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
+  const app = createApp({
+    registry,
+    families,
+    log,
+    tokens,
+    isReady: () => !state.shuttingDown && warehouse.isReady(),
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    requestTimeoutMs: config.server.requestTimeout,
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api }),
+  });
+  return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
+}
+
+/** Everything `sextant serve` runs, from a loaded config: the port opens first, then the warehouse. */
+export async function serve(config: Config, log: Logger, now: () => number = Date.now): Promise<RunningService> {
+  const listener = await listen(config.server.listen, config.server.port, createStartingApp());
+  log.info('listening; opening the warehouse', { listen: `${listener.address.address}:${listener.address.port}` });
+  let warehouse: DuckDbWarehouse | undefined;
+  try {
+    const { path } = config.warehouse;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    warehouse = await openDuckDbWarehouse({
+      path,
+      retentionMs: config.warehouse.retention,
+      limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
+    });
+    log.info('warehouse open', { path });
+    return startOn(listener, warehouse, config, log, now);
+  } catch (error) {
+    await warehouse?.close();
+    await closeServer(listener.server);
+    throw error;
+  }
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string', short: 'c' }, 'print-config': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const file = configFileFrom(values.config, process.env);
+  let config: Config;
+  try {
+    config = loadConfig(file, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`sextant: invalid configuration\n${error.problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return 2;
+  }
+  if (values['print-config']) {
+    process.stdout.write(`${dumpConfig(config)}\n`);
+    return 0;
+  }
+  const log = createLogger(config.log.level);
+  // Listening first: a signal that arrives while the warehouse opens shuts down right after start.
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
+  log.debug('effective config', JSON.parse(dumpConfig(config)) as Record<string, unknown>);
+  const service = await serve(config, log);
+  const clean = await service.shutdown(await signal);
+  return clean ? 0 : 1;
+}

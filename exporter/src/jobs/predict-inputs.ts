@@ -1,0 +1,59 @@
+// What training, inference and the recommendation analyzers read from the warehouse: 5-minute
+// rollups of the default datasets as series, entity histories built from them by the core, and the
+// alert history (from Alertmanager's history when the service has it, else replayed threshold rules).
+import type { BiQuery, Measure, Series, TimeRange } from '@sextant/core';
+import { DEFAULT_REPLAYED_RULES, DEFAULT_SIGNAL_SOURCES, entityHistories, replayThresholdRules, type AlertPeriod, type EntityHistory, type ThresholdRule } from '@sextant/core/predict';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+/** Labels each dataset is grouped by, and the rollup measure read. */
+export const INPUT_DATASETS: Readonly<Record<string, { groupBy: string[]; measure: Measure }>> = {
+  up: { groupBy: ['job', 'instance'], measure: 'min' },
+  node_cpu_utilisation_ratio: { groupBy: ['instance'], measure: 'avg' },
+  node_memory_used_ratio: { groupBy: ['instance'], measure: 'avg' },
+  node_filesystem_used_ratio: { groupBy: ['instance', 'mountpoint'], measure: 'avg' },
+  http_requests_per_second: { groupBy: ['job', 'service'], measure: 'avg' },
+  http_error_ratio: { groupBy: ['job', 'service'], measure: 'avg' },
+  http_request_duration_p95_seconds: { groupBy: ['job', 'service'], measure: 'avg' },
+};
+
+/** Alert history of a tenant: every firing period overlapping `range`, with the entity it concerns. */
+export interface AlertHistory {
+  periods(tenant: string, range: TimeRange, series: Readonly<Record<string, Series[]>>): Promise<AlertPeriod[]>;
+}
+
+/** Alert history replayed from threshold rules on the loaded series (see DEFAULT_REPLAYED_RULES). */
+export function replayedAlertHistory(rules: readonly ThresholdRule[] = DEFAULT_REPLAYED_RULES): AlertHistory {
+  return {
+    async periods(_tenant, range, series) {
+      return replayThresholdRules(series, rules).filter((a) => a.startsAt < range.end && (a.endsAt ?? Infinity) > range.start);
+    },
+  };
+}
+
+export async function loadSeries(warehouse: Warehouse, tenant: string, range: TimeRange): Promise<Record<string, Series[]>> {
+  const out: Record<string, Series[]> = {};
+  for (const [dataset, { groupBy, measure }] of Object.entries(INPUT_DATASETS)) {
+    const query: BiQuery = { dataset, measures: [measure], groupBy, filters: [], bucket: '5m', range };
+    const frames = await warehouse.query(tenant, query);
+    out[dataset] = frames.map((frame) => {
+      const [time, values] = frame.fields;
+      const samples = (time?.values ?? []).flatMap((t, i) => {
+        const v = values?.values[i];
+        return typeof v === 'number' && Number.isFinite(v) ? [{ t: Number(t), v }] : [];
+      });
+      return { labels: { ...(values?.labels ?? {}) }, samples };
+    });
+  }
+  return out;
+}
+
+export interface PredictInputs {
+  series: Record<string, Series[]>;
+  histories: EntityHistory[];
+  alerts: AlertPeriod[];
+}
+
+export async function loadPredictInputs(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictInputs> {
+  const series = await loadSeries(warehouse, tenant, range);
+  return { series, histories: entityHistories(series, new Map(), DEFAULT_SIGNAL_SOURCES), alerts: await alerts.periods(tenant, range, series) };
+}

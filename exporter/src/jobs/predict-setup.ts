@@ -1,0 +1,67 @@
+// The prediction and recommendation stages from the config: the training, inference and
+// recommendation jobs, and what their API routes need. The alert history is replayed from the
+// reference rules on the warehouse's data until the service keeps Alertmanager's history.
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/index.js';
+import { toPolicies } from '../config/sections/policies.js';
+import type { PredictApiDeps } from '../http/routes/api-deps.js';
+import type { Logger } from '../log.js';
+import { ActionRunner } from '../recommend/action-runner.js';
+import type { DatasetDefinition } from '../sources/metrics-source.js';
+import type { DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { PredictionStore } from '../warehouse/prediction-store.js';
+import { RecommendationStore } from '../warehouse/recommendation-store.js';
+import type { Job } from './job.js';
+import { createPredictJob } from './predict.js';
+import { replayedAlertHistory } from './predict-inputs.js';
+import { createRecommendJob } from './recommend.js';
+import { createTrainJob } from './train.js';
+
+export interface PredictSetupDeps {
+  config: Config;
+  warehouse: DuckDbWarehouse;
+  datasets: readonly DatasetDefinition[];
+  registry: Registry;
+  log: Logger;
+  now: () => number;
+}
+
+export function predictStagesFromConfig(deps: PredictSetupDeps): { jobs: Job[]; api: PredictApiDeps } {
+  const { config, warehouse, registry, now } = deps;
+  const tenants = [...new Set(deps.datasets.map((d) => d.tenant))];
+  const predictions = new PredictionStore(warehouse.handle);
+  const recommendations = new RecommendationStore(warehouse.handle);
+  const alerts = replayedAlertHistory();
+  const p = config.predict;
+  const a = config.recommend.actions;
+  const runner = new ActionRunner({
+    store: recommendations,
+    now,
+    timeoutMs: a.timeout,
+    safety: { enabled: a.enabled, maxPerWindow: a.maxPerWindow, rateWindowMs: a.rateWindow, allowedUrlPrefixes: a.allowedUrlPrefixes },
+  });
+  const jobs: Job[] = [];
+  if (p.enabled) {
+    jobs.push(
+      createTrainJob({
+        warehouse, store: predictions, alerts, registry, log: deps.log.child({ job: 'train' }), now, intervalMs: p.trainInterval, tenants,
+        settings: {
+          horizonsMs: p.horizons, windowMs: p.window, stepMs: p.step, severities: p.severities, trainingRangeMs: p.trainingRange,
+          testFraction: p.testFraction, trees: p.trees, maxDepth: p.maxDepth, seed: p.seed,
+        },
+      }),
+      createPredictJob({ warehouse, store: predictions, alerts, registry, log: deps.log.child({ job: 'predict' }), now, intervalMs: p.interval, tenants }),
+    );
+  }
+  if (config.recommend.enabled) {
+    jobs.push(
+      createRecommendJob({
+        warehouse, store: recommendations, predictions, alerts, registry, log: deps.log.child({ job: 'recommend' }), now,
+        intervalMs: config.recommend.interval, tenants, policies: toPolicies(config.policies),
+        slos: config.recommend.slos.map((s) => ({ name: s.name, service: s.service, objective: s.objective, windowMs: s.window })),
+        serviceTypes: config.recommend.serviceTypes,
+      }),
+    );
+  }
+  return { jobs, api: { predictions, recommendations, runner, now } };
+}

@@ -1,0 +1,209 @@
+// The recommendation stage: runs the built-in analyzers and the configured policies on the warehouse's
+// data, reconciles the result with the stored recommendations (open, update, expire, verify applied
+// ones) and adds each verified outcome to its action's record, which ranks future recommendations.
+import type { Sample, Series, TimeRange } from '@sextant/core';
+import { FEATURE_NAMES, featureVectors, alertsByEntity, hostOf, type AlertPeriod } from '@sextant/core/predict';
+import {
+  analyzeAlertHygiene,
+  analyzeCapacity,
+  analyzeRightSizing,
+  analyzeSloBudget,
+  DEFAULT_CAPACITY_OPTIONS,
+  DEFAULT_RIGHT_SIZING_OPTIONS,
+  evaluatePolicies,
+  reconcile,
+  type Candidate,
+  type EntitySnapshot,
+  type FiringPeriod,
+  type Policy,
+  type RuleInfo,
+  type Slo,
+  type SloTraffic,
+  type Workload,
+} from '@sextant/core/recommend';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../log.js';
+import type { PredictionStore } from '../warehouse/prediction-store.js';
+import type { RecommendationStore } from '../warehouse/recommendation-store.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Job } from './job.js';
+import { loadPredictInputs, type AlertHistory, type PredictInputs } from './predict-inputs.js';
+
+/** Alert analytics for the hygiene analyzer (from the alert history store, when the service has one). */
+export interface AlertAnalytics {
+  firingPeriods(tenant: string, range: TimeRange): Promise<FiringPeriod[]>;
+  rules(tenant: string): Promise<RuleInfo[]>;
+}
+
+export interface RecommendJobDeps {
+  warehouse: Warehouse;
+  store: RecommendationStore;
+  predictions: PredictionStore;
+  alerts: AlertHistory;
+  alertAnalytics?: AlertAnalytics;
+  registry: Registry;
+  log: Logger;
+  now: () => number;
+  intervalMs: number;
+  tenants: string[];
+  policies: Policy[];
+  slos: Slo[];
+  /** Service type per service, for policies that apply per type. */
+  serviceTypes?: Readonly<Record<string, string>>;
+  /** Analyzers to run; all by default. */
+  analyzers?: ('capacity' | 'rightsizing' | 'alert-hygiene' | 'slo-budget' | 'policy')[];
+}
+
+export interface RecommendJob extends Job {
+  recommendAll(): Promise<{ opened: number; outcomes: number }>;
+}
+
+const DAY = 86_400_000;
+
+/** History each analyzer reads: the capacity profile a week, right-sizing 14 days, SLOs their window. */
+function historyMs(enabled: ReadonlySet<string>, slos: readonly Slo[]): number {
+  let ms = DAY;
+  if (enabled.has('capacity')) ms = Math.max(ms, DEFAULT_CAPACITY_OPTIONS.lookbackMs);
+  if (enabled.has('rightsizing')) ms = Math.max(ms, DEFAULT_RIGHT_SIZING_OPTIONS.historyMs);
+  if (enabled.has('slo-budget')) ms = Math.max(ms, ...slos.map((s) => s.windowMs));
+  return ms;
+}
+const BUCKET_SECONDS = 300;
+
+export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
+  const enabled = new Set(deps.analyzers ?? ['capacity', 'rightsizing', 'alert-hygiene', 'slo-budget', 'policy']);
+  new Gauge({
+    name: 'sextant_recommendations_open',
+    help: 'Open recommendations by kind and severity (all tenants).',
+    labelNames: ['kind', 'severity'],
+    registers: [deps.registry],
+    async collect() {
+      this.reset();
+      const totals = new Map<string, number>();
+      for (const row of await deps.store.openCounts()) {
+        const key = `${row.kind}\u0000${row.severity}`;
+        totals.set(key, (totals.get(key) ?? 0) + row.count);
+      }
+      for (const [key, count] of totals) {
+        const [kind, severity] = key.split('\u0000') as [string, string];
+        this.set({ kind, severity }, count);
+      }
+    },
+  });
+  const outcomes = new Counter({
+    name: 'sextant_recommendation_outcomes_total',
+    help: 'Verified outcomes of applied recommendations (success: the condition cleared in time).',
+    labelNames: ['kind', 'outcome'],
+    registers: [deps.registry],
+  });
+
+  async function candidatesFor(tenant: string, now: number): Promise<Candidate[]> {
+    const range = { start: now - historyMs(enabled, deps.slos), end: now + 1 };
+    const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
+    const out: Candidate[] = [];
+    if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(inputs.series), now));
+    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing(hostWorkloads(inputs.series), now));
+    if (enabled.has('slo-budget')) out.push(...analyzeSloBudget(sloTraffic(inputs.series, deps.slos), now));
+    if (enabled.has('alert-hygiene') && deps.alertAnalytics) {
+      const periods = await deps.alertAnalytics.firingPeriods(tenant, range);
+      out.push(...analyzeAlertHygiene(await deps.alertAnalytics.rules(tenant), periods));
+    }
+    if (enabled.has('policy') && deps.policies.length > 0) {
+      const latest = await deps.predictions.listPredictions(tenant, { latest: true, limit: 10_000 });
+      out.push(...evaluatePolicies(deps.policies, snapshots(inputs, latest, now, deps.serviceTypes ?? {})));
+    }
+    return out;
+  }
+
+  async function recommendAll(): Promise<{ opened: number; outcomes: number }> {
+    let opened = 0;
+    let verified = 0;
+    for (const tenant of deps.tenants) {
+      const now = deps.now();
+      const candidates = await candidatesFor(tenant, now);
+      const result = reconcile(await deps.store.active(tenant), candidates, now);
+      await deps.store.saveWithOutcomes(
+        tenant,
+        result.changed,
+        result.outcomes.map((o) => ({ action: o.action, context: o.context, success: o.outcome === 'success' })),
+      );
+      for (const o of result.outcomes) {
+        const rec = result.changed.find((r) => r.id === o.recommendationId);
+        outcomes.inc({ kind: rec?.kind ?? 'unknown', outcome: o.outcome });
+      }
+      opened += result.changed.filter((r) => r.status === 'open' && r.createdAt === now).length;
+      verified += result.outcomes.length;
+      deps.log.info('recommendations', { tenant, candidates: candidates.length, changed: result.changed.length, outcomes: result.outcomes.length });
+    }
+    return { opened, outcomes: verified };
+  }
+
+  return {
+    name: 'recommend',
+    intervalMs: deps.intervalMs,
+    recommendAll,
+    async run() {
+      await recommendAll();
+    },
+  };
+}
+
+function capacitySeries(series: Record<string, Series[]>) {
+  return [
+    ...(series['node_filesystem_used_ratio'] ?? []).map((s) => ({
+      entity: `${hostOf(s.labels['instance'] ?? '')}:${s.labels['mountpoint'] ?? ''}`,
+      resource: 'disk' as const,
+      usage: s.samples,
+    })),
+    ...(series['node_memory_used_ratio'] ?? []).map((s) => ({ entity: hostOf(s.labels['instance'] ?? ''), resource: 'memory' as const, usage: s.samples })),
+  ];
+}
+
+/** Hosts, sized from their utilisation ratios (capacity = 1). */
+function hostWorkloads(series: Record<string, Series[]>): Workload[] {
+  const cpu = new Map((series['node_cpu_utilisation_ratio'] ?? []).map((s) => [hostOf(s.labels['instance'] ?? ''), s.samples]));
+  const memory = new Map((series['node_memory_used_ratio'] ?? []).map((s) => [hostOf(s.labels['instance'] ?? ''), s.samples]));
+  return [...new Set([...cpu.keys(), ...memory.keys()])].map((host) => ({
+    entity: host,
+    host: { cpuCores: cpu.get(host) ?? [], memoryBytes: memory.get(host) ?? [], unit: 'ratio', cpuAllocatedCores: 1, memoryAllocatedBytes: 1 },
+  }));
+}
+
+/** Requests and errors per 5-minute bucket from the rate and error-ratio rollups. */
+function sloTraffic(series: Record<string, Series[]>, slos: readonly Slo[]): SloTraffic[] {
+  return slos.flatMap((slo) => {
+    const of = (dataset: string) => (series[dataset] ?? []).find((s) => (s.labels['service'] ?? s.labels['job']) === slo.service)?.samples ?? [];
+    const ratio = new Map(of('http_error_ratio').map((p) => [p.t, p.v]));
+    const requests: Sample[] = of('http_requests_per_second').map((p) => ({ t: p.t, v: p.v * BUCKET_SECONDS }));
+    const errors = requests.map((p) => ({ t: p.t, v: p.v * (ratio.get(p.t) ?? 0) }));
+    return requests.length ? [{ slo, requests, errors }] : [];
+  });
+}
+
+function snapshots(
+  inputs: PredictInputs,
+  latest: { entity: string; probability: number }[],
+  now: number,
+  serviceTypes: Readonly<Record<string, string>>,
+): EntitySnapshot[] {
+  const byEntity = alertsByEntity(inputs.alerts);
+  return inputs.histories.map((h) => {
+    const entityAlerts = byEntity.get(h.entity) ?? [];
+    const [x] = featureVectors(h, entityAlerts, [now], { windowMs: 30 * 60_000 });
+    const metrics: Record<string, number> = {};
+    FEATURE_NAMES.forEach((name, i) => {
+      if (!Number.isNaN(x![i]!)) metrics[name] = x![i]!;
+    });
+    const risk = latest.filter((p) => p.entity === h.entity).map((p) => p.probability);
+    const firing = entityAlerts.filter((a: AlertPeriod) => a.startsAt <= now && (a.endsAt === undefined || a.endsAt > now));
+    return {
+      entity: h.entity,
+      service: h.entity,
+      ...(serviceTypes[h.entity] ? { serviceType: serviceTypes[h.entity] } : {}),
+      metrics,
+      ...(risk.length ? { failureProbability: Math.max(...risk) } : {}),
+      ...(metrics['anomaly_score_max'] !== undefined ? { anomalyScore: metrics['anomaly_score_max'] } : {}),
+      firingAlerts: firing.map((a) => ({ alertname: a.alertname, severity: a.severity, entity: a.entity })),
+    };
+  });
+}

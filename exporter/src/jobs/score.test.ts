@@ -1,0 +1,87 @@
+// The score job against a real DuckDB warehouse filled from the demo scenario: the demo's injected
+// incidents must come out as anomaly events, scoring in two runs across a "restart" must give
+// exactly what one run gives, and the gauges must carry the input series' labels.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Registry } from 'prom-client';
+import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { createLogger } from '../log.js';
+import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
+import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { createScoreJob } from './score.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const dir = mkdtempSync(join(tmpdir(), 'sextant-score-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const tenant = 'team-a';
+const now = Date.UTC(2026, 0, 10);
+const source = createDemoSource({ seed: 42, now: () => now });
+const datasets = demoDatasets(tenant).filter((d) => d.name === 'http_error_ratio');
+const burst = source.scenario.incidents({ start: now - source.scenario.cycleMs, end: now }).find((i) => i.kind === 'error_burst')!;
+const range = { start: burst.start - 2 * DAY, end: burst.end + 2 * HOUR };
+const retentionMs = { points: 365 * DAY, '5m': 365 * DAY, '1h': 365 * DAY, '1d': 365 * DAY };
+const log = createLogger('error');
+
+async function warehouseWith(name: string): Promise<DuckDbWarehouse> {
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, `${name}.duckdb`), retentionMs });
+  await warehouse.migrate();
+  return warehouse;
+}
+
+async function ingest(warehouse: DuckDbWarehouse, start: number, end: number): Promise<void> {
+  for (const dataset of datasets) {
+    const window = { start, end };
+    await warehouse.replaceWindow(tenant, dataset.name, window, await source.queryRange(dataset, window));
+  }
+}
+
+function job(warehouse: DuckDbWarehouse, families = new SeriesFamilies()) {
+  return createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets, registry: new Registry(), families, log, intervalMs: 60_000 });
+}
+
+test('the demo error burst becomes an anomaly event, and a restart continues exactly where scoring stopped', async () => {
+  const once = await warehouseWith('once');
+  const twice = await warehouseWith('twice');
+  try {
+    const families = new SeriesFamilies();
+    await ingest(once, range.start, range.end);
+    await job(once, families).run(new AbortController().signal);
+
+    const split = burst.start - 6 * HOUR;
+    await ingest(twice, range.start, split);
+    await job(twice).run(new AbortController().signal);
+    await ingest(twice, split, range.end);
+    await job(twice).run(new AbortController().signal); // a new job, as after a restart: state comes from the warehouse
+
+    const events = await new AnomalyStore(once.handle).events(tenant, { limit: 1000 });
+    const onBurst = events.filter((e) => e.labels.job === 'checkout' && e.start >= burst.start && e.start < burst.end + 30 * 60_000);
+    assert.ok(onBurst.length > 0, `no event on job="checkout" during the burst at ${new Date(burst.start).toISOString()}; events: ${JSON.stringify(events.map((e) => [e.labels, new Date(e.start).toISOString()]))}`);
+    const first = onBurst[onBurst.length - 1]!;
+    assert.ok(first.value > first.upper, `the burst's first event peaks at ${first.value}, above its band (upper ${first.upper}): ${JSON.stringify(onBurst)}`);
+    assert.ok(first.peakScore >= 0.5 && first.peakScore <= 1);
+    // Outside incidents the detector stays quiet: few events on the healthy services.
+    const elsewhere = events.filter((e) => e.labels.job !== 'checkout' && e.labels.job !== 'search');
+    assert.ok(elsewhere.length <= 3, `${elsewhere.length} events on healthy services: ${JSON.stringify(elsewhere.map((e) => e.labels))}`);
+
+    const stateOf = (w: DuckDbWarehouse) =>
+      w.handle.read('SELECT series_id, scored_until_ms, state, open_event_start_ms FROM anomaly_detector_state ORDER BY series_id');
+    assert.deepEqual(await stateOf(twice), await stateOf(once));
+    const eventsOf = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_events ORDER BY series_id, start_ms');
+    assert.deepEqual(await eventsOf(twice), await eventsOf(once));
+
+    const exposition = families.render();
+    assert.match(exposition, /sextant_anomaly_score\{[^}]*job="checkout"[^}]*sextant_detector="ensemble"[^}]*\} [0-9.e-]+\n/);
+    for (const name of ['sextant_anomaly_level', 'sextant_anomaly_upper_band', 'sextant_anomaly_lower_band']) {
+      assert.match(exposition, new RegExp(`${name}\\{[^}]*sextant_dataset="http_error_ratio"`));
+    }
+  } finally {
+    await once.close();
+    await twice.close();
+  }
+});

@@ -1,0 +1,193 @@
+// The training stage: on its schedule, per tenant and horizon, reads the training range from the
+// warehouse, trains a failure predictor in a worker thread (the event loop keeps serving /metrics and
+// the API meanwhile) and stores it with its version, range, features and held-out evaluation.
+import { Worker } from 'node:worker_threads';
+import type { TimeRange } from '@sextant/core';
+import type { AlertPeriod, EntityHistory, TrainOptions, TrainedPredictor } from '@sextant/core/predict';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../log.js';
+import type { PredictionStore } from '../warehouse/prediction-store.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Job } from './job.js';
+import { horizonLabel } from './predict.js';
+import { loadPredictInputs, type AlertHistory } from './predict-inputs.js';
+
+export interface PredictSettings {
+  horizonsMs: number[];
+  windowMs: number;
+  stepMs: number;
+  severities: string[];
+  trainingRangeMs: number;
+  testFraction: number;
+  trees: number;
+  maxDepth: number;
+  seed: number;
+}
+
+export const DEFAULT_PREDICT_SETTINGS: PredictSettings = {
+  horizonsMs: [30 * 60_000],
+  windowMs: 30 * 60_000,
+  stepMs: 5 * 60_000,
+  severities: ['critical'],
+  trainingRangeMs: 28 * 86_400_000,
+  testFraction: 0.25,
+  trees: 100,
+  maxDepth: 12,
+  seed: 1,
+};
+
+export interface TrainJobDeps {
+  warehouse: Warehouse;
+  store: PredictionStore;
+  alerts: AlertHistory;
+  registry: Registry;
+  log: Logger;
+  now: () => number;
+  intervalMs: number;
+  tenants: string[];
+  settings: PredictSettings;
+}
+
+export interface TrainJob extends Job {
+  /** One training pass over every tenant and horizon; resolves with the models stored. */
+  trainAll(signal?: AbortSignal): Promise<TrainedPredictor[]>;
+}
+
+// The worker runs the core's pure trainPredictor; it is given as source so that it loads the built
+// core in production and under tsx in tests alike.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+import(workerData.core).then(({ trainPredictor }) => {
+  const { histories, alerts, range, now, options } = workerData;
+  try {
+    parentPort.postMessage({ ok: true, model: trainPredictor(histories, alerts, range, now, options) });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, error: error.message, notEnoughData: error.name === 'NotEnoughDataError' });
+  }
+}, (error) => parentPort.postMessage({ ok: false, error: 'cannot load the core: ' + error.message }));
+`;
+
+interface WorkerInput {
+  histories: EntityHistory[];
+  alerts: AlertPeriod[];
+  range: TimeRange;
+  now: number;
+  options: TrainOptions;
+}
+
+type WorkerReply = { ok: true; model: TrainedPredictor } | { ok: false; error: string; notEnoughData?: boolean };
+
+export class NotEnoughTrainingData extends Error {}
+
+function trainInWorker(input: WorkerInput, signal?: AbortSignal): Promise<TrainedPredictor> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...input, core: import.meta.resolve('@sextant/core/predict') } });
+    const abort = () => {
+      void worker.terminate();
+      reject(new Error('training aborted'));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    worker.once('message', (reply: WorkerReply) => {
+      signal?.removeEventListener('abort', abort);
+      void worker.terminate();
+      if (reply.ok) resolve(reply.model);
+      else reject(reply.notEnoughData ? new NotEnoughTrainingData(reply.error) : new Error(reply.error));
+    });
+    worker.once('error', (error) => {
+      signal?.removeEventListener('abort', abort);
+      reject(error);
+    });
+  });
+}
+
+export function createTrainJob(deps: TrainJobDeps): TrainJob {
+  const { settings, log } = deps;
+  const runs = new Counter({
+    name: 'sextant_predict_training_runs_total',
+    help: 'Training runs of the failure predictor, by outcome (ok, not_enough_data, error).',
+    labelNames: ['horizon', 'outcome'],
+    registers: [deps.registry],
+  });
+  const seconds = new Gauge({
+    name: 'sextant_predict_training_duration_seconds',
+    help: 'Duration of the last training run (load, train, evaluate, store).',
+    labelNames: ['horizon'],
+    registers: [deps.registry],
+  });
+  const rows = new Gauge({
+    name: 'sextant_predict_training_rows',
+    help: 'Labelled windows in the last training run, by part (train, test).',
+    labelNames: ['horizon', 'part'],
+    registers: [deps.registry],
+  });
+  const prAuc = new Gauge({
+    name: 'sextant_predict_model_pr_auc_ratio',
+    help: 'PR-AUC of the latest model on its held-out (most recent) windows.',
+    labelNames: ['tenant', 'horizon'],
+    registers: [deps.registry],
+  });
+  const inProgress = new Gauge({
+    name: 'sextant_predict_training_in_progress',
+    help: '1 while a training run is under way.',
+    registers: [deps.registry],
+  });
+
+  async function trainAll(signal?: AbortSignal): Promise<TrainedPredictor[]> {
+    const stored: TrainedPredictor[] = [];
+    inProgress.set(1);
+    try {
+      for (const tenant of deps.tenants) {
+        const now = deps.now();
+        const range = { start: now - settings.trainingRangeMs, end: now };
+        const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
+        for (const horizonMs of settings.horizonsMs) {
+          if (signal?.aborted) return stored;
+          const horizon = horizonLabel(horizonMs);
+          const started = performance.now();
+          log.info('training started', { tenant, horizon, entities: inputs.histories.length, alerts: inputs.alerts.length });
+          try {
+            const options: TrainOptions = {
+              version: await deps.store.nextVersion(tenant),
+              horizonMs,
+              windowMs: settings.windowMs,
+              stepMs: settings.stepMs,
+              severities: settings.severities,
+              testFraction: settings.testFraction,
+              forest: { trees: settings.trees, maxDepth: settings.maxDepth, seed: settings.seed },
+            };
+            const model = await trainInWorker({ histories: inputs.histories, alerts: inputs.alerts, range, now, options }, signal);
+            await deps.store.saveModel(tenant, model);
+            stored.push(model);
+            runs.inc({ horizon, outcome: 'ok' });
+            rows.set({ horizon, part: 'train' }, model.trainRows);
+            rows.set({ horizon, part: 'test' }, model.testRows);
+            prAuc.set({ tenant, horizon }, model.evaluation.prAuc);
+            log.info('training done', {
+              tenant, horizon, version: model.version, trainRows: model.trainRows, testRows: model.testRows,
+              prAuc: model.evaluation.prAuc, precisionAtHalfRecall: model.evaluation.precisionAtHalfRecall,
+              medianLeadMs: model.evaluation.medianLeadMs,
+            });
+          } catch (error) {
+            const notEnough = error instanceof NotEnoughTrainingData;
+            runs.inc({ horizon, outcome: notEnough ? 'not_enough_data' : 'error' });
+            (notEnough ? log.warn : log.error).call(log, 'training skipped', { tenant, horizon, reason: (error as Error).message });
+          } finally {
+            seconds.set({ horizon }, (performance.now() - started) / 1000);
+          }
+        }
+      }
+    } finally {
+      inProgress.set(0);
+    }
+    return stored;
+  }
+
+  return {
+    name: 'train',
+    intervalMs: deps.intervalMs,
+    trainAll,
+    async run(signal) {
+      await trainAll(signal);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { BiQuery, DataFrame } from '@sextant/core';
+import type { QueryParams, SextantClient } from './client';
+import type {
+  AlertAnalysis,
+  AlertEvent,
+  AnomalyEvent,
+  DatasetInfo,
+  IngestRun,
+  Prediction,
+  Recommendation,
+  RecommendationStatus,
+  ReportInfo,
+} from './types';
+
+/** One function per endpoint of Sextant's API that the plugin uses (paths relative to the service). */
+
+export interface Window {
+  from: number;
+  to: number;
+}
+
+export async function listAnomalies(client: SextantClient, window: Window, params: QueryParams = {}) {
+  const body = await client.get<{ anomalies: AnomalyEvent[] }>('/api/v1/anomalies', { ...window, ...params });
+  return body.anomalies;
+}
+
+export async function listPredictions(client: SextantClient) {
+  const body = await client.get<{ predictions: Prediction[] }>('/api/v1/predictions');
+  return body.predictions;
+}
+
+/** Ranked, best first; `statuses` defaults to the service's (open). */
+export async function listRecommendations(client: SextantClient, statuses?: RecommendationStatus[]) {
+  const body = await client.get<{ recommendations: Recommendation[] }>('/api/v1/recommendations', { status: statuses?.join(',') });
+  return body.recommendations;
+}
+
+const recommendationPath = (id: string, action: string) => `/api/v1/recommendations/${encodeURIComponent(id)}/${action}`;
+
+/** Marks it applied (done by hand); running an action webhook stays an explicit API call. */
+export function applyRecommendation(client: SextantClient, id: string) {
+  return client.post<{ recommendation: Recommendation }>(recommendationPath(id, 'apply'));
+}
+
+export function dismissRecommendation(client: SextantClient, id: string) {
+  return client.post<{ recommendation: Recommendation }>(recommendationPath(id, 'dismiss'));
+}
+
+export function sendFeedback(client: SextantClient, id: string, helpful: boolean, comment?: string) {
+  return client.post<{ recorded: boolean }>(recommendationPath(id, 'feedback'), comment ? { helpful, comment } : { helpful });
+}
+
+export function alertAnalysis(client: SextantClient, window: Window) {
+  return client.get<AlertAnalysis>('/api/v1/alerts/analysis', { ...window });
+}
+
+export async function alertHistory(client: SextantClient, window: Window) {
+  const body = await client.get<{ events: AlertEvent[] }>('/api/v1/alerts/history', { ...window });
+  return body.events;
+}
+
+export async function listDatasets(client: SextantClient) {
+  const body = await client.get<{ datasets: DatasetInfo[] }>('/api/v1/datasets');
+  return body.datasets;
+}
+
+export async function ingestRuns(client: SextantClient, limit: number) {
+  const body = await client.get<{ runs: IngestRun[] }>('/api/v1/ingest-runs', { limit });
+  return body.runs;
+}
+
+export async function runQuery(client: SextantClient, query: BiQuery) {
+  const body = await client.post<{ frames: DataFrame[] }>('/api/v1/query', query);
+  return body.frames;
+}
+
+export async function listReports(client: SextantClient) {
+  const body = await client.get<{ reports: ReportInfo[] }>('/api/v1/reports');
+  return body.reports;
+}
+
+export function generateReport(client: SextantClient, window: Window) {
+  return client.post<ReportInfo>('/api/v1/reports', { ...window });
+}
+
+export function reportUrl(client: SextantClient, id: string, format: string) {
+  return client.url(`/api/v1/reports/${encodeURIComponent(id)}`, { format });
+}

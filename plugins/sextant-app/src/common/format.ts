@@ -1,0 +1,58 @@
+import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
+import type { Labels } from '@sextant/core';
+import type { AnomalyEvent, Severity } from './types';
+
+export function formatTime(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : dateTimeFormat(ms, { format: 'YYYY-MM-DD HH:mm:ss' });
+}
+
+export function formatPercent(ratio: number | null | undefined): string {
+  return ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(0)} %`;
+}
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) {
+    return '—';
+  }
+  if (seconds < 120) {
+    return `${Math.round(seconds)} s`;
+  }
+  if (seconds < 7200) {
+    return `${Math.round(seconds / 60)} min`;
+  }
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return '—';
+  }
+  return Math.abs(value) >= 1000 || Math.abs(value) < 0.01 ? value.toPrecision(3) : value.toFixed(2);
+}
+
+/** `name{a="1"}` the way Prometheus prints a series. */
+export function seriesName(labels: Labels): string {
+  const { __name__: name = '', ...rest } = labels;
+  const inner = Object.keys(rest)
+    .sort()
+    .map((key) => `${key}="${rest[key]}"`)
+    .join(', ');
+  return inner ? `${name}{${inner}}` : name;
+}
+
+export const SEVERITY_BADGE: Record<Severity, 'red' | 'orange' | 'blue' | 'purple'> = {
+  critical: 'red',
+  high: 'orange',
+  medium: 'purple',
+  low: 'blue',
+};
+
+export function severityColor(theme: GrafanaTheme2, severity: Severity): string {
+  return theme.visualization.getColorByName(SEVERITY_BADGE[severity]);
+}
+
+/** The explanation an anomaly event carries, in words. */
+export function describeAnomaly(a: AnomalyEvent): string {
+  const side = a.value > a.expected ? 'above' : 'below';
+  return `${formatNumber(a.value)} is ${Math.abs(a.deviation).toFixed(1)} σ ${side} the expected ${formatNumber(a.expected)} (band ${formatNumber(a.lower)} – ${formatNumber(a.upper)}); ${a.detector} fired`;
+}

@@ -1,0 +1,29 @@
+import React, { useMemo } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import type { AppRootProps } from '@grafana/data';
+import { SextantClient } from '../common/client';
+import { AppContext, type AppSettings } from '../common/context';
+import { APP_PROXY_BASE, ROUTES } from '../constants';
+import { AlertAnalytics } from '../pages/AlertAnalytics';
+import { Anomalies } from '../pages/Anomalies';
+import { Overview } from '../pages/Overview';
+import { Predictions } from '../pages/Predictions';
+import { Recommendations } from '../pages/Recommendations';
+import { Reports } from '../pages/Reports';
+
+export default function App({ meta }: AppRootProps<AppSettings>) {
+  const value = useMemo(() => ({ client: new SextantClient(APP_PROXY_BASE), settings: meta.jsonData ?? {} }), [meta.jsonData]);
+  return (
+    <AppContext.Provider value={value}>
+      <Routes>
+        <Route path={ROUTES.Overview} element={<Overview />} />
+        <Route path={ROUTES.Anomalies} element={<Anomalies />} />
+        <Route path={ROUTES.Predictions} element={<Predictions />} />
+        <Route path={ROUTES.Recommendations} element={<Recommendations />} />
+        <Route path={ROUTES.Alerts} element={<AlertAnalytics />} />
+        <Route path={ROUTES.Reports} element={<Reports />} />
+        <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
+      </Routes>
+    </AppContext.Provider>
+  );
+}

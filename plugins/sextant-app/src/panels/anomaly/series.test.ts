@@ -1,0 +1,107 @@
+import { FieldType, toDataFrame } from '@grafana/data';
+import { anomalyFrame } from '../../datasource/frames';
+import { panelSeries } from './series';
+
+const T = [1_000, 2_000, 3_000, 4_000];
+
+/** One frame per series, as Grafana's Prometheus data source returns a range query. */
+function promFrame(name: string, labels: Record<string, string>, values: number[]) {
+  return toDataFrame({
+    name: `${name}{...}`,
+    fields: [
+      { name: 'Time', type: FieldType.time, values: T },
+      { name: 'Value', type: FieldType.number, values, labels: { __name__: name, ...labels } },
+    ],
+  });
+}
+
+describe('panelSeries on Prometheus data', () => {
+  const input = { job: 'api', instance: 'a:1' };
+  const detector = { ...input, sextant_detector: 'ensemble' };
+  const frames = [
+    promFrame('http_latency_seconds', input, [1, 1.1, 9, 1]),
+    promFrame('sextant_anomaly_upper_band', detector, [1.5, 1.5, 1.5, 1.5]),
+    promFrame('sextant_anomaly_lower_band', detector, [0.5, 0.5, 0.5, 0.5]),
+    promFrame('sextant_anomaly_score', detector, [0.1, 0.2, 0.99, 0.3]),
+    // Another series without bands must not borrow this one's.
+    promFrame('http_latency_seconds', { job: 'web', instance: 'b:1' }, [2, 2, 2, 2]),
+  ];
+
+  it('pairs each series with the band and score of the same labels', () => {
+    const [api, web] = panelSeries(frames);
+    expect(api!.points.map((p) => [p.v, p.lower, p.upper])).toEqual([
+      [1, 0.5, 1.5],
+      [1.1, 0.5, 1.5],
+      [9, 0.5, 1.5],
+      [1, 0.5, 1.5],
+    ]);
+    expect(web!.points.every((p) => p.upper === undefined && p.lower === undefined)).toBe(true);
+    expect(web!.marks).toEqual([]);
+  });
+
+  it('marks points whose score reaches the alarm level, with the severity of their deviation', () => {
+    const [api] = panelSeries(frames);
+    // 9 is (9 - 1) / 0.5 * 3 = 48 robust sigmas above the expected 1: critical.
+    expect(api!.marks).toEqual([{ t: 3_000, v: 9, score: 0.99, severity: 'critical' }]);
+  });
+});
+
+describe('panelSeries on the Sextant data source', () => {
+  it('draws the warehouse series and marks the anomaly events of that series', () => {
+    const rollup = toDataFrame({
+      name: 'http_requests{job="api"}',
+      fields: [
+        { name: 'time', type: FieldType.time, values: T },
+        { name: 'avg', type: FieldType.number, values: [5, 6, 30, 5], labels: { job: 'api' } },
+      ],
+    });
+    const events = anomalyFrame(
+      [
+        {
+          dataset: 'http_requests',
+          seriesId: 1,
+          labels: { job: 'api' },
+          start: 2000,
+          end: 4000,
+          peakAt: 3000,
+          peakScore: 0.97,
+          severity: 'high',
+          detector: 'seasonal-baseline',
+          value: 30,
+          expected: 5,
+          upper: 9,
+          lower: 1,
+          deviation: 12.5,
+        },
+        {
+          dataset: 'http_requests',
+          seriesId: 2,
+          labels: { job: 'web' },
+          start: 1000,
+          end: 3000,
+          peakAt: 2000,
+          peakScore: 0.9,
+          severity: 'low',
+          detector: 'seasonal-baseline',
+          value: 1,
+          expected: 5,
+          upper: 9,
+          lower: 1,
+          deviation: -2.0,
+        },
+      ],
+      'B'
+    );
+    const other = toDataFrame({
+      name: 'http_requests{job="web"}',
+      fields: [
+        { name: 'time', type: FieldType.time, values: T },
+        { name: 'avg', type: FieldType.number, values: [1, 1, 1, 1], labels: { job: 'web' } },
+      ],
+    });
+    const [api, web] = panelSeries([rollup, other, events]);
+    expect(api!.points.map((p) => p.v)).toEqual([5, 6, 30, 5]);
+    expect(api!.marks).toEqual([{ t: 3_000, v: 30, score: 0.97, severity: 'high' }]);
+    expect(web!.marks).toEqual([{ t: 2_000, v: 1, score: 0.9, severity: 'low' }]);
+  });
+});

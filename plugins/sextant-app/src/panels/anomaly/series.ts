@@ -1,0 +1,145 @@
+import { FieldType, type DataFrame, type Field } from '@grafana/data';
+import { seriesKey, type Labels } from '@sextant/core';
+import type { AnomalyMark, BandPoint } from '../../common/BandChart';
+import type { Severity } from '../../common/types';
+import { markFromBand } from './severity';
+
+/** One series to draw: its points with their band, and its scored anomalies. */
+export interface PanelSeries {
+  name: string;
+  points: BandPoint[];
+  marks: AnomalyMark[];
+}
+
+type Role = 'upper' | 'lower' | 'score' | 'level' | 'value';
+
+// Sextant's exported metrics (DESIGN.md) and the `anomaly:` recording-rule contract of
+// promql-anomaly-detection, which Sextant's generated band rules also follow.
+const ROLES: Array<[RegExp, Role]> = [
+  [/(sextant_anomaly_upper_band|anomaly:upper_band|^upper$)/, 'upper'],
+  [/(sextant_anomaly_lower_band|anomaly:lower_band|^lower$)/, 'lower'],
+  [/(sextant_anomaly_score|^score$)/, 'score'],
+  [/(sextant_anomaly_level|anomaly:level|^expected$)/, 'level'],
+];
+
+/** Labels that name what a band series is, not which input series it belongs to. */
+const BAND_ONLY_LABELS = ['__name__', 'sextant_detector'];
+
+interface NumberColumn {
+  role: Role;
+  identity: string;
+  name: string;
+  labels: Labels;
+  times: number[];
+  values: Array<number | null>;
+}
+
+/**
+ * Splits query results into drawable series. Works on Prometheus frames (one frame per series, the
+ * metric name in `__name__` or the frame name) and on Sextant's data source frames (warehouse rollups
+ * and the anomaly events frame).
+ */
+export function panelSeries(frames: DataFrame[]): PanelSeries[] {
+  const columns: NumberColumn[] = [];
+  const events: EventMark[] = [];
+  for (const frame of frames) {
+    const time = frame.fields.find((f) => f.type === FieldType.time);
+    if (!time) {
+      continue;
+    }
+    const times = time.values.map(Number);
+    if ((frame.meta?.custom as { sextantKind?: string } | undefined)?.sextantKind === 'anomalies') {
+      events.push(...eventMarks(frame));
+      continue;
+    }
+    for (const field of frame.fields) {
+      if (field.type !== FieldType.number) {
+        continue;
+      }
+      const name = metricName(frame, field);
+      const labels = field.labels ?? {};
+      columns.push({
+        role: roleOf(name),
+        identity: identityOf(labels),
+        name: displayName(frame, field, name),
+        labels,
+        times,
+        values: field.values.map((v) => (v === null || v === undefined ? null : Number(v))),
+      });
+    }
+  }
+
+  const values = columns.filter((c) => c.role === 'value');
+  return values.map((value) => {
+    const related = (role: Role) =>
+      columns.find((c) => c.role === role && c.identity === value.identity) ??
+      (values.length === 1 ? columns.find((c) => c.role === role) : undefined);
+    const upper = byTime(related('upper'));
+    const lower = byTime(related('lower'));
+    const score = byTime(related('score'));
+    const points: BandPoint[] = value.times.map((t, i) => ({ t, v: value.values[i] ?? null, upper: upper.get(t), lower: lower.get(t) }));
+    const scored = points.flatMap((p) => {
+      const s = score.get(p.t);
+      return s === undefined || s === null ? [] : markFromBand(p, s);
+    });
+    const own = events.filter((e) => values.length === 1 || belongsTo(e, value.labels));
+    return { name: value.name, points, marks: [...scored, ...own.map(({ labels: _labels, ...mark }) => mark)] };
+  });
+}
+
+function roleOf(name: string): Role {
+  return ROLES.find(([pattern]) => pattern.test(name))?.[1] ?? 'value';
+}
+
+function metricName(frame: DataFrame, field: Field): string {
+  return field.labels?.__name__ ?? field.config?.displayNameFromDS ?? (field.name === 'Value' ? frame.name : field.name) ?? field.name;
+}
+
+function displayName(frame: DataFrame, field: Field, metric: string): string {
+  const { __name__: _name, ...rest } = field.labels ?? {};
+  const labels = Object.keys(rest).length > 0 ? seriesKey(rest) : '';
+  if (field.config?.displayNameFromDS || field.config?.displayName) {
+    return field.config.displayNameFromDS ?? field.config.displayName!;
+  }
+  return frame.name && field.name !== 'Value' ? `${frame.name} ${field.name}` : `${metric}${labels}`;
+}
+
+function identityOf(labels: Labels): string {
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (!BAND_ONLY_LABELS.includes(name)) {
+      own[name] = value;
+    }
+  }
+  return seriesKey(own);
+}
+
+function byTime(column: NumberColumn | undefined): Map<number, number | null> {
+  const map = new Map<number, number | null>();
+  column?.times.forEach((t, i) => map.set(t, column.values[i] ?? null));
+  return map;
+}
+
+type EventMark = AnomalyMark & { labels: string };
+
+/** Marks from the data source's anomaly events frame: each event's peak (peakAt, value, score, severity). */
+function eventMarks(frame: DataFrame): EventMark[] {
+  const column = (name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
+  const times = column('peakAt').map(Number);
+  const value = column('value');
+  const score = column('score');
+  const severity = column('severity');
+  const series = column('series');
+  return times.map((t, i) => ({
+    t,
+    v: Number(value[i]),
+    score: Number(score[i]),
+    severity: severity[i] as Severity,
+    labels: String(series[i] ?? ''),
+  }));
+}
+
+/** An event belongs to a series when the event's series text carries every label of it. */
+function belongsTo(event: EventMark, labels: Labels): boolean {
+  return Object.entries(labels).every(([name, value]) => name === '__name__' || event.labels.includes(`${name}="${value}"`));
+}

@@ -1,0 +1,3 @@
+export * from './analysis.js';
+export * from './demo.js';
+export * from './series.js';

@@ -1,0 +1,105 @@
+/**
+ * The ensemble for a group of series (one service, one host): every series keeps its own
+ * univariate detector, and an isolation forest over the vector of their deviations (in robust
+ * sigmas, so units and scales do not matter) catches combinations that are unusual together,
+ * e.g. latency normal and traffic normal but both at values never seen at the same time. The
+ * forest is refitted every `fitSize` steps on the `fitSize` vectors before, kept in a ring twice
+ * that long so a restored detector can refit the very same forest, and its raw score calibrated by its own anomaly
+ * likelihood, so it speaks the same [0,1] language as the univariate channels. Each series' score
+ * is the larger of its own and the group's.
+ */
+import type { ScoredPoint } from './explanation.js';
+import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
+import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector, type UnivariateOptions } from './univariate.js';
+
+export interface GroupOptions {
+  univariate: UnivariateOptions;
+  forest: IsolationForestOptions;
+  /** The forest is refitted every `fitSize` steps on the last `fitSize` deviation vectors. */
+  fitSize: number;
+  likelihood: LikelihoodOptions;
+  /** Deviations are clipped to +- this before entering the forest, so one huge spike does not stretch every split. */
+  clip: number;
+}
+
+export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
+  univariate: DEFAULT_UNIVARIATE_OPTIONS,
+  forest: { ...DEFAULT_ISOLATION_FOREST_OPTIONS, trees: 50 },
+  fitSize: 256,
+  likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
+  clip: 10,
+};
+
+/** Saved state of a group: each series' detector state, and the group's own numbers. */
+export interface GroupState {
+  series: Float64Array[];
+  group: Float64Array;
+}
+
+export class GroupDetector {
+  readonly detectors: UnivariateDetector[];
+  private readonly ring: Float64Array;
+  private readonly meta: Float64Array; // [vectors seen, likelihood state...]
+  private readonly likelihood: AnomalyLikelihood;
+  private forest: IsolationForest | undefined;
+  private readonly vector: Float64Array;
+
+  constructor(
+    readonly size: number,
+    readonly options: GroupOptions = DEFAULT_GROUP_OPTIONS,
+    state?: GroupState,
+  ) {
+    if (size < 1) throw new Error('a group needs at least one series');
+    this.detectors = Array.from({ length: size }, (_, i) =>
+      state ? UnivariateDetector.restore(state.series[i]!, options.univariate) : new UnivariateDetector(options.univariate),
+    );
+    const ringSize = 2 * options.fitSize * size;
+    const metaSize = 1 + likelihoodSlots(options.likelihood);
+    const saved = state?.group;
+    if (saved && saved.length !== ringSize + metaSize) throw new Error(`group state has ${saved.length} numbers, expected ${ringSize + metaSize}`);
+    this.ring = saved ? saved.slice(0, ringSize) : new Float64Array(ringSize);
+    this.meta = saved ? saved.slice(ringSize) : new Float64Array(metaSize);
+    this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
+    this.vector = new Float64Array(size);
+    if (this.seen >= options.fitSize) this.refit();
+  }
+
+  private get seen(): number {
+    return this.meta[0]!;
+  }
+
+  /** Scores one time step: `values[i]` is series i's value at `t` (NaN when missing). */
+  update(t: number, values: ArrayLike<number>): ScoredPoint[] {
+    const { clip, fitSize } = this.options;
+    const own = this.detectors.map((d, i) => d.update(t, values[i]!));
+    for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
+    const groupScore = this.forest ? logLikelihoodScore(this.likelihood.update(this.forest.score(this.vector))) : 0;
+    const seen = this.seen;
+    this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
+    this.meta[0] = seen + 1;
+    if ((seen + 1) % fitSize === 0) this.refit();
+    return this.detectors.map((d, i) => {
+      const point = d.explain(t, values[i]!, Math.max(own[i]!, groupScore));
+      if (groupScore > own[i]!) point.detector = 'isolation-forest';
+      return point;
+    });
+  }
+
+  /** State to save; `new GroupDetector(size, options, state)` continues exactly where this one is. */
+  save(): GroupState {
+    return { series: this.detectors.map((d) => Float64Array.from(d.state)), group: Float64Array.from([...this.ring, ...this.meta]) };
+  }
+
+  /** Fits on the `fitSize` vectors before the last multiple of `fitSize`, wherever they sit in the ring. */
+  private refit(): void {
+    const { fitSize } = this.options;
+    const end = Math.floor(this.seen / fitSize) * fitSize;
+    const rows = new Float64Array(fitSize * this.size);
+    for (let k = 0; k < fitSize; k++) {
+      const slot = (end - fitSize + k) % (2 * fitSize);
+      rows.set(this.ring.subarray(slot * this.size, (slot + 1) * this.size), k * this.size);
+    }
+    this.forest = IsolationForest.fit(rows, this.size, this.options.forest);
+  }
+}

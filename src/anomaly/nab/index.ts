@@ -1,0 +1,3 @@
+export * from './profiles.js';
+export * from './score.js';
+export * from './timestamp.js';

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { seededRandom } from '../stats/random.js';
+import { scoreSeries } from './batch.js';
+import { UnivariateDetector } from './univariate.js';
+
+const STEP = 300_000; // 5 minutes
+const T0 = Date.UTC(2024, 0, 1);
+
+/** Daily sine (period 288 points) plus seeded noise. */
+function dailySeries(n: number, seed = 1): { t: number[]; v: number[] } {
+  const random = seededRandom(seed);
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = 0; i < n; i++) {
+    t.push(T0 + i * STEP);
+    v.push(100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 2 * (random() + random() + random() - 1.5));
+  }
+  return { t, v };
+}
+
+test('the same input gives the same scores', () => {
+  const { t, v } = dailySeries(2000);
+  assert.deepEqual(scoreSeries(t, v), scoreSeries(t, v));
+});
+
+test('a restored detector continues exactly like the one that was saved', () => {
+  const { t, v } = dailySeries(3000);
+  const whole = scoreSeries(t, v);
+  const first = new UnivariateDetector();
+  for (let i = 0; i < 1500; i++) first.update(t[i]!, v[i]!);
+  const restored = UnivariateDetector.restore(first.state);
+  for (let i = 1500; i < 3000; i++) assert.equal(restored.update(t[i]!, v[i]!), whole[i], `point ${i}`);
+});
+
+test('state stays within 2 KB per series', () => {
+  assert.ok(new UnivariateDetector().state.byteLength <= 2048, `${new UnivariateDetector().state.byteLength} bytes`);
+});
+
+test('a spike in a seasonal series scores far above the calm points, with an explanation', () => {
+  const { t, v } = dailySeries(2500);
+  v[2200] = v[2200]! + 40;
+  const d = new UnivariateDetector();
+  let calmMax = 0;
+  let spike = 0;
+  for (let i = 0; i < v.length; i++) {
+    const s = d.update(t[i]!, v[i]!);
+    if (i === 2200) {
+      spike = s;
+      const e = d.explain(t[i]!, v[i]!, s);
+      assert.ok(e.value > e.upper, `value ${e.value} above the band ${e.lower}..${e.upper}`);
+      assert.ok(Math.abs(e.expected - (v[i]! - 40)) < 6, `expected ${e.expected} near the normal value ${v[i]! - 40}`);
+      assert.ok(e.severity === 'high' || e.severity === 'critical', e.severity);
+    } else if (i > 1000 && i < 2200) calmMax = Math.max(calmMax, s);
+  }
+  assert.ok(spike > 0.5, `spike score ${spike}`);
+  assert.ok(calmMax < spike, `calm points reach ${calmMax}`);
+});
+
+test('after a level shift the detector adapts instead of firing for hours', () => {
+  const random = seededRandom(3);
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    t.push(T0 + i * 60_000);
+    v.push((i < 2000 ? 10 : 50) + random());
+  }
+  const s = scoreSeries(t, v);
+  assert.ok(Math.max(...s.slice(2000, 2030)) > 0.5, 'the shift itself is flagged');
+  assert.ok(Math.max(...s.slice(2300)) < 0.3, `still firing long after the shift: ${Math.max(...s.slice(2300))}`);
+});
+
+test('scores are in [0,1] and missing values score 0', () => {
+  const { t, v } = dailySeries(1000);
+  v[500] = Number.NaN;
+  const s = scoreSeries(t, v);
+  assert.equal(s[500], 0);
+  for (const x of s) assert.ok(x >= 0 && x <= 1);
+});
+
+test('a state of the wrong size is refused', () => {
+  assert.throws(() => UnivariateDetector.restore(new Float64Array(3)), /expected/);
+});

@@ -1,0 +1,247 @@
+/**
+ * The streaming, causal detector for one series. Each point is compared with two predictions, a
+ * robust local level and a seasonal baseline (level of the deseasonalised series plus hour-of-day
+ * and day-of-week profiles), and the one that has predicted this series better lately is used.
+ * The deviation in robust sigmas becomes a raw surprise, and the anomaly likelihood turns recent
+ * surprise into a calibrated score. A point's score uses only that point and earlier ones.
+ *
+ * All state lives in one Float64Array (`state`), so saving and restoring a detector is copying
+ * those numbers (see `UnivariateDetector.restore`).
+ */
+import { twoSidedTailDecades } from '../stats/normal.js';
+import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
+import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
+import { SeasonalProfile } from '../stats/seasonal-profile.js';
+import type { DetectorName, ScoredPoint } from './explanation.js';
+import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { severityOf } from './severity.js';
+
+export interface UnivariateOptions {
+  local: RobustLevelOptions;
+  deseasonalised: RobustLevelOptions;
+  likelihood: LikelihoodOptions;
+  /** Seasonal profile memory: weight of a new point in its bucket, once warmed up. */
+  seasonalMemory: number;
+  /** Weight of a new error in the running errors that choose between the two predictions. */
+  errorAlpha: number;
+  /** The seasonal prediction is used when its error is below this fraction of the local one. */
+  seasonalGate: number;
+  alarm: { level: number; quietPoints: number; quietFactor: number };
+  periodLearning: PeriodLearnerOptions;
+  /** Weight of a new deviation in the drift channel. */
+  driftAlpha: number;
+  /** Deviations are clipped at this many sigmas before they enter the drift channel. */
+  driftClip: number;
+  /** Decades of tail probability that make a surprise of 1. */
+  surpriseScale: number;
+  /** The band is expected +- bandSigmas robust sigmas. */
+  bandSigmas: number;
+}
+
+export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
+  local: { alpha: 0.1, scaleAlpha: 0.02, clip: 3, shiftZ: 4, shiftRun: 12 },
+  deseasonalised: { alpha: 0.01, scaleAlpha: 0.01, clip: 3, shiftZ: 4, shiftRun: 24 },
+  likelihood: { window: 10, longAlpha: 0.001, learning: 50, priorPoints: 100, minStd: 0.0001 },
+  seasonalMemory: 0.12,
+  errorAlpha: 0.02,
+  seasonalGate: 0.7,
+  surpriseScale: 10,
+  driftAlpha: 0.02,
+  periodLearning: { stride: 6, minCorrelation: 0.3 },
+  driftClip: 3,
+  alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
+  bandSigmas: 3,
+};
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+// Layout of the state array.
+const COUNT = 0;
+const ERR_LOCAL = 1;
+const ERR_SEASONAL = 2;
+const QUIET_UNTIL = 3; // point count until which a raised alarm is not raised again
+const DRIFT = 4; // exponentially weighted mean of the (clipped) deviation, signed
+const META_SLOTS = 5;
+const LOCAL = META_SLOTS;
+const DESEASONALISED = LOCAL + ROBUST_LEVEL_SLOTS;
+const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
+const DAY_BUCKETS = 24;
+const WEEK = DAY + SeasonalProfile.slots(DAY_BUCKETS);
+const WEEK_BUCKETS = 7;
+const PERIOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
+const CYCLE_BUCKETS = 24;
+// The learned period's profile reuses the period learner's buffer once the period is known.
+const CYCLE = PERIOD + PERIOD_META_SLOTS;
+const LOCAL_LIKELIHOOD = CYCLE + SeasonalProfile.slots(CYCLE_BUCKETS);
+
+export class UnivariateDetector {
+  readonly state: Float64Array;
+  private readonly local: RobustLevel;
+  private readonly deseasonalised: RobustLevel;
+  private readonly day: SeasonalProfile;
+  private readonly week: SeasonalProfile;
+  private readonly period: PeriodLearner;
+  private readonly cycle: SeasonalProfile;
+  private readonly localLikelihood: AnomalyLikelihood;
+  private readonly seasonalLikelihood: AnomalyLikelihood;
+  private readonly driftLikelihood: AnomalyLikelihood;
+  // Explanation of the last point, kept as fields so scoring allocates nothing.
+  private lastExpected = Number.NaN;
+  private lastSigma = 0;
+  private lastDeviation = 0;
+  private lastDetector: DetectorName = 'robust-level';
+
+  constructor(
+    readonly options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS,
+    state?: Float64Array,
+  ) {
+    const SEASONAL_LIKELIHOOD = LOCAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const DRIFT_LIKELIHOOD = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const size = DRIFT_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    if (state && state.length !== size) throw new Error(`detector state has ${state.length} numbers, expected ${size}`);
+    this.state = state ?? new Float64Array(size);
+    this.local = new RobustLevel(this.state, LOCAL, options.local);
+    this.deseasonalised = new RobustLevel(this.state, DESEASONALISED, options.deseasonalised);
+    this.day = new SeasonalProfile(this.state, DAY, DAY_BUCKETS, options.seasonalMemory);
+    this.week = new SeasonalProfile(this.state, WEEK, WEEK_BUCKETS, options.seasonalMemory);
+    this.period = new PeriodLearner(this.state, PERIOD, SeasonalProfile.slots(CYCLE_BUCKETS), options.periodLearning);
+    this.cycle = new SeasonalProfile(this.state, CYCLE, CYCLE_BUCKETS, options.seasonalMemory);
+    this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
+    this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
+    this.driftLikelihood = new AnomalyLikelihood(this.state, DRIFT_LIKELIHOOD, options.likelihood);
+  }
+
+  /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */
+  static restore(state: Float64Array, options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS): UnivariateDetector {
+    return new UnivariateDetector(options, Float64Array.from(state));
+  }
+
+  /** Deviation of the last point from its expected value, in robust sigmas. */
+  get deviation(): number {
+    return this.lastDeviation;
+  }
+
+  /** Points seen so far. */
+  get count(): number {
+    return this.state[COUNT]!;
+  }
+
+  /**
+   * Scores the value `x` at time `t` (Unix ms) and learns from it; returns the score in [0,1].
+   * Missing values (NaN) score 0 and teach nothing.
+   */
+  update(t: number, x: number): number {
+    if (!Number.isFinite(x)) {
+      this.lastDeviation = 0;
+      return 0;
+    }
+    const s = this.state;
+    s[COUNT] = s[COUNT]! + 1;
+    const dayPhase = (((t % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS;
+    const weekPhase = (((t % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_MS;
+    const daily = this.day.at(dayPhase);
+    const weekly = this.week.at(weekPhase);
+    const periodMs = this.period.periodMs;
+    const cyclePhase = periodMs > 0 ? (((t - this.period.origin) % periodMs) + periodMs) % periodMs / periodMs : 0;
+    const cyclic = periodMs > 0 ? this.cycle.at(cyclePhase) : 0;
+    const localExpected = this.local.level;
+    const localSigma = this.local.scale;
+    const seasonalExpected = this.deseasonalised.level + daily + weekly + cyclic;
+    const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase), periodMs > 0 ? this.cycle.spreadAt(cyclePhase) : 0);
+    const started = this.local.count > 0;
+    const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
+    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
+    const scale = this.options.surpriseScale;
+    const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
+    // The seasonal channel stays silent until every hour of the day has been seen once.
+    const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
+    // Its likelihood starts learning only then, so switching the channel on is not itself a surprise.
+    const seasonalScore = seasonalReady ? logLikelihoodScore(this.seasonalLikelihood.update(surpriseOf(seasonalDeviation, scale))) : 0;
+    // When the seasonal baseline clearly predicts this series better, the local level's surprises
+    // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
+    // the more surprised of the two calibrated channels does.
+    const seasonalBetter = seasonalReady && s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
+    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
+    // Drift: a run of small deviations to one side (a missing daily peak, a slow leak) that no
+    // single point reveals, as an exponentially weighted mean of clipped deviations in its own sigmas.
+    const da = this.options.driftAlpha;
+    const baseDeviation = seasonalBetter ? seasonalDeviation : localDeviation;
+    const clippedDeviation = Math.max(-this.options.driftClip, Math.min(this.options.driftClip, baseDeviation));
+    const drift = s[DRIFT]! + da * (clippedDeviation - s[DRIFT]!);
+    s[DRIFT] = drift;
+    const driftScore = logLikelihoodScore(this.driftLikelihood.update(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale)));
+    const expected = useSeasonal ? seasonalExpected : localExpected;
+    const sigma = useSeasonal ? seasonalSigma : localSigma;
+    const deviation = useSeasonal ? seasonalDeviation : localDeviation;
+    const pointScore = useSeasonal ? seasonalScore : localScore;
+    const drifting = driftScore > pointScore;
+    const score = this.afterAlarm(drifting ? driftScore : pointScore);
+
+    if (started) {
+      const ea = this.options.errorAlpha;
+      s[ERR_LOCAL] = s[ERR_LOCAL]! + ea * (Math.abs(x - localExpected) - s[ERR_LOCAL]!);
+      s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - seasonalExpected) - s[ERR_SEASONAL]!);
+    }
+    const shifted = this.local.update(x);
+    this.deseasonalised.update(x - daily - weekly - cyclic);
+    const base = this.deseasonalised.level;
+    this.day.update(dayPhase, x - base - weekly - cyclic);
+    this.week.update(weekPhase, x - base - daily - cyclic);
+    if (periodMs > 0) this.cycle.update(cyclePhase, x - base - daily - weekly);
+    else this.period.update(t, x);
+
+    this.lastExpected = expected;
+    this.lastSigma = sigma;
+    this.lastDeviation = deviation;
+    this.lastDetector = shifted ? 'level-shift' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
+    return score;
+  }
+
+  /**
+   * One incident is one alarm: after the score reaches `alarm.level`, the following
+   * `alarm.quietPoints` points are scaled by `alarm.quietFactor`, so a lasting anomaly is reported
+   * when it starts instead of as hundreds of repeated alarms.
+   */
+  private afterAlarm(score: number): number {
+    const s = this.state;
+    const n = s[COUNT]!;
+    const { level, quietPoints, quietFactor } = this.options.alarm;
+    if (n <= s[QUIET_UNTIL]!) return score * quietFactor;
+    if (score >= level) s[QUIET_UNTIL] = n + quietPoints;
+    return score;
+  }
+
+  /** The explanation of the last scored point. */
+  explain(t: number, value: number, score: number): ScoredPoint {
+    const band = this.options.bandSigmas * this.lastSigma;
+    const expected = Number.isNaN(this.lastExpected) ? value : this.lastExpected;
+    return {
+      t,
+      value,
+      score,
+      expected,
+      lower: expected - band,
+      upper: expected + band,
+      deviation: this.lastDeviation,
+      detector: this.lastDetector,
+      severity: severityOf(this.lastDeviation),
+    };
+  }
+}
+
+/**
+ * Raw surprise in [0,1]: -log10 of the two-sided normal tail probability of the deviation, over
+ * `scale` decades. Ordinary noise gives values near 0 (mean 0.43 decades), so a rare deviation stands
+ * out against the long-run average the likelihood compares with.
+ */
+function surpriseOf(deviation: number, scale: number): number {
+  const decades = twoSidedTailDecades(deviation);
+  return decades >= scale ? 1 : decades > 0 ? decades / scale : 0;
+}
+
+/** Residual in sigmas; a zero sigma (a flat series) is floored relative to the value's magnitude. */
+function deviationOf(residual: number, sigma: number, expected: number): number {
+  const floor = 1e-9 + 1e-6 * Math.abs(expected);
+  return residual / (sigma > floor ? sigma : floor);
+}

@@ -1,0 +1,70 @@
+/**
+ * Quantile binning of feature columns, the step that makes the forest histogram-based: every split
+ * search looks at at most `maxBins` candidate thresholds per feature instead of every distinct value.
+ * Bin 0 holds missing values (NaN); bins 1..k hold values, bin b meaning cuts[b-2] < v <= cuts[b-1].
+ */
+export interface FeatureBins {
+  /** Ascending cut points per feature; a value v falls in bin 1 + (number of cuts below v). */
+  cuts: Float64Array[];
+}
+
+/** Rows of a feature matrix stored column by column: `columns[f][i]` is feature f of row i. */
+export interface ColumnMatrix {
+  rows: number;
+  columns: Float64Array[];
+}
+
+const SAMPLE_FOR_CUTS = 20_000;
+
+export function fitBins(matrix: ColumnMatrix, maxBins: number): FeatureBins {
+  if (maxBins < 2 || maxBins > 255) throw new Error(`fitBins: maxBins must be in [2, 255], got ${maxBins}`);
+  const stride = Math.max(1, Math.floor(matrix.rows / SAMPLE_FOR_CUTS));
+  const cuts = matrix.columns.map((column) => {
+    const values: number[] = [];
+    for (let i = 0; i < matrix.rows; i += stride) {
+      const v = column[i]!;
+      if (!Number.isNaN(v)) values.push(v);
+    }
+    values.sort((a, b) => a - b);
+    return quantileCuts(values, maxBins - 1);
+  });
+  return { cuts };
+}
+
+/** Distinct cut points at evenly spaced quantiles of sorted `values`, at most `count - 1` of them. */
+function quantileCuts(sorted: number[], count: number): Float64Array {
+  const out: number[] = [];
+  if (sorted.length === 0) return new Float64Array(0);
+  for (let q = 1; q < count; q += 1) {
+    const v = sorted[Math.min(sorted.length - 1, Math.floor((q * sorted.length) / count))]!;
+    // A cut at the maximum would leave an empty bin above it.
+    if (v < sorted[sorted.length - 1]! && (out.length === 0 || v > out[out.length - 1]!)) out.push(v);
+  }
+  return Float64Array.from(out);
+}
+
+export function binOf(cuts: Float64Array, v: number): number {
+  if (Number.isNaN(v)) return 0;
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cuts[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+export function binMatrix(matrix: ColumnMatrix, bins: FeatureBins): Uint8Array[] {
+  return matrix.columns.map((column, f) => {
+    const cuts = bins.cuts[f]!;
+    const out = new Uint8Array(matrix.rows);
+    for (let i = 0; i < matrix.rows; i += 1) out[i] = binOf(cuts, column[i]!);
+    return out;
+  });
+}
+
+/** Raw-value threshold equivalent to "bin <= b": NaN and values <= the threshold go left. */
+export function thresholdOfBin(cuts: Float64Array, b: number): number {
+  return b === 0 ? -Infinity : cuts[b - 1]!;
+}

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RandomForestClassifier } from 'ml-random-forest';
+import { buildDataset, rowVector, toColumns, type Dataset } from './dataset.js';
+import { averagePrecision } from './evaluate.js';
+import { explainPrediction, predictProbability, trainForest, type TrainingSet } from './forest.js';
+import { seededRng } from './rng.js';
+import { syntheticScenario } from './synthetic.js';
+
+/** Rare positives (about 3 %) exactly when x0 > 0.8 and x1 < 0.3; x2 is noise and 10 % of x0 is missing. */
+function rareRule(n: number, seed: number): TrainingSet & { vectors: Float64Array[] } {
+  const rng = seededRng(seed);
+  const vectors = Array.from({ length: n }, () => Float64Array.of(rng() < 0.1 ? NaN : rng(), rng(), rng()));
+  const labels = Uint8Array.from(vectors, (v) => (v[0]! > 0.8 && v[1]! < 0.3 ? 1 : 0));
+  return { featureNames: ['x0', 'x1', 'x2'], matrix: toColumns(vectors, 3), labels, vectors };
+}
+
+test('the forest learns a rare rule, handles missing values, and is deterministic per seed', () => {
+  const train = rareRule(4000, 1);
+  const test_ = rareRule(2000, 2);
+  const model = trainForest(train, { trees: 30, seed: 9 });
+  const scores = test_.vectors.map((v) => predictProbability(model, v));
+  assert.ok(averagePrecision(scores, test_.labels) > 0.9);
+  assert.ok(predictProbability(model, [0.95, 0.1, 0.5]) > 0.5);
+  assert.ok(predictProbability(model, [0.5, 0.1, 0.5]) < 0.1);
+  assert.ok(predictProbability(model, [NaN, 0.1, 0.5]) < 0.2);
+  assert.deepEqual(trainForest(train, { trees: 30, seed: 9 }), model);
+  assert.notDeepEqual(trainForest(train, { trees: 30, seed: 10 }).trees[0], model.trees[0]);
+  // The noise feature gets almost none of the importance.
+  assert.ok(model.importance[2]! < 0.1);
+});
+
+test('contributions add up to the probability and name the features that matter', () => {
+  const model = trainForest(rareRule(4000, 3), { trees: 20, seed: 1 });
+  const x = [0.95, 0.1, 0.5];
+  const e = explainPrediction(model, x, 3);
+  const sum = e.bias + e.contributions.reduce((a, c) => a + c.contribution, 0);
+  assert.ok(Math.abs(sum - e.probability) < 1e-9);
+  assert.ok(Math.abs(e.probability - predictProbability(model, x)) < 1e-12);
+  assert.deepEqual(new Set(e.contributions.slice(0, 2).map((c) => c.feature)), new Set(['x0', 'x1']));
+  assert.ok(e.contributions.every((c) => c.contribution > 0 || c.feature === 'x2'));
+});
+
+test('class weights push the rare positive region higher when depth is limited', () => {
+  const rng = seededRng(4);
+  const vectors = Array.from({ length: 20000 }, () => Float64Array.from({ length: 5 }, () => rng()));
+  // About 0.5 % positives, in a corner that takes three splits to isolate.
+  const labels = Uint8Array.from(vectors, (v) => (v[0]! > 0.9 && v[1]! < 0.1 && v[2]! > 0.5 ? 1 : 0));
+  const data = { featureNames: ['x0', 'x1', 'x2', 'x3', 'x4'], matrix: toColumns(vectors, 5), labels };
+  const probe = [0.95, 0.05, 0.7, 0.5, 0.5];
+  const weighted = trainForest(data, { trees: 20, maxDepth: 4, seed: 2, classWeight: 'balanced' });
+  const plain = trainForest(data, { trees: 20, maxDepth: 4, seed: 2, classWeight: 'none' });
+  assert.ok(predictProbability(weighted, probe) > predictProbability(plain, probe) + 0.05);
+});
+
+test('bad input gets a clear error', () => {
+  const data = rareRule(10, 1);
+  assert.throws(() => trainForest({ ...data, labels: new Uint8Array(3) }), /3 labels for 10 rows/);
+  assert.throws(() => trainForest({ ...data, featureNames: ['a'] }), /3 columns but 1 feature names/);
+});
+
+function scenarioDataset(seed: number): Dataset {
+  const s = syntheticScenario({ seed, start: Date.UTC(2026, 0, 5), days: 5, entities: 3 });
+  return buildDataset(s.histories, s.alerts, s.range, {
+    windowMs: 30 * 60_000, stepMs: 15 * 60_000, horizonMs: 30 * 60_000, severities: ['critical'],
+  });
+}
+
+test('same PR-AUC as ml-random-forest 2.1 on the same small data', () => {
+  const train = scenarioDataset(7);
+  const held = scenarioDataset(8);
+  const rows = (d: Dataset) => d.rows.map((_, i) => Array.from(rowVector(d.matrix, i), (v) => (Number.isNaN(v) ? 0 : v)));
+  const reference = new RandomForestClassifier({
+    nEstimators: 30, seed: 3, maxFeatures: 0.2, replacement: true, useSampleBagging: true, noOOB: true,
+  } as ConstructorParameters<typeof RandomForestClassifier>[0]);
+  reference.train(rows(train), Array.from(train.labels));
+  const votes = reference.predictionValues(rows(held));
+  const referenceScores = held.rows.map((_, i) => votes.getRow(i).reduce((a, b) => a + b, 0) / votes.columns);
+  const ours = trainForest({ ...train, featureNames: [...train.featureNames] }, { trees: 30, seed: 3 });
+  const ourScores = held.rows.map((_, i) => predictProbability(ours, rowVector(held.matrix, i)));
+  const baseRate = held.labels.reduce((a, b) => a + b, 0) / held.rows.length;
+  const referenceAp = averagePrecision(referenceScores, held.labels);
+  const ourAp = averagePrecision(ourScores, held.labels);
+  assert.ok(referenceAp > 10 * baseRate, `reference AP ${referenceAp} vs base rate ${baseRate}`);
+  assert.ok(Math.abs(ourAp - referenceAp) < 0.15, `ours ${ourAp} vs ml-random-forest ${referenceAp}`);
+});

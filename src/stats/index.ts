@@ -1,0 +1,5 @@
+export * from './normal.js';
+export * from './robust-level.js';
+export * from './seasonal-profile.js';
+export * from './random.js';
+export * from './period.js';

@@ -1,0 +1,102 @@
+// `sextant backfill` as a user runs it: the built CLI, a config file, the DuckDB file on disk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { scenario } from '@sextant/core/demo';
+import { run } from '../exporter/src/cli/backfill.js';
+import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
+import { assertNoGapNoDuplicate, storedPoints } from './support/ingest-check.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'exporter', 'dist', 'cli.js');
+
+function sextant(args: string[], cwd: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function demoConfig(t: { after(fn: () => unknown): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-backfill-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'sextant.yaml'), 'warehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n');
+  return dir;
+}
+
+test('backfill fills the range with the demo values, with progress, and a re-run replaces instead of duplicating', async (t) => {
+  const dir = await demoConfig(t);
+  const first = await sextant(['backfill', '--from', '150m', '--dataset', 'http_error_ratio', '--dataset', 'up', '--config', 'sextant.yaml'], dir);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stderr, /\[#+\] 100% {2}(\d+)\/\1 windows {2}\d+ rows {2}\d+ rows\/s {2}done in \d+:\d\d/);
+  assert.match(first.stderr, /backfilled \d+ rows in [68] windows of 2 datasets/);
+
+  const again = await sextant(['backfill', '--from', '150m', '--config', 'sextant.yaml', '--dataset', 'up'], dir);
+  assert.equal(again.code, 0, again.stderr);
+
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const demo = scenario(3);
+    for (const dataset of ['http_error_ratio', 'up'] as const) {
+      await assertNoGapNoDuplicate(warehouse, dataset, 60_000);
+      const stored = await storedPoints(warehouse, dataset);
+      assert.equal(stored.size, demo.entities(dataset).length);
+      for (const [key, points] of stored) {
+        assert.ok(points.length >= 145, `${dataset} ${key}: ${points.length} points`);
+        const labels = Object.fromEntries([...key.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        for (const [ts, value] of points) assert.equal(value, demo.value(dataset, labels, ts), `${dataset} ${key} at ${ts}`);
+      }
+    }
+    const [rollups] = await warehouse.handle.read(`SELECT count(*) AS n FROM rollup_1h WHERE dataset = 'up'`);
+    assert.ok(Number(rollups!.n) > 0, 'rolled up at the end');
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('a warehouse held by another process (a running service) is a clear error, not a crash', async (t) => {
+  const dir = await demoConfig(t);
+  const holder = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const result = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml'], dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^sextant backfill: the warehouse file .*w\.duckdb is held by another process \(most likely a running "sextant serve"\)/);
+  } finally {
+    await holder.close();
+  }
+});
+
+test('bad options are refused with the reason and exit code 2', async (t) => {
+  const dir = await demoConfig(t);
+  const config = join(dir, 'sextant.yaml');
+  const cases: Array<[string[], RegExp]> = [
+    [[], /--from is required/],
+    [['--from', 'yesterday'], /--from: "yesterday" is neither an ISO date\/time/],
+    [['--from', '1h', '--to', '2h'], /--from \(.*\) must be before --to/],
+    [['--from', '1h', '--dataset', 'nope'], /unknown dataset "nope"; the configured ones are: up, node_cpu_utilisation_ratio/],
+    [['--from', '1h', '--config', join(dir, 'missing.yaml')], /missing\.yaml: cannot read the config file: ENOENT/],
+    [['--from', '1h', '--bogus'], /Unknown option '--bogus'/],
+  ];
+  // In-process: these all stop before touching the warehouse, and a process per case would be slow.
+  const write = process.stderr.write;
+  for (const [args, expected] of cases) {
+    let stderr = '';
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await run([...args, ...(args.includes('--config') ? [] : ['--config', config])]);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
+    assert.match(stderr, expected);
+  }
+});
