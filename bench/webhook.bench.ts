@@ -77,7 +77,11 @@ async function bare(): Promise<{ url: string; close: () => Promise<void> }> {
 }
 
 const plain = await bare();
-const durable = await startAlertService({ path: join(mkdtempSync(join(tmpdir(), 'sextant-bench-')), 'warehouse.duckdb') });
+const threads = process.env.BENCH_DUCKDB_THREADS;
+const durable = await startAlertService({
+  path: join(mkdtempSync(join(tmpdir(), 'sextant-bench-')), 'warehouse.duckdb'),
+  settings: threads ? { threads } : undefined,
+});
 // Warm both paths (JIT, DuckDB caches) before measuring.
 await load(plain.url);
 await load(`${durable.url}/api/v1/alerts/webhook`);
@@ -89,7 +93,7 @@ await durable.close();
 await plain.close();
 
 const f = (x: number) => x.toFixed(1);
-console.log(`payload ${b.bytes} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each`);
+console.log(`payload ${b.bytes} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each, DuckDB threads ${threads ?? 'default'}`);
 console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors |`);
 console.log(`| --- | --- | --- | --- | --- |`);
 console.log(`| bare express (parse only) | ${f(b.rps)} | ${f(b.p50)} | ${f(b.p99)} | ${b.errors} |`);

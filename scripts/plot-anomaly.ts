@@ -9,7 +9,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const nab = join(repo, '..', 'shared', 'datasets', 'nab');
 const rel = process.argv[2] ?? 'realKnownCause/machine_temperature_system_failure.csv';
 const out = process.argv[3] ?? join(repo, 'docs', 'anomaly-machine-temperature.svg');
-const threshold = Number(process.env.THRESHOLD ?? 0.46);
+const threshold = Number(process.env.THRESHOLD ?? 0.45);
 
 const rows = parseTimestampValueCsv(readFileSync(join(nab, 'data', rel), 'utf8'), rel);
 const windows = (JSON.parse(readFileSync(join(nab, 'windows.json'), 'utf8')) as Record<string, [string, string][]>)[rel] ?? [];

@@ -42,14 +42,14 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   local: { alpha: 0.1, scaleAlpha: 0.02, clip: 3, shiftZ: 4, shiftRun: 12 },
   deseasonalised: { alpha: 0.01, scaleAlpha: 0.01, clip: 3, shiftZ: 4, shiftRun: 24 },
   likelihood: { window: 10, longAlpha: 0.001, learning: 50, priorPoints: 100, minStd: 0.0001 },
-  seasonalMemory: 0.2,
+  seasonalMemory: 0.12,
   errorAlpha: 0.02,
   seasonalGate: 0.7,
   surpriseScale: 10,
   driftAlpha: 0.02,
   periodLearning: { stride: 6, minCorrelation: 0.3 },
   driftClip: 3,
-  alarm: { level: 0.45, quietPoints: 20, quietFactor: 0 },
+  alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
 };
 

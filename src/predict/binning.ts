@@ -1,5 +1,5 @@
 /**
- * Quantile binning of feature columns, the step that makes the forest histogram-based: every split
+ * Binning of feature columns, the step that makes the forest histogram-based: every split
  * search looks at at most `maxBins` candidate thresholds per feature instead of every distinct value.
  * Bin 0 holds missing values (NaN); bins 1..k hold values, bin b meaning cuts[b-2] < v <= cuts[b-1].
  */
@@ -26,9 +26,25 @@ export function fitBins(matrix: ColumnMatrix, maxBins: number): FeatureBins {
       if (!Number.isNaN(v)) values.push(v);
     }
     values.sort((a, b) => a - b);
-    return quantileCuts(values, maxBins - 1);
+    return mixedCuts(values, maxBins - 1);
   });
   return { cuts };
+}
+
+/**
+ * Half the cuts at quantiles, half evenly spaced between min and max: quantiles alone give the rare
+ * tail (where failures live: memory near its limit, a disk nearly full) a single bin.
+ */
+function mixedCuts(sorted: number[], count: number): Float64Array {
+  if (sorted.length === 0) return new Float64Array(0);
+  const quantiles = quantileCuts(sorted, Math.ceil(count / 2));
+  const lo = sorted[0]!;
+  const hi = sorted[sorted.length - 1]!;
+  const even: number[] = [];
+  const parts = count - quantiles.length;
+  for (let i = 1; i < parts; i += 1) even.push(lo + ((hi - lo) * i) / parts);
+  const all = [...quantiles, ...even].filter((v) => v < hi).sort((a, b) => a - b);
+  return Float64Array.from(all.filter((v, i) => i === 0 || v > all[i - 1]!).slice(0, count - 1));
 }
 
 /** Distinct cut points at evenly spaced quantiles of sorted `values`, at most `count - 1` of them. */

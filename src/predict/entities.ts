@@ -19,6 +19,7 @@ export const DEFAULT_SIGNAL_SOURCES: readonly SignalSource[] = [
   { dataset: 'node_cpu_utilisation_ratio', signal: 'cpu', of: 'host' },
   { dataset: 'node_memory_used_ratio', signal: 'memory', of: 'host' },
   { dataset: 'node_filesystem_used_ratio', signal: 'disk', of: 'host' },
+  { dataset: 'process_resident_memory_bytes', signal: 'processMemory', of: 'service' },
   { dataset: 'http_requests_per_second', signal: 'requestRate', of: 'service' },
   { dataset: 'http_error_ratio', signal: 'errorRatio', of: 'service' },
   { dataset: 'http_request_duration_p95_seconds', signal: 'latencyP95', of: 'service' },

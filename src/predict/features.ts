@@ -5,6 +5,7 @@ import type { AlertPeriod } from './alerts.js';
 export const SIGNALS = [
   'cpu',
   'memory',
+  'processMemory',
   'disk',
   'requestRate',
   'errorRatio',

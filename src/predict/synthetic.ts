@@ -45,7 +45,7 @@ export function syntheticScenario(options: SyntheticOptions): SyntheticScenario 
 
 function entityScenario(entity: string, rng: Rng, start: number, steps: number, stepMs: number) {
   const episodes = planEpisodes(rng, steps, stepMs);
-  const series: Record<Exclude<Signal, 'logErrorRate' | 'traceLatencyP95'>, Sample[]> = {
+  const series: Record<Exclude<Signal, 'processMemory' | 'logErrorRate' | 'traceLatencyP95'>, Sample[]> = {
     cpu: [], memory: [], disk: [], requestRate: [], errorRatio: [], latencyP95: [],
   };
   const entityAlerts: AlertPeriod[] = [];

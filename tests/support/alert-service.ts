@@ -31,8 +31,14 @@ export interface AlertService {
   close(): Promise<void>;
 }
 
-export async function startAlertService(options: { path: string; bodyLimitBytes?: number; now?: () => number }): Promise<AlertService> {
-  const warehouse = await openDuckDbWarehouse({ path: options.path, retentionMs: DEFAULT_RETENTION_MS });
+export async function startAlertService(options: {
+  path: string;
+  bodyLimitBytes?: number;
+  now?: () => number;
+  /** DuckDB settings, e.g. { threads: '1' }. */
+  settings?: Record<string, string>;
+}): Promise<AlertService> {
+  const warehouse = await openDuckDbWarehouse({ path: options.path, retentionMs: DEFAULT_RETENTION_MS, settings: options.settings });
   const now = options.now ?? Date.now;
   const store = new AlertStore(warehouse.handle, now);
   let transactions = 0;

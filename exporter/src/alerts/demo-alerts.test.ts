@@ -11,7 +11,7 @@ import { createLogger } from '../log.js';
 import { AlertStore } from '../warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { demoAlertObservations } from './demo-alerts.js';
-import { createAlerting } from './setup.js';
+import { alertJobs, alertsApiRouter } from './setup.js';
 
 const DAY = 86_400_000;
 
@@ -21,16 +21,19 @@ test('the demo job records the scenario\'s alerts once, with a flapping rule, th
     // An hour into the first long incident after day 10, so alerts fire in the last two hours.
     const long = scenario(7).incidents({ start: 10 * DAY, end: 30 * DAY }).find((i) => i.end - i.start >= 3 * 3_600_000)!;
     const now = long.start + 3_600_000;
-    const alerting = createAlerting({
+    const deps = {
       warehouse,
+      handle: warehouse.handle,
       config: alertsSectionSchema.parse({}),
       registry: new Registry(),
       log: createLogger('error', () => undefined),
       now: () => now,
-      demo: { seed: 7, tenant: 'demo' },
-    });
-    assert.deepEqual(alerting.jobs.map((j) => j.name), ['alert-datasets', 'demo-alerts']);
-    const [datasets, demo] = alerting.jobs as [Job, Job];
+    };
+    const jobs = alertJobs({ ...deps, demo: { seed: 7, tenant: 'demo' } });
+    // The router built after the jobs shares their store: building it registers no metric twice.
+    assert.ok(alertsApiRouter(deps));
+    assert.deepEqual(jobs.map((j) => j.name), ['alert-datasets', 'demo-alerts']);
+    const [datasets, demo] = jobs as [Job, Job];
     await demo.run(new AbortController().signal);
     await demo.run(new AbortController().signal);
     const expected = demoAlertObservations(7, 'demo', now - 14 * DAY, now);

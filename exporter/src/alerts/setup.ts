@@ -1,5 +1,7 @@
-// Everything the service needs for alerts, built from the `alerts` config section: the /api/v1 router
-// (webhook, history, analysis) and the jobs (reconciliation with Alertmanager, demo alerts).
+// Everything the service needs for alerts, from the `alerts` config section: the /api/v1 router
+// (webhook, history, analysis) and the jobs (alert datasets, reconciliation with Alertmanager, demo
+// alerts). Router and jobs share one store and one recorder per warehouse: AlertStore.record calls
+// must not overlap, which the single recorder guarantees.
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AlertsSection } from '../config/sections/alerts.js';
@@ -9,25 +11,42 @@ import { createAlertReconcileJob } from '../jobs/alert-reconcile.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../log.js';
 import { createAlertmanagerSource } from '../sources/alertmanager-source.js';
-import { AlertStore } from '../warehouse/alert-store.js';
-import type { DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { AlertStore, type AlertObservation } from '../warehouse/alert-store.js';
+import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
 import { createDemoAlertsJob } from './demo-alerts.js';
+import type { GroupCommit } from './group-commit.js';
 import { createAlertRecorder } from './recorder.js';
 
-export interface AlertingDeps {
-  warehouse: DuckDbWarehouse;
+interface AlertCore {
+  store: AlertStore;
+  recorder: GroupCommit<AlertObservation>;
+}
+
+const cores = new WeakMap<DuckDbHandle, AlertCore>();
+
+/** The one store and recorder of a warehouse handle (created on first use, with its metrics). */
+function alertCore(handle: DuckDbHandle, registry: Registry, now: () => number): AlertCore {
+  let core = cores.get(handle);
+  if (!core) {
+    const store = new AlertStore(handle, now);
+    core = { store, recorder: createAlertRecorder({ store, registry }) };
+    cores.set(handle, core);
+  }
+  return core;
+}
+
+export interface AlertsApiDeps {
   config: AlertsSection;
+  handle: DuckDbHandle;
   registry: Registry;
   log: Logger;
   now: () => number;
-  /** When the service runs the demo source: record the demo scenario's alerts for this tenant. */
-  demo?: { seed: number; tenant: string };
 }
 
-export function createAlerting(deps: AlertingDeps): { router: Router; jobs: Job[] } {
-  const store = new AlertStore(deps.warehouse.handle, deps.now);
-  const recorder = createAlertRecorder({ store, registry: deps.registry });
-  const router = alertsRoutes({
+export function alertsApiRouter(deps: AlertsApiDeps): Router {
+  const { store, recorder } = alertCore(deps.handle, deps.registry, deps.now);
+  return alertsRoutes({
     store,
     commit: recorder,
     maxAlertsPerRequest: deps.config.webhook.maxAlertsPerRequest,
@@ -36,6 +55,16 @@ export function createAlerting(deps: AlertingDeps): { router: Router; jobs: Job[
     log: deps.log,
     now: deps.now,
   });
+}
+
+export interface AlertJobsDeps extends AlertsApiDeps {
+  warehouse: Warehouse;
+  /** When the service runs the demo source: record the demo scenario's alerts for this tenant. */
+  demo?: { seed: number; tenant: string };
+}
+
+export function alertJobs(deps: AlertJobsDeps): Job[] {
+  const { store, recorder } = alertCore(deps.handle, deps.registry, deps.now);
   const jobs: Job[] = [
     createAlertDatasetsJob({ store, warehouse: deps.warehouse, log: deps.log, now: deps.now, intervalMs: 60_000, stepMs: 60_000, windowMs: 2 * 3_600_000 }),
   ];
@@ -57,5 +86,5 @@ export function createAlerting(deps: AlertingDeps): { router: Router; jobs: Job[
   if (deps.demo) {
     jobs.push(createDemoAlertsJob({ recorder, tenant: deps.demo.tenant, seed: deps.demo.seed, now: deps.now, lookbackMs: 14 * 86_400_000, intervalMs: 60_000 }));
   }
-  return { router, jobs };
+  return jobs;
 }

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
+import { alertJobs, alertsApiRouter } from '../alerts/setup.js';
 import { ConfigError, configFileFrom, dumpConfig, loadConfig, type Config } from '../config/index.js';
 import { createApp, createStartingApp } from '../http/app.js';
 import { registerProcessMetrics } from '../http/process-metrics.js';
@@ -78,7 +79,13 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   ]);
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
   const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
-  const jobs = [...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }), ...predictStages.jobs];
+  const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
+  const alertDeps = { config: config.alerts, handle: warehouse.handle, registry, log, now };
+  const jobs = [
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }),
+    ...predictStages.jobs,
+    ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
+  ];
   const scheduler = createScheduler({ jobs, registry, log, now });
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
@@ -91,7 +98,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api }),
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps) }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

@@ -3,6 +3,7 @@
 // and adding one line to `sections` below. Nothing else changes: env overrides, error messages and
 // the docs check all follow the schema.
 import { z } from 'zod';
+import { alertsSectionSchema } from './sections/alerts.js';
 import { authSection } from './sections/auth.js';
 import { datasetsSection } from './sections/datasets.js';
 import { ingestSection } from './sections/ingest.js';
@@ -24,6 +25,7 @@ export const sections = {
   source: sourceSection,
   ingest: ingestSection,
   datasets: datasetsSection,
+  alerts: alertsSectionSchema,
   predict: predictSection,
   recommend: recommendSection,
   policies: policiesSection,

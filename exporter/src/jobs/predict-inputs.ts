@@ -11,9 +11,16 @@ export const INPUT_DATASETS: Readonly<Record<string, { groupBy: string[]; measur
   node_cpu_utilisation_ratio: { groupBy: ['instance'], measure: 'avg' },
   node_memory_used_ratio: { groupBy: ['instance'], measure: 'avg' },
   node_filesystem_used_ratio: { groupBy: ['instance', 'mountpoint'], measure: 'avg' },
+  process_resident_memory_bytes: { groupBy: ['job', 'instance'], measure: 'avg' },
   http_requests_per_second: { groupBy: ['job', 'service'], measure: 'avg' },
   http_error_ratio: { groupBy: ['job', 'service'], measure: 'avg' },
   http_request_duration_p95_seconds: { groupBy: ['job', 'service'], measure: 'avg' },
+  // Container usage and requests (cAdvisor, kube-state-metrics) for right-sizing, when defined as
+  // custom datasets with these names; absent datasets simply give no series.
+  container_cpu_usage_cores: { groupBy: ['namespace', 'container'], measure: 'avg' },
+  container_memory_working_set_bytes: { groupBy: ['namespace', 'container'], measure: 'max' },
+  container_cpu_request_cores: { groupBy: ['namespace', 'container'], measure: 'avg' },
+  container_memory_request_bytes: { groupBy: ['namespace', 'container'], measure: 'avg' },
 };
 
 /** Alert history of a tenant: every firing period overlapping `range`, with the entity it concerns. */

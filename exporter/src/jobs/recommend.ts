@@ -102,7 +102,7 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
     const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
     const out: Candidate[] = [];
     if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(inputs.series), now));
-    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing(hostWorkloads(inputs.series), now));
+    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing([...containerWorkloads(inputs.series), ...hostWorkloads(inputs.series)], now));
     if (enabled.has('slo-budget')) out.push(...analyzeSloBudget(sloTraffic(inputs.series, deps.slos), now));
     if (enabled.has('alert-hygiene') && deps.alertAnalytics) {
       const periods = await deps.alertAnalytics.firingPeriods(tenant, range);
@@ -167,6 +167,30 @@ function hostWorkloads(series: Record<string, Series[]>): Workload[] {
     entity: host,
     host: { cpuCores: cpu.get(host) ?? [], memoryBytes: memory.get(host) ?? [], unit: 'ratio', cpuAllocatedCores: 1, memoryAllocatedBytes: 1 },
   }));
+}
+
+/** Containers (per namespace/container), sized against their latest requests. */
+function containerWorkloads(series: Record<string, Series[]>): Workload[] {
+  const keyOf = (s: Series) => `${s.labels['namespace'] ?? ''}/${s.labels['container'] ?? ''}`;
+  const by = (dataset: string) => new Map((series[dataset] ?? []).map((s) => [keyOf(s), s.samples]));
+  const cpu = by('container_cpu_usage_cores');
+  const memory = by('container_memory_working_set_bytes');
+  const cpuRequest = by('container_cpu_request_cores');
+  const memoryRequest = by('container_memory_request_bytes');
+  return [...new Set([...cpu.keys(), ...memory.keys()])].map((entity) => {
+    const latest = (samples: readonly Sample[] | undefined) => samples?.[samples.length - 1]?.v;
+    const cpuAllocated = latest(cpuRequest.get(entity));
+    const memoryAllocated = latest(memoryRequest.get(entity));
+    return {
+      entity,
+      container: {
+        cpuCores: cpu.get(entity) ?? [],
+        memoryBytes: memory.get(entity) ?? [],
+        ...(cpuAllocated !== undefined ? { cpuAllocatedCores: cpuAllocated } : {}),
+        ...(memoryAllocated !== undefined ? { memoryAllocatedBytes: memoryAllocated } : {}),
+      },
+    };
+  });
 }
 
 /** Requests and errors per 5-minute bucket from the rate and error-ratio rollups. */

@@ -54,6 +54,10 @@ export interface HistoryRow {
 export class AlertStore {
   private readonly last = new Map<string, LastState>();
   private warmed = false;
+  /** Instances starting before this may have been left out of the cache by warm(). */
+  private certainSince = Infinity;
+  /** Set once trim() has forgotten resolved instances: from then on any unknown one may be forgotten. */
+  private trimmed = false;
 
   constructor(
     private readonly handle: DuckDbHandle,
@@ -77,16 +81,18 @@ export class AlertStore {
         await this.warm(tx);
         const observedAt = this.now();
         const rows: SqlParam[][] = [];
+        let uncertain = false;
         for (const o of observations) {
           const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
           const previous = this.last.get(key);
           if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
+          if (!previous && (this.trimmed || o.startsAtMs < this.certainSince)) uncertain = true;
           const seq = previous ? previous.seq + 1 : 0;
           if (!before.has(key)) before.set(key, previous);
           this.last.set(key, { state: o.state, seq });
           rows.push(eventRow(o, seq, observedAt));
         }
-        await insertEvents(tx, rows);
+        await insertEvents(tx, rows, uncertain);
         return rows.length;
       })
       .catch((error: unknown) => {
@@ -117,6 +123,8 @@ export class AlertStore {
        HAVING arg_max(state, seq) <> 'resolved' OR max(observed_at_ms) >= $1`,
       [this.now() - RECENT_MS],
     );
+    // A day of margin for the skew between Prometheus' startsAt and our clock.
+    this.certainSince = this.now() - RECENT_MS + 86_400_000;
     await tx.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} AS SELECT * FROM alert_events LIMIT 0`);
     for (const r of rows) {
       this.last.set(keyOf(String(r.tenant), String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
@@ -128,6 +136,7 @@ export class AlertStore {
   private trim(): void {
     if (this.last.size <= CACHE_LIMIT) return;
     for (const [key, value] of this.last) if (value.state === 'resolved') this.last.delete(key);
+    this.trimmed = true;
   }
 
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
@@ -228,13 +237,14 @@ function eventRow(o: AlertObservation, seq: number, observedAt: number): SqlPara
 }
 
 /**
- * Appends to a per-connection staging table, then moves the rows over with INSERT OR IGNORE: the
- * Appender is the cheap way in, and the primary key still drops a forgotten re-delivery (see warm).
+ * Appends to a per-connection staging table (the Appender is the cheap way in), then moves the rows
+ * over. When a row may belong to an instance the cache has forgotten (see warm), INSERT OR IGNORE
+ * lets the primary key drop the re-delivery; otherwise a plain INSERT, several times faster.
  */
-async function insertEvents(tx: WriteContext, rows: SqlParam[][]): Promise<void> {
+async function insertEvents(tx: WriteContext, rows: SqlParam[][], uncertain: boolean): Promise<void> {
   if (rows.length === 0) return;
   await tx.append(STAGING, rows[0]!.map((_, c) => rows.map((r) => r[c])));
-  await tx.run(`INSERT OR IGNORE INTO alert_events SELECT * FROM ${STAGING}`);
+  await tx.run(`INSERT ${uncertain ? 'OR IGNORE ' : ''}INTO alert_events SELECT * FROM ${STAGING}`);
   await tx.run(`DELETE FROM ${STAGING}`);
 }
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
-import { DuckDbHandle, type WriteContext } from './duckdb-handle.js';
+import { DuckDbHandle, type Row, type WriteContext } from './duckdb-handle.js';
 import { exportSql, validateExportFile } from './export-sql.js';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS, STORAGE_LEVELS } from './levels.js';
 import { migrations } from './migrations/index.js';
@@ -8,7 +8,7 @@ import { runMigrations } from './migrator.js';
 import { aggregateSql, countSeriesSql, validateQuery } from './query-sql.js';
 import { QueryError } from './query-error.js';
 import { toFrames } from './query-frames.js';
-import { bucketSpans, type DirtyWindow } from './rollup-plan.js';
+import { datasetKey, planLevel, type BucketSpan, type DirtyWindow } from './rollup-plan.js';
 import { recomputeSpan } from './rollup-sql.js';
 import { windowRows } from './window-rows.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
@@ -30,6 +30,8 @@ export const DEFAULT_RETENTION_MS: Record<StorageLevel, number> = {
   '1d': 5 * 365 * DAY,
 };
 
+export const DEFAULT_ROLLUP_REFRESH_MS: Record<RollupLevel, number> = { '5m': 0, '1h': 5 * 60_000, '1d': 60 * 60_000 };
+
 export interface DuckDbWarehouseOptions {
   /** Database file; ':memory:' for tests that need no disk. */
   path: string;
@@ -38,6 +40,12 @@ export interface DuckDbWarehouseOptions {
   limits?: Partial<QueryLimits>;
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
+  /**
+   * How much newer the data must be before a rollup run refreshes the bucket still filling at each
+   * level (default: 5m always, 1h every 5 minutes of data, 1d every hour of data). Complete
+   * buckets are always recomputed at the next run.
+   */
+  rollupRefreshMs?: Partial<Record<RollupLevel, number>>;
   /**
    * Open an existing warehouse without writing to it (for the CLI's export): no migrations run,
    * and the file must exist with the current schema.
@@ -56,7 +64,12 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   }
   const settings = { ...options.settings, ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}) };
   const handle = await DuckDbHandle.open(options.path, { settings });
-  const warehouse = new DuckDbWarehouse(handle, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits });
+  const warehouse = new DuckDbWarehouse(
+    handle,
+    options.retentionMs,
+    { ...DEFAULT_QUERY_LIMITS, ...options.limits },
+    { ...DEFAULT_ROLLUP_REFRESH_MS, ...options.rollupRefreshMs },
+  );
   try {
     if (options.readOnly) await warehouse.checkSchema();
     else await warehouse.migrate();
@@ -74,6 +87,7 @@ export class DuckDbWarehouse implements Warehouse {
     readonly handle: DuckDbHandle,
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
+    readonly rollupRefreshMs: Record<RollupLevel, number> = DEFAULT_ROLLUP_REFRESH_MS,
   ) {}
 
   async migrate(): Promise<number> {
@@ -174,25 +188,50 @@ export class DuckDbWarehouse implements Warehouse {
 
   /**
    * Recomputes, at every level, the buckets that windows written since the last run touch, from
-   * the points (percentiles cannot be derived from finer rollups), in one transaction.
+   * the points (percentiles cannot be derived from finer rollups), in one transaction. The bucket
+   * still filling at a coarse level is refreshed per `rollupRefreshMs` (see planLevel).
    */
   rollup(): Promise<RollupResult> {
     return this.handle.write(async (tx) => {
-      const windows = (await tx.read('SELECT tenant, dataset, start_ms, end_ms FROM rollup_dirty')).map(
-        (r): DirtyWindow => ({
-          tenant: String(r.tenant),
-          dataset: String(r.dataset),
-          start: Number(r.start_ms),
-          end: Number(r.end_ms),
-        }),
+      const asWindow = (r: Row): DirtyWindow => ({
+        tenant: String(r.tenant),
+        dataset: String(r.dataset),
+        start: Number(r.start_ms),
+        end: Number(r.end_ms),
+      });
+      const fresh = (await tx.read('SELECT tenant, dataset, start_ms, end_ms FROM rollup_dirty')).map(asWindow);
+      const pending = await tx.read('SELECT level, tenant, dataset, start_ms, end_ms FROM rollup_pending');
+      const watermarks = new Map(
+        (await tx.read('SELECT tenant, dataset, watermark_ms FROM watermarks')).map((r) => [datasetKey(String(r.tenant), String(r.dataset)), Number(r.watermark_ms)]),
       );
+      const openRows = await tx.read('SELECT level, tenant, dataset, bucket, computed_at_watermark_ms FROM rollup_open');
       const [cutoff] = await tx.read(`SELECT cutoff_ms FROM retention_cutoffs WHERE level = 'points'`);
       const notBefore = cutoff ? Number(cutoff.cutoff_ms) : -Infinity;
       const rows: Record<RollupLevel, number> = { '5m': 0, '1h': 0, '1d': 0 };
+      const deferred: [RollupLevel, BucketSpan][] = [];
       for (const level of ROLLUP_LEVELS) {
-        for (const span of bucketSpans(level, windows, notBefore)) rows[level] += await recomputeSpan(tx, level, span);
+        const windows = [...fresh, ...pending.filter((r) => r.level === level).map(asWindow)];
+        const open = new Map(
+          openRows
+            .filter((r) => r.level === level)
+            .map((r) => [datasetKey(String(r.tenant), String(r.dataset)), { bucket: Number(r.bucket), computedAtWatermark: Number(r.computed_at_watermark_ms) }]),
+        );
+        const plan = planLevel(level, windows, notBefore, watermarks, open, this.rollupRefreshMs[level]);
+        for (const span of plan.recompute) rows[level] += await recomputeSpan(tx, level, span);
+        for (const o of plan.opened) {
+          await tx.run(
+            `INSERT INTO rollup_open VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (tenant, dataset, level) DO UPDATE SET bucket = excluded.bucket, computed_at_watermark_ms = excluded.computed_at_watermark_ms`,
+            [o.tenant, o.dataset, level, o.bucket, o.computedAtWatermark],
+          );
+        }
+        deferred.push(...plan.defer.map((span): [RollupLevel, BucketSpan] => [level, span]));
       }
       await tx.run('DELETE FROM rollup_dirty');
+      await tx.run('DELETE FROM rollup_pending');
+      for (const [level, span] of deferred) {
+        await tx.run('INSERT INTO rollup_pending VALUES ($1, $2, $3, $4, $5)', [span.tenant, span.dataset, level, span.start, span.end]);
+      }
       return { rows };
     });
   }

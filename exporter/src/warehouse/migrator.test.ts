@@ -19,13 +19,14 @@ test('migrations run once: reopening the file applies nothing twice, a new migra
 
   handle = await DuckDbHandle.open(path);
   assert.equal(await runMigrations(handle, migrations), first);
-  const extra = { version: 99, name: 'test table', up: ['CREATE TABLE probe (tenant VARCHAR NOT NULL, x INTEGER)'] };
-  assert.equal(await runMigrations(handle, [...migrations, extra]), 99);
-  assert.equal(await runMigrations(handle, [...migrations, extra]), 99);
+  const version = Math.max(...migrations.map((m) => m.version)) + 1;
+  const extra = { version, name: 'test table', up: ['CREATE TABLE probe (tenant VARCHAR NOT NULL, x INTEGER)'] };
+  assert.equal(await runMigrations(handle, [...migrations, extra]), version);
+  assert.equal(await runMigrations(handle, [...migrations, extra]), version);
   const rows = await handle.read('SELECT version, count(*) AS n FROM schema_migrations GROUP BY version ORDER BY version');
   assert.deepEqual(
     rows.map((r) => [r.version, r.n]),
-    [...migrations.map((m) => [m.version, 1]), [99, 1]],
+    [...migrations.map((m) => [m.version, 1]), [version, 1]],
   );
   await handle.close();
 });

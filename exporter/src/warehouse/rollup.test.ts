@@ -14,9 +14,9 @@ const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const T0 = Date.UTC(2026, 0, 5);
 
-async function open(t: { after(fn: () => unknown): void }, retentionMs = DEFAULT_RETENTION_MS): Promise<DuckDbWarehouse> {
+async function open(t: { after(fn: () => unknown): void }, retentionMs = DEFAULT_RETENTION_MS, path?: string): Promise<DuckDbWarehouse> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-rollup-'));
-  const w = await openDuckDbWarehouse({ path: join(dir, 'r.duckdb'), retentionMs });
+  const w = await openDuckDbWarehouse({ path: path ?? join(dir, 'r.duckdb'), retentionMs });
   t.after(async () => {
     await w.close();
     await rm(dir, { recursive: true, force: true });
@@ -226,4 +226,56 @@ test('retention deletes each level by its own age and never recomputes buckets w
   await w.rollup();
   assert.deepEqual((await storedRollup(w, 'default', '1d')).get(day8Key), dayBefore);
   assert.equal(dayBefore?.count, series[0]!.samples.filter((p) => p.t >= T0 + 8 * DAY && p.t < T0 + 9 * DAY).length);
+});
+
+test('the hour and day still filling are refreshed once enough new data arrived, and exactly when complete', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-rollup-open-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const path = join(dir, 'r.duckdb');
+  let w = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  const rnd = random(5);
+  const start = T0 + 22 * HOUR;
+  const series = [noisySeries({ host: 'a' }, start, start + 4 * HOUR, rnd)];
+  const id = seriesId('default', 'cpu', { host: 'a' });
+  const stored = async (level: RollupLevel, bucket: number): Promise<Expected | undefined> => (await storedRollup(w, 'default', level)).get(`${id}@${bucket}`);
+  const expected = (level: RollupLevel, bucket: number, upTo: number): Expected | undefined =>
+    expectedRollup('default', 'cpu', [{ labels: series[0]!.labels, samples: series[0]!.samples.filter((p) => p.t < upTo) }], level).get(`${id}@${bucket}`);
+  const runs: { minute: number; rows: Record<RollupLevel, number> }[] = [];
+  // Ingest 3 minutes at a time from 22:00, rolling up after each window, as the service does.
+  const step = 3;
+  for (let minute = step; minute <= 150; minute += step) {
+    const end = start + minute * MIN;
+    await w.replaceWindow('default', 'cpu', { start: end - step * MIN, end }, series);
+    runs.push({ minute, rows: (await w.rollup()).rows });
+    if (minute === 75) {
+      // A restart in between keeps what is still waiting.
+      await w.close();
+      w = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+    }
+  }
+  t.after(() => w.close());
+  const day2 = T0 + DAY;
+  // The 5m level is refreshed at every run: a 3-minute window touches one or two 5m buckets.
+  assert.ok(runs.every((r) => r.rows['5m'] >= 1 && r.rows['5m'] <= 2));
+  // Day 1 (the 22:00-24:00 part) was computed when its data began, then every hour of data,
+  // and exactly once complete; day 2 is new at minute 121 and computed at once.
+  const dayRuns = runs.filter((r) => r.rows['1d'] > 0).map((r) => r.minute);
+  assert.deepEqual(dayRuns, [3, 63, 120, 123]);
+  // The hour refreshes every 5 minutes of data, when a new hour begins, and when complete.
+  const hourRuns = runs.filter((r) => r.rows['1h'] > 0).map((r) => r.minute);
+  assert.ok(hourRuns.length <= 30, `hour refreshed at ${hourRuns.length} of ${runs.length} runs`);
+  for (const m of [3, 9, 60, 63, 120, 123]) assert.ok(hourRuns.includes(m), `hour refreshed at minute ${m}`);
+  assert.ok(!hourRuns.includes(6), 'not refreshed before 5 minutes of new data');
+  // Completed buckets equal an independent computation; the open day holds its state at minute 121.
+  const now = start + 150 * MIN;
+  assertSameRollup(new Map([['d1', (await stored('1d', T0))!]]), new Map([['d1', expected('1d', T0, now)!]]), 'day 1 complete');
+  assertSameRollup(new Map([['h', (await stored('1h', start + HOUR))!]]), new Map([['h', expected('1h', start + HOUR, now)!]]), '23:00 complete');
+  assertSameRollup(new Map([['d2', (await stored('1d', day2))!]]), new Map([['d2', expected('1d', day2, start + 123 * MIN)!]]), 'day 2 as of minute 123');
+  // Once an hour more of data has arrived, the next run brings the open day up to date.
+  for (let minute = 150 + step; minute <= 183; minute += step) {
+    const end = start + minute * MIN;
+    await w.replaceWindow('default', 'cpu', { start: end - step * MIN, end }, series);
+    await w.rollup();
+  }
+  assertSameRollup(new Map([['d2', (await stored('1d', day2))!]]), new Map([['d2', expected('1d', day2, start + 183 * MIN)!]]), 'day 2 an hour later');
 });

@@ -103,7 +103,7 @@ export const rulesSectionSchema = z.strictObject({
   thresholds: generator(thresholds),
   capacity: generator(capacity),
   absent: generator(absent),
-});
+}).prefault({});
 
 export type RulesSection = z.infer<typeof rulesSectionSchema>;
 

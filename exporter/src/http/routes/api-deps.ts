@@ -1,3 +1,4 @@
+import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../log.js';
@@ -25,6 +26,8 @@ export interface ApiDeps {
   now: () => number;
   /** Prediction and recommendation stages, shared with their jobs (absent: those routes answer 503). */
   predict?: PredictApiDeps;
+  /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts/setup.ts), sharing its store with alertJobs. */
+  alerts?: Router;
 }
 
 export interface PredictApiDeps {

@@ -24,5 +24,6 @@ export function apiRouters(deps: ApiDeps): Router[] {
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
     reportsRoutes(deps),
+    ...(deps.alerts ? [deps.alerts] : []),
   ];
 }

@@ -1,13 +1,14 @@
 // Every migration of the service, in version order. Add yours here (see migration.ts for the
 // version ranges of each area).
 import { warehouseCore } from './001-warehouse-core.js';
+import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
-import type { Migration } from './migration.js';
 import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
+import type { Migration } from './migration.js';
 import { reportTables } from './500-reports.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, anomalyTables, alertHistory, predictions, recommendations, reportTables];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, predictions, recommendations, reportTables];

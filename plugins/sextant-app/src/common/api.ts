@@ -4,6 +4,7 @@ import type {
   AlertAnalysis,
   AlertEvent,
   AnomalyEvent,
+  ApiAnomalyEvent,
   DatasetInfo,
   IngestRun,
   Prediction,
@@ -19,9 +20,18 @@ export interface Window {
   to: number;
 }
 
-export async function listAnomalies(client: SextantClient, window: Window, params: QueryParams = {}) {
-  const body = await client.get<{ anomalies: AnomalyEvent[] }>('/api/v1/anomalies', { ...window, ...params });
-  return body.anomalies;
+/** The service answers at most this many events per request. */
+const ANOMALY_LIMIT = 1000;
+
+export async function listAnomalies(client: SextantClient, window: Window, params: QueryParams = {}): Promise<AnomalyEvent[]> {
+  const body = await client.get<{ anomalies: ApiAnomalyEvent[] }>('/api/v1/anomalies', { ...window, limit: ANOMALY_LIMIT, ...params });
+  return body.anomalies.map(({ explanation, start, end, peakAt, ...event }) => ({
+    ...event,
+    ...explanation,
+    start: Date.parse(start),
+    end: Date.parse(end),
+    peakAt: Date.parse(peakAt),
+  }));
 }
 
 export async function listPredictions(client: SextantClient) {

@@ -1,17 +1,16 @@
 import type { Labels } from '@sextant/core';
+import type { Severity } from '@sextant/core/anomaly';
 
 /**
  * Shapes of Sextant's HTTP API (docs/api.md) as the plugin reads them, named as the service names
  * them. Times are Unix ms.
  */
 
-/** The anomaly core's severities (src/anomaly/severity.ts). */
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type { Severity } from '@sextant/core/anomaly';
 
-/** An anomaly event (GET /anomalies): a run of anomalous points of one series, explained at its peak. */
+/** An anomaly event: a run of anomalous points of one series, explained at its peak (times in ms). */
 export interface AnomalyEvent {
   dataset: string;
-  seriesId: number;
   labels: Labels;
   start: number;
   end: number;
@@ -25,6 +24,18 @@ export interface AnomalyEvent {
   upper: number;
   /** (value - expected) in robust standard deviations. */
   deviation: number;
+}
+
+/** An anomaly event as GET /anomalies answers it (times in RFC 3339). */
+export interface ApiAnomalyEvent {
+  dataset: string;
+  labels: Labels;
+  start: string;
+  end: string;
+  peakScore: number;
+  peakAt: string;
+  severity: Severity;
+  explanation: { detector: string; value: number; expected: number; lower: number; upper: number; deviation: number };
 }
 
 /** A failure prediction (GET /predictions) for one entity (a service or an instance). */

@@ -10,8 +10,8 @@ import { useRequest } from '../common/useRequest';
 const CONTEXT_MS = 2 * 3_600_000;
 
 /**
- * The series around one anomaly event, from the warehouse (5-minute averages), with the event's band
- * over the event and its peak marked.
+ * The series around one anomaly event, from the warehouse's points (raw: the newest events are often
+ * newer than the last complete rollup bucket), with the event's band over the event and its peak marked.
  */
 export function AnomalySparkline({ event }: { event: AnomalyEvent }) {
   const { client } = useApp();
@@ -23,7 +23,7 @@ export function AnomalySparkline({ event }: { event: AnomalyEvent }) {
         measures: ['avg'],
         groupBy: [],
         filters: Object.entries(labels).map(([label, value]) => ({ label, op: '=', value })),
-        bucket: '5m',
+        bucket: 'raw',
         range: { start: event.start - CONTEXT_MS, end: event.end + CONTEXT_MS },
       }),
     [client, event]

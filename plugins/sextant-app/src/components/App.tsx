@@ -10,6 +10,7 @@ import { Overview } from '../pages/Overview';
 import { Predictions } from '../pages/Predictions';
 import { Recommendations } from '../pages/Recommendations';
 import { Reports } from '../pages/Reports';
+import { Rules } from '../pages/Rules';
 
 export default function App({ meta }: AppRootProps<AppSettings>) {
   const value = useMemo(() => ({ client: new SextantClient(APP_PROXY_BASE), settings: meta.jsonData ?? {} }), [meta.jsonData]);
@@ -21,6 +22,7 @@ export default function App({ meta }: AppRootProps<AppSettings>) {
         <Route path={ROUTES.Predictions} element={<Predictions />} />
         <Route path={ROUTES.Recommendations} element={<Recommendations />} />
         <Route path={ROUTES.Alerts} element={<AlertAnalytics />} />
+        <Route path={ROUTES.Rules} element={<Rules />} />
         <Route path={ROUTES.Reports} element={<Reports />} />
         <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
       </Routes>

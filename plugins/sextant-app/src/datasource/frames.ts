@@ -53,6 +53,7 @@ export function anomalyFrame(events: AnomalyEvent[], refId: string): DataFrame {
       { name: 'lower', type: FieldType.number, values: events.map((e) => e.lower) },
       { name: 'upper', type: FieldType.number, values: events.map((e) => e.upper) },
       { name: 'series', type: FieldType.string, values: events.map(name) },
+      { name: 'dataset', type: FieldType.string, values: events.map((e) => e.dataset) },
     ],
     meta: { custom: { sextantKind: 'anomalies' } },
   });

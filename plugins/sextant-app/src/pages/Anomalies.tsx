@@ -1,3 +1,4 @@
+import { seriesKey } from '@sextant/core';
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
@@ -126,7 +127,7 @@ export function Anomalies() {
                 <Text color="secondary">
                   {shown.length} of {anomalies.length} anomalies
                 </Text>
-                <InteractiveTable columns={columns} data={shown} getRowId={(a) => `${a.dataset}/${a.seriesId}/${a.start}`} pageSize={PAGE_SIZE} />
+                <InteractiveTable columns={columns} data={shown} getRowId={(a) => `${a.dataset}${seriesKey(a.labels)}${a.start}`} pageSize={PAGE_SIZE} />
               </div>
             );
           }}

@@ -1,3 +1,4 @@
+import { seriesKey } from '@sextant/core';
 import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
@@ -54,7 +55,7 @@ export function Overview() {
                 </Text>
                 <List
                   items={[...list].sort((a, b) => b.peakScore - a.peakScore).slice(0, TOP)}
-                  getItemKey={(a) => `${a.dataset}/${a.seriesId}/${a.start}`}
+                  getItemKey={(a) => `${a.dataset}${seriesKey(a.labels)}${a.start}`}
                   renderItem={(a) => (
                     <Stack gap={1} alignItems="center">
                       <Badge text={a.severity} color={SEVERITY_BADGE[a.severity]} />

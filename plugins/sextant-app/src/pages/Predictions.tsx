@@ -54,7 +54,9 @@ export function Predictions() {
         <RequestView state={state} what="predictions">
           {(predictions) =>
             predictions.length === 0 ? (
-              <Text color="secondary">No predictions yet: the model trains on the warehouse's history.</Text>
+              <div data-testid="prediction-list-empty">
+                <Text color="secondary">No predictions yet: the model trains on the warehouse&apos;s history and alerts.</Text>
+              </div>
             ) : (
               <div data-testid="prediction-list">
                 <InteractiveTable

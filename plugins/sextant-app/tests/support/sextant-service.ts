@@ -40,6 +40,10 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       SEXTANT_WAREHOUSE_PATH: join(dir, 'w.duckdb'),
       SEXTANT_INGEST_INITIAL_LOOKBACK: initialLookback,
       SEXTANT_LOG_LEVEL: 'warn',
+      // Every stage soon after the first ingest, so scores, predictions and recommendations exist.
+      SEXTANT_INGEST_INTERVAL: '5s',
+      SEXTANT_PREDICT_INTERVAL: '5s',
+      SEXTANT_RECOMMEND_INTERVAL: '5s',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

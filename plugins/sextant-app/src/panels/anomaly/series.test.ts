@@ -59,7 +59,6 @@ describe('panelSeries on the Sextant data source', () => {
       [
         {
           dataset: 'http_requests',
-          seriesId: 1,
           labels: { job: 'api' },
           start: 2000,
           end: 4000,
@@ -75,7 +74,6 @@ describe('panelSeries on the Sextant data source', () => {
         },
         {
           dataset: 'http_requests',
-          seriesId: 2,
           labels: { job: 'web' },
           start: 1000,
           end: 3000,

@@ -27,6 +27,8 @@ const BAND_ONLY_LABELS = ['__name__', 'sextant_detector'];
 
 interface NumberColumn {
   role: Role;
+  /** The warehouse dataset the column comes from (Sextant's data source frames say it). */
+  dataset?: string;
   identity: string;
   name: string;
   labels: Labels;
@@ -60,6 +62,7 @@ export function panelSeries(frames: DataFrame[]): PanelSeries[] {
       const labels = field.labels ?? {};
       columns.push({
         role: roleOf(name),
+        dataset: (frame.meta?.custom as { dataset?: string } | undefined)?.dataset,
         identity: identityOf(labels),
         name: displayName(frame, field, name),
         labels,
@@ -82,8 +85,8 @@ export function panelSeries(frames: DataFrame[]): PanelSeries[] {
       const s = score.get(p.t);
       return s === undefined || s === null ? [] : markFromBand(p, s);
     });
-    const own = events.filter((e) => values.length === 1 || belongsTo(e, value.labels));
-    return { name: value.name, points, marks: [...scored, ...own.map(({ labels: _labels, ...mark }) => mark)] };
+    const own = events.filter((e) => (!value.dataset || !e.dataset || e.dataset === value.dataset) && (values.length === 1 || belongsTo(e, value.labels)));
+    return { name: value.name, points, marks: [...scored, ...own.map(({ labels: _labels, dataset: _dataset, ...mark }) => mark)] };
   });
 }
 
@@ -120,7 +123,7 @@ function byTime(column: NumberColumn | undefined): Map<number, number | null> {
   return map;
 }
 
-type EventMark = AnomalyMark & { labels: string };
+type EventMark = AnomalyMark & { labels: string; dataset?: string };
 
 /** Marks from the data source's anomaly events frame: each event's peak (peakAt, value, score, severity). */
 function eventMarks(frame: DataFrame): EventMark[] {
@@ -130,7 +133,9 @@ function eventMarks(frame: DataFrame): EventMark[] {
   const score = column('score');
   const severity = column('severity');
   const series = column('series');
+  const dataset = column('dataset');
   return times.map((t, i) => ({
+    dataset: dataset[i] === undefined ? undefined : String(dataset[i]),
     t,
     v: Number(value[i]),
     score: Number(score[i]),
