@@ -17,6 +17,7 @@ const commands: Record<string, Command> = {
   detect: { summary: 'score timestamp,value CSV files for anomalies', load: () => import('./cli/detect.js') },
   eval: { summary: 'score detector output with the NAB rules', load: () => import('./cli/eval.js') },
   rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
+  report: { summary: 'write a daily, weekly or monthly report as html, pdf, xlsx, csv or parquet', load: () => import('./cli/report.js') },
 };
 
 function usage(): string {

@@ -18,8 +18,10 @@ import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler } from '../jobs/scheduler.js';
+import { createReportJob } from '../jobs/report.js';
 import { createScoreJob } from '../jobs/score.js';
 import { createLogger, type Logger } from '../log.js';
+import { ReportService } from '../reports/report-service.js';
 import { jaegerIngest } from '../sources/jaeger-setup.js';
 import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
@@ -53,6 +55,9 @@ function jobsOf(c: JobContext): Job[] {
     createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
+    ...(c.config.reports.enabled && c.config.reports.schedule.length
+      ? [createReportJob({ service: new ReportService({ handle: warehouse.handle, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
+      : []),
   ];
 }
 

@@ -12,6 +12,7 @@ import { logSection } from './sections/log.js';
 import { policiesSection } from './sections/policies.js';
 import { predictSection, recommendSection } from './sections/predict.js';
 import { lokiSection } from './sections/loki.js';
+import { reportsSection } from './sections/reports.js';
 import { serverSection } from './sections/server.js';
 import { sourceSection } from './sections/source.js';
 import { warehouseSection } from './sections/warehouse.js';
@@ -30,6 +31,7 @@ export const sections = {
   policies: policiesSection,
   loki: lokiSection,
   jaeger: jaegerSection,
+  reports: reportsSection,
 };
 
 export const configSchema = z.strictObject(sections);

@@ -11,6 +11,7 @@ import { ingestRunsRoutes } from './ingest-runs.js';
 import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
 import { recommendationsRoutes } from './recommendations.js';
+import { reportsRoutes } from './reports.js';
 
 export type { ApiDeps } from './api-deps.js';
 
@@ -22,6 +23,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     anomaliesRoutes(deps),
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
+    reportsRoutes(deps),
     ...(deps.alerts ? [deps.alerts] : []),
   ];
 }

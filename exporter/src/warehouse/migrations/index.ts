@@ -7,7 +7,8 @@ import { alertHistory } from './200-alert-history.js';
 import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
 import type { Migration } from './migration.js';
+import { reportTables } from './500-reports.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, predictions, recommendations];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, predictions, recommendations, reportTables];

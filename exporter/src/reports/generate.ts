@@ -1,0 +1,79 @@
+// One report end to end: read the warehouse, build the report in the core, render it to a file (or a
+// folder of per-table files for csv and parquet), count it in the metrics.
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildReport, type Report, type ReportPeriod } from '@sextant/core/reports';
+import type { TimeRange } from '@sextant/core/model';
+import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
+import { readReportInput, type ReportSettings } from './report-queries.js';
+import type { ReportMetrics } from './report-metrics.js';
+import { renderCsv } from './render-csv.js';
+import { renderHtml } from './render-html.js';
+import { writeParquet } from './render-parquet.js';
+import { renderPdf } from './render-pdf.js';
+import { renderXlsx } from './render-xlsx.js';
+
+export const REPORT_FORMATS = ['html', 'pdf', 'xlsx', 'csv', 'parquet'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** csv and parquet hold several tables: they are written as a folder with one file per table. */
+export function isFolderFormat(format: ReportFormat): boolean {
+  return format === 'csv' || format === 'parquet';
+}
+
+export interface GenerateOptions {
+  handle: DuckDbHandle;
+  tenant: string;
+  period: ReportPeriod;
+  range: TimeRange;
+  settings: ReportSettings;
+  /** Unix ms, stamped on the report. */
+  now: number;
+  chromiumPath: string;
+  metrics?: ReportMetrics;
+  onProgress?: (step: string) => void;
+}
+
+export interface WrittenReport {
+  report: Report;
+  path: string;
+  bytes: number;
+}
+
+export async function writeReport(report: Report, format: ReportFormat, out: string, chromiumPath: string): Promise<number> {
+  if (format === 'html') {
+    await writeFile(out, renderHtml(report));
+  } else if (format === 'pdf') {
+    await writeFile(out, await renderPdf(renderHtml(report), chromiumPath));
+  } else if (format === 'xlsx') {
+    await writeFile(out, await renderXlsx(report));
+  } else {
+    await mkdir(out, { recursive: true });
+    if (format === 'csv') for (const t of report.tables) await writeFile(join(out, `${t.name}.csv`), renderCsv(t));
+    else await writeParquet(report.tables, (t) => join(out, `${t.name}.parquet`));
+    let bytes = 0;
+    for (const t of report.tables) bytes += (await stat(join(out, `${t.name}.${format}`))).size;
+    return bytes;
+  }
+  return (await stat(out)).size;
+}
+
+export async function generateReport(options: GenerateOptions, format: ReportFormat, out: string): Promise<WrittenReport> {
+  const { metrics, onProgress = () => undefined } = options;
+  const stopTimer = metrics?.duration.startTimer({ period: options.period, format });
+  try {
+    onProgress('reading the warehouse');
+    const input = await readReportInput(options.handle, options.tenant, options.period, options.range, options.settings, options.now);
+    onProgress('building the report');
+    const report = buildReport(input);
+    onProgress(`rendering ${format}`);
+    const bytes = await writeReport(report, format, out, options.chromiumPath);
+    metrics?.runs.inc({ period: options.period, format, outcome: 'ok' });
+    return { report, path: out, bytes };
+  } catch (error) {
+    metrics?.runs.inc({ period: options.period, format, outcome: 'error' });
+    throw error;
+  } finally {
+    stopTimer?.();
+  }
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildReport, change, firingMsInside, gapsOf } from './build.js';
+import { lastCompletePeriod, periodRange, previousPeriod } from './period.js';
+import type { ReportInput } from './tables.js';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const wed = Date.parse('2026-11-18T15:30:00Z');
+
+test('periods are UTC days, ISO weeks from Monday and calendar months', () => {
+  assert.deepEqual(periodRange('daily', wed), { start: Date.parse('2026-11-18T00:00:00Z'), end: Date.parse('2026-11-19T00:00:00Z') });
+  assert.deepEqual(periodRange('weekly', wed), { start: Date.parse('2026-11-16T00:00:00Z'), end: Date.parse('2026-11-23T00:00:00Z') });
+  assert.deepEqual(periodRange('monthly', wed), { start: Date.parse('2026-11-01T00:00:00Z'), end: Date.parse('2026-12-01T00:00:00Z') });
+  assert.deepEqual(lastCompletePeriod('weekly', wed), { start: Date.parse('2026-11-09T00:00:00Z'), end: Date.parse('2026-11-16T00:00:00Z') });
+  assert.deepEqual(previousPeriod('monthly', periodRange('monthly', Date.parse('2026-03-10T00:00:00Z'))), { start: Date.parse('2026-02-01T00:00:00Z'), end: Date.parse('2026-03-01T00:00:00Z') });
+  // A Sunday belongs to the week that started six days before.
+  assert.equal(periodRange('weekly', Date.parse('2026-11-22T23:00:00Z')).start, Date.parse('2026-11-16T00:00:00Z'));
+});
+
+test('firing time is clipped to the period and a still-firing alert counts to its end', () => {
+  assert.equal(firingMsInside({ alertname: 'a', service: 's', severity: 'x', startsAt: -H, endsAt: 2 * H }, 0, DAY), 2 * H);
+  assert.equal(firingMsInside({ alertname: 'a', service: 's', severity: 'x', startsAt: DAY - H, endsAt: undefined }, 0, DAY), H);
+  assert.equal(change(110, 100), 0.1);
+  assert.equal(change(1, 0), null);
+});
+
+test('gaps are the hours without samples, merged into spans', () => {
+  const covered = [0, 1, 2, 6, 7].map((h) => h * H);
+  assert.deepEqual(gapsOf({ dataset: 'd', runs: 0, failedRuns: 0, rows: 0, lastError: undefined, coveredHours: covered }, 0, 8 * H), [
+    { start: 3 * H, end: 6 * H },
+  ]);
+});
+
+function empty(): ReportInput {
+  const range = periodRange('daily', wed);
+  return {
+    tenant: 'nobody',
+    period: 'daily',
+    range,
+    previous: previousPeriod('daily', range),
+    generatedAt: range.end + H,
+    objectives: {},
+    defaultObjective: 0.99,
+    capacityThreshold: 0.9,
+    services: [],
+    alerts: [],
+    anomalies: [],
+    capacity: [],
+    risk: [],
+    recommendations: [],
+    ingest: [],
+  };
+}
+
+test('a tenant with no data gets a report that says so, with every table empty', () => {
+  const report = buildReport(empty());
+  assert.equal(report.hasData, false);
+  assert.match(report.summary.join(' '), /^No data: the warehouse holds nothing for tenant "nobody" from 2026-11-18 00:00 UTC to 2026-11-19 00:00 UTC/);
+  assert.ok(report.tables.every((t) => t.rows.length === 0 && t.emptyText.length > 0));
+});
+
+test('service rows, the overall row and the summary come from the same numbers', () => {
+  const input = empty();
+  input.tenant = 't';
+  input.objectives = { api: 0.999 };
+  const row = (service: string, metric: string, period: 'current' | 'previous', mean: number, count = 100) => ({ service, metric, period, mean, max: mean, count });
+  input.services = [
+    row('api', 'up', 'current', 0.998),
+    row('api', 'http_requests_per_second', 'current', 30),
+    row('api', 'http_requests_per_second', 'previous', 20),
+    row('api', 'http_error_ratio', 'current', 0.01),
+    row('api', 'http_request_duration_p95_seconds', 'current', 0.2),
+    row('api', 'http_request_duration_p95_seconds', 'previous', 0.1),
+    row('db', 'up', 'current', 1, 300),
+    row('db', 'http_requests_per_second', 'current', 10),
+    row('db', 'http_error_ratio', 'current', 0.05),
+  ];
+  input.alerts = [
+    { alertname: 'HighLatency', service: 'api', severity: 'critical', startsAt: input.range.start + H, endsAt: input.range.start + 2 * H },
+    { alertname: 'HighLatency', service: 'api', severity: 'critical', startsAt: input.range.start + 5 * H, endsAt: undefined },
+  ];
+  const report = buildReport(input);
+  const services = report.tables.find((t) => t.name === 'services')!.rows;
+  const api = services.find((r) => r.service === 'api')!;
+  assert.equal(api.objective, 0.999);
+  assert.equal(api.objective_met, 'no');
+  assert.equal(api.request_rate_change, 0.5);
+  assert.equal(api.p95_change, 1);
+  const all = services.find((r) => r.service === 'all services')!;
+  assert.equal(all.request_rate, 40);
+  assert.ok(Math.abs((all.error_ratio as number) - (30 * 0.01 + 10 * 0.05) / 40) < 1e-12);
+  assert.ok(Math.abs((all.availability as number) - (0.998 * 100 + 300) / 400) < 1e-12);
+  const rules = report.tables.find((t) => t.name === 'alert_rules')!.rows;
+  assert.deepEqual(rules, [{ alertname: 'HighLatency', service: 'api', severity: 'critical', firings: 2, still_firing: 1, firing_hours: 1 + 19, mttr_minutes: 60 }]);
+  const text = report.summary.join('\n');
+  assert.match(text, /Availability: 1 of 2 services met their objective; the lowest was api at 99\.800% \(objective 99\.900%\)/);
+  assert.match(text, /Traffic averaged 40\.00 req\/s \(no previous period to compare\)|Traffic averaged 40\.00 req\/s, up 100\.0%/);
+  assert.match(text, /Alerts: 2 firings of 1 rule, 20\.0 h firing in total, mean time to resolve 60 min; the noisiest rule was HighLatency \(2\)/);
+});

@@ -1,0 +1,104 @@
+// The report's opening paragraph, worded from its own tables.
+import type { Cell, Report, ReportTable } from './report.js';
+import type { ReportInput } from './tables.js';
+
+export function percent(ratio: number, digits = 2): string {
+  return `${(ratio * 100).toFixed(digits)}%`;
+}
+
+function signed(ratio: number): string {
+  return `${ratio >= 0 ? 'up' : 'down'} ${percent(Math.abs(ratio), 1)}`;
+}
+
+export function utc(t: number): string {
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+function table(report: Report, name: string): ReportTable {
+  const t = report.tables.find((x) => x.name === name);
+  if (!t) throw new Error(`report has no table ${name}`);
+  return t;
+}
+
+const num = (v: Cell | undefined): number | null => (typeof v === 'number' ? v : null);
+
+export function summarise(report: Report, input: ReportInput): string[] {
+  const span = `${utc(report.range.start)} to ${utc(report.range.end)}`;
+  if (!report.hasData) {
+    return [`No data: the warehouse holds nothing for tenant "${report.tenant}" from ${span}: no metrics were ingested, no alert fired and no anomaly was found. Check that ingest runs for this tenant.`];
+  }
+  const lines: string[] = [];
+  const services = table(report, 'services').rows;
+  const perService = services.filter((r) => r.service !== 'all services' && num(r.availability) !== null);
+  if (perService.length) {
+    const met = perService.filter((r) => r.objective_met === 'yes').length;
+    const worst = [...perService].sort((a, b) => (num(a.availability) as number) - (num(b.availability) as number))[0] as Record<string, Cell>;
+    lines.push(
+      `Availability: ${met} of ${perService.length} services met their objective; the lowest was ${worst.service} at ${percent(num(worst.availability) as number, 3)} (objective ${percent(num(worst.objective) as number, 3)}).`,
+    );
+  } else {
+    lines.push('Availability: no `up` samples were stored for this period, so availability is unknown.');
+  }
+  const all = services.find((r) => r.service === 'all services') ?? (services.length === 1 ? services[0] : undefined);
+  if (all && num(all.request_rate) !== null) {
+    const change = num(all.request_rate_change);
+    lines.push(`Traffic averaged ${(num(all.request_rate) as number).toFixed(2)} req/s${change === null ? ' (no previous period to compare)' : `, ${signed(change)} on the previous period`}.`);
+  }
+  if (all && num(all.error_ratio) !== null) {
+    const prev = num(all.error_ratio_previous);
+    lines.push(`Errors: ${percent(num(all.error_ratio) as number)} of requests failed${prev === null ? '' : ` (previous period: ${percent(prev)})`}.`);
+  }
+  const slowest = services.filter((r) => r.service !== 'all services' && num(r.p95) !== null).sort((a, b) => (num(b.p95) as number) - (num(a.p95) as number))[0];
+  if (slowest) {
+    const change = num(slowest.p95_change);
+    lines.push(`Latency: the slowest service was ${slowest.service} with a p95 of ${((num(slowest.p95) as number) * 1000).toFixed(0)} ms${change === null ? '' : `, ${signed(change)} on the previous period`}.`);
+  }
+  const rules = table(report, 'alert_rules').rows;
+  if (rules.length) {
+    const firings = rules.reduce((s, r) => s + (num(r.firings) ?? 0), 0);
+    const hours = rules.reduce((s, r) => s + (num(r.firing_hours) ?? 0), 0);
+    const resolved = input.alerts.filter((a) => a.endsAt !== undefined);
+    const mttr = resolved.length ? resolved.reduce((s, a) => s + ((a.endsAt as number) - a.startsAt), 0) / resolved.length / 60_000 : null;
+    const top = rules[0] as Record<string, Cell>;
+    lines.push(
+      `Alerts: ${firings} firing${firings === 1 ? '' : 's'} of ${rules.length} rule${rules.length === 1 ? '' : 's'}, ${hours.toFixed(1)} h firing in total${mttr === null ? '' : `, mean time to resolve ${mttr.toFixed(0)} min`}; the noisiest rule was ${top.alertname} (${top.firings}).`,
+    );
+  } else {
+    lines.push('Alerts: none fired.');
+  }
+  const anomalies = table(report, 'anomalies').rows;
+  const strongest = anomalies[0];
+  lines.push(
+    strongest
+      ? `Anomalies: ${anomalies.length} shown; the strongest was on ${strongest.dataset} ${strongest.series} at ${utc(num(strongest.start) as number)} (score ${(num(strongest.peak_score) as number).toFixed(2)}).`
+      : 'Anomalies: none detected.',
+  );
+  const capacity = table(report, 'capacity').rows;
+  const filling = capacity.filter((r) => num(r.fills_at) !== null);
+  if (filling.length) {
+    const first = filling[0] as Record<string, Cell>;
+    lines.push(`Capacity: ${filling.length} resource${filling.length === 1 ? '' : 's'} forecast to reach ${percent(input.capacityThreshold, 0)} within 30 days; first ${first.dataset} on ${first.entity} in ${(num(first.days_left) as number).toFixed(1)} days.`);
+  } else if (capacity.length) {
+    lines.push(`Capacity: none of ${capacity.length} resources is forecast to reach ${percent(input.capacityThreshold, 0)} within 30 days.`);
+  }
+  const risk = table(report, 'failure_risk').rows[0];
+  if (risk) lines.push(`Failure risk: highest for ${risk.entity} at ${percent(num(risk.max_probability) as number, 0)}.`);
+  const recs = table(report, 'recommendations').rows;
+  if (recs.length) {
+    const count = (f: (r: Record<string, Cell>) => boolean) => recs.filter(f).length;
+    lines.push(
+      `Recommendations: ${count((r) => r.status === 'open')} open, ${count((r) => r.status === 'applied')} applied (${count((r) => r.outcome === 'success')} succeeded, ${count((r) => r.outcome === 'failure')} failed).`,
+    );
+  }
+  const ingest = table(report, 'ingest').rows;
+  const failed = ingest.reduce((s, r) => s + (num(r.failed_runs) ?? 0), 0);
+  const runs = ingest.reduce((s, r) => s + (num(r.runs) ?? 0), 0);
+  const gappy = ingest.filter((r) => (num(r.gaps) ?? 0) > 0);
+  lines.push(
+    `Data: ${runs} ingest run${runs === 1 ? '' : 's'}, ${failed} failed; ` +
+      (gappy.length
+        ? `${gappy.length} of ${ingest.length} datasets have gaps (the longest ${Math.max(...gappy.map((r) => num(r.longest_gap_hours) ?? 0))} h), so numbers above cover only the hours with data.`
+        : 'no gaps.'),
+  );
+  return lines;
+}
