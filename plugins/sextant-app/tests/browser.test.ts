@@ -140,6 +140,7 @@ test('the anomalies page lists the service\'s anomalies of the last 24 hours, pa
   // Each row's sparkline asks the warehouse for the series around the event: a line and its peak.
   await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] polyline').nth(rows - 1).waitFor();
   assert.equal(await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] circle').count(), rows);
+  await screenshot(page, 'anomalies-with-sparklines-dark');
   const severity = anomalies[0]!.severity;
   await page.getByRole('radio', { name: severity[0]!.toUpperCase() + severity.slice(1) }).click({ force: true });
   const matching = await page.locator('[data-testid="anomaly-list"] tbody tr').count();
