@@ -89,10 +89,11 @@ export async function listReports(client: SextantClient) {
   return body.reports;
 }
 
-export function generateReport(client: SextantClient, window: Window) {
-  return client.post<ReportInfo>('/api/v1/reports', { ...window });
+/** Generates the last complete week's report as one self-contained HTML file. */
+export function generateWeeklyReport(client: SextantClient) {
+  return client.post<ReportInfo>('/api/v1/reports', { period: 'weekly', format: 'html' });
 }
 
-export function reportUrl(client: SextantClient, id: string, format: string) {
-  return client.url(`/api/v1/reports/${encodeURIComponent(id)}`, { format });
+export function reportUrl(client: SextantClient, id: string) {
+  return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`);
 }

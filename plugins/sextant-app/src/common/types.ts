@@ -131,7 +131,13 @@ export interface IngestRun {
 
 export interface ReportInfo {
   id: string;
-  name: string;
-  time: number;
-  formats: string[];
+  period: string;
+  format: string;
+  from: string;
+  to: string;
+  createdAt: string;
+  status: string;
+  error?: string;
+  /** Present when the report is ready and is one file (html, pdf, xlsx). */
+  download?: string;
 }

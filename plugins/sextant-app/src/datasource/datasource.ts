@@ -11,6 +11,7 @@ import { getTemplateSrv } from '@grafana/runtime';
 import type { BiQuery } from '@sextant/core';
 import { alertHistory, listAnomalies, listDatasets, listRecommendations, runQuery } from '../common/api';
 import { SextantClient } from '../common/client';
+import { RECOMMENDATION_STATUSES } from '../common/types';
 import { PROXY_ROUTE } from '../constants';
 import { alertFrame, anomalyFrame, fromSextantFrame, recommendationFrame } from './frames';
 import { DEFAULT_QUERY, type SextantOptions, type SextantQuery } from './types';
@@ -52,7 +53,7 @@ export class SextantDataSource extends DataSourceApi<SextantQuery, SextantOption
           case 'alerts':
             return [alertFrame(await alertHistory(this.client, window), target.refId)];
           case 'recommendations':
-            return [recommendationFrame(await listRecommendations(this.client), target.refId)];
+            return [recommendationFrame(await listRecommendations(this.client, RECOMMENDATION_STATUSES), target.refId)];
           default: {
             const frames = await runQuery(this.client, this.toBiQuery(target, window, request.scopedVars));
             return frames.map((frame) => fromSextantFrame(frame, target.refId));

@@ -44,6 +44,7 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       SEXTANT_INGEST_INTERVAL: '5s',
       SEXTANT_PREDICT_INTERVAL: '5s',
       SEXTANT_RECOMMEND_INTERVAL: '5s',
+      SEXTANT_WAREHOUSE_ROLLUP_INTERVAL: '5s',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
