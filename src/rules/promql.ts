@@ -52,6 +52,14 @@ export function quoteString(value: string, where: string): string {
   if (UNPAIRED_SURROGATE.test(value)) {
     throw new RuleInputError(`${where}: value ${JSON.stringify(value)} is not valid Unicode (unpaired surrogate)`);
   }
+  return doubleQuoted(value);
+}
+
+/**
+ * `value` in double quotes with the escapes that PromQL (Go) strings and YAML double-quoted scalars
+ * both read the same way: printable ASCII as is, everything else escaped.
+ */
+export function doubleQuoted(value: string): string {
   let out = '"';
   for (const ch of value) {
     const code = ch.codePointAt(0)!;

@@ -2,24 +2,12 @@
 // scalar with all special characters escaped, or a literal block (`|-`) when it is multi-line plain
 // text, so no value can change the document's structure.
 
+import { doubleQuoted } from './promql.js';
+
 export type YamlValue = string | number | boolean | YamlValue[] | { [key: string]: YamlValue | undefined };
 
 const PLAIN_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-function quote(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (code >= 0x20 && code < 0x7f) out += ch;
-    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += `\\U${code.toString(16).padStart(8, '0')}`;
-  }
-  return `${out}"`;
-}
 
 /** A multi-line string of printable ASCII lines without edge whitespace reads best as a literal block. */
 function blockable(value: string): boolean {
@@ -28,7 +16,7 @@ function blockable(value: string): boolean {
 }
 
 function key(name: string): string {
-  return PLAIN_KEY.test(name) ? name : quote(name);
+  return PLAIN_KEY.test(name) ? name : doubleQuoted(name);
 }
 
 function scalar(value: string | number | boolean, indent: string): string {
@@ -38,7 +26,7 @@ function scalar(value: string | number | boolean, indent: string): string {
   }
   if (typeof value === 'boolean') return String(value);
   if (blockable(value)) return `|-\n${value.split('\n').map((l) => (l ? indent + l : '')).join('\n')}`;
-  return quote(value);
+  return doubleQuoted(value);
 }
 
 function isScalar(value: YamlValue): value is string | number | boolean {
