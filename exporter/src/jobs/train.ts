@@ -4,13 +4,10 @@
 import { Worker } from 'node:worker_threads';
 import type { TimeRange } from '@sextant/core';
 import type { AlertPeriod, EntityHistory, TrainOptions, TrainedPredictor } from '@sextant/core/predict';
-import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Logger } from '../log.js';
-import type { PredictionStore } from '../warehouse/prediction-store.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import { Counter, Gauge } from 'prom-client';
 import type { Job } from './job.js';
-import { horizonLabel } from './predict.js';
-import { loadPredictInputs, type AlertHistory } from './predict-inputs.js';
+import { horizonLabel, type PredictJobDeps } from './predict.js';
+import { loadPredictInputs } from './predict-inputs.js';
 
 export interface PredictSettings {
   horizonsMs: number[];
@@ -36,15 +33,7 @@ export const DEFAULT_PREDICT_SETTINGS: PredictSettings = {
   seed: 1,
 };
 
-export interface TrainJobDeps {
-  warehouse: Warehouse;
-  store: PredictionStore;
-  alerts: AlertHistory;
-  registry: Registry;
-  log: Logger;
-  now: () => number;
-  intervalMs: number;
-  tenants: string[];
+export interface TrainJobDeps extends PredictJobDeps {
   settings: PredictSettings;
 }
 

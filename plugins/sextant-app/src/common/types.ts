@@ -1,5 +1,6 @@
 import type { Labels } from '@sextant/core';
 import type { Severity } from '@sextant/core/anomaly';
+import type { AlertStats } from '@sextant/core/alerts';
 
 /**
  * Shapes of Sextant's HTTP API (docs/api.md) as the plugin reads them, named as the service names
@@ -7,6 +8,7 @@ import type { Severity } from '@sextant/core/anomaly';
  */
 
 export type { Severity } from '@sextant/core/anomaly';
+export type { AlertStats } from '@sextant/core/alerts';
 
 /** An anomaly event: a run of anomalous points of one series, explained at its peak (times in ms). */
 export interface AnomalyEvent {
@@ -74,17 +76,6 @@ export interface Recommendation {
   posterior: { mean: number; count: number; rate: number | null };
 }
 
-export interface AlertStats {
-  count: number;
-  resolved: number;
-  firingMs: number;
-  mttrMs: number | null;
-  flaps: number;
-  withoutAction: number;
-  silenced: number;
-  inhibited: number;
-  missingRunbook: number;
-}
 
 /** GET /alerts/analysis. */
 export interface AlertAnalysis {
