@@ -81,3 +81,21 @@ test('scores are in [0,1] and missing values score 0', () => {
 test('a state of the wrong size is refused', () => {
   assert.throws(() => UnivariateDetector.restore(new Float64Array(3)), /expected/);
 });
+
+test('a value beyond the range seen so far by more than the tolerance scores 1, as out-of-range', () => {
+  const random = seededRandom(4);
+  const d = new UnivariateDetector();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < 1500; i++) {
+    const x = 10 * random();
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+    d.update(T0 + i * STEP, x);
+    assert.notEqual(d.explain(T0 + i * STEP, x, 0).detector, 'out-of-range', `point ${i} inside the range`);
+  }
+  const x = hi + 0.06 * (hi - lo); // tolerance is 5% of the range
+  const score = d.update(T0 + 1500 * STEP, x);
+  assert.equal(score, 1);
+  assert.equal(d.explain(T0 + 1500 * STEP, x, score).detector, 'out-of-range');
+});

@@ -36,6 +36,11 @@ export interface UnivariateOptions {
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
   bandSigmas: number;
+  /**
+   * Range detector (HTM's "spatial anomaly" in NAB): a value beyond the range seen so far by more
+   * than `tolerance` of that range scores 1, once `after` points have been seen.
+   */
+  range: { tolerance: number; after: number };
 }
 
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
@@ -51,6 +56,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   driftClip: 3,
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
+  range: { tolerance: 0.05, after: 100 },
 };
 
 const DAY_MS = 86_400_000;
@@ -62,7 +68,9 @@ const ERR_LOCAL = 1;
 const ERR_SEASONAL = 2;
 const QUIET_UNTIL = 3; // point count until which a raised alarm is not raised again
 const DRIFT = 4; // exponentially weighted mean of the (clipped) deviation, signed
-const META_SLOTS = 5;
+const MIN = 5; // smallest and largest value seen, for the range detector
+const MAX = 6;
+const META_SLOTS = 7;
 const LOCAL = META_SLOTS;
 const DESEASONALISED = LOCAL + ROBUST_LEVEL_SLOTS;
 const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
@@ -176,7 +184,8 @@ export class UnivariateDetector {
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
     const pointScore = useSeasonal ? seasonalScore : localScore;
     const drifting = driftScore > pointScore;
-    const score = this.afterAlarm(drifting ? driftScore : pointScore);
+    const outOfRange = this.outOfRange(x);
+    const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
     if (started) {
       const ea = this.options.errorAlpha;
@@ -194,8 +203,26 @@ export class UnivariateDetector {
     this.lastExpected = expected;
     this.lastSigma = sigma;
     this.lastDeviation = deviation;
-    this.lastDetector = shifted ? 'level-shift' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
+    this.lastDetector = shifted ? 'level-shift' : outOfRange ? 'out-of-range' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
     return score;
+  }
+
+  /** True when x lies beyond the range seen so far by more than the tolerance; then widens the range. */
+  private outOfRange(x: number): boolean {
+    const s = this.state;
+    const { tolerance, after } = this.options.range;
+    if (s[COUNT] === 1) {
+      s[MIN] = x;
+      s[MAX] = x;
+      return false;
+    }
+    const lo = s[MIN]!;
+    const hi = s[MAX]!;
+    const margin = (hi - lo) * tolerance;
+    const beyond = hi > lo && s[COUNT]! > after && (x > hi + margin || x < lo - margin);
+    if (x < lo) s[MIN] = x;
+    if (x > hi) s[MAX] = x;
+    return beyond;
   }
 
   /**
