@@ -10,7 +10,7 @@
  */
 import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
-import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector, type UnivariateOptions } from './univariate.js';
 
 export interface GroupOptions {
@@ -74,7 +74,7 @@ export class GroupDetector {
     const { clip, fitSize } = this.options;
     const own = this.detectors.map((d, i) => d.update(t, values[i]!));
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
-    const groupScore = this.forest ? logLikelihoodScore(this.likelihood.update(this.forest.score(this.vector))) : 0;
+    const groupScore = this.forest ? this.likelihood.updateScore(this.forest.score(this.vector)) : 0;
     const seen = this.seen;
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;

@@ -8,12 +8,13 @@
  * All state lives in one Float64Array (`state`), so saving and restoring a detector is copying
  * those numbers (see `UnivariateDetector.restore`).
  */
+import { LookupTable } from '../stats/lookup-table.js';
 import { twoSidedTailDecades } from '../stats/normal.js';
 import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
 import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
 import type { DetectorName, ScoredPoint } from './explanation.js';
-import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { severityOf } from './severity.js';
 
 export interface UnivariateOptions {
@@ -146,12 +147,12 @@ export class UnivariateDetector {
     }
     const s = this.state;
     s[COUNT] = s[COUNT]! + 1;
-    const dayPhase = (((t % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS;
-    const weekPhase = (((t % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_MS;
+    const dayPhase = phaseOf(t, DAY_MS);
+    const weekPhase = phaseOf(t, WEEK_MS);
     const daily = this.day.at(dayPhase);
     const weekly = this.week.at(weekPhase);
     const periodMs = this.period.periodMs;
-    const cyclePhase = periodMs > 0 ? (((t - this.period.origin) % periodMs) + periodMs) % periodMs / periodMs : 0;
+    const cyclePhase = periodMs > 0 ? phaseOf(t - this.period.origin, periodMs) : 0;
     const cyclic = periodMs > 0 ? this.cycle.at(cyclePhase) : 0;
     const localExpected = this.local.level;
     const localSigma = this.local.scale;
@@ -161,11 +162,11 @@ export class UnivariateDetector {
     const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
     const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
     const scale = this.options.surpriseScale;
-    const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
+    const localScore = this.localLikelihood.updateScore(surpriseOf(localDeviation, scale));
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
     // Its likelihood starts learning only then, so switching the channel on is not itself a surprise.
-    const seasonalScore = seasonalReady ? logLikelihoodScore(this.seasonalLikelihood.update(surpriseOf(seasonalDeviation, scale))) : 0;
+    const seasonalScore = seasonalReady ? this.seasonalLikelihood.updateScore(surpriseOf(seasonalDeviation, scale)) : 0;
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
     // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
     // the more surprised of the two calibrated channels does.
@@ -178,7 +179,7 @@ export class UnivariateDetector {
     const clippedDeviation = Math.max(-this.options.driftClip, Math.min(this.options.driftClip, baseDeviation));
     const drift = s[DRIFT]! + da * (clippedDeviation - s[DRIFT]!);
     s[DRIFT] = drift;
-    const driftScore = logLikelihoodScore(this.driftLikelihood.update(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale)));
+    const driftScore = this.driftLikelihood.updateScore(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale));
     const expected = useSeasonal ? seasonalExpected : localExpected;
     const sigma = useSeasonal ? seasonalSigma : localSigma;
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
@@ -263,8 +264,20 @@ export class UnivariateDetector {
  * out against the long-run average the likelihood compares with.
  */
 function surpriseOf(deviation: number, scale: number): number {
-  const decades = twoSidedTailDecades(deviation);
+  const z = Math.abs(deviation);
+  const decades = z < TAIL_DECADES_TO ? TAIL_DECADES.at(z) : twoSidedTailDecades(z);
   return decades >= scale ? 1 : decades > 0 ? decades / scale : 0;
+}
+
+// -log10 of the two-sided tail up to 16 sigmas (57 decades, beyond any useful surprise scale), in
+// 1/256-sigma steps: within 1e-5 decades of the exact value.
+const TAIL_DECADES_TO = 16;
+const TAIL_DECADES = new LookupTable(twoSidedTailDecades, 0, TAIL_DECADES_TO, 4096);
+
+/** Position of t within its period, in [0,1): a floor instead of two float modulos. */
+function phaseOf(t: number, periodMs: number): number {
+  const r = t - Math.floor(t / periodMs) * periodMs;
+  return (r < 0 ? r + periodMs : r >= periodMs ? r - periodMs : r) / periodMs;
 }
 
 /** Residual in sigmas; a zero sigma (a flat series) is floored relative to the value's magnitude. */
