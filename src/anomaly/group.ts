@@ -37,6 +37,15 @@ export interface GroupState {
   group: Float64Array;
 }
 
+/**
+ * What a group can be restored from: each series' saved state (undefined for a series seen for the
+ * first time) and the group's numbers (undefined for a new group, or one whose members changed).
+ */
+export interface PartialGroupState {
+  series: readonly (Float64Array | undefined)[];
+  group?: Float64Array | undefined;
+}
+
 export class GroupDetector {
   readonly detectors: UnivariateDetector[];
   private readonly ring: Float64Array;
@@ -48,21 +57,28 @@ export class GroupDetector {
   constructor(
     readonly size: number,
     readonly options: GroupOptions = DEFAULT_GROUP_OPTIONS,
-    state?: GroupState,
+    state?: PartialGroupState,
   ) {
     if (size < 1) throw new Error('a group needs at least one series');
-    this.detectors = Array.from({ length: size }, (_, i) =>
-      state ? UnivariateDetector.restore(state.series[i]!, options.univariate) : new UnivariateDetector(options.univariate),
-    );
+    if (state && state.series.length !== size) throw new Error(`group state has ${state.series.length} series, expected ${size}`);
+    this.detectors = Array.from({ length: size }, (_, i) => {
+      const saved = state?.series[i];
+      return saved ? UnivariateDetector.restore(saved, options.univariate) : new UnivariateDetector(options.univariate);
+    });
     const ringSize = 2 * options.fitSize * size;
-    const metaSize = 1 + likelihoodSlots(options.likelihood);
     const saved = state?.group;
-    if (saved && saved.length !== ringSize + metaSize) throw new Error(`group state has ${saved.length} numbers, expected ${ringSize + metaSize}`);
+    const expected = GroupDetector.groupStateLength(size, options);
+    if (saved && saved.length !== expected) throw new Error(`group state has ${saved.length} numbers, expected ${expected}`);
     this.ring = saved ? saved.slice(0, ringSize) : new Float64Array(ringSize);
-    this.meta = saved ? saved.slice(ringSize) : new Float64Array(metaSize);
+    this.meta = saved ? saved.slice(ringSize) : new Float64Array(expected - ringSize);
     this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
     this.vector = new Float64Array(size);
     if (this.seen >= options.fitSize) this.refit();
+  }
+
+  /** How many numbers the group's own state (`save().group`) has for `size` series. */
+  static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood);
   }
 
   private get seen(): number {

@@ -39,9 +39,10 @@ export interface UnivariateOptions {
   bandSigmas: number;
   /**
    * Range detector (HTM's "spatial anomaly" in NAB): a value beyond the range seen so far by more
-   * than `tolerance` of that range scores 1, once `after` points have been seen.
+   * than `tolerance` of that range scores 1, once `after` points have been seen, if it also lies at
+   * least `minDeviation` sigmas from its expected value (a noisy series' new maximum is no news).
    */
-  range: { tolerance: number; after: number };
+  range: { tolerance: number; after: number; minDeviation: number };
 }
 
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
@@ -57,7 +58,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   driftClip: 3,
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
-  range: { tolerance: 0.05, after: 100 },
+  range: { tolerance: 0.05, after: 100, minDeviation: 6 },
 };
 
 const DAY_MS = 86_400_000;
@@ -185,7 +186,7 @@ export class UnivariateDetector {
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
     const pointScore = useSeasonal ? seasonalScore : localScore;
     const drifting = driftScore > pointScore;
-    const outOfRange = this.outOfRange(x);
+    const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
     const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
     if (started) {
