@@ -5,8 +5,9 @@
  * e.g. latency normal and traffic normal but both at values never seen at the same time. The
  * forest is refitted every `fitSize` steps on the `fitSize` vectors before, kept in a ring twice
  * that long so a restored detector can refit the very same forest, and its raw score calibrated by its own anomaly
- * likelihood, so it speaks the same [0,1] language as the univariate channels. Each series' score
- * is the larger of its own and the group's.
+ * likelihood, so it speaks the same [0,1] language as the univariate channels. A series' score
+ * is the larger of its own and the group's, where the group's counts only for the series that
+ * deviate most at that step (see `blame`).
  */
 import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
@@ -21,6 +22,12 @@ export interface GroupOptions {
   likelihood: LikelihoodOptions;
   /** Deviations are clipped to +- this before entering the forest, so one huge spike does not stretch every split. */
   clip: number;
+  /**
+   * The group's score goes to the members whose deviation is at least this fraction of the
+   * largest one in the group at that step: the series that make the combination unusual, not
+   * every member of the service.
+   */
+  blame: number;
 }
 
 export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
@@ -29,6 +36,7 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   fitSize: 256,
   likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
+  blame: 0.5,
 };
 
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
@@ -95,9 +103,13 @@ export class GroupDetector {
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;
     if ((seen + 1) % fitSize === 0) this.refit();
+    let largest = 0;
+    for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(this.vector[i]!));
+    const blamed = this.options.blame * largest;
     return this.detectors.map((d, i) => {
-      const point = d.explain(t, values[i]!, Math.max(own[i]!, groupScore));
-      if (groupScore > own[i]!) point.detector = 'isolation-forest';
+      const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > own[i]!;
+      const point = d.explain(t, values[i]!, fromGroup ? groupScore : own[i]!);
+      if (fromGroup) point.detector = 'isolation-forest';
       return point;
     });
   }

@@ -85,3 +85,45 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
     await twice.close();
   }
 });
+
+test('a service is scored as a group: its isolation forest finds the demo latency regression, and a restart continues the group exactly', async () => {
+  const groupDatasets = demoDatasets(tenant).filter((d) => d.name.startsWith('http_') || d.name === 'process_resident_memory_bytes');
+  const regression = source.scenario.incidents({ start: now - source.scenario.cycleMs, end: now }).find((i) => i.kind === 'latency_regression')!;
+  const service = regression.labels.job!;
+  const window = { start: regression.start - 2 * DAY, end: regression.end + HOUR };
+  const fill = async (warehouse: DuckDbWarehouse, start: number, end: number) => {
+    for (const dataset of groupDatasets) await warehouse.replaceWindow(tenant, dataset.name, { start, end }, await source.queryRange(dataset, { start, end }));
+  };
+  const groupJob = (warehouse: DuckDbWarehouse, families = new SeriesFamilies()) =>
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: groupDatasets, registry: new Registry(), families, log, intervalMs: 60_000 });
+  const once = await warehouseWith('group-once');
+  const twice = await warehouseWith('group-twice');
+  try {
+    const families = new SeriesFamilies();
+    await fill(once, window.start, window.end);
+    await groupJob(once, families).run(new AbortController().signal);
+    const split = regression.start - 3 * HOUR;
+    await fill(twice, window.start, split);
+    await groupJob(twice).run(new AbortController().signal);
+    await fill(twice, split, window.end);
+    await groupJob(twice).run(new AbortController().signal);
+
+    // One group per service (5 series each: requests, errors, p95, p99, memory), saved beside the series.
+    const groups = await once.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
+    assert.equal(groups.length, 3);
+    const events = await new AnomalyStore(once.handle).events(tenant, { limit: 10_000 });
+    const found = events.filter((e) => e.labels.job === service && e.detector === 'isolation-forest' && e.start >= regression.start && e.start < regression.start + 30 * 60_000);
+    assert.ok(found.length > 0, `the group detector found nothing at the ${service} latency regression (${new Date(regression.start).toISOString()}); events there: ${JSON.stringify(events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.end).map((e) => [e.dataset, e.detector, new Date(e.start).toISOString()]))}`);
+    assert.ok(found.some((e) => e.dataset.startsWith('http_request_duration')), `the forest blamed ${JSON.stringify(found.map((e) => e.dataset))}, not the latency`);
+    for (const e of found) assert.ok(e.peakScore >= 0.5 && e.peakScore <= 1, `${e.peakScore}`);
+
+    const all = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_detector_state ORDER BY dataset, series_id');
+    assert.deepEqual(await all(twice), await all(once));
+    const eventsOf = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_events ORDER BY dataset, series_id, start_ms');
+    assert.deepEqual(await eventsOf(twice), await eventsOf(once));
+    assert.match(families.render(), new RegExp(`sextant_anomaly_score\\{[^}]*job="${service}"[^}]*sextant_dataset="process_resident_memory_bytes"`));
+  } finally {
+    await once.close();
+    await twice.close();
+  }
+});
