@@ -85,6 +85,25 @@ const CYCLE_BUCKETS = 24;
 const CYCLE = PERIOD + PERIOD_META_SLOTS;
 const LOCAL_LIKELIHOOD = CYCLE + SeasonalProfile.slots(CYCLE_BUCKETS);
 
+// Layout of the scratch array.
+const X = 0;
+const T = 1;
+const DAILY = 2;
+const WEEKLY = 3;
+const CYCLIC = 4;
+const DAY_PHASE = 5;
+const WEEK_PHASE = 6;
+const CYCLE_PHASE = 7;
+const LOCAL_EXPECTED = 8;
+const SEASONAL_EXPECTED = 9;
+const LOCAL_DEVIATION = 10;
+const SEASONAL_DEVIATION = 11;
+const DRIFT_DEVIATION = 12;
+const LOCAL_SCORE = 13;
+const SEASONAL_SCORE = 14;
+const DRIFT_SCORE = 15;
+const SCRATCH_SLOTS = 16;
+
 export class UnivariateDetector {
   readonly state: Float64Array;
   private readonly local: RobustLevel;
@@ -101,6 +120,8 @@ export class UnivariateDetector {
   private lastSigma = 0;
   private lastDeviation = 0;
   private lastDetector: DetectorName = 'robust-level';
+  // Intermediate numbers of the point being scored, handed between its steps (see `learn`); not state.
+  private readonly scratch = new Float64Array(SCRATCH_SLOTS);
 
   constructor(
     readonly options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS,
@@ -162,17 +183,12 @@ export class UnivariateDetector {
     const started = this.local.count > 0;
     const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
     const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
-    const scale = this.options.surpriseScale;
-    const localScore = this.localLikelihood.updateScore(surpriseOf(localDeviation, scale));
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
-    // Its likelihood starts learning only then, so switching the channel on is not itself a surprise.
-    const seasonalScore = seasonalReady ? this.seasonalLikelihood.updateScore(surpriseOf(seasonalDeviation, scale)) : 0;
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
     // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
     // the more surprised of the two calibrated channels does.
     const seasonalBetter = seasonalReady && s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
-    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
     // Drift: a run of small deviations to one side (a missing daily peak, a slow leak) that no
     // single point reveals, as an exponentially weighted mean of clipped deviations in its own sigmas.
     const da = this.options.driftAlpha;
@@ -180,7 +196,15 @@ export class UnivariateDetector {
     const clippedDeviation = Math.max(-this.options.driftClip, Math.min(this.options.driftClip, baseDeviation));
     const drift = s[DRIFT]! + da * (clippedDeviation - s[DRIFT]!);
     s[DRIFT] = drift;
-    const driftScore = this.driftLikelihood.updateScore(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale));
+    const sc = this.scratch;
+    sc[LOCAL_DEVIATION] = localDeviation;
+    sc[SEASONAL_DEVIATION] = seasonalDeviation;
+    sc[DRIFT_DEVIATION] = drift / Math.sqrt(da / (2 - da));
+    this.scoreChannels(seasonalReady);
+    const localScore = sc[LOCAL_SCORE]!;
+    const seasonalScore = sc[SEASONAL_SCORE]!;
+    const driftScore = sc[DRIFT_SCORE]!;
+    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
     const expected = useSeasonal ? seasonalExpected : localExpected;
     const sigma = useSeasonal ? seasonalSigma : localSigma;
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
@@ -189,24 +213,64 @@ export class UnivariateDetector {
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
     const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
-    if (started) {
-      const ea = this.options.errorAlpha;
-      s[ERR_LOCAL] = s[ERR_LOCAL]! + ea * (Math.abs(x - localExpected) - s[ERR_LOCAL]!);
-      s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - seasonalExpected) - s[ERR_SEASONAL]!);
-    }
-    const shifted = this.local.update(x);
-    this.deseasonalised.update(x - daily - weekly - cyclic);
-    const base = this.deseasonalised.level;
-    this.day.update(dayPhase, x - base - weekly - cyclic);
-    this.week.update(weekPhase, x - base - daily - cyclic);
-    if (periodMs > 0) this.cycle.update(cyclePhase, x - base - daily - weekly);
-    else this.period.update(t, x);
+    sc[X] = x;
+    sc[T] = t;
+    sc[DAILY] = daily;
+    sc[WEEKLY] = weekly;
+    sc[CYCLIC] = cyclic;
+    sc[DAY_PHASE] = dayPhase;
+    sc[WEEK_PHASE] = weekPhase;
+    sc[CYCLE_PHASE] = cyclePhase;
+    sc[LOCAL_EXPECTED] = localExpected;
+    sc[SEASONAL_EXPECTED] = seasonalExpected;
+    const shifted = this.learn(started);
 
     this.lastExpected = expected;
     this.lastSigma = sigma;
     this.lastDeviation = deviation;
     this.lastDetector = shifted ? 'level-shift' : outOfRange ? 'out-of-range' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
     return score;
+  }
+
+  /**
+   * Turns the three channels' deviations (in `scratch`) into surprises and those into calibrated
+   * scores (back into `scratch`). The seasonal likelihood starts learning only once the channel is
+   * ready, so switching the channel on is not itself a surprise.
+   */
+  private scoreChannels(seasonalReady: boolean): void {
+    const sc = this.scratch;
+    const scale = this.options.surpriseScale;
+    sc[LOCAL_SCORE] = this.localLikelihood.updateScore(surpriseOf(sc[LOCAL_DEVIATION]!, scale));
+    sc[SEASONAL_SCORE] = seasonalReady ? this.seasonalLikelihood.updateScore(surpriseOf(sc[SEASONAL_DEVIATION]!, scale)) : 0;
+    sc[DRIFT_SCORE] = this.driftLikelihood.updateScore(surpriseOf(sc[DRIFT_DEVIATION]!, scale));
+  }
+
+  /**
+   * Learns from the point whose predictions `update` left in `scratch`; returns true when the
+   * local level completed a level shift. A method of its own, fed through a typed array, so the
+   * JIT optimises scoring and learning separately without boxing numbers between them (one big
+   * method exceeds V8's inlining budget and allocates on every point).
+   */
+  private learn(started: boolean): boolean {
+    const s = this.state;
+    const sc = this.scratch;
+    const x = sc[X]!;
+    const daily = sc[DAILY]!;
+    const weekly = sc[WEEKLY]!;
+    const cyclic = sc[CYCLIC]!;
+    if (started) {
+      const ea = this.options.errorAlpha;
+      s[ERR_LOCAL] = s[ERR_LOCAL]! + ea * (Math.abs(x - sc[LOCAL_EXPECTED]!) - s[ERR_LOCAL]!);
+      s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - sc[SEASONAL_EXPECTED]!) - s[ERR_SEASONAL]!);
+    }
+    const shifted = this.local.update(x);
+    this.deseasonalised.update(x - daily - weekly - cyclic);
+    const base = this.deseasonalised.level;
+    this.day.update(sc[DAY_PHASE]!, x - base - weekly - cyclic);
+    this.week.update(sc[WEEK_PHASE]!, x - base - daily - cyclic);
+    if (this.period.periodMs > 0) this.cycle.update(sc[CYCLE_PHASE]!, x - base - daily - weekly);
+    else if (!this.period.decided) this.period.update(sc[T]!, x);
+    return shifted;
   }
 
   /** True when x lies beyond the range seen so far by more than the tolerance; then widens the range. */
