@@ -129,7 +129,7 @@ export class UnivariateDetector {
   ) {
     const SEASONAL_LIKELIHOOD = LOCAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
     const DRIFT_LIKELIHOOD = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
-    const size = DRIFT_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const size = UnivariateDetector.stateLength(options);
     if (state && state.length !== size) throw new Error(`detector state has ${state.length} numbers, expected ${size}`);
     this.state = state ?? new Float64Array(size);
     this.local = new RobustLevel(this.state, LOCAL, options.local);
@@ -141,6 +141,14 @@ export class UnivariateDetector {
     this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
     this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
     this.driftLikelihood = new AnomalyLikelihood(this.state, DRIFT_LIKELIHOOD, options.likelihood);
+  }
+
+  /**
+   * Numbers in a detector's state with these options: a saved state of another length comes from
+   * another version of the detector and cannot be restored.
+   */
+  static stateLength(options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS): number {
+    return LOCAL_LIKELIHOOD + 3 * likelihoodSlots(options.likelihood);
   }
 
   /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */

@@ -10,7 +10,8 @@ import { Registry } from 'prom-client';
 import { SeriesFamilies } from '../http/series-gauge-family.js';
 import { createLogger } from '../log.js';
 import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
-import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { UnivariateDetector } from '@sextant/core/anomaly';
+import { AnomalyStore, decodeState, encodeState } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { createScoreJob } from './score.js';
 
@@ -125,5 +126,30 @@ test('a service is scored as a group: its isolation forest finds the demo latenc
   } finally {
     await once.close();
     await twice.close();
+  }
+});
+
+test('a saved state of another detector version is dropped: the series starts afresh instead of failing every run', async () => {
+  const warehouse = await warehouseWith('outdated');
+  try {
+    const first = burst.start - DAY;
+    await ingest(warehouse, first - 6 * HOUR, first);
+    await job(warehouse).run(new AbortController().signal);
+    const before = await warehouse.handle.read(`SELECT series_id, scored_until_ms FROM anomaly_detector_state ORDER BY series_id`);
+    assert.ok(before.length > 0);
+    const outdated = encodeState(new Float64Array(UnivariateDetector.stateLength() - 2));
+    await warehouse.handle.write(async (tx) => {
+      await tx.run('UPDATE anomaly_detector_state SET state = $1', [outdated]);
+    });
+    await ingest(warehouse, first, first + HOUR);
+    await job(warehouse).run(new AbortController().signal);
+    const after = await warehouse.handle.read(`SELECT series_id, scored_until_ms, state FROM anomaly_detector_state ORDER BY series_id`);
+    assert.equal(after.length, before.length);
+    for (const row of after) {
+      assert.equal(decodeState(String(row.state)).length, UnivariateDetector.stateLength(), `series ${row.series_id} has a current state again`);
+      assert.ok(Number(row.scored_until_ms) > Number(before.find((b) => b.series_id === row.series_id)!.scored_until_ms), `series ${row.series_id} was scored`);
+    }
+  } finally {
+    await warehouse.close();
   }
 });

@@ -67,7 +67,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
         try {
-          const result = await scoreTenant(deps.store, tenant, datasets, events, maxPoints, gauges);
+          const result = await scoreTenant(deps.store, tenant, datasets, events, maxPoints, gauges, deps.log);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
           for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
         } catch (error) {
@@ -103,9 +103,16 @@ export async function scoreTenant(
   events: EventOptions,
   maxPoints: number,
   gauges?: Gauges,
+  log?: Logger,
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
   const members: Member[] = [];
-  for (const dataset of datasets) members.push(...(await membersOf(store, tenant, dataset.name, maxPoints)));
+  for (const dataset of datasets) {
+    try {
+      members.push(...(await membersOf(store, tenant, dataset.name, maxPoints, log)));
+    } catch (error) {
+      log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
+    }
+  }
   const groups = new Map<string, Member[]>();
   const alone: Member[] = [];
   for (const m of members) {
@@ -166,8 +173,12 @@ export async function scoreTenant(
   return { points: pointsByDataset, newEvents };
 }
 
-/** Every series of the dataset that has new points or a saved state, with its new points. */
-async function membersOf(store: AnomalyStore, tenant: string, dataset: string, maxPoints: number): Promise<Member[]> {
+/**
+ * Every series of the dataset that has new points or a saved state, with its new points. A saved
+ * state of another detector version (another length) is dropped: that series starts afresh from
+ * its new points, instead of failing on every run.
+ */
+async function membersOf(store: AnomalyStore, tenant: string, dataset: string, maxPoints: number, log?: Logger): Promise<Member[]> {
   const [batch, states, openEvents, labels] = await Promise.all([
     store.newPoints(tenant, dataset, maxPoints),
     store.states(tenant, dataset),
@@ -175,13 +186,16 @@ async function membersOf(store: AnomalyStore, tenant: string, dataset: string, m
     store.seriesLabels(tenant, dataset),
   ]);
   const truncated = batch.ts.length >= maxPoints;
+  const stateLength = UnivariateDetector.stateLength();
+  const outdated = [...states.values()].filter((s) => s.state.length !== stateLength);
+  if (outdated.length > 0) log?.warn('score: saved detector states of another version are dropped; those series start afresh', { tenant, dataset, series: outdated.length });
   const ids = [...new Set([...states.keys(), ...batch.seriesIds])].sort((a, b) => a - b);
   const points = pointsBySeries(batch);
   return ids.map((seriesId) => ({
     dataset,
     seriesId,
     labels: labels.get(seriesId) ?? {},
-    saved: states.get(seriesId),
+    saved: states.get(seriesId)?.state.length === stateLength ? states.get(seriesId) : undefined,
     carried: openEvents.get(seriesId),
     ts: points.get(seriesId)?.ts ?? [],
     values: points.get(seriesId)?.values ?? [],
