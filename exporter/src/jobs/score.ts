@@ -44,6 +44,13 @@ export interface ScoreJobDeps {
  */
 export const GROUP_STATE_DATASET = 'sextant:groups';
 
+/**
+ * Larger groups are scored series by series: an isolation forest picks split features at random,
+ * so among many members one odd series is rarely split on, and the group's state grows by 8 KB
+ * per member (its training ring).
+ */
+export const MAX_GROUP_SIZE = 32;
+
 /** The value of `sextant_detector` on the exported gauges: the ensemble of all channels. */
 const DETECTOR_LABEL = 'ensemble';
 
@@ -126,7 +133,7 @@ export async function scoreTenant(
   const newGroupStates: SeriesScoringState[] = [];
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
-    if (group.length < 2) {
+    if (group.length < 2 || group.length > MAX_GROUP_SIZE) {
       alone.push(...group);
       continue;
     }
