@@ -1,5 +1,5 @@
 // Development loop for the detector: scores the NAB split in-process and prints the three profiles.
-// usage: npx tsx scripts/nab-dev.ts ['{"likelihood":{"window":5}}'] [--per-file]
+// usage: npx tsx scripts/nab-dev.ts ['{"likelihood":{"window":5}}'] [--per-file] [--out DIR]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -43,6 +43,9 @@ for (const [name, w] of Object.entries(NAB_PROFILES)) {
     for (const f of r.perFile) console.log(`   ${f.file.padEnd(58)} raw=${f.raw.toFixed(3).padStart(8)} det=${f.windowsDetected} miss=${f.windowsMissed} fp=${f.fp}`);
   }
 }
+// Held-out check: a change tuned on one half of the files must also help the other half.
+const half = (parity: number) => scoreNabProfile(files.filter((_, i) => i % 2 === parity), scores, NAB_PROFILES.standard!).score.toFixed(2);
+console.log(`standard on held-out halves: odd files ${half(1)}, even files ${half(0)}`);
 console.log(`${points} points scored in ${(t1 - t0).toFixed(0)} ms (incl. parsing)`);
 const outIndex = process.argv.indexOf('--out');
 if (outIndex > 0) {

@@ -1,7 +1,7 @@
 import type { Severity } from './severity.js';
 
 /** Names of the detectors that can fire, as exported in the `sextant_detector` label. */
-export type DetectorName = 'seasonal-baseline' | 'robust-level' | 'level-shift' | 'drift' | 'isolation-forest' | 'ensemble';
+export type DetectorName = 'seasonal-baseline' | 'robust-level' | 'level-shift' | 'out-of-range' | 'drift' | 'isolation-forest' | 'ensemble';
 
 /** A score and why: what was expected, the band of normal values, and which detector fired. */
 export interface ScoredPoint {

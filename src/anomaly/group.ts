@@ -5,12 +5,13 @@
  * e.g. latency normal and traffic normal but both at values never seen at the same time. The
  * forest is refitted every `fitSize` steps on the `fitSize` vectors before, kept in a ring twice
  * that long so a restored detector can refit the very same forest, and its raw score calibrated by its own anomaly
- * likelihood, so it speaks the same [0,1] language as the univariate channels. Each series' score
- * is the larger of its own and the group's.
+ * likelihood, so it speaks the same [0,1] language as the univariate channels. A series' score
+ * is the larger of its own and the group's, where the group's counts only for the series that
+ * deviate most at that step (see `blame`).
  */
 import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
-import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector, type UnivariateOptions } from './univariate.js';
 
 export interface GroupOptions {
@@ -21,6 +22,12 @@ export interface GroupOptions {
   likelihood: LikelihoodOptions;
   /** Deviations are clipped to +- this before entering the forest, so one huge spike does not stretch every split. */
   clip: number;
+  /**
+   * The group's score goes to the members whose deviation is at least this fraction of the
+   * largest one in the group at that step: the series that make the combination unusual, not
+   * every member of the service.
+   */
+  blame: number;
 }
 
 export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
@@ -29,12 +36,22 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   fitSize: 256,
   likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
+  blame: 0.5,
 };
 
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
 export interface GroupState {
   series: Float64Array[];
   group: Float64Array;
+}
+
+/**
+ * What a group can be restored from: each series' saved state (undefined for a series seen for the
+ * first time) and the group's numbers (undefined for a new group, or one whose members changed).
+ */
+export interface PartialGroupState {
+  series: readonly (Float64Array | undefined)[];
+  group?: Float64Array | undefined;
 }
 
 export class GroupDetector {
@@ -48,21 +65,28 @@ export class GroupDetector {
   constructor(
     readonly size: number,
     readonly options: GroupOptions = DEFAULT_GROUP_OPTIONS,
-    state?: GroupState,
+    state?: PartialGroupState,
   ) {
     if (size < 1) throw new Error('a group needs at least one series');
-    this.detectors = Array.from({ length: size }, (_, i) =>
-      state ? UnivariateDetector.restore(state.series[i]!, options.univariate) : new UnivariateDetector(options.univariate),
-    );
+    if (state && state.series.length !== size) throw new Error(`group state has ${state.series.length} series, expected ${size}`);
+    this.detectors = Array.from({ length: size }, (_, i) => {
+      const saved = state?.series[i];
+      return saved ? UnivariateDetector.restore(saved, options.univariate) : new UnivariateDetector(options.univariate);
+    });
     const ringSize = 2 * options.fitSize * size;
-    const metaSize = 1 + likelihoodSlots(options.likelihood);
     const saved = state?.group;
-    if (saved && saved.length !== ringSize + metaSize) throw new Error(`group state has ${saved.length} numbers, expected ${ringSize + metaSize}`);
+    const expected = GroupDetector.groupStateLength(size, options);
+    if (saved && saved.length !== expected) throw new Error(`group state has ${saved.length} numbers, expected ${expected}`);
     this.ring = saved ? saved.slice(0, ringSize) : new Float64Array(ringSize);
-    this.meta = saved ? saved.slice(ringSize) : new Float64Array(metaSize);
+    this.meta = saved ? saved.slice(ringSize) : new Float64Array(expected - ringSize);
     this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
     this.vector = new Float64Array(size);
     if (this.seen >= options.fitSize) this.refit();
+  }
+
+  /** How many numbers the group's own state (`save().group`) has for `size` series. */
+  static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood);
   }
 
   private get seen(): number {
@@ -74,14 +98,18 @@ export class GroupDetector {
     const { clip, fitSize } = this.options;
     const own = this.detectors.map((d, i) => d.update(t, values[i]!));
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
-    const groupScore = this.forest ? logLikelihoodScore(this.likelihood.update(this.forest.score(this.vector))) : 0;
+    const groupScore = this.forest ? this.likelihood.updateScore(this.forest.score(this.vector)) : 0;
     const seen = this.seen;
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;
     if ((seen + 1) % fitSize === 0) this.refit();
+    let largest = 0;
+    for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(this.vector[i]!));
+    const blamed = this.options.blame * largest;
     return this.detectors.map((d, i) => {
-      const point = d.explain(t, values[i]!, Math.max(own[i]!, groupScore));
-      if (groupScore > own[i]!) point.detector = 'isolation-forest';
+      const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > own[i]!;
+      const point = d.explain(t, values[i]!, fromGroup ? groupScore : own[i]!);
+      if (fromGroup) point.detector = 'isolation-forest';
       return point;
     });
   }

@@ -8,3 +8,4 @@ export * from './csv.js';
 export * from './isolation-forest.js';
 export * from './group.js';
 export * from './events.js';
+export * from './series-group.js';

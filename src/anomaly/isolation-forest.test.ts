@@ -35,3 +35,12 @@ test('c(n) matches the paper: c(2) = 1, c(256) ~ 10.24', () => {
   assert.equal(averagePathLength(2), 1);
   assert.ok(Math.abs(averagePathLength(256) - 10.2448) < 0.01);
 });
+
+test('scoring all rows at once gives exactly the scores of scoring them one by one', () => {
+  const random = seededRandom(9);
+  const data = new Float64Array(500 * 3);
+  for (let i = 0; i < data.length; i++) data[i] = random() + (i % 97 === 0 ? 5 : 0);
+  const forest = IsolationForest.fit(data, 3, { trees: 20, sampleSize: 128, seed: 4 });
+  const all = forest.scoreAll(data);
+  for (let r = 0; r < 500; r++) assert.equal(all[r], forest.score(data, r * 3), `row ${r}`);
+});

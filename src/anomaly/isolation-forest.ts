@@ -92,14 +92,25 @@ export class IsolationForest {
       return node;
     };
 
+    // Sample psi distinct rows per tree: a partial Fisher-Yates shuffle of the row indices, undone
+    // after each tree (in reverse) so every tree starts from the identity, as a fresh shuffle would.
+    const index = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) index[r] = r;
+    const swaps = new Int32Array(psi);
     for (let t = 0; t < options.trees; t++) {
-      // Sample psi distinct rows (partial Fisher-Yates over a virtual index array).
-      const picked = new Map<number, number>();
       for (let k = 0; k < psi; k++) {
         const j = k + Math.floor(random() * (rows - k));
-        const vj = picked.get(j) ?? j;
-        picked.set(j, picked.get(k) ?? k);
+        swaps[k] = j;
+        const vj = index[j]!;
+        index[j] = index[k]!;
+        index[k] = vj;
         sample[k] = vj;
+      }
+      for (let k = psi - 1; k >= 0; k--) {
+        const j = swaps[k]!;
+        const vk = index[k]!;
+        index[k] = index[j]!;
+        index[j] = vk;
       }
       roots[t] = build(0, psi, 0);
     }
@@ -125,11 +136,31 @@ export class IsolationForest {
     return Math.pow(2, -total / roots.length / averagePathLength(this.sampleSize));
   }
 
-  /** Scores every row of a row-major matrix. */
+  /**
+   * Scores every row of a row-major matrix, the same numbers as `score` row by row. Tree by tree:
+   * one tree's nodes stay in the L1 cache while the rows stream past, where row by row every
+   * point walks the whole forest (100 trees are 800 KB, more than a core's L2).
+   */
   scoreAll(data: ArrayLike<number>): Float64Array {
     const rows = Math.floor(data.length / this.dims);
-    const out = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) out[r] = this.score(data, r * this.dims);
-    return out;
+    const total = new Float64Array(rows);
+    const { feature, value, right, roots, dims } = this;
+    for (let t = 0; t < roots.length; t++) {
+      const root = roots[t]!;
+      for (let r = 0, offset = 0; r < rows; r++, offset += dims) {
+        let node = root;
+        let depth = 0;
+        let f = feature[node]!;
+        while (f >= 0) {
+          node = data[offset + f]! < value[node]! ? node + 1 : right[node]!;
+          f = feature[node]!;
+          depth++;
+        }
+        total[r] = total[r]! + (depth + value[node]!);
+      }
+    }
+    const c = averagePathLength(this.sampleSize);
+    for (let r = 0; r < rows; r++) total[r] = Math.pow(2, -total[r]! / roots.length / c);
+    return total;
   }
 }

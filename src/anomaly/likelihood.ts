@@ -7,6 +7,7 @@
  *
  * State: `window` recent surprises (ring), then position, sum, long-run mean, variance and count.
  */
+import { LookupTable } from '../stats/lookup-table.js';
 import { normalTail } from '../stats/normal.js';
 
 export interface LikelihoodOptions {
@@ -45,6 +46,18 @@ export class AnomalyLikelihood {
    * (close to 1 = very unusual), in [0,1].
    */
   update(surprise: number): number {
+    const z = this.updateZ(surprise);
+    return Number.isNaN(z) ? 0.5 : 1 - normalTail(z);
+  }
+
+  /** `logLikelihoodScore(update(surprise))`, read from a table: the scorer's hot path. */
+  updateScore(surprise: number): number {
+    const z = this.updateZ(surprise);
+    return Number.isNaN(z) ? LEARNING_SCORE : LOG_SCORE_OF_Z.at(z);
+  }
+
+  /** Feeds one surprise; returns how many long-run sigmas the recent mean lies above the long-run mean (NaN while learning). */
+  private updateZ(surprise: number): number {
     const s = this.s;
     const b = this.base;
     const w = this.opt.window;
@@ -61,14 +74,14 @@ export class AnomalyLikelihood {
     const mean = s[b + 2]!;
     const variance = s[b + 3]!;
     const std = Math.max(Math.sqrt(variance), this.opt.minStd);
-    const likelihood = count <= this.opt.learning ? 0.5 : 1 - normalTail((avg - mean) / std);
+    const z = count <= this.opt.learning ? Number.NaN : (avg - mean) / std;
     // Update the long-run distribution after scoring, so a point cannot explain itself away.
     const seen = count + this.opt.priorPoints;
     const a = seen < 1 / this.opt.longAlpha ? 1 / seen : this.opt.longAlpha;
     const d = avg - mean;
     s[b + 2] = mean + a * d;
     s[b + 3] = (1 - a) * (variance + a * d * d);
-    return likelihood;
+    return z;
   }
 }
 
@@ -77,3 +90,8 @@ export function logLikelihoodScore(likelihood: number): number {
   const v = Math.log(1.0000000001 - likelihood) / -23.02585084720009;
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
+
+const LEARNING_SCORE = logLikelihoodScore(0.5);
+// The score is flat (0 below, 1 - 1e-5 above) outside +-8 sigmas; 1/256-sigma steps keep the
+// interpolation within 1e-5 of the exact value.
+const LOG_SCORE_OF_Z = new LookupTable((z) => logLikelihoodScore(1 - normalTail(z)), -8, 8, 4096);

@@ -81,3 +81,27 @@ test('scores are in [0,1] and missing values score 0', () => {
 test('a state of the wrong size is refused', () => {
   assert.throws(() => UnivariateDetector.restore(new Float64Array(3)), /expected/);
 });
+
+test('a value far beyond the range seen so far scores 1, as out-of-range; a mere new maximum does not', () => {
+  const random = seededRandom(4);
+  const d = new UnivariateDetector();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < 1500; i++) {
+    const x = random();
+    lo = Math.min(lo, x);
+    hi = Math.max(hi, x);
+    d.update(T0 + i * STEP, x);
+    assert.notEqual(d.explain(T0 + i * STEP, x, 0).detector, 'out-of-range', `point ${i} inside the range`);
+  }
+  const t = T0 + 1500 * STEP;
+  const slightly = UnivariateDetector.restore(d.state);
+  const barelyOut = hi + 0.06 * (hi - lo); // beyond the 5% tolerance, but under 2 sigmas from the level
+  const mild = slightly.update(t, barelyOut);
+  assert.notEqual(slightly.explain(t, barelyOut, mild).detector, 'out-of-range');
+  assert.ok(mild < 0.45, `a new maximum within the noise scores ${mild}`);
+  const far = hi + 3;
+  const score = d.update(t, far);
+  assert.equal(score, 1);
+  assert.equal(d.explain(t, far, score).detector, 'out-of-range');
+});

@@ -8,12 +8,13 @@
  * All state lives in one Float64Array (`state`), so saving and restoring a detector is copying
  * those numbers (see `UnivariateDetector.restore`).
  */
+import { LookupTable } from '../stats/lookup-table.js';
 import { twoSidedTailDecades } from '../stats/normal.js';
 import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
 import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
 import type { DetectorName, ScoredPoint } from './explanation.js';
-import { AnomalyLikelihood, likelihoodSlots, logLikelihoodScore, type LikelihoodOptions } from './likelihood.js';
+import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { severityOf } from './severity.js';
 
 export interface UnivariateOptions {
@@ -36,6 +37,12 @@ export interface UnivariateOptions {
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
   bandSigmas: number;
+  /**
+   * Range detector (HTM's "spatial anomaly" in NAB): a value beyond the range seen so far by more
+   * than `tolerance` of that range scores 1, once `after` points have been seen, if it also lies at
+   * least `minDeviation` sigmas from its expected value (a noisy series' new maximum is no news).
+   */
+  range: { tolerance: number; after: number; minDeviation: number };
 }
 
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
@@ -51,6 +58,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   driftClip: 3,
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
+  range: { tolerance: 0.05, after: 100, minDeviation: 6 },
 };
 
 const DAY_MS = 86_400_000;
@@ -62,7 +70,9 @@ const ERR_LOCAL = 1;
 const ERR_SEASONAL = 2;
 const QUIET_UNTIL = 3; // point count until which a raised alarm is not raised again
 const DRIFT = 4; // exponentially weighted mean of the (clipped) deviation, signed
-const META_SLOTS = 5;
+const MIN = 5; // smallest and largest value seen, for the range detector
+const MAX = 6;
+const META_SLOTS = 7;
 const LOCAL = META_SLOTS;
 const DESEASONALISED = LOCAL + ROBUST_LEVEL_SLOTS;
 const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
@@ -74,6 +84,25 @@ const CYCLE_BUCKETS = 24;
 // The learned period's profile reuses the period learner's buffer once the period is known.
 const CYCLE = PERIOD + PERIOD_META_SLOTS;
 const LOCAL_LIKELIHOOD = CYCLE + SeasonalProfile.slots(CYCLE_BUCKETS);
+
+// Layout of the scratch array.
+const X = 0;
+const T = 1;
+const DAILY = 2;
+const WEEKLY = 3;
+const CYCLIC = 4;
+const DAY_PHASE = 5;
+const WEEK_PHASE = 6;
+const CYCLE_PHASE = 7;
+const LOCAL_EXPECTED = 8;
+const SEASONAL_EXPECTED = 9;
+const LOCAL_DEVIATION = 10;
+const SEASONAL_DEVIATION = 11;
+const DRIFT_DEVIATION = 12;
+const LOCAL_SCORE = 13;
+const SEASONAL_SCORE = 14;
+const DRIFT_SCORE = 15;
+const SCRATCH_SLOTS = 16;
 
 export class UnivariateDetector {
   readonly state: Float64Array;
@@ -91,6 +120,8 @@ export class UnivariateDetector {
   private lastSigma = 0;
   private lastDeviation = 0;
   private lastDetector: DetectorName = 'robust-level';
+  // Intermediate numbers of the point being scored, handed between its steps (see `learn`); not state.
+  private readonly scratch = new Float64Array(SCRATCH_SLOTS);
 
   constructor(
     readonly options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS,
@@ -98,7 +129,7 @@ export class UnivariateDetector {
   ) {
     const SEASONAL_LIKELIHOOD = LOCAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
     const DRIFT_LIKELIHOOD = SEASONAL_LIKELIHOOD + likelihoodSlots(options.likelihood);
-    const size = DRIFT_LIKELIHOOD + likelihoodSlots(options.likelihood);
+    const size = UnivariateDetector.stateLength(options);
     if (state && state.length !== size) throw new Error(`detector state has ${state.length} numbers, expected ${size}`);
     this.state = state ?? new Float64Array(size);
     this.local = new RobustLevel(this.state, LOCAL, options.local);
@@ -110,6 +141,14 @@ export class UnivariateDetector {
     this.localLikelihood = new AnomalyLikelihood(this.state, LOCAL_LIKELIHOOD, options.likelihood);
     this.seasonalLikelihood = new AnomalyLikelihood(this.state, SEASONAL_LIKELIHOOD, options.likelihood);
     this.driftLikelihood = new AnomalyLikelihood(this.state, DRIFT_LIKELIHOOD, options.likelihood);
+  }
+
+  /**
+   * Numbers in a detector's state with these options: a saved state of another length comes from
+   * another version of the detector and cannot be restored.
+   */
+  static stateLength(options: UnivariateOptions = DEFAULT_UNIVARIATE_OPTIONS): number {
+    return LOCAL_LIKELIHOOD + 3 * likelihoodSlots(options.likelihood);
   }
 
   /** A detector that continues from a saved `state` (e.g. read back from the warehouse). */
@@ -138,12 +177,12 @@ export class UnivariateDetector {
     }
     const s = this.state;
     s[COUNT] = s[COUNT]! + 1;
-    const dayPhase = (((t % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS;
-    const weekPhase = (((t % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_MS;
+    const dayPhase = phaseOf(t, DAY_MS);
+    const weekPhase = phaseOf(t, WEEK_MS);
     const daily = this.day.at(dayPhase);
     const weekly = this.week.at(weekPhase);
     const periodMs = this.period.periodMs;
-    const cyclePhase = periodMs > 0 ? (((t - this.period.origin) % periodMs) + periodMs) % periodMs / periodMs : 0;
+    const cyclePhase = periodMs > 0 ? phaseOf(t - this.period.origin, periodMs) : 0;
     const cyclic = periodMs > 0 ? this.cycle.at(cyclePhase) : 0;
     const localExpected = this.local.level;
     const localSigma = this.local.scale;
@@ -152,17 +191,12 @@ export class UnivariateDetector {
     const started = this.local.count > 0;
     const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
     const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
-    const scale = this.options.surpriseScale;
-    const localScore = logLikelihoodScore(this.localLikelihood.update(surpriseOf(localDeviation, scale)));
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
-    // Its likelihood starts learning only then, so switching the channel on is not itself a surprise.
-    const seasonalScore = seasonalReady ? logLikelihoodScore(this.seasonalLikelihood.update(surpriseOf(seasonalDeviation, scale))) : 0;
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
     // are explained by the season (a daily ramp) and only the seasonal channel speaks; otherwise
     // the more surprised of the two calibrated channels does.
     const seasonalBetter = seasonalReady && s[ERR_SEASONAL]! < this.options.seasonalGate * s[ERR_LOCAL]!;
-    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
     // Drift: a run of small deviations to one side (a missing daily peak, a slow leak) that no
     // single point reveals, as an exponentially weighted mean of clipped deviations in its own sigmas.
     const da = this.options.driftAlpha;
@@ -170,32 +204,99 @@ export class UnivariateDetector {
     const clippedDeviation = Math.max(-this.options.driftClip, Math.min(this.options.driftClip, baseDeviation));
     const drift = s[DRIFT]! + da * (clippedDeviation - s[DRIFT]!);
     s[DRIFT] = drift;
-    const driftScore = logLikelihoodScore(this.driftLikelihood.update(surpriseOf(drift / Math.sqrt(da / (2 - da)), scale)));
+    const sc = this.scratch;
+    sc[LOCAL_DEVIATION] = localDeviation;
+    sc[SEASONAL_DEVIATION] = seasonalDeviation;
+    sc[DRIFT_DEVIATION] = drift / Math.sqrt(da / (2 - da));
+    this.scoreChannels(seasonalReady);
+    const localScore = sc[LOCAL_SCORE]!;
+    const seasonalScore = sc[SEASONAL_SCORE]!;
+    const driftScore = sc[DRIFT_SCORE]!;
+    const useSeasonal = seasonalBetter || (seasonalReady && seasonalScore > localScore);
     const expected = useSeasonal ? seasonalExpected : localExpected;
     const sigma = useSeasonal ? seasonalSigma : localSigma;
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
     const pointScore = useSeasonal ? seasonalScore : localScore;
     const drifting = driftScore > pointScore;
-    const score = this.afterAlarm(drifting ? driftScore : pointScore);
+    const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
+    const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
-    if (started) {
-      const ea = this.options.errorAlpha;
-      s[ERR_LOCAL] = s[ERR_LOCAL]! + ea * (Math.abs(x - localExpected) - s[ERR_LOCAL]!);
-      s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - seasonalExpected) - s[ERR_SEASONAL]!);
-    }
-    const shifted = this.local.update(x);
-    this.deseasonalised.update(x - daily - weekly - cyclic);
-    const base = this.deseasonalised.level;
-    this.day.update(dayPhase, x - base - weekly - cyclic);
-    this.week.update(weekPhase, x - base - daily - cyclic);
-    if (periodMs > 0) this.cycle.update(cyclePhase, x - base - daily - weekly);
-    else this.period.update(t, x);
+    sc[X] = x;
+    sc[T] = t;
+    sc[DAILY] = daily;
+    sc[WEEKLY] = weekly;
+    sc[CYCLIC] = cyclic;
+    sc[DAY_PHASE] = dayPhase;
+    sc[WEEK_PHASE] = weekPhase;
+    sc[CYCLE_PHASE] = cyclePhase;
+    sc[LOCAL_EXPECTED] = localExpected;
+    sc[SEASONAL_EXPECTED] = seasonalExpected;
+    const shifted = this.learn(started);
 
     this.lastExpected = expected;
     this.lastSigma = sigma;
     this.lastDeviation = deviation;
-    this.lastDetector = shifted ? 'level-shift' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
+    this.lastDetector = shifted ? 'level-shift' : outOfRange ? 'out-of-range' : drifting ? 'drift' : useSeasonal ? 'seasonal-baseline' : 'robust-level';
     return score;
+  }
+
+  /**
+   * Turns the three channels' deviations (in `scratch`) into surprises and those into calibrated
+   * scores (back into `scratch`). The seasonal likelihood starts learning only once the channel is
+   * ready, so switching the channel on is not itself a surprise.
+   */
+  private scoreChannels(seasonalReady: boolean): void {
+    const sc = this.scratch;
+    const scale = this.options.surpriseScale;
+    sc[LOCAL_SCORE] = this.localLikelihood.updateScore(surpriseOf(sc[LOCAL_DEVIATION]!, scale));
+    sc[SEASONAL_SCORE] = seasonalReady ? this.seasonalLikelihood.updateScore(surpriseOf(sc[SEASONAL_DEVIATION]!, scale)) : 0;
+    sc[DRIFT_SCORE] = this.driftLikelihood.updateScore(surpriseOf(sc[DRIFT_DEVIATION]!, scale));
+  }
+
+  /**
+   * Learns from the point whose predictions `update` left in `scratch`; returns true when the
+   * local level completed a level shift. A method of its own, fed through a typed array, so the
+   * JIT optimises scoring and learning separately without boxing numbers between them (one big
+   * method exceeds V8's inlining budget and allocates on every point).
+   */
+  private learn(started: boolean): boolean {
+    const s = this.state;
+    const sc = this.scratch;
+    const x = sc[X]!;
+    const daily = sc[DAILY]!;
+    const weekly = sc[WEEKLY]!;
+    const cyclic = sc[CYCLIC]!;
+    if (started) {
+      const ea = this.options.errorAlpha;
+      s[ERR_LOCAL] = s[ERR_LOCAL]! + ea * (Math.abs(x - sc[LOCAL_EXPECTED]!) - s[ERR_LOCAL]!);
+      s[ERR_SEASONAL] = s[ERR_SEASONAL]! + ea * (Math.abs(x - sc[SEASONAL_EXPECTED]!) - s[ERR_SEASONAL]!);
+    }
+    const shifted = this.local.update(x);
+    this.deseasonalised.update(x - daily - weekly - cyclic);
+    const base = this.deseasonalised.level;
+    this.day.update(sc[DAY_PHASE]!, x - base - weekly - cyclic);
+    this.week.update(sc[WEEK_PHASE]!, x - base - daily - cyclic);
+    if (this.period.periodMs > 0) this.cycle.update(sc[CYCLE_PHASE]!, x - base - daily - weekly);
+    else if (!this.period.decided) this.period.update(sc[T]!, x);
+    return shifted;
+  }
+
+  /** True when x lies beyond the range seen so far by more than the tolerance; then widens the range. */
+  private outOfRange(x: number): boolean {
+    const s = this.state;
+    const { tolerance, after } = this.options.range;
+    if (s[COUNT] === 1) {
+      s[MIN] = x;
+      s[MAX] = x;
+      return false;
+    }
+    const lo = s[MIN]!;
+    const hi = s[MAX]!;
+    const margin = (hi - lo) * tolerance;
+    const beyond = hi > lo && s[COUNT]! > after && (x > hi + margin || x < lo - margin);
+    if (x < lo) s[MIN] = x;
+    if (x > hi) s[MAX] = x;
+    return beyond;
   }
 
   /**
@@ -236,8 +337,20 @@ export class UnivariateDetector {
  * out against the long-run average the likelihood compares with.
  */
 function surpriseOf(deviation: number, scale: number): number {
-  const decades = twoSidedTailDecades(deviation);
+  const z = Math.abs(deviation);
+  const decades = z < TAIL_DECADES_TO ? TAIL_DECADES.at(z) : twoSidedTailDecades(z);
   return decades >= scale ? 1 : decades > 0 ? decades / scale : 0;
+}
+
+// -log10 of the two-sided tail up to 16 sigmas (57 decades, beyond any useful surprise scale), in
+// 1/256-sigma steps: within 1e-5 decades of the exact value.
+const TAIL_DECADES_TO = 16;
+const TAIL_DECADES = new LookupTable(twoSidedTailDecades, 0, TAIL_DECADES_TO, 4096);
+
+/** Position of t within its period, in [0,1): a floor instead of two float modulos. */
+function phaseOf(t: number, periodMs: number): number {
+  const r = t - Math.floor(t / periodMs) * periodMs;
+  return (r < 0 ? r + periodMs : r >= periodMs ? r - periodMs : r) / periodMs;
 }
 
 /** Residual in sigmas; a zero sigma (a flat series) is floored relative to the value's magnitude. */

@@ -16,6 +16,8 @@ export class SeasonalProfile {
   private i = 0;
   private j = 0;
   private f = 0;
+  // Readiness only ever turns on (bucket weights only grow), so once seen it is not checked again.
+  private readySeen = false;
 
   constructor(
     private readonly s: Float64Array,
@@ -51,7 +53,9 @@ export class SeasonalProfile {
 
   /** True once every bucket has seen some data. */
   get ready(): boolean {
+    if (this.readySeen) return true;
     for (let b = 0; b < this.buckets; b++) if (this.s[this.o + this.buckets + b]! < 0.5) return false;
+    this.readySeen = true;
     return true;
   }
 

@@ -10,7 +10,8 @@ import { Registry } from 'prom-client';
 import { SeriesFamilies } from '../http/series-gauge-family.js';
 import { createLogger } from '../log.js';
 import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
-import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { UnivariateDetector } from '@sextant/core/anomaly';
+import { AnomalyStore, decodeState, encodeState } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { createScoreJob } from './score.js';
 
@@ -67,7 +68,7 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
     assert.ok(first.peakScore >= 0.5 && first.peakScore <= 1);
     // Outside incidents the detector stays quiet: few events on the healthy services.
     const elsewhere = events.filter((e) => e.labels.job !== 'checkout' && e.labels.job !== 'search');
-    assert.ok(elsewhere.length <= 3, `${elsewhere.length} events on healthy services: ${JSON.stringify(elsewhere.map((e) => e.labels))}`);
+    assert.ok(elsewhere.length <= 3, `${elsewhere.length} events on healthy services: ${JSON.stringify(elsewhere.map((e) => [e.labels, new Date(e.start).toISOString(), e.detector, e.value, e.expected, e.deviation, e.peakScore]))}`);
 
     const stateOf = (w: DuckDbWarehouse) =>
       w.handle.read('SELECT series_id, scored_until_ms, state, open_event_start_ms FROM anomaly_detector_state ORDER BY series_id');
@@ -83,5 +84,72 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
   } finally {
     await once.close();
     await twice.close();
+  }
+});
+
+test('a service is scored as a group: its isolation forest finds the demo latency regression, and a restart continues the group exactly', async () => {
+  const groupDatasets = demoDatasets(tenant).filter((d) => d.name.startsWith('http_') || d.name === 'process_resident_memory_bytes');
+  const regression = source.scenario.incidents({ start: now - source.scenario.cycleMs, end: now }).find((i) => i.kind === 'latency_regression')!;
+  const service = regression.labels.job!;
+  const window = { start: regression.start - 2 * DAY, end: regression.end + HOUR };
+  const fill = async (warehouse: DuckDbWarehouse, start: number, end: number) => {
+    for (const dataset of groupDatasets) await warehouse.replaceWindow(tenant, dataset.name, { start, end }, await source.queryRange(dataset, { start, end }));
+  };
+  const groupJob = (warehouse: DuckDbWarehouse, families = new SeriesFamilies()) =>
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: groupDatasets, registry: new Registry(), families, log, intervalMs: 60_000 });
+  const once = await warehouseWith('group-once');
+  const twice = await warehouseWith('group-twice');
+  try {
+    const families = new SeriesFamilies();
+    await fill(once, window.start, window.end);
+    await groupJob(once, families).run(new AbortController().signal);
+    const split = regression.start - 3 * HOUR;
+    await fill(twice, window.start, split);
+    await groupJob(twice).run(new AbortController().signal);
+    await fill(twice, split, window.end);
+    await groupJob(twice).run(new AbortController().signal);
+
+    // One group per service (5 series each: requests, errors, p95, p99, memory), saved beside the series.
+    const groups = await once.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
+    assert.equal(groups.length, 3);
+    const events = await new AnomalyStore(once.handle).events(tenant, { limit: 10_000 });
+    const found = events.filter((e) => e.labels.job === service && e.detector === 'isolation-forest' && e.start >= regression.start && e.start < regression.start + 30 * 60_000);
+    assert.ok(found.length > 0, `the group detector found nothing at the ${service} latency regression (${new Date(regression.start).toISOString()}); events there: ${JSON.stringify(events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.end).map((e) => [e.dataset, e.detector, new Date(e.start).toISOString()]))}`);
+    assert.ok(found.some((e) => e.dataset.startsWith('http_request_duration')), `the forest blamed ${JSON.stringify(found.map((e) => e.dataset))}, not the latency`);
+    for (const e of found) assert.ok(e.peakScore >= 0.5 && e.peakScore <= 1, `${e.peakScore}`);
+
+    const all = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_detector_state ORDER BY dataset, series_id');
+    assert.deepEqual(await all(twice), await all(once));
+    const eventsOf = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_events ORDER BY dataset, series_id, start_ms');
+    assert.deepEqual(await eventsOf(twice), await eventsOf(once));
+    assert.match(families.render(), new RegExp(`sextant_anomaly_score\\{[^}]*job="${service}"[^}]*sextant_dataset="process_resident_memory_bytes"`));
+  } finally {
+    await once.close();
+    await twice.close();
+  }
+});
+
+test('a saved state of another detector version is dropped: the series starts afresh instead of failing every run', async () => {
+  const warehouse = await warehouseWith('outdated');
+  try {
+    const first = burst.start - DAY;
+    await ingest(warehouse, first - 6 * HOUR, first);
+    await job(warehouse).run(new AbortController().signal);
+    const before = await warehouse.handle.read(`SELECT series_id, scored_until_ms FROM anomaly_detector_state ORDER BY series_id`);
+    assert.ok(before.length > 0);
+    const outdated = encodeState(new Float64Array(UnivariateDetector.stateLength() - 2));
+    await warehouse.handle.write(async (tx) => {
+      await tx.run('UPDATE anomaly_detector_state SET state = $1', [outdated]);
+    });
+    await ingest(warehouse, first, first + HOUR);
+    await job(warehouse).run(new AbortController().signal);
+    const after = await warehouse.handle.read(`SELECT series_id, scored_until_ms, state FROM anomaly_detector_state ORDER BY series_id`);
+    assert.equal(after.length, before.length);
+    for (const row of after) {
+      assert.equal(decodeState(String(row.state)).length, UnivariateDetector.stateLength(), `series ${row.series_id} has a current state again`);
+      assert.ok(Number(row.scored_until_ms) > Number(before.find((b) => b.series_id === row.series_id)!.scored_until_ms), `series ${row.series_id} was scored`);
+    }
+  } finally {
+    await warehouse.close();
   }
 });

@@ -1,16 +1,30 @@
 // Score: after ingest, every series with new points in the warehouse is scored by its streaming
 // detector (state kept per series in the warehouse, so a restart continues; a series seen for the
 // first time is trained on all its history already there, so it scores sensibly from its first
-// live point). The latest score, level and band of each series are exported as gauges with the
-// series' labels, and anomaly events are stored for the API.
-import { DEFAULT_EVENT_OPTIONS, EventTracker, UnivariateDetector, type EventOptions, type OpenEvent, type ScoredPoint } from '@sextant/core/anomaly';
+// live point). Series of one service or host (see seriesGroupOf) are also scored together by the
+// group's isolation forest, and each point's score is the larger of its own and the group's. The
+// latest score, level and band of each series are exported as gauges with the series' labels,
+// and anomaly events are stored for the API.
+import {
+  DEFAULT_EVENT_OPTIONS,
+  DEFAULT_GROUP_OPTIONS,
+  EventTracker,
+  GroupDetector,
+  UnivariateDetector,
+  scoreAligned,
+  seriesGroupOf,
+  type EventOptions,
+  type OpenEvent,
+  type ScoredPoint,
+} from '@sextant/core/anomaly';
 import type { Labels } from '@sextant/core';
 import { Counter, type Registry } from 'prom-client';
 import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-family.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
-import type { AnomalyEvent, AnomalyStore, SeriesScoringState } from '../warehouse/anomaly-store.js';
+import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';
 import type { Job } from './job.js';
+import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 
 export interface ScoreJobDeps {
   store: AnomalyStore;
@@ -23,6 +37,19 @@ export interface ScoreJobDeps {
   /** Most points read per dataset and run; the rest waits for the next run. */
   maxPointsPerRun?: number;
 }
+
+/**
+ * Group detector states are kept beside the series' states, under this pseudo-dataset (no real
+ * dataset can be named so: dataset names are Prometheus metric names), keyed by `groupStateId`.
+ */
+export const GROUP_STATE_DATASET = 'sextant:groups';
+
+/**
+ * Larger groups are scored series by series: an isolation forest picks split features at random,
+ * so among many members one odd series is rarely split on, and the group's state grows by 8 KB
+ * per member (its training ring).
+ */
+export const MAX_GROUP_SIZE = 32;
 
 /** The value of `sextant_detector` on the exported gauges: the ensemble of all channels. */
 const DETECTOR_LABEL = 'ensemble';
@@ -42,14 +69,16 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
     name: 'score',
     intervalMs: deps.intervalMs,
     async run(signal: AbortSignal): Promise<void> {
-      for (const dataset of deps.datasets) {
+      const tenants = [...new Set(deps.datasets.map((d) => d.tenant))];
+      for (const tenant of tenants) {
         if (signal.aborted) return;
+        const datasets = deps.datasets.filter((d) => d.tenant === tenant);
         try {
-          const result = await scoreDataset(deps.store, dataset, events, maxPoints, gauges);
-          scored.inc({ dataset: dataset.name }, result.points);
-          for (const e of result.newEvents) opened.inc({ dataset: dataset.name, severity: e.severity });
+          const result = await scoreTenant(deps.store, tenant, datasets, events, maxPoints, gauges, deps.log);
+          for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
+          for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
         } catch (error) {
-          deps.log.error('score: dataset failed, it is retried on the next run', { dataset: dataset.name, tenant: dataset.tenant, error });
+          deps.log.error('score: tenant failed, it is retried on the next run', { tenant, datasets: datasets.map((d) => d.name), error });
         }
       }
     },
@@ -58,52 +87,190 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
 
 type Gauges = Record<'score' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
 
-/** Scores the new points of one dataset and saves states and events in one transaction. */
-export async function scoreDataset(
+/** A series of the tenant: what the warehouse knows of it, and its new points. */
+interface Member extends GroupMember {
+  labels: Labels;
+  saved: SeriesScoringState | undefined;
+  carried: AnomalyEvent | undefined;
+  ts: number[];
+  values: number[];
+  /** Its dataset's read was cut at the point limit, so later points of other series wait for it. */
+  truncated: boolean;
+}
+
+/**
+ * Scores the new points of a tenant's datasets: series alone, or with their group; then saves
+ * each dataset's states and events in one transaction per dataset, and the groups' states last
+ * (a crash in between costs the groups the points already scored, never a series' continuity).
+ */
+export async function scoreTenant(
   store: AnomalyStore,
-  dataset: DatasetDefinition,
+  tenant: string,
+  datasets: readonly DatasetDefinition[],
   events: EventOptions,
   maxPoints: number,
   gauges?: Gauges,
-): Promise<{ points: number; newEvents: AnomalyEvent[] }> {
-  const { tenant, name } = dataset;
-  const batch = await store.newPoints(tenant, name, maxPoints);
-  if (batch.ts.length === 0) return { points: 0, newEvents: [] };
-  const [states, openEvents, labels] = await Promise.all([store.states(tenant, name), store.openEvents(tenant, name), store.seriesLabels(tenant, name)]);
-  const newStates: SeriesScoringState[] = [];
-  const touched: AnomalyEvent[] = [];
-  const newEvents: AnomalyEvent[] = [];
-  let i = 0;
-  while (i < batch.ts.length) {
-    const seriesId = batch.seriesIds[i]!;
-    const saved = states.get(seriesId);
-    const detector = saved ? UnivariateDetector.restore(saved.state) : new UnivariateDetector();
-    const carried = openEvents.get(seriesId);
-    const tracker = new EventTracker(events, carried ? openEventOf(carried) : undefined);
-    let last: ScoredPoint | undefined;
-    for (; i < batch.ts.length && batch.seriesIds[i] === seriesId; i++) {
-      const t = batch.ts[i]!;
-      const v = batch.values[i]!;
-      last = detector.explain(t, v, detector.update(t, v));
-      tracker.add(last);
+  log?: Logger,
+): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
+  const members: Member[] = [];
+  for (const dataset of datasets) {
+    try {
+      members.push(...(await membersOf(store, tenant, dataset.name, maxPoints, log)));
+    } catch (error) {
+      log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
-    const seriesLabels = labels.get(seriesId) ?? {};
-    for (const e of tracker.touched) {
-      const event = eventRow(tenant, name, seriesId, seriesLabels, e);
-      touched.push(event);
-      if (e.start !== carried?.start) newEvents.push(event);
-    }
-    newStates.push({
-      seriesId,
-      scoredUntil: last!.t,
-      state: detector.state,
-      openEventStart: tracker.open?.start ?? null,
-      lastAlarm: tracker.open?.end ?? null,
-    });
-    if (gauges) exportLatest(gauges, exportedLabels(seriesLabels, tenant, name), last!);
   }
-  await store.saveRun(tenant, name, newStates, touched);
-  return { points: batch.ts.length, newEvents };
+  const groups = new Map<string, Member[]>();
+  const alone: Member[] = [];
+  for (const m of members) {
+    const key = seriesGroupOf(m.labels);
+    if (key === undefined) alone.push(m);
+    else groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const groupStates = await store.states(tenant, GROUP_STATE_DATASET);
+  const scoredPoints = new Map<Member, ScoredPoint[]>();
+  const states = new Map<Member, Float64Array>();
+  const newGroupStates: SeriesScoringState[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
+    if (group.length < 2 || group.length > MAX_GROUP_SIZE) {
+      alone.push(...group);
+      continue;
+    }
+    if (!group.some((m) => m.ts.length > 0)) continue;
+    const id = groupStateId(key);
+    const saved = scoreGroup(group, groupStates.get(id), scoredPoints, states);
+    if (saved) newGroupStates.push({ seriesId: id, ...saved, openEventStart: null, lastAlarm: null });
+  }
+  for (const m of alone) {
+    if (m.ts.length === 0) continue;
+    const detector = m.saved ? UnivariateDetector.restore(m.saved.state) : new UnivariateDetector();
+    const points: ScoredPoint[] = [];
+    for (let i = 0; i < m.ts.length; i++) points.push(detector.explain(m.ts[i]!, m.values[i]!, detector.update(m.ts[i]!, m.values[i]!)));
+    scoredPoints.set(m, points);
+    states.set(m, detector.state);
+  }
+
+  const pointsByDataset = new Map<string, number>();
+  const newEvents: AnomalyEvent[] = [];
+  for (const dataset of datasets) {
+    const newStates: SeriesScoringState[] = [];
+    const touched: AnomalyEvent[] = [];
+    let count = 0;
+    for (const m of members) {
+      const points = scoredPoints.get(m);
+      if (m.dataset !== dataset.name || !points || points.length === 0) continue;
+      count += points.length;
+      const tracker = new EventTracker(events, m.carried ? openEventOf(m.carried) : undefined);
+      for (const p of points) tracker.add(p);
+      for (const e of tracker.touched) {
+        const event = eventRow(tenant, dataset.name, m.seriesId, m.labels, e);
+        touched.push(event);
+        if (e.start !== m.carried?.start) newEvents.push(event);
+      }
+      const last = points[points.length - 1]!;
+      newStates.push({ seriesId: m.seriesId, scoredUntil: last.t, state: states.get(m)!, openEventStart: tracker.open?.start ?? null, lastAlarm: tracker.open?.end ?? null });
+      if (gauges) exportLatest(gauges, exportedLabels(m.labels, tenant, dataset.name), last);
+    }
+    if (newStates.length === 0) continue;
+    await store.saveRun(tenant, dataset.name, newStates, touched);
+    pointsByDataset.set(dataset.name, count);
+  }
+  if (newGroupStates.length > 0) await store.saveRun(tenant, GROUP_STATE_DATASET, newGroupStates, []);
+  return { points: pointsByDataset, newEvents };
+}
+
+/**
+ * Every series of the dataset that has new points or a saved state, with its new points. A saved
+ * state of another detector version (another length) is dropped: that series starts afresh from
+ * its new points, instead of failing on every run.
+ */
+async function membersOf(store: AnomalyStore, tenant: string, dataset: string, maxPoints: number, log?: Logger): Promise<Member[]> {
+  const [batch, states, openEvents, labels] = await Promise.all([
+    store.newPoints(tenant, dataset, maxPoints),
+    store.states(tenant, dataset),
+    store.openEvents(tenant, dataset),
+    store.seriesLabels(tenant, dataset),
+  ]);
+  const truncated = batch.ts.length >= maxPoints;
+  const stateLength = UnivariateDetector.stateLength();
+  const outdated = [...states.values()].filter((s) => s.state.length !== stateLength);
+  if (outdated.length > 0) log?.warn('score: saved detector states of another version are dropped; those series start afresh', { tenant, dataset, series: outdated.length });
+  const ids = [...new Set([...states.keys(), ...batch.seriesIds])].sort((a, b) => a - b);
+  const points = pointsBySeries(batch);
+  return ids.map((seriesId) => ({
+    dataset,
+    seriesId,
+    labels: labels.get(seriesId) ?? {},
+    saved: states.get(seriesId)?.state.length === stateLength ? states.get(seriesId) : undefined,
+    carried: openEvents.get(seriesId),
+    ts: points.get(seriesId)?.ts ?? [],
+    values: points.get(seriesId)?.values ?? [],
+    truncated,
+  }));
+}
+
+function pointsBySeries(batch: PointBatch): Map<number, { ts: number[]; values: number[] }> {
+  const out = new Map<number, { ts: number[]; values: number[] }>();
+  for (let i = 0; i < batch.ts.length; i++) {
+    const id = batch.seriesIds[i]!;
+    let series = out.get(id);
+    if (!series) out.set(id, (series = { ts: [], values: [] }));
+    series.ts.push(batch.ts[i]!);
+    series.values.push(batch.values[i]!);
+  }
+  return out;
+}
+
+/**
+ * Scores a group: points at or before the group's last step are scored by their own detector only
+ * (the group has moved on; this happens when a read was cut at the point limit), the rest on the
+ * group's aligned steps. When some member's read was cut, steps stop at the earliest point where a
+ * cut member's points end, and the later points of every member wait for the next run. A group
+ * whose members changed starts afresh (its forest is refitted after `fitSize` steps).
+ */
+function scoreGroup(
+  group: Member[],
+  saved: SeriesScoringState | undefined,
+  scoredPoints: Map<Member, ScoredPoint[]>,
+  states: Map<Member, Float64Array>,
+): { scoredUntil: number; state: Float64Array } | undefined {
+  const membership = membershipOf(group);
+  const length = GroupDetector.groupStateLength(group.length, DEFAULT_GROUP_OPTIONS);
+  const continues = saved !== undefined && saved.state[0] === membership && saved.state.length === length + 1;
+  const detector = new GroupDetector(group.length, DEFAULT_GROUP_OPTIONS, {
+    series: group.map((m) => m.saved?.state),
+    group: continues ? saved.state.subarray(1) : undefined,
+  });
+  const after = continues ? saved.scoredUntil : -Infinity;
+  let end = Infinity;
+  for (const m of group) if (m.truncated && m.ts.length > 0) end = Math.min(end, m.ts[m.ts.length - 1]!);
+  const early = group.map((m, i) => {
+    const d = detector.detectors[i]!;
+    const points: ScoredPoint[] = [];
+    for (let k = 0; k < m.ts.length && m.ts[k]! <= after; k++) points.push(d.explain(m.ts[k]!, m.values[k]!, d.update(m.ts[k]!, m.values[k]!)));
+    return points;
+  });
+  const steps = group.map((m, i) => {
+    const from = early[i]!.length;
+    let to = from;
+    while (to < m.ts.length && m.ts[to]! <= end) to++;
+    return { ts: m.ts.slice(from, to), values: m.values.slice(from, to) };
+  });
+  const aligned = scoreAligned(detector, steps);
+  let last = after;
+  group.forEach((m, i) => {
+    const points = [...early[i]!, ...aligned[i]!];
+    scoredPoints.set(m, points);
+    states.set(m, detector.detectors[i]!.state);
+    const stepped = aligned[i]!;
+    if (stepped.length > 0) last = Math.max(last, stepped[stepped.length - 1]!.t);
+  });
+  if (last === -Infinity) return undefined;
+  const state = new Float64Array(length + 1);
+  state[0] = membership;
+  state.set(detector.save().group, 1);
+  return { scoredUntil: last, state };
 }
 
 /** The input series' labels (`__name__` as `sextant_metric`) plus where they come from and the detector. */
