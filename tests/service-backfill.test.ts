@@ -215,9 +215,12 @@ test('a second backfill of the tenant is a 409 while one runs, Ctrl-C cancels th
   assert.equal(sample('sextant_backfill_jobs_total\\{tenant="default",state="cancelled"\\}'), 1);
 });
 
-test('with the service stopped, export opens the file itself and writes the same rows as the export through the service', async () => {
+test('a shutdown stops a running backfill cleanly; then export opens the file itself and writes the same rows as the export through the service', async () => {
+  const running = await api('POST', '/api/v1/backfill', tokens.editor, { from: '2d' });
+  assert.equal(running.status, 202);
   service.kill('SIGTERM');
   assert.equal(await serviceExit, 0, serviceLog);
+  assert.match(serviceLog, /"msg":"backfill ended".*"state":"cancelled".*"error":"the service shut down during the backfill; start it again to finish"/);
   const run = await sextant(['export', '--config', 'sextant.yaml', '--dataset', 'up', '--from', range.from, '--to', range.to, '--out', 'direct.parquet']);
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /through the service/);
