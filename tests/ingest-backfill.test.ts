@@ -1,4 +1,7 @@
-// `sextant backfill` as a user runs it: the built CLI, a config file, the DuckDB file on disk.
+// `sextant backfill` as a user runs it with no service running: the built CLI, a config file, the
+// DuckDB file on disk, opened by the command itself (tests/service-backfill.test.ts covers the way
+// through a running service). The config's server port is one nothing listens on, so that a
+// service running on this machine is never mistaken for this config's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,6 +13,7 @@ import { scenario } from '@sextant/core/demo';
 import { run } from '../exporter/src/cli/backfill.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
 import { assertNoGapNoDuplicate, storedPoints } from './support/ingest-check.js';
+import { freePort } from './support/prometheus.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'exporter', 'dist', 'cli.js');
@@ -28,7 +32,7 @@ function sextant(args: string[], cwd: string): Promise<{ code: number | null; st
 async function demoConfig(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-backfill-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'sextant.yaml'), 'warehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n');
+  await writeFile(join(dir, 'sextant.yaml'), `server:\n  listen: 127.0.0.1\n  port: ${await freePort()}\nwarehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n`);
   return dir;
 }
 

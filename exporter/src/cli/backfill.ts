@@ -1,21 +1,35 @@
 // `sextant backfill --from 7d [--to ...] [--dataset X] [--config FILE]`: fills the warehouse with
 // history from the configured source, replacing what is already there, with a progress line on
-// stderr. It opens the warehouse file itself, so the service must not be running on the same file.
+// stderr. When a service answers (--server, else the config's server.listen/port) the backfill runs
+// inside it through its API, since the service owns the warehouse file; otherwise this process opens
+// the file itself.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { configFileFrom, ConfigError, loadConfig } from '../config/index.js';
+import { configFileFrom, ConfigError, loadConfig, type Config } from '../config/index.js';
 import { backfill, type BackfillPlan, type WindowOutcome } from '../jobs/ingest.js';
-import { formatClock, formatCount, formatProgress } from '../jobs/ingest-progress.js';
+import { formatClock, formatCount, formatProgress, type Progress } from '../jobs/ingest-progress.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import { createLogger } from '../log.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { parseTime } from './export.js';
+import { parseTime } from '../time-text.js';
+import type { backfillView } from '../http/routes/backfill.js';
+import { callService, findService, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const usage = `usage: sextant backfill --from <when> [--to <when>] [--dataset <name>]... [--config <file>]
+                        [--server <url>] [--token <token>]
 
 Fills the warehouse with the history of the configured source (demo or Prometheus), window by window,
 replacing any points already stored in the range. <when> is an age before now (7d, 36h, 90m, 2w), an
-ISO 8601 date/time (2026-11-20, 2026-11-20T06:00:00Z) or "now" (the default for --to). Stop the service
-first: DuckDB lets one process at a time open the warehouse file.
+ISO 8601 date/time (2026-11-20, 2026-11-20T06:00:00Z) or "now" (the default for --to).
+
+If a Sextant service is running, the backfill runs inside it (the service owns the warehouse file):
+  --server <url>   the service (default: server.listen and server.port of the config, used when
+                   a service answers there; with --server, it must answer)
+  --token <token>  an editor or admin API token of the service (default: $SEXTANT_TOKEN); the
+                   backfill covers that token's tenant
+When no service answers, this command opens the warehouse file itself. Ctrl-C stops after the window
+in progress, either way. Exit codes: 0 done, 1 a dataset stopped at a failed window or the service
+failed, 2 bad options, config or token, 130 interrupted.
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -28,6 +42,8 @@ export async function run(args: string[]): Promise<number> {
         to: { type: 'string' },
         dataset: { type: 'string', multiple: true },
         config: { type: 'string' },
+        server: { type: 'string' },
+        token: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -52,13 +68,24 @@ export async function run(args: string[]): Promise<number> {
   }
   if (from >= to) return fail(`--from (${iso(from)}) must be before --to (${iso(to)})`, 2);
 
-  let config;
+  // With --server the config is not needed (the service has its own); without, it says where to look.
+  let config: Config | undefined;
+  if (values.server === undefined || values.config !== undefined) {
+    try {
+      config = loadConfig(configFileFrom(values.config, process.env));
+    } catch (error) {
+      if (error instanceof ConfigError) return fail(error.message, 2);
+      throw error;
+    }
+  }
   try {
-    config = loadConfig(configFileFrom(values.config, process.env));
+    const target = await findService({ server: values.server, token: values.token, fallback: config && serviceUrlOf(config.server) }, process.env);
+    if (target) return await throughService(target, { start: from, end: to }, values.dataset ?? []);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message, 2);
+    if (error instanceof ServiceCallError) return fail(error.message, error.exitCode);
     throw error;
   }
+  if (!config) throw new Error('unreachable: the config is loaded whenever --server is not given');
   const all = datasetsFromConfig(config);
   const wanted = values.dataset ?? [];
   const unknown = wanted.filter((name) => !all.some((d) => d.name === name));
@@ -118,28 +145,41 @@ export async function run(args: string[]): Promise<number> {
 }
 
 /** Redraws one line on a terminal; prints a line per 10% otherwise (logs, CI). */
-function progressReporter() {
+function progressLine() {
   const tty = process.stderr.isTTY === true;
+  let lastDecile = -1;
+  let printedAt = -1;
+  const draw = (p: Progress, force = false): void => {
+    const line = formatProgress(p);
+    if (tty) process.stderr.write(`\r${line}\u001b[K`);
+    else {
+      const decile = p.windowsTotal ? Math.floor((p.windowsDone / p.windowsTotal) * 10) : 10;
+      if (decile !== lastDecile || (force && printedAt !== p.windowsDone)) {
+        process.stderr.write(`${line}\n`);
+        printedAt = p.windowsDone;
+      }
+      lastDecile = decile;
+    }
+  };
+  return {
+    draw,
+    finish(p: Progress): void {
+      draw(p, true);
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+/** The progress line of a backfill run in this process, from its plan and window callbacks. */
+function progressReporter() {
+  const line = progressLine();
   const started = Date.now();
   let total = 0;
   let done = 0;
   let rows = 0;
   let failed = 0;
-  let lastDecile = -1;
-  let printedAt = -1;
   const remaining = new Map<string, number>();
-  const draw = (force = false): void => {
-    const line = formatProgress({ windowsDone: done, windowsTotal: total, rows, failed, elapsedMs: Date.now() - started });
-    if (tty) process.stderr.write(`\r${line}\u001b[K`);
-    else {
-      const decile = total ? Math.floor((done / total) * 10) : 10;
-      if (decile !== lastDecile || (force && printedAt !== done)) {
-        process.stderr.write(`${line}\n`);
-        printedAt = done;
-      }
-      lastDecile = decile;
-    }
-  };
+  const now = (): Progress => ({ windowsDone: done, windowsTotal: total, rows, failed, elapsedMs: Date.now() - started });
   return {
     plan(plans: BackfillPlan[]): void {
       for (const p of plans) {
@@ -149,7 +189,7 @@ function progressReporter() {
           process.stderr.write(`${p.dataset.name}: starting at its watermark ${iso(p.windows[0].start)} so that no gap is left before --from\n`);
         }
       }
-      draw();
+      line.draw(now());
     },
     window(outcome: WindowOutcome): void {
       const key = `${outcome.dataset.tenant}/${outcome.dataset.name}`;
@@ -162,13 +202,64 @@ function progressReporter() {
         total -= left;
         remaining.set(key, 0);
       } else remaining.set(key, left);
-      draw();
+      line.draw(now());
     },
     finish(): void {
-      draw(true);
-      if (tty) process.stderr.write('\n');
+      line.finish(now());
     },
   };
+}
+
+type BackfillView = ReturnType<typeof backfillView>;
+
+/**
+ * The backfill as a job of the service: started with POST /api/v1/backfill, drawn from its polled
+ * progress, cancelled with DELETE on Ctrl-C (the service stops after the window in progress).
+ */
+async function throughService(target: ServiceTarget, range: { start: number; end: number }, datasets: string[]): Promise<number> {
+  process.stderr.write(`a Sextant service answers at ${target.url}: the backfill runs inside it\n`);
+  const body = { from: iso(range.start), to: iso(range.end), ...(datasets.length ? { datasets } : {}) };
+  let job = (await callService<{ backfill: BackfillView }>(target, 'POST', '/api/v1/backfill', body)).backfill;
+  const path = `/api/v1/backfill/${job.id}`;
+  let interrupted = false;
+  let cancelling: Promise<unknown> | undefined;
+  const onSignal = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write('\nstopping after the window in progress (it is committed whole or not at all)...\n');
+    cancelling = callService(target, 'DELETE', path).catch((error: unknown) => process.stderr.write(`cannot cancel: ${(error as Error).message}\n`));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const line = progressLine();
+  const progress = (j: BackfillView): Progress => ({ windowsDone: j.windowsDone, windowsTotal: j.windowsTotal, rows: j.rows, failed: j.failures.length, elapsedMs: j.elapsedSeconds * 1000 });
+  let notesShown = 0;
+  try {
+    for (;;) {
+      for (const note of job.notes.slice(notesShown)) process.stderr.write(`${note}\n`);
+      notesShown = job.notes.length;
+      if (job.state !== 'running') break;
+      if (job.windowsTotal > 0) line.draw(progress(job));
+      await sleep(500);
+      job = (await callService<{ backfill: BackfillView }>(target, 'GET', path)).backfill;
+    }
+    await cancelling;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  line.finish(progress(job));
+  for (const failure of job.failures) process.stderr.write(`failed: ${failure.dataset} ${failure.from}..${failure.to}: ${failure.error}\n`);
+  process.stderr.write(
+    `backfilled ${formatCount(job.rows)} rows in ${job.windowsDone} windows of ${job.datasets.length} datasets in ${formatClock(job.elapsedSeconds * 1000)} (backfill ${job.id}, ${job.state})` +
+      (job.failures.length ? `; ${job.failures.length} datasets stopped at a failed window (run again to resume)\n` : '\n'),
+  );
+  if (job.state === 'cancelled') {
+    if (!interrupted) process.stderr.write(`${job.error ?? 'cancelled'}\n`);
+    return 130;
+  }
+  if (job.state === 'failed' && !job.failures.length) process.stderr.write(`sextant backfill: ${job.error ?? 'failed'}\n`);
+  return job.state === 'done' ? 0 : 1;
 }
 
 function fail(message: string, code: number): number {

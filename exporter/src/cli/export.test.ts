@@ -65,7 +65,8 @@ test('sextant export finds the warehouse through the service config, relative to
   t.after(() => rm(dir, { recursive: true, force: true }));
   await seededWarehouse(dir);
   const config = join(dir, 'sextant.yaml');
-  await writeFile(config, 'warehouse:\n  path: w.duckdb\n');
+  // Port 1: no service answers there, so export opens the file itself.
+  await writeFile(config, 'server:\n  listen: 127.0.0.1\n  port: 1\nwarehouse:\n  path: w.duckdb\n');
   const out = join(dir, 'daily.parquet');
   const result = sextant('export', '--config', config, '--dataset', 'cpu', '--level', '1d', '--from', '2026-01-05', '--to', '2026-01-06', '--out', out);
   assert.equal(result.status, 0, result.stderr);

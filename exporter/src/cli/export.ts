@@ -1,19 +1,32 @@
-// `sextant export`: one dataset's rows at one level over a time range, to a Parquet file.
+// `sextant export`: one dataset's rows at one level over a time range, to a Parquet file. When a
+// service answers (--server, else the config's server.listen/port) the file comes from its API, since
+// the service owns the warehouse file; otherwise this process opens the file read-only.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { configFileFrom, loadConfig } from '../config/index.js';
 import { DatabaseLockedError } from '../warehouse/duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
+import { validateExportFile } from '../warehouse/export-sql.js';
+import { parseTime } from '../time-text.js';
+import { findService, request, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
-const USAGE = `usage: sextant export [--config FILE | --warehouse PATH] --dataset NAME --from TIME [--to TIME]
-                      [--tenant NAME] [--level points|5m|1h|1d] --out FILE.parquet
+const USAGE = `usage: sextant export [--config FILE | --warehouse PATH | --server URL] --dataset NAME --from TIME
+                      [--to TIME] [--tenant NAME] [--level points|5m|1h|1d] [--token TOKEN] --out FILE.parquet
 
-  --config FILE      the service's config, for its warehouse.path (default: $SEXTANT_CONFIG,
-                     else ./sextant.yaml)
-  --warehouse PATH   the DuckDB warehouse file, instead of the config's
-                     (the service must not be running on it either way)
+  --config FILE      the service's config, for its warehouse.path and its server.listen/port
+                     (default: $SEXTANT_CONFIG, else ./sextant.yaml)
+  --server URL       the running service to export through (default: the config's
+                     server.listen/port when a service answers there)
+  --token TOKEN      an API token of the service (default: $SEXTANT_TOKEN); the export holds
+                     that token's tenant
+  --warehouse PATH   the DuckDB warehouse file, opened directly (fails while a service holds it)
   --dataset NAME     dataset to export
-  --tenant NAME      tenant whose rows to export (default: default)
+  --tenant NAME      tenant whose rows to export (default: default; through a service, the
+                     token's tenant, and --tenant must match it)
   --level LEVEL      points (default), 5m, 1h or 1d
   --from TIME        start, inclusive: ISO date/time (2026-01-05, 2026-01-05T10:00:00Z)
                      or an age such as 30m, 12h, 7d, 2w
@@ -21,17 +34,7 @@ const USAGE = `usage: sextant export [--config FILE | --warehouse PATH] --datase
   --out FILE         Parquet file to write (must end in .parquet)
 `;
 
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** Unix ms of an option value: "now", an age before `now` like "7d", or an ISO date/time. */
-export function parseTime(text: string, now: number, option: string): number {
-  if (text === 'now') return now;
-  const age = /^(\d+)(s|m|h|d|w)$/.exec(text);
-  if (age) return now - Number(age[1]) * UNIT_MS[age[2]!]!;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw new UsageError(`${option}: "${text}" is neither an ISO date/time (2026-01-05T10:00:00Z) nor an age like 7d`);
-  return ms;
-}
+export { parseTime } from '../time-text.js';
 
 class UsageError extends Error {}
 
@@ -48,22 +51,53 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     return 0;
   }
   try {
-    const path = options.warehouse ?? loadConfig(configFileFrom(options.config, process.env)).warehouse.path;
-    const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
-    try {
-      const rows = await warehouse.exportParquet(options.tenant, options.dataset, options.level, options.range, options.out);
-      const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;
-      process.stdout.write(`wrote ${rows} rows (dataset ${options.dataset}, tenant ${options.tenant}, level ${options.level}, ${span}) to ${options.out}\n`);
-      if (rows === 0) process.stderr.write(`sextant export: warning: no rows matched; check --dataset, --tenant and the time range\n`);
-    } finally {
-      await warehouse.close();
-    }
+    // An explicit --warehouse means that file; otherwise a running service (which owns the file) comes first.
+    const config = options.warehouse === undefined && options.server === undefined ? loadConfig(configFileFrom(options.config, process.env)) : undefined;
+    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback: config && serviceUrlOf(config.server) }, process.env) : undefined;
+    const { name, rows } = target ? await throughService(target, options) : await direct(options.warehouse ?? config!.warehouse.path, options);
+    const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;
+    process.stdout.write(`wrote ${rows} rows (dataset ${options.dataset}, tenant ${name}, level ${options.level}, ${span}) to ${options.out}${target ? ` through the service at ${target.url}` : ''}\n`);
+    if (rows === 0) process.stderr.write(`sextant export: warning: no rows matched; check --dataset, --tenant and the time range\n`);
     return 0;
   } catch (error) {
     const message = error instanceof DatabaseLockedError ? error.message : `${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`sextant export: ${message}\n`);
-    return 1;
+    return error instanceof ServiceCallError ? error.exitCode : 1;
   }
+}
+
+type Options = Exclude<ReturnType<typeof parse>, 'help'>;
+
+async function direct(path: string, options: Options): Promise<{ name: string; rows: number }> {
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
+  try {
+    const name = options.tenant ?? 'default';
+    return { name, rows: await warehouse.exportParquet(name, options.dataset, options.level, options.range, options.out) };
+  } finally {
+    await warehouse.close();
+  }
+}
+
+/** GET /api/v1/export streamed to a temporary file beside --out, renamed over it once complete. */
+async function throughService(target: ServiceTarget, options: Options): Promise<{ name: string; rows: number }> {
+  const out = await validateExportFile(options.out);
+  const query = new URLSearchParams({ dataset: options.dataset, level: options.level, from: new Date(options.range.start).toISOString(), to: new Date(options.range.end).toISOString() });
+  const res = await request(target, 'GET', `/api/v1/export?${query}`);
+  const name = res.headers.get('x-sextant-tenant') ?? '';
+  if (options.tenant !== undefined && options.tenant !== name) {
+    await res.body?.cancel();
+    throw new ServiceCallError(`--tenant ${options.tenant}: the token belongs to tenant ${name}, and the service exports only its token's tenant`, 2);
+  }
+  if (!res.body) throw new ServiceCallError(`the service at ${target.url} sent no file`, 1);
+  const partial = `${out}.partial`;
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(partial));
+    await rename(partial, out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  return { name, rows: Number(res.headers.get('x-sextant-rows') ?? NaN) };
 }
 
 function parse(args: string[], now: number) {
@@ -74,7 +108,9 @@ function parse(args: string[], now: number) {
       warehouse: { type: 'string' },
       config: { type: 'string' },
       dataset: { type: 'string' },
-      tenant: { type: 'string', default: 'default' },
+      tenant: { type: 'string' },
+      server: { type: 'string' },
+      token: { type: 'string' },
       level: { type: 'string', default: 'points' },
       from: { type: 'string' },
       to: { type: 'string', default: 'now' },
@@ -84,6 +120,7 @@ function parse(args: string[], now: number) {
   });
   if (values.help) return 'help' as const;
   if (values.config !== undefined && values.warehouse !== undefined) throw new UsageError('give --config or --warehouse, not both');
+  if (values.server !== undefined && values.warehouse !== undefined) throw new UsageError('give --server or --warehouse, not both');
   const dataset = required(values.dataset, '--dataset');
   const out = required(values.out, '--out');
   const level = values.level;
@@ -91,7 +128,7 @@ function parse(args: string[], now: number) {
   const start = parseTime(required(values.from, '--from'), now, '--from');
   const end = parseTime(values.to, now, '--to');
   if (start >= end) throw new UsageError(`--from (${new Date(start).toISOString()}) must be before --to (${new Date(end).toISOString()})`);
-  return { warehouse: values.warehouse, config: values.config, dataset, tenant: values.tenant, level, out, range: { start, end } };
+  return { warehouse: values.warehouse, config: values.config, server: values.server, token: values.token, dataset, tenant: values.tenant, level, out, range: { start, end } };
 }
 
 function required(value: string | undefined, option: string): string {

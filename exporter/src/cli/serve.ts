@@ -11,15 +11,17 @@ import { registerProcessMetrics } from '../http/process-metrics.js';
 import { apiRouters } from '../http/routes/index.js';
 import { SeriesFamilies } from '../http/series-gauge-family.js';
 import { closeServer, listen, startService, type Listener, type RunningService, type ServiceState } from '../http/service-lifecycle.js';
+import { BackfillRunner } from '../jobs/backfill-runner.js';
 import { createIngestJob } from '../jobs/ingest.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import type { Job } from '../jobs/job.js';
 import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
-import { createScheduler } from '../jobs/scheduler.js';
+import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createReportJob } from '../jobs/report.js';
 import { createScoreJob } from '../jobs/score.js';
+import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
 import { ReportService } from '../reports/report-service.js';
 import { jaegerIngest } from '../sources/jaeger-setup.js';
@@ -45,13 +47,15 @@ interface JobContext {
   families: SeriesFamilies;
   log: Logger;
   now: () => number;
+  /** Shared by the ingest job and API backfills: one writes ingest windows at a time. */
+  turns: WriteTurns;
 }
 
 /** The scheduled stages of the service: one line per job (an area adds its job here). */
 function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
-    createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }),
+    takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
     createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
@@ -59,6 +63,16 @@ function jobsOf(c: JobContext): Job[] {
       ? [createReportJob({ service: new ReportService({ handle: warehouse.handle, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
   ];
+}
+
+/** The scheduler, whose stop also stops the API's backfills: both must end before the warehouse closes. */
+function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Scheduler {
+  return {
+    start: () => scheduler.start(),
+    stop: async () => {
+      await Promise.all([scheduler.stop(), backfills.stop()]);
+    },
+  };
 }
 
 /** The full service on an open port, once the warehouse is open. */
@@ -81,12 +95,15 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
   const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
   const alertDeps = { config: config.alerts, handle: warehouse.handle, registry, log, now };
+  const turns = createWriteTurns();
+  const { delayMs, windowMs } = ingestTimingFromConfig(config);
+  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points });
   const jobs = [
-    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now }),
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns }),
     ...predictStages.jobs,
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];
-  const scheduler = createScheduler({ jobs, registry, log, now });
+  const scheduler = withBackfills(createScheduler({ jobs, registry, log, now }), backfills);
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
   if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
@@ -100,7 +117,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps) }),
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/schema.js';
+import type { BackfillRunner } from '../../jobs/backfill-runner.js';
 import type { Logger } from '../../log.js';
 import type { ActionRunner } from '../../recommend/action-runner.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   now: () => number;
   /** Prediction and recommendation stages, shared with their jobs (absent: those routes answer 503). */
   predict?: PredictApiDeps;
+  /** Backfills started through the API, sharing write turns with the ingest job (absent: those routes answer 503). */
+  backfills?: BackfillRunner;
   /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts/setup.ts), sharing its store with alertJobs. */
   alerts?: Router;
 }

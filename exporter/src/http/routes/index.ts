@@ -6,7 +6,9 @@
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
 import { anomaliesRoutes } from './anomalies.js';
+import { backfillRoutes } from './backfill.js';
 import { datasetsRoutes } from './datasets.js';
+import { exportRoutes } from './export.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
 import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
@@ -20,6 +22,8 @@ export function apiRouters(deps: ApiDeps): Router[] {
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
+    backfillRoutes(deps),
+    exportRoutes(deps),
     anomaliesRoutes(deps),
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
