@@ -20,7 +20,7 @@ import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createReportJob } from '../jobs/report.js';
-import { createScoreJob } from '../jobs/score.js';
+import { createScoreJob, scoringFromConfig } from '../jobs/score.js';
 import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
 import { ReportService } from '../reports/report-service.js';
@@ -56,7 +56,7 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval }),
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly) }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length

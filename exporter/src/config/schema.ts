@@ -4,6 +4,7 @@
 // the docs check all follow the schema.
 import { z } from 'zod';
 import { alertsSectionSchema } from './sections/alerts.js';
+import { anomalySection } from './sections/anomaly.js';
 import { authSection } from './sections/auth.js';
 import { datasetsSection } from './sections/datasets.js';
 import { ingestSection } from './sections/ingest.js';
@@ -25,6 +26,7 @@ export const sections = {
   source: sourceSection,
   ingest: ingestSection,
   datasets: datasetsSection,
+  anomaly: anomalySection,
   alerts: alertsSectionSchema,
   predict: predictSection,
   recommend: recommendSection,

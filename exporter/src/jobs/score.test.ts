@@ -13,7 +13,7 @@ import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
 import { UnivariateDetector } from '@sextant/core/anomaly';
 import { AnomalyStore, decodeState, encodeState } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { createScoreJob } from './score.js';
+import { createScoreJob, scoringFromConfig } from './score.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -127,6 +127,28 @@ test('a service is scored as a group: its isolation forest finds the demo latenc
     await once.close();
     await twice.close();
   }
+});
+
+test('anomaly settings: maxGroupSize 0 scores every series alone, and no event opens below eventThreshold', async () => {
+  const serviceDatasets = demoDatasets(tenant).filter((d) => d.name.startsWith('http_'));
+  const scoredWith = async (name: string, anomaly: Parameters<typeof scoringFromConfig>[0]) => {
+    const warehouse = await warehouseWith(name);
+    try {
+      for (const dataset of serviceDatasets) await warehouse.replaceWindow(tenant, dataset.name, range, await source.queryRange(dataset, range));
+      const scoring = scoringFromConfig(anomaly);
+      await createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: serviceDatasets, registry: new Registry(), families: new SeriesFamilies(), log, intervalMs: 60_000, scoring }).run(new AbortController().signal);
+      const groups = await warehouse.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
+      return { groups: groups.length, events: await new AnomalyStore(warehouse.handle).events(tenant, { limit: 10_000 }) };
+    } finally {
+      await warehouse.close();
+    }
+  };
+  const defaults = await scoredWith('settings-default', { eventThreshold: 0.5, eventMergeGap: 30 * 60_000, maxGroupSize: 32 });
+  const strict = await scoredWith('settings-strict', { eventThreshold: 0.9, eventMergeGap: 30 * 60_000, maxGroupSize: 0 });
+  assert.ok(defaults.groups > 0 && defaults.events.some((e) => e.peakScore < 0.9), 'the default run must have groups and events below 0.9 for this test to mean anything');
+  assert.equal(strict.groups, 0);
+  assert.ok(strict.events.every((e) => e.detector !== 'isolation-forest' && e.peakScore >= 0.9), JSON.stringify(strict.events.map((e) => [e.detector, e.peakScore])));
+  assert.ok(strict.events.length < defaults.events.length);
 });
 
 test('a saved state of another detector version is dropped: the series starts afresh instead of failing every run', async () => {

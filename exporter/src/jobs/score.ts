@@ -23,6 +23,7 @@ import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-fam
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';
+import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import type { Job } from './job.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 
@@ -33,9 +34,29 @@ export interface ScoreJobDeps {
   families: SeriesFamilies;
   log: Logger;
   intervalMs: number;
-  events?: EventOptions;
+  scoring?: ScoringOptions;
+}
+
+export interface ScoringOptions {
+  events: EventOptions;
   /** Most points read per dataset and run; the rest waits for the next run. */
-  maxPointsPerRun?: number;
+  maxPointsPerRun: number;
+  /**
+   * Larger groups are scored series by series (0: every series alone). An isolation forest picks
+   * split features at random, so among many members one odd series is rarely split on, and the
+   * group's state grows by 8 KB per member (its training ring).
+   */
+  maxGroupSize: number;
+}
+
+export const DEFAULT_SCORING_OPTIONS: ScoringOptions = { events: DEFAULT_EVENT_OPTIONS, maxPointsPerRun: 2_000_000, maxGroupSize: 32 };
+
+export function scoringFromConfig(anomaly: AnomalyConfig): ScoringOptions {
+  return {
+    ...DEFAULT_SCORING_OPTIONS,
+    events: { threshold: anomaly.eventThreshold, mergeGapMs: anomaly.eventMergeGap },
+    maxGroupSize: anomaly.maxGroupSize,
+  };
 }
 
 /**
@@ -44,19 +65,11 @@ export interface ScoreJobDeps {
  */
 export const GROUP_STATE_DATASET = 'sextant:groups';
 
-/**
- * Larger groups are scored series by series: an isolation forest picks split features at random,
- * so among many members one odd series is rarely split on, and the group's state grows by 8 KB
- * per member (its training ring).
- */
-export const MAX_GROUP_SIZE = 32;
-
 /** The value of `sextant_detector` on the exported gauges: the ensemble of all channels. */
 const DETECTOR_LABEL = 'ensemble';
 
 export function createScoreJob(deps: ScoreJobDeps): Job {
-  const events = deps.events ?? DEFAULT_EVENT_OPTIONS;
-  const maxPoints = deps.maxPointsPerRun ?? 2_000_000;
+  const scoring = deps.scoring ?? DEFAULT_SCORING_OPTIONS;
   const gauges = {
     score: deps.families.gauge('sextant_anomaly_score', 'Anomaly score of the series latest point, in [0,1] (calibrated anomaly likelihood).'),
     level: deps.families.gauge('sextant_anomaly_level', 'Expected value of the series at its latest point.'),
@@ -74,7 +87,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
         try {
-          const result = await scoreTenant(deps.store, tenant, datasets, events, maxPoints, gauges, deps.log);
+          const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
           for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
         } catch (error) {
@@ -107,15 +120,14 @@ export async function scoreTenant(
   store: AnomalyStore,
   tenant: string,
   datasets: readonly DatasetDefinition[],
-  events: EventOptions,
-  maxPoints: number,
+  scoring: ScoringOptions,
   gauges?: Gauges,
   log?: Logger,
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
   const members: Member[] = [];
   for (const dataset of datasets) {
     try {
-      members.push(...(await membersOf(store, tenant, dataset.name, maxPoints, log)));
+      members.push(...(await membersOf(store, tenant, dataset.name, scoring.maxPointsPerRun, log)));
     } catch (error) {
       log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
@@ -133,7 +145,7 @@ export async function scoreTenant(
   const newGroupStates: SeriesScoringState[] = [];
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
-    if (group.length < 2 || group.length > MAX_GROUP_SIZE) {
+    if (group.length < 2 || group.length > scoring.maxGroupSize) {
       alone.push(...group);
       continue;
     }
@@ -161,7 +173,7 @@ export async function scoreTenant(
       const points = scoredPoints.get(m);
       if (m.dataset !== dataset.name || !points || points.length === 0) continue;
       count += points.length;
-      const tracker = new EventTracker(events, m.carried ? openEventOf(m.carried) : undefined);
+      const tracker = new EventTracker(scoring.events, m.carried ? openEventOf(m.carried) : undefined);
       for (const p of points) tracker.add(p);
       for (const e of tracker.touched) {
         const event = eventRow(tenant, dataset.name, m.seriesId, m.labels, e);
