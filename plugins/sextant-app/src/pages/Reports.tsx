@@ -3,7 +3,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, InteractiveTable, LinkButton, Stack, Text, type Column } from '@grafana/ui';
 import { generateWeeklyReport, listReports, reportUrl } from '../common/api';
 import { useApp } from '../common/context';
-import { formatTime } from '../common/format';
+import { formatBytes, formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { ReportInfo } from '../common/types';
 import { useRequest } from '../common/useRequest';
@@ -13,10 +13,12 @@ export function Reports() {
   const state = useRequest(() => listReports(client), [client]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [generated, setGenerated] = useState<ReportInfo>();
   const columns = useMemo<Array<Column<ReportInfo>>>(
     () => [
-      { id: 'period', header: 'Period', cell: ({ row }) => `${row.original.period}, ${row.original.from.slice(0, 10)} to ${row.original.to.slice(0, 10)}` },
+      { id: 'period', header: 'Period', cell: ({ row }) => describePeriod(row.original) },
       { id: 'format', header: 'Format', cell: ({ row }) => row.original.format.toUpperCase() },
+      { id: 'bytes', header: 'Size', cell: ({ row }) => (row.original.bytes === undefined ? '—' : formatBytes(row.original.bytes)) },
       { id: 'createdAt', header: 'Generated', cell: ({ row }) => formatTime(Date.parse(row.original.createdAt)) },
       { id: 'status', header: 'Status', cell: ({ row }) => row.original.error ?? row.original.status },
       {
@@ -24,7 +26,16 @@ export function Reports() {
         header: 'Download',
         cell: ({ row }) =>
           row.original.download ? (
-            <LinkButton size="sm" variant="secondary" icon="download-alt" href={reportUrl(client, row.original.id)}>
+            // A target keeps Grafana from taking the click for a page of its own (it routes links
+            // without one); `download` saves the file instead of opening it.
+            <LinkButton
+              size="sm"
+              variant="secondary"
+              icon="download-alt"
+              href={reportUrl(client, row.original.id)}
+              target="_blank"
+              download={`${row.original.id}.${row.original.format}`}
+            >
               Download
             </LinkButton>
           ) : null,
@@ -36,8 +47,9 @@ export function Reports() {
   const generate = async () => {
     setBusy(true);
     setError(undefined);
+    setGenerated(undefined);
     try {
-      await generateWeeklyReport(client);
+      setGenerated(await generateWeeklyReport(client));
       state.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -54,6 +66,7 @@ export function Reports() {
             Generate last week&apos;s report
           </Button>
           {error && <Text color="error">{error}</Text>}
+          {generated && <Text color="success">Report generated: {describePeriod(generated)}.</Text>}
         </Stack>
         <RequestView state={state} what="reports">
           {(reports) => (
@@ -69,4 +82,11 @@ export function Reports() {
       </Stack>
     </PluginPage>
   );
+}
+
+/** "weekly, 2026-11-16 to 2026-11-22": the days the report covers (the API's `to` is exclusive). */
+export function describePeriod(report: ReportInfo): string {
+  const lastDay = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
+  const firstDay = report.from.slice(0, 10);
+  return firstDay === lastDay ? `${report.period}, ${firstDay}` : `${report.period}, ${firstDay} to ${lastDay}`;
 }
