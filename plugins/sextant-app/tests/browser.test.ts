@@ -53,7 +53,9 @@ async function until<T>(path: string, check: (body: T) => boolean): Promise<T> {
 
 /** Sextant's own answer, asked directly with the token (what the page must show). */
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } }).catch((error: Error) => {
+    throw new Error(`${path}: ${error.message}; the service ${service.output()}`);
+  });
   assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
