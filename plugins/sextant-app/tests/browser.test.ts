@@ -41,20 +41,28 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Polls the service until `check` holds for its answer (the demo's stages run every few seconds). */
+/**
+ * Polls the service until `check` holds for its answer (the demo's stages run every few seconds). A
+ * failed request is polled again: while the first model trains, the service's event loop can stall
+ * for seconds, and Node's HTTP server then drops a kept-alive connection (ECONNRESET).
+ */
 async function until<T>(path: string, check: (body: T) => boolean): Promise<T> {
+  let failure: unknown;
   for (let attempt = 0; attempt < 360; attempt++) {
-    const body = await api<T>(path);
-    if (check(body)) return body;
+    const body = await api<T>(path).catch((error: unknown) => {
+      failure = error;
+      return undefined;
+    });
+    if (body !== undefined && check(body)) return body;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`${path}: the service never gave the awaited answer`);
+  throw new Error(`${path}: the service never gave the awaited answer${failure ? ` (last failure: ${(failure as Error).message})` : ''}`);
 }
 
 /** Sextant's own answer, asked directly with the token (what the page must show). */
 async function api<T>(path: string): Promise<T> {
   const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } }).catch((error: Error) => {
-    throw new Error(`${path}: ${error.message}; the service ${service.output()}`);
+    throw new Error(`${path}: ${error.message} (${(error.cause as Error | undefined)?.message}); the service ${service.output()}`);
   });
   assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;

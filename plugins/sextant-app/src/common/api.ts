@@ -102,6 +102,7 @@ export async function generateWeeklyReport(client: SextantClient) {
   return body.report;
 }
 
-export function reportUrl(client: SextantClient, id: string) {
-  return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`);
+/** The report's file; csv and parquet reports have one file per table. */
+export function reportUrl(client: SextantClient, id: string, table?: string) {
+  return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`, { table });
 }

@@ -5,6 +5,7 @@ import { generateWeeklyReport, listReports, reportUrl } from '../common/api';
 import { useApp } from '../common/context';
 import { formatBytes, formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
+import type { SextantClient } from '../common/client';
 import type { ReportInfo } from '../common/types';
 import { useRequest } from '../common/useRequest';
 
@@ -21,25 +22,7 @@ export function Reports() {
       { id: 'bytes', header: 'Size', cell: ({ row }) => (row.original.bytes === undefined ? '—' : formatBytes(row.original.bytes)) },
       { id: 'createdAt', header: 'Generated', cell: ({ row }) => formatTime(Date.parse(row.original.createdAt)) },
       { id: 'status', header: 'Status', cell: ({ row }) => row.original.error ?? row.original.status },
-      {
-        id: 'download',
-        header: 'Download',
-        cell: ({ row }) =>
-          row.original.download ? (
-            // A target keeps Grafana from taking the click for a page of its own (it routes links
-            // without one); `download` saves the file instead of opening it.
-            <LinkButton
-              size="sm"
-              variant="secondary"
-              icon="download-alt"
-              href={reportUrl(client, row.original.id)}
-              target="_blank"
-              download={`${row.original.id}.${row.original.format}`}
-            >
-              Download
-            </LinkButton>
-          ) : null,
-      },
+      { id: 'download', header: 'Download', cell: ({ row }) => <ReportDownloads client={client} report={row.original} /> },
     ],
     [client]
   );
@@ -89,4 +72,25 @@ export function describePeriod(report: ReportInfo): string {
   const lastDay = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
   const firstDay = report.from.slice(0, 10);
   return firstDay === lastDay ? `${report.period}, ${firstDay}` : `${report.period}, ${firstDay} to ${lastDay}`;
+}
+
+/** One link for a one-file report; one per table for csv and parquet (the service sends one table a file). */
+export function ReportDownloads({ client, report }: { client: SextantClient; report: ReportInfo }) {
+  if (!report.download) {
+    return null;
+  }
+  const files = report.tables
+    ? report.tables.map((table) => ({ label: table, name: `${report.id}-${table}.${report.format}`, href: reportUrl(client, report.id, table) }))
+    : [{ label: 'Download', name: `${report.id}.${report.format}`, href: reportUrl(client, report.id) }];
+  return (
+    <Stack gap={0.5} wrap="wrap">
+      {files.map((file) => (
+        // A target keeps Grafana from taking the click for a page of its own (it routes links
+        // without one); `download` saves the file instead of opening it.
+        <LinkButton key={file.name} size="sm" variant="secondary" icon="download-alt" href={file.href} target="_blank" download={file.name}>
+          {file.label}
+        </LinkButton>
+      ))}
+    </Stack>
+  );
 }
