@@ -18,6 +18,7 @@ import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/wareh
 const root = join(import.meta.dirname, '..');
 const token = 'e2e-token-of-tenant-default';
 const otherToken = 'e2e-token-of-tenant-other';
+const metricsToken = 'e2e-token-of-the-scraper';
 const HOUR = 3_600_000;
 
 async function freePort(): Promise<number> {
@@ -54,6 +55,7 @@ before(async () => {
       'server: { listen: 127.0.0.1, port: ' + port + ', shutdownTimeout: 20s }',
       'warehouse: { path: data/w.duckdb, rollupInterval: 1s }',
       'auth:',
+      '  metricsToken: { file: metrics-token }',
       '  tokens:',
       `    - { name: e2e, token: ${token}, tenant: default, role: viewer }`,
       `    - { name: other, token: { env: E2E_OTHER_TOKEN }, tenant: other, role: admin }`,
@@ -62,6 +64,7 @@ before(async () => {
       '',
     ].join('\n'),
   );
+  writeFileSync(join(dir, 'metrics-token'), `${metricsToken}\n`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
   child = spawn(process.execPath, [join(root, 'exporter', 'dist', 'cli.js'), 'serve', '--config', join(dir, 'sextant.yaml')], {
     env: { ...env, E2E_OTHER_TOKEN: otherToken },
@@ -82,7 +85,7 @@ const api = (path: string, init: RequestInit & { bearer?: string } = {}) =>
   fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}) } });
 
 async function metric(name: string, labels: string): Promise<number | undefined> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (await api('/metrics', { bearer: metricsToken })).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line ? Number(line.split(' ').at(-1)) : undefined;
 }
@@ -139,7 +142,8 @@ test('sextant serve: ready, real data in the API and /metrics, tokens and tenant
   assert.ok(Math.abs((hourly.frames[0]?.fields[1]?.values[0] as number) - expectedMax) <= 1e-9 * expectedMax, JSON.stringify(hourly));
 
   // /metrics: accepted by the real promtool, with the ingest's own numbers in it.
-  const exposition = await (await fetch(`${base}/metrics`)).text();
+  assert.equal((await api('/metrics')).status, 401);
+  const exposition = await (await api('/metrics', { bearer: metricsToken })).text();
   const check = promtoolCheckMetrics(exposition);
   assert.ok(check.ok, check.output);
   assert.ok(((await metric('sextant_ingest_rows_total', 'dataset="http_requests_per_second"')) ?? 0) > 0);

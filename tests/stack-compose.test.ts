@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { configSchema } from '../exporter/src/config/schema.js';
 import { commandOf, compose, flagValue, hostPathOf, mounts, readText, readYaml, repoPath, yamlFilesUnder } from './support/stack.js';
 
@@ -85,6 +85,16 @@ test('files the configs refer to inside their containers are mounted', () => {
   const amToken = hostPathOf(stack, 'alertmanager', tokenFiles[0]!);
   const sextantToken = hostPathOf(stack, 'sextant', sextant.auth.tokens.find((t) => t.token.file)!.token.file!);
   assert.equal(amToken, sextantToken);
+  // Prometheus scrapes /metrics with the token Sextant requires there (a path relative to its config).
+  const prometheusConfig = readYaml('provisioning/prometheus/prometheus.yml') as { scrape_configs: { job_name: string; authorization?: { credentials_file?: string } }[] };
+  const scrapeTokenFile = prometheusConfig.scrape_configs.find((job) => job.job_name === 'sextant')?.authorization?.credentials_file;
+  const metricsTokenFile = (sextant.auth as { metricsToken?: { file?: string } }).metricsToken?.file;
+  assert.ok(scrapeTokenFile && metricsTokenFile, 'the sextant scrape job and auth.metricsToken must both name a token file');
+  assert.equal(
+    hostPathOf(stack, 'prometheus', posix.resolve('/etc/prometheus', scrapeTokenFile)),
+    hostPathOf(stack, 'sextant', metricsTokenFile),
+    'Prometheus does not send the token Sextant requires on /metrics',
+  );
   // The warehouse file is on the sextant-data volume, so it outlives the container.
   const volume = mounts(stack).find((m) => m.service === 'sextant' && m.source === 'sextant-data');
   assert.ok(volume && sextant.warehouse.path.startsWith(`${volume.target}/`), `warehouse ${sextant.warehouse.path} is not on the sextant-data volume`);

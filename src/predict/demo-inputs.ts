@@ -2,7 +2,6 @@ import { DEMO_METRICS, scenario } from '../demo/index.js';
 import type { Series, TimeRange } from '../model/index.js';
 import type { AlertPeriod } from './alerts.js';
 import { DEFAULT_REPLAYED_RULES, entityHistories, replayThresholdRules } from './entities.js';
-import { ewmaAnomalyScore } from './ewma-score.js';
 import type { EntityHistory } from './features.js';
 
 /**
@@ -43,7 +42,5 @@ export function demoInputs(seed: number, range: TimeRange): DemoInputs {
   }
   // The demo's series carry extra labels; the warehouse keeps only the dataset's labels.
   series['http_requests_per_second'] = series['http_requests_per_second']!.map((s) => ({ ...s, labels: { job: s.labels['job'] ?? '', service: s.labels['service'] ?? '' } }));
-  const plain = entityHistories(series);
-  const scores = new Map(plain.map((h) => [h.entity, ewmaAnomalyScore(Object.values(h.signals))]));
-  return { series, histories: entityHistories(series, scores), alerts: replayThresholdRules(series, DEFAULT_REPLAYED_RULES) };
+  return { series, histories: entityHistories(series), alerts: replayThresholdRules(series, DEFAULT_REPLAYED_RULES) };
 }

@@ -1,5 +1,6 @@
 import type { Labels, Sample, Series } from '../model/index.js';
 import type { AlertPeriod } from './alerts.js';
+import { entityAnomalyScore } from './anomaly-score.js';
 import type { EntityHistory, Signal } from './features.js';
 
 /**
@@ -47,7 +48,6 @@ function mergeMax(list: readonly Series[]): Sample[] {
 
 export function entityHistories(
   seriesByDataset: Readonly<Record<string, readonly Series[]>>,
-  anomalyScores: ReadonlyMap<string, readonly Sample[]> = new Map(),
   sources: readonly SignalSource[] = DEFAULT_SIGNAL_SOURCES,
 ): EntityHistory[] {
   const grouped = new Map<string, Map<Signal, Series[]>>();
@@ -74,8 +74,7 @@ export function entityHistories(
     const merged: Partial<Record<Signal, Sample[]>> = {};
     for (const [signal, list] of hostSignals ?? []) merged[signal] = mergeMax(list);
     for (const [signal, list] of signals) merged[signal] = mergeMax(list);
-    const scores = anomalyScores.get(entity);
-    histories.push({ entity, signals: merged, ...(scores ? { anomalyScore: scores } : {}) });
+    histories.push({ entity, signals: merged, anomalyScore: entityAnomalyScore(merged) });
   }
   return histories.sort((a, b) => a.entity.localeCompare(b.entity));
 }

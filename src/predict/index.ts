@@ -10,5 +10,5 @@ export * from './rng.js';
 export * from './compare.js';
 export * from './entities.js';
 export * from './predictor.js';
-export * from './ewma-score.js';
+export * from './anomaly-score.js';
 export * from './demo-inputs.js';

@@ -1,7 +1,7 @@
 import type { Sample, TimeRange } from '../model/index.js';
 import type { AlertPeriod } from './alerts.js';
 import type { EntityHistory, Signal } from './features.js';
-import { ewmaAnomalyScore } from './ewma-score.js';
+import { entityAnomalyScore } from './anomaly-score.js';
 import { randomInt, seededRng, type Rng } from './rng.js';
 
 /**
@@ -93,7 +93,7 @@ function entityScenario(entity: string, rng: Rng, start: number, steps: number, 
     series.latencyP95.push({ t, v: Math.max(0.01, latency) });
   }
   if (firing) entityAlerts.push({ entity, alertname: firing.alertname, severity: 'critical', startsAt: firing.startsAt });
-  const history: EntityHistory = { entity, signals: series, anomalyScore: ewmaAnomalyScore(Object.values(series)) };
+  const history: EntityHistory = { entity, signals: series, anomalyScore: entityAnomalyScore(series) };
   return { history, entityAlerts };
 }
 

@@ -56,6 +56,7 @@ export async function startAlertService(options: {
     families: new SeriesFamilies(),
     log,
     tokens: Object.entries(TOKENS).map(([token, a]) => ({ name: a.tokenName, token, tenant: a.tenant, role: a.role })),
+    metricsToken: undefined,
     isReady: () => true,
     bodyLimitBytes: options.bodyLimitBytes ?? 1_000_000,
     requestTimeoutMs: 30_000,

@@ -90,11 +90,13 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
   if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');
+  if (!config.auth.metricsToken) log.warn('auth.metricsToken is not set: every /metrics request will be refused');
   const app = createApp({
     registry,
     families,
     log,
     tokens,
+    metricsToken: config.auth.metricsToken?.reveal(),
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,

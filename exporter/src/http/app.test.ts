@@ -17,6 +17,7 @@ const tokens: ApiToken[] = [
   { name: 'viewer-a', token: 'token-of-viewer-a-0001', tenant: 'a', role: 'viewer' },
   { name: 'viewer-b', token: 'token-of-viewer-b-0002', tenant: 'b', role: 'viewer' },
 ];
+const metricsToken = 'token-of-the-scraper-0003';
 const datasets = [
   { name: 'cpu', tenant: 'a', query: 'rate(cpu[5m])', keepLabels: ['instance'], stepMs: 60_000 },
   { name: 'mem', tenant: 'b', query: 'mem', keepLabels: [], stepMs: 60_000 },
@@ -37,6 +38,7 @@ before(async () => {
     families: new SeriesFamilies(),
     log: createLogger('debug', (line) => logLines.push(line)),
     tokens,
+    metricsToken,
     isReady: () => ready,
     bodyLimitBytes: 4096,
     requestTimeoutMs: 10_000,
@@ -249,12 +251,37 @@ describe('health, readiness and logs', () => {
     await call('GET', '/scan/me/1');
     await call('GET', '/scan/me/2');
     await call('GET', `${API_PREFIX}/datasets`, { token: tokens[0]?.token });
-    const text = await (await call('GET', '/metrics')).text();
+    const text = await (await call('GET', '/metrics', { token: metricsToken })).text();
     assert.match(text, /^sextant_http_requests_total\{route="\/api\/v1\/datasets",method="GET",code="200"\} [1-9]/m);
     assert.match(text, /^sextant_http_requests_total\{route="unmatched",method="GET",code="404"\} [2-9]/m);
     assert.ok(!text.includes('/scan/me'));
     const check = promtoolCheckMetrics(text);
     assert.ok(check.ok, check.output);
+  });
+
+  test('/metrics needs the metrics token: none, a tenant\'s API token or a wrong one get a 401', async () => {
+    const missing = await call('GET', '/metrics');
+    assert.equal(missing.status, 401);
+    assert.match(((await missing.json()) as { error: string }).error, /auth\.metricsToken/);
+    assert.equal((await call('GET', '/metrics', { token: tokens[0]!.token })).status, 401);
+    assert.equal((await call('GET', '/metrics', { token: `${metricsToken}x` })).status, 401);
+    const ok = await call('GET', '/metrics', { token: metricsToken });
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /^# HELP sextant_http_requests_total/m);
+  });
+
+  test('without auth.metricsToken, /metrics refuses everyone and says what to set', async () => {
+    const app = createApp({ registry: new Registry(), families: new SeriesFamilies(), log: createLogger('error', () => {}), tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 1024, requestTimeoutMs: 1000, apiRouters: [] });
+    const bare = await listen(app);
+    try {
+      for (const token of [undefined, tokens[0]!.token, metricsToken]) {
+        const res = await fetch(`${bare.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+        assert.equal(res.status, 401);
+        assert.match(((await res.json()) as { error: string }).error, /no metrics token is configured: set auth\.metricsToken/);
+      }
+    } finally {
+      await bare.close();
+    }
   });
 
   test('unknown routes are 404 JSON', async () => {

@@ -2,7 +2,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import { bearerAuth, type ApiToken } from './auth.js';
-import { errorHandler, notFound } from './http-error.js';
+import { errorHandler, HttpError, notFound } from './http-error.js';
 import { httpMetrics } from './http-metrics.js';
 import { requestLog, requestTimeout } from './request-log.js';
 import type { SeriesFamilies } from './series-gauge-family.js';
@@ -14,6 +14,8 @@ export interface AppDeps {
   families: SeriesFamilies;
   log: Logger;
   tokens: readonly ApiToken[];
+  /** The token /metrics requires (auth.metricsToken); without one, /metrics refuses every request. */
+  metricsToken: string | undefined;
   /** True once the warehouse is open and migrated, false again when shutdown begins. */
   isReady: () => boolean;
   bodyLimitBytes: number;
@@ -41,6 +43,14 @@ export function createStartingApp(): Express {
   return app;
 }
 
+/** /metrics holds every tenant's series and scores: it takes its own token, never a tenant's. */
+function metricsAuth(token: string | undefined): RequestHandler {
+  if (token === undefined) {
+    return (_req, _res, next) => next(new HttpError(401, 'no metrics token is configured: set auth.metricsToken and send it as "Authorization: Bearer <token>"'));
+  }
+  return bearerAuth([{ name: 'metrics', token, tenant: '*', role: 'viewer' }], 'auth.metricsToken');
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -54,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
     if (deps.isReady()) res.type('text/plain').send('Sextant is ready.\n');
     else res.status(503).type('text/plain').send('Sextant is not ready: the warehouse is opening, or the service is shutting down.\n');
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAuth(deps.metricsToken), async (_req, res) => {
     const text = (await deps.registry.metrics()) + deps.families.render();
     res.type(deps.registry.contentType).send(text);
   });

@@ -31,13 +31,13 @@ function offeredToken(header: string): { token: string; name?: string } | undefi
  * Bearer-token authentication for /api/. Compares digests with timingSafeEqual against every
  * configured token (no early exit), so the answer time tells nothing about a token's prefix.
  */
-export function bearerAuth(tokens: readonly ApiToken[]): RequestHandler {
+export function bearerAuth(tokens: readonly ApiToken[], configuredIn = 'auth.tokens'): RequestHandler {
   const known = tokens.map((entry) => ({ digest: digest(entry.token), context: { tokenName: entry.name, tenant: entry.tenant, role: entry.role } }));
   const challenge = 'Bearer realm="sextant"';
   return (req, res, next) => {
     const header = req.get('authorization');
     if (!header) {
-      next(new HttpError(401, 'missing bearer token: send "Authorization: Bearer <token>" (tokens are set in auth.tokens)', { 'WWW-Authenticate': challenge }));
+      next(new HttpError(401, `missing bearer token: send "Authorization: Bearer <token>" (tokens are set in ${configuredIn})`, { 'WWW-Authenticate': challenge }));
       return;
     }
     const offer = offeredToken(header);

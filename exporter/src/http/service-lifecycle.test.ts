@@ -16,6 +16,7 @@ function appFor(registry: Registry, isReady: () => boolean) {
     families: new SeriesFamilies(),
     log: quiet,
     tokens: [],
+    metricsToken: undefined,
     isReady,
     bodyLimitBytes: 1024,
     requestTimeoutMs: 5000,

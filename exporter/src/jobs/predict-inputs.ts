@@ -62,5 +62,5 @@ export interface PredictInputs {
 
 export async function loadPredictInputs(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictInputs> {
   const series = await loadSeries(warehouse, tenant, range);
-  return { series, histories: entityHistories(series, new Map(), DEFAULT_SIGNAL_SOURCES), alerts: await alerts.periods(tenant, range, series) };
+  return { series, histories: entityHistories(series, DEFAULT_SIGNAL_SOURCES), alerts: await alerts.periods(tenant, range, series) };
 }

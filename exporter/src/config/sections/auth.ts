@@ -13,6 +13,8 @@ const tokenEntry = z.strictObject({
 
 export const authSection = z
   .strictObject({
+    /** What Prometheus sends to scrape /metrics (it shows every tenant's scores, so it is not public). */
+    metricsToken: secret(16).optional(),
     tokens: z
       .array(tokenEntry)
       .describe('a list of tokens')

@@ -42,7 +42,7 @@ before(async () => {
   const api = await testApiDeps({ warehouse, handle: warehouse.handle, log });
   closeDeps = api.close;
   const app = createApp({
-    registry: new Registry(), families: new SeriesFamilies(), log, tokens, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
+    registry: new Registry(), families: new SeriesFamilies(), log, tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
     apiRouters: apiRouters(api.deps),
   });
   server = await listen(app);
