@@ -46,7 +46,7 @@ export function predictStagesFromConfig(deps: PredictSetupDeps): { jobs: Job[]; 
   if (p.enabled) {
     jobs.push(
       createTrainJob({
-        warehouse, store: predictions, alerts, registry, log: deps.log.child({ job: 'train' }), now, intervalMs: p.trainInterval, tenants,
+        warehouse, store: predictions, alerts, registry, log: deps.log.child({ job: 'train' }), now, intervalMs: p.trainInterval, retryMs: p.interval, tenants,
         settings: {
           horizonsMs: p.horizons, windowMs: p.window, stepMs: p.step, severities: p.severities, trainingRangeMs: p.trainingRange,
           testFraction: p.testFraction, trees: p.trees, maxDepth: p.maxDepth, seed: p.seed,

@@ -35,6 +35,11 @@ export const DEFAULT_PREDICT_SETTINGS: PredictSettings = {
 
 export interface TrainJobDeps extends PredictJobDeps {
   settings: PredictSettings;
+  /**
+   * After a run that found too little data (a fresh warehouse, still ingesting), the next run comes
+   * this soon, doubling on each further such run up to intervalMs, instead of a whole intervalMs later.
+   */
+  retryMs?: number;
 }
 
 export interface TrainJob extends Job {
@@ -121,8 +126,13 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
     registers: [deps.registry],
   });
 
+  let lacked = false;
+  /** Set while runs keep finding too little data (see retryMs). */
+  let retryDelayMs: number | undefined;
+
   async function trainAll(signal?: AbortSignal): Promise<TrainedPredictor[]> {
     const stored: TrainedPredictor[] = [];
+    lacked = false;
     inProgress.set(1);
     try {
       for (const tenant of deps.tenants) {
@@ -158,6 +168,7 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
             });
           } catch (error) {
             const notEnough = error instanceof NotEnoughTrainingData;
+            lacked ||= notEnough;
             runs.inc({ horizon, outcome: notEnough ? 'not_enough_data' : 'error' });
             (notEnough ? log.warn : log.error).call(log, 'training skipped', { tenant, horizon, reason: (error as Error).message });
           } finally {
@@ -173,10 +184,16 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
 
   return {
     name: 'train',
-    intervalMs: deps.intervalMs,
+    // The scheduler reads this after each run, so a fresh service gets its first model minutes after
+    // the first ingest rather than one whole training interval later.
+    get intervalMs() {
+      return retryDelayMs ?? deps.intervalMs;
+    },
     trainAll,
     async run(signal) {
       await trainAll(signal);
+      const { retryMs } = deps;
+      retryDelayMs = lacked && retryMs !== undefined ? Math.min(deps.intervalMs, retryDelayMs === undefined ? retryMs : retryDelayMs * 2) : undefined;
     },
   };
 }

@@ -1,9 +1,8 @@
 // The plugin in a real browser: the harness page mounts each page and panel with the Grafana theme and
 // @grafana/runtime's services; requests go through a loopback server that plays Grafana's data proxy
-// (adding the token as plugin.json's routes say) to a running `sextant serve` on the demo data. Only
-// the alerts routes, not served on main yet, come from a stand-in in front of it (stub-sextant.ts).
+// (adding the token as plugin.json's routes say) to a running `sextant serve` on the demo data.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +11,6 @@ import { startGrafanaProxy, type GrafanaProxy } from './support/grafana-proxy.js
 import { buildHarness } from './support/harness-bundle.js';
 import { DIST, PLUGIN_ROOT } from './support/paths.js';
 import { startSextant, type SextantService } from './support/sextant-service.js';
-import { startStubSextant, type StubSextant } from './support/stub-sextant.js';
 
 const SCREENSHOTS = join(PLUGIN_ROOT, 'tests', 'output', 'screenshots');
 const THEMES = ['dark', 'light'] as const;
@@ -21,7 +19,7 @@ const PAGES = ['overview', 'anomalies', 'predictions', 'recommendations', 'alert
 const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
   overview: '[data-testid="overview-anomaly-count"]',
   anomalies: '[data-testid="anomaly-list"]',
-  predictions: '[data-testid^="prediction-list"]',
+  predictions: '[data-testid="prediction-list"]',
   rules: '[data-testid="rules-yaml"]',
   recommendations: '[data-testid="recommendation-list"]',
   alerts: '[data-testid="alert-analytics"]',
@@ -30,7 +28,6 @@ const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
 };
 
 let service: SextantService;
-let sextant: StubSextant;
 let TOKEN: string;
 let grafana: GrafanaProxy;
 let browser: Browser;
@@ -39,24 +36,34 @@ let harness: string;
 const now = Date.now();
 
 async function post<T>(path: string, body: unknown): Promise<T> {
-  const response = await fetch(`${sextant.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${service.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
 
-/** Polls the service until `check` holds for its answer (the demo's stages run every few seconds). */
+/**
+ * Polls the service until `check` holds for its answer (the demo's stages run every few seconds). A
+ * failed request is polled again: while the first model trains, the service's event loop can stall
+ * for seconds, and Node's HTTP server then drops a kept-alive connection (ECONNRESET).
+ */
 async function until<T>(path: string, check: (body: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 240; attempt++) {
-    const body = await api<T>(path);
-    if (check(body)) return body;
+  let failure: unknown;
+  for (let attempt = 0; attempt < 360; attempt++) {
+    const body = await api<T>(path).catch((error: unknown) => {
+      failure = error;
+      return undefined;
+    });
+    if (body !== undefined && check(body)) return body;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  throw new Error(`${path}: the service never gave the awaited answer`);
+  throw new Error(`${path}: the service never gave the awaited answer${failure ? ` (last failure: ${(failure as Error).message})` : ''}`);
 }
 
 /** Sextant's own answer, asked directly with the token (what the page must show). */
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${sextant.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } }).catch((error: Error) => {
+    throw new Error(`${path}: ${error.message} (${(error.cause as Error | undefined)?.message}); the service ${service.output()}`);
+  });
   assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
   return (await response.json()) as T;
 }
@@ -80,16 +87,21 @@ async function screenshot(page: Page, name: string) {
 before(async () => {
   service = await startSextant();
   TOKEN = service.token;
-  sextant = await startStubSextant(service.url, TOKEN, now);
-  // Scoring and recommending run on the demo's history within seconds of the first ingest.
-  await until<{ anomalies: unknown[] }>(`/api/v1/anomalies?from=${now - 24 * 3_600_000}&to=${now + 3_600_000}`, (b) => b.anomalies.length > 0);
-  await until<{ recommendations: unknown[] }>('/api/v1/recommendations', (b) => b.recommendations.length >= 2);
-  harness = await buildHarness();
+  // Scoring and recommending run on the demo's history within seconds of the first ingest, the demo's
+  // alerts are recorded at start, and the first model trains on the training job's first retry after
+  // the first ingest (its first run, at start, found an empty warehouse).
+  [harness] = await Promise.all([
+    buildHarness(),
+    until<{ anomalies: unknown[] }>(`/api/v1/anomalies?from=${now - 24 * 3_600_000}&to=${now + 3_600_000}`, (b) => b.anomalies.length > 0),
+    until<{ recommendations: unknown[] }>('/api/v1/recommendations', (b) => b.recommendations.length >= 2),
+    until<{ byRule: unknown[] }>('/api/v1/alerts/analysis', (b) => b.byRule.length > 0),
+    until<{ predictions: unknown[] }>('/api/v1/predictions', (b) => b.predictions.length > 0),
+  ]);
   grafana = await startGrafanaProxy({
     dist: DIST,
     staticDirs: [join(PLUGIN_ROOT, 'tests', 'harness'), harness],
-    app: { jsonData: { url: sextant.url, prometheusUid: 'prometheus' }, secureJsonData: { token: TOKEN } },
-    datasource: { jsonData: { url: sextant.url }, secureJsonData: { token: TOKEN } },
+    app: { jsonData: { url: service.url, prometheusUid: 'prometheus' }, secureJsonData: { token: TOKEN } },
+    datasource: { jsonData: { url: service.url }, secureJsonData: { token: TOKEN } },
   });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -105,7 +117,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await grafana?.close();
-  await sextant?.close();
   await service?.stop();
   if (harness) rmSync(harness, { recursive: true, force: true });
 });
@@ -235,4 +246,139 @@ test('the configuration page tests the connection through the proxy, and a wrong
 test('the data proxy, not the browser, added the token to every request Sextant received', () => {
   assert.ok(grafana.forwarded.length > 0);
   assert.ok(grafana.forwarded.every((r) => r.authorization?.startsWith('Bearer ')));
+});
+
+/** A duration as the pages print it ("40 s", "4 min", "40.0 h"), in ms, with half its last unit. */
+function shownDuration(text: string): { ms: number; within: number } {
+  const match = /^([\d.]+) (s|min|h)$/.exec(text.trim());
+  assert.ok(match, `not a duration: ${text}`);
+  const unit = { s: 1_000, min: 60_000, h: 3_600_000 }[match[2] as 's' | 'min' | 'h'];
+  const step = match[1]!.includes('.') ? 0.1 : 1;
+  return { ms: Number(match[1]) * unit, within: (step / 2) * unit + 1 };
+}
+
+test('alert analytics shows the service\'s analysis of the demo\'s alerts: the flapping rule, firings and MTTR per rule', async () => {
+  const { errors, requests } = await open('alerts', 'dark');
+  await page.waitForSelector('[data-testid="alert-analytics"]');
+  // The same window as the page asked for.
+  const asked = new URL(requests.find((r) => r.includes('/alerts/analysis'))!.split(' ')[0]!);
+  const window = `from=${asked.searchParams.get('from')}&to=${asked.searchParams.get('to')}`;
+  interface Stats { count: number; mttrMs: number | null; flaps: number }
+  const analysis = await api<{ total: Stats; byRule: Array<Stats & { key: string }>; flappingRules: string[] }>(`/api/v1/alerts/analysis?${window}`);
+  // Independently, from the recorded history: a rule flaps when one alert re-fires within 30 minutes
+  // (the default flap window) of resolving.
+  const { events } = await api<{ events: Array<{ fingerprint: string; alertname: string; startsAtMs: number; endsAtMs: number | null; state: string }> }>(`/api/v1/alerts/history?limit=10000`);
+  const ends = new Map<string, number>();
+  for (const e of events) if (e.state === 'resolved') ends.set(`${e.fingerprint}/${e.startsAtMs}`, e.endsAtMs!);
+  const flapping = new Set<string>();
+  const starts = events.filter((e) => e.state === 'firing').sort((a, b) => a.startsAtMs - b.startsAtMs);
+  for (const e of starts) {
+    const previous = starts.filter((p) => p.fingerprint === e.fingerprint && p.startsAtMs < e.startsAtMs).at(-1);
+    const end = previous && ends.get(`${previous.fingerprint}/${previous.startsAtMs}`);
+    if (end !== undefined && e.startsAtMs >= end && e.startsAtMs - end <= 30 * 60_000 && e.startsAtMs >= Number(asked.searchParams.get('from'))) flapping.add(e.alertname);
+  }
+  assert.ok(flapping.size > 0, 'the demo has a flapping rule');
+  assert.deepEqual([...flapping].sort(), [...analysis.flappingRules].sort());
+  for (const rule of flapping) assert.match(await page.getByTestId('flapping-rules').innerText(), new RegExp(`\\b${rule}\\b`));
+
+  assert.equal(await page.getByTestId('alerts-total').locator('span').last().innerText(), String(analysis.total.count));
+  const mttr = shownDuration(await page.getByTestId('alerts-mttr').locator('span').last().innerText());
+  assert.ok(Math.abs(mttr.ms - analysis.total.mttrMs!) <= mttr.within, `MTTR shown ${mttr.ms} ms, the service says ${analysis.total.mttrMs} ms`);
+  assert.equal(await page.getByTestId('alerts-flaps').locator('span').last().innerText(), String(analysis.total.flaps));
+  // One table row per rule, noisiest first, with its firings, MTTR and flaps.
+  const rows = await page.locator('[data-testid="alert-analytics"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+  assert.deepEqual(rows.map((r) => r[0]), analysis.byRule.slice(0, 10).map((r) => r.key));
+  for (const [i, rule] of analysis.byRule.slice(0, 10).entries()) {
+    const [, count, mttrText, flaps] = rows[i]!;
+    assert.equal(count, String(rule.count), rule.key);
+    assert.equal(flaps, String(rule.flaps), rule.key);
+    if (rule.mttrMs === null) assert.equal(mttrText, '—');
+    else {
+      const shown = shownDuration(mttrText!);
+      assert.ok(Math.abs(shown.ms - rule.mttrMs) <= shown.within, `${rule.key}: MTTR shown ${mttrText}, the service says ${rule.mttrMs} ms`);
+    }
+  }
+  await screenshot(page, 'alerts-checked-dark');
+  assert.deepEqual(errors, []);
+});
+
+test('the reports page generates last week\'s HTML report, lists it and downloads that very file', async () => {
+  const { errors } = await open('reports', 'light');
+  await page.waitForSelector('[data-testid="report-list"]');
+  const before = await api<{ reports: unknown[] }>('/api/v1/reports');
+  assert.equal(await page.locator('[data-testid="report-list"] tbody tr').count(), before.reports.length);
+  await page.getByRole('button', { name: "Generate last week's report" }).click();
+  await page.getByText(/^Report generated: weekly, /).waitFor();
+  await page.locator('[data-testid="report-list"] tbody tr').nth(before.reports.length).waitFor();
+  interface Report { id: string; from: string; to: string; bytes: number; period: string; format: string }
+  const { reports } = await api<{ reports: Report[] }>('/api/v1/reports');
+  assert.equal(reports.length, before.reports.length + 1);
+  const report = reports.find((r) => !(before.reports as Report[]).some((b) => b.id === r.id))!;
+  assert.equal(report.period, 'weekly');
+  assert.equal(report.format, 'html');
+  // The last complete week, Monday to Sunday, as the row shows it.
+  const from = Date.parse(report.from);
+  assert.equal(new Date(from).getUTCDay(), 1);
+  assert.equal(Date.parse(report.to) - from, 7 * 86_400_000);
+  const sunday = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
+  const row = page.locator('[data-testid="report-list"] tbody tr', { hasText: `weekly, ${report.from.slice(0, 10)} to ${sunday}` });
+  assert.equal(await row.count(), 1);
+  assert.match(await row.innerText(), new RegExp(`${(report.bytes / 1024).toFixed(1)} KiB`));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Download' }).click()]);
+  const file = await download.path();
+  assert.equal(download.suggestedFilename(), `${report.id}.html`);
+  assert.equal(statSync(file).size, report.bytes, 'the file the list announced');
+  const html = readFileSync(file, 'utf8');
+  assert.match(html, new RegExp(`<title>Sextant weekly report, ${report.from.slice(0, 10)}</title>`));
+  // Its alert summary agrees with the alert analysis of the same week.
+  const week = await api<{ total: { count: number }; byRule: unknown[] }>(`/api/v1/alerts/analysis?from=${report.from}&to=${report.to}`);
+  assert.ok(week.total.count > 0, 'the demo has alerts in the last complete week');
+  assert.match(html, new RegExp(`Alerts: ${week.total.count} firings of ${week.byRule.length} rules`));
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { harness: { routed: string[] } }).harness.routed), [], 'Grafana would have routed no link');
+  await screenshot(page, 'reports-generated-light');
+  assert.deepEqual(errors, []);
+});
+
+test('the predictions page shows the trained model\'s predictions, riskiest first', async () => {
+  interface Prediction { entity: string; probability: number; ongoing: boolean }
+  const ask = () => api<{ predictions: Prediction[] }>('/api/v1/predictions').then((b) => b.predictions);
+  const earlier = await ask();
+  const { models } = await api<{ models: Array<{ version: number }> }>('/api/v1/predictions/models?limit=1');
+  const { errors } = await open('predictions', 'dark');
+  await page.waitForSelector('[data-testid="prediction-list"]');
+  const later = await ask();
+  assert.match(await page.getByTestId('prediction-model').innerText(), new RegExp(`^Model v${models[0]!.version} `));
+  const rows = await page.locator('[data-testid="prediction-list"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+  assert.equal(rows.length, later.length);
+  // The inference job runs every few seconds: the page shows either answer, rounded to a percent.
+  const shown = (p: Prediction | undefined) => (p === undefined ? undefined : p.ongoing ? 'failing now' : `${(p.probability * 100).toFixed(0)} %`);
+  for (const [entity, probability] of rows) {
+    const candidates = [earlier, later].map((list) => shown(list.find((p) => p.entity === entity)));
+    assert.ok(candidates.includes(probability), `${entity}: page shows ${probability}, the service ${candidates.join(' then ')}`);
+  }
+  const percents = rows.map(([, probability]) => probability).filter((p) => p !== 'failing now').map((p) => Number.parseInt(p!, 10));
+  assert.ok(percents.every((p, i) => i === 0 || p <= percents[i - 1]!), `riskiest first: ${percents.join(', ')}`);
+  assert.deepEqual(errors, []);
+});
+
+test('before the first model the predictions page says so, and a failed request shows the service\'s reason and can be retried', async () => {
+  const isPredictions = (url: URL) => url.pathname.endsWith('/api/v1/predictions');
+  const isModels = (url: URL) => url.pathname.endsWith('/api/v1/predictions/models');
+  // The answers of a service that has not trained yet (the real routes' empty answers).
+  await page.route(isPredictions, (route) => route.fulfill({ json: { predictions: [] } }));
+  await page.route(isModels, (route) => route.fulfill({ json: { models: [] } }));
+  let { errors } = await open('predictions', 'light');
+  await page.getByTestId('prediction-list-untrained').getByText(/No failure model yet/).waitFor();
+  assert.deepEqual(errors, []);
+  await page.unroute(isPredictions);
+  await page.route(isPredictions, (route) => route.fulfill({ status: 503, json: { error: 'the warehouse is still opening' } }));
+  ({ errors } = await open('predictions', 'light'));
+  const failure = page.getByTestId('error-predictions');
+  await failure.getByText('the warehouse is still opening').waitFor();
+  await page.unroute(isPredictions);
+  await page.unroute(isModels);
+  await failure.getByRole('button', { name: 'Retry' }).click();
+  await page.waitForSelector('[data-testid="prediction-list"]');
+  assert.deepEqual(errors.filter((e) => !e.includes('503')), [], 'only the expected 503 is reported');
 });

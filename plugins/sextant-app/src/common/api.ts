@@ -8,6 +8,7 @@ import type {
   DatasetInfo,
   IngestRun,
   Prediction,
+  PredictionModel,
   Recommendation,
   RecommendationStatus,
   ReportInfo,
@@ -37,6 +38,12 @@ export async function listAnomalies(client: SextantClient, window: Window, param
 export async function listPredictions(client: SextantClient) {
   const body = await client.get<{ predictions: Prediction[] }>('/api/v1/predictions');
   return body.predictions;
+}
+
+/** The stored failure models, newest first. */
+export async function listModels(client: SextantClient, limit: number) {
+  const body = await client.get<{ models: PredictionModel[] }>('/api/v1/predictions/models', { limit });
+  return body.models;
 }
 
 /** Ranked, best first; `statuses` defaults to the service's (open). */
@@ -90,10 +97,12 @@ export async function listReports(client: SextantClient) {
 }
 
 /** Generates the last complete week's report as one self-contained HTML file. */
-export function generateWeeklyReport(client: SextantClient) {
-  return client.post<ReportInfo>('/api/v1/reports', { period: 'weekly', format: 'html' });
+export async function generateWeeklyReport(client: SextantClient) {
+  const body = await client.post<{ report: ReportInfo }>('/api/v1/reports', { period: 'weekly', format: 'html' });
+  return body.report;
 }
 
-export function reportUrl(client: SextantClient, id: string) {
-  return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`);
+/** The report's file; csv and parquet reports have one file per table. */
+export function reportUrl(client: SextantClient, id: string, table?: string) {
+  return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`, { table });
 }

@@ -1,6 +1,6 @@
 import type { Labels } from '@sextant/core';
 import type { Severity } from '@sextant/core/anomaly';
-import type { AlertStats } from '@sextant/core/alerts';
+import type { Evaluation } from '@sextant/core/predict';
 
 /**
  * Shapes of Sextant's HTTP API (docs/api.md) as the plugin reads them, named as the service names
@@ -8,7 +8,8 @@ import type { AlertStats } from '@sextant/core/alerts';
  */
 
 export type { Severity } from '@sextant/core/anomaly';
-export type { AlertStats } from '@sextant/core/alerts';
+/** GET /alerts/analysis answers the core's analysis as it is. */
+export type { AlertAnalysis, AlertStats } from '@sextant/core/alerts';
 
 /** An anomaly event: a run of anomalous points of one series, explained at its peak (times in ms). */
 export interface AnomalyEvent {
@@ -40,17 +41,8 @@ export interface ApiAnomalyEvent {
   explanation: { detector: string; value: number; expected: number; lower: number; upper: number; deviation: number };
 }
 
-/** A failure prediction (GET /predictions) for one entity (a service or an instance). */
-export interface Prediction {
-  entity: string;
-  horizonMs: number;
-  at: number;
-  probability: number;
-  modelVersion: number;
-  contributions: Array<{ feature: string; value: number; contribution: number }>;
-  /** A counted alert already fires: the failure is here, not ahead. */
-  ongoing: boolean;
-}
+/** GET /predictions answers the core's predictions as they are: one per entity and horizon. */
+export type { Prediction } from '@sextant/core/predict';
 
 export type RecommendationStatus = 'open' | 'applied' | 'dismissed' | 'expired';
 export const RECOMMENDATION_STATUSES: RecommendationStatus[] = ['open', 'applied', 'dismissed', 'expired'];
@@ -77,18 +69,6 @@ export interface Recommendation {
 }
 
 
-/** GET /alerts/analysis. */
-export interface AlertAnalysis {
-  from: number;
-  to: number;
-  total: AlertStats;
-  byRule: Array<AlertStats & { key: string }>;
-  byService: Array<AlertStats & { key: string }>;
-  noisiest: Array<{ alertname: string; count: number }>;
-  rulesWithoutRunbook: string[];
-  flappingRules: string[];
-}
-
 /** One state change of one alert (GET /alerts/history). */
 export interface AlertEvent {
   fingerprint: string;
@@ -96,10 +76,15 @@ export interface AlertEvent {
   seq: number;
   state: 'firing' | 'silenced' | 'inhibited' | 'resolved';
   endsAtMs: number | null;
+  /** When Sextant recorded the change. */
+  observedAtMs: number;
+  /** How it was recorded: Alertmanager's webhook, reconciliation with Alertmanager, or the demo. */
+  source: 'webhook' | 'reconcile' | 'demo';
   alertname: string;
   service: string;
   severity: string;
   labels: Labels;
+  annotations: Record<string, string>;
   suppressedBy: string[];
 }
 
@@ -120,15 +105,34 @@ export interface IngestRun {
   finishedAt: number;
 }
 
+/** A generated report (GET /reports, POST /reports): times in RFC 3339, `to` exclusive. */
 export interface ReportInfo {
   id: string;
-  period: string;
-  format: string;
+  period: 'daily' | 'weekly' | 'monthly';
+  format: 'html' | 'pdf' | 'xlsx' | 'csv' | 'parquet';
   from: string;
   to: string;
   createdAt: string;
-  status: string;
+  trigger: 'api' | 'schedule';
+  status: 'ok' | 'error';
   error?: string;
-  /** Present when the report is ready and is one file (html, pdf, xlsx). */
+  /** Size of the file (one-file formats). */
+  bytes?: number;
+  /** Present when the report is ready: the path of its download route. */
   download?: string;
+  /** csv and parquet: one file per table, downloaded with ?table=NAME. */
+  tables?: string[];
+}
+
+/** A stored failure model (GET /predictions/models), newest first. */
+export interface PredictionModel {
+  version: number;
+  horizonMs: number;
+  trainedAt: number;
+  trainingRange: { start: number; end: number };
+  featureNames: string[];
+  /** On the held-out (most recent) windows of its training range. */
+  evaluation: Evaluation;
+  trainRows: number;
+  testRows: number;
 }

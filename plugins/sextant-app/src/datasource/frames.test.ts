@@ -7,10 +7,13 @@ const event = (seq: number, state: AlertEvent['state'], endsAtMs: number | null)
   seq,
   state,
   endsAtMs,
+  observedAtMs: 1_000 + seq,
+  source: 'webhook',
   alertname: 'HighLatency',
   service: 'search',
   severity: 'warning',
   labels: { alertname: 'HighLatency', service: 'search' },
+  annotations: { summary: 'search answers slowly' },
   suppressedBy: state === 'silenced' ? ['silence-1'] : [],
 });
 
@@ -22,5 +25,11 @@ describe('alertFrame', () => {
     expect(column('timeEnd')).toEqual([5_000]);
     expect(column('title')).toEqual(['HighLatency resolved']);
     expect(column('tags')).toEqual([['alert', 'resolved', 'warning']]);
+    expect(column('text')).toEqual(['search answers slowly']);
+  });
+
+  it('describes an alert without a summary annotation by its labels', () => {
+    const frame = alertFrame([{ ...event(0, 'firing', null), annotations: {} }], 'A');
+    expect(frame.fields.find((f) => f.name === 'text')!.values).toEqual(['{alertname="HighLatency", service="search"}']);
   });
 });

@@ -79,7 +79,8 @@ export function alertFrame(events: AlertEvent[], refId: string): DataFrame {
       { name: 'time', type: FieldType.time, values: alerts.map((a) => a.startsAtMs) },
       { name: 'timeEnd', type: FieldType.time, values: alerts.map((a) => a.endsAtMs) },
       { name: 'title', type: FieldType.string, values: alerts.map((a) => `${a.alertname} ${a.state}`) },
-      { name: 'text', type: FieldType.string, values: alerts.map((a) => seriesName(a.labels)) },
+      // The rule's own words when it has them (Alertmanager's `summary` annotation), else its labels.
+      { name: 'text', type: FieldType.string, values: alerts.map((a) => a.annotations.summary ?? seriesName(a.labels)) },
       { name: 'tags', type: FieldType.other, values: alerts.map((a) => ['alert', a.state, a.severity, ...a.suppressedBy]) },
       { name: 'service', type: FieldType.string, values: alerts.map((a) => a.service) },
     ],

@@ -44,8 +44,8 @@ export function AlertAnalytics() {
             <div data-testid="alert-analytics">
               <div className={styles.stats}>
                 <Stat title="Alerts fired" value={String(analysis.total.count)} testId="alerts-total" />
-                <Stat title="Mean time to resolve" value={formatDuration(analysis.total.mttrMs === null ? null : analysis.total.mttrMs / 1000)} />
-                <Stat title="Flaps" value={String(analysis.total.flaps)} />
+                <Stat title="Mean time to resolve" value={formatDuration(analysis.total.mttrMs === null ? null : analysis.total.mttrMs / 1000)} testId="alerts-mttr" />
+                <Stat title="Flaps" value={String(analysis.total.flaps)} testId="alerts-flaps" />
                 <Stat title="Silenced / inhibited" value={`${analysis.total.silenced} / ${analysis.total.inhibited}`} />
               </div>
               <Section title="Rules, noisiest first">
@@ -56,7 +56,9 @@ export function AlertAnalytics() {
                 )}
               </Section>
               <Section title="Flapping rules">
-                <Text color={analysis.flappingRules.length ? undefined : 'secondary'}>{analysis.flappingRules.join(', ') || 'None.'}</Text>
+                <div data-testid="flapping-rules">
+                  <Text color={analysis.flappingRules.length ? undefined : 'secondary'}>{analysis.flappingRules.join(', ') || 'None.'}</Text>
+                </div>
               </Section>
               <Section title="Rules without a runbook">
                 <Text color={analysis.rulesWithoutRunbook.length ? undefined : 'secondary'}>{analysis.rulesWithoutRunbook.join(', ') || 'None.'}</Text>

@@ -74,7 +74,7 @@ export function Overview() {
           <RequestView state={predictions} what="predictions">
             {(list) =>
               list.length === 0 ? (
-                <Text color="secondary">No predictions yet.</Text>
+                <Text color="secondary">No predictions yet: the failure model trains a few minutes after the first ingest.</Text>
               ) : (
                 <List
                   items={[...list].sort((a, b) => b.probability - a.probability).slice(0, TOP)}

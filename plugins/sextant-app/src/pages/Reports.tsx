@@ -3,8 +3,9 @@ import { PluginPage } from '@grafana/runtime';
 import { Button, InteractiveTable, LinkButton, Stack, Text, type Column } from '@grafana/ui';
 import { generateWeeklyReport, listReports, reportUrl } from '../common/api';
 import { useApp } from '../common/context';
-import { formatTime } from '../common/format';
+import { formatBytes, formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
+import type { SextantClient } from '../common/client';
 import type { ReportInfo } from '../common/types';
 import { useRequest } from '../common/useRequest';
 
@@ -13,22 +14,15 @@ export function Reports() {
   const state = useRequest(() => listReports(client), [client]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [generated, setGenerated] = useState<ReportInfo>();
   const columns = useMemo<Array<Column<ReportInfo>>>(
     () => [
-      { id: 'period', header: 'Period', cell: ({ row }) => `${row.original.period}, ${row.original.from.slice(0, 10)} to ${row.original.to.slice(0, 10)}` },
+      { id: 'period', header: 'Period', cell: ({ row }) => describePeriod(row.original) },
       { id: 'format', header: 'Format', cell: ({ row }) => row.original.format.toUpperCase() },
+      { id: 'bytes', header: 'Size', cell: ({ row }) => (row.original.bytes === undefined ? '—' : formatBytes(row.original.bytes)) },
       { id: 'createdAt', header: 'Generated', cell: ({ row }) => formatTime(Date.parse(row.original.createdAt)) },
       { id: 'status', header: 'Status', cell: ({ row }) => row.original.error ?? row.original.status },
-      {
-        id: 'download',
-        header: 'Download',
-        cell: ({ row }) =>
-          row.original.download ? (
-            <LinkButton size="sm" variant="secondary" icon="download-alt" href={reportUrl(client, row.original.id)}>
-              Download
-            </LinkButton>
-          ) : null,
-      },
+      { id: 'download', header: 'Download', cell: ({ row }) => <ReportDownloads client={client} report={row.original} /> },
     ],
     [client]
   );
@@ -36,8 +30,9 @@ export function Reports() {
   const generate = async () => {
     setBusy(true);
     setError(undefined);
+    setGenerated(undefined);
     try {
-      await generateWeeklyReport(client);
+      setGenerated(await generateWeeklyReport(client));
       state.reload();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -54,6 +49,7 @@ export function Reports() {
             Generate last week&apos;s report
           </Button>
           {error && <Text color="error">{error}</Text>}
+          {generated && <Text color="success">Report generated: {describePeriod(generated)}.</Text>}
         </Stack>
         <RequestView state={state} what="reports">
           {(reports) => (
@@ -68,5 +64,33 @@ export function Reports() {
         </RequestView>
       </Stack>
     </PluginPage>
+  );
+}
+
+/** "weekly, 2026-11-16 to 2026-11-22": the days the report covers (the API's `to` is exclusive). */
+export function describePeriod(report: ReportInfo): string {
+  const lastDay = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
+  const firstDay = report.from.slice(0, 10);
+  return firstDay === lastDay ? `${report.period}, ${firstDay}` : `${report.period}, ${firstDay} to ${lastDay}`;
+}
+
+/** One link for a one-file report; one per table for csv and parquet (the service sends one table a file). */
+export function ReportDownloads({ client, report }: { client: SextantClient; report: ReportInfo }) {
+  if (!report.download) {
+    return null;
+  }
+  const files = report.tables
+    ? report.tables.map((table) => ({ label: table, name: `${report.id}-${table}.${report.format}`, href: reportUrl(client, report.id, table) }))
+    : [{ label: 'Download', name: `${report.id}.${report.format}`, href: reportUrl(client, report.id) }];
+  return (
+    <Stack gap={0.5} wrap="wrap">
+      {files.map((file) => (
+        // A target keeps Grafana from taking the click for a page of its own (it routes links
+        // without one); `download` saves the file instead of opening it.
+        <LinkButton key={file.name} size="sm" variant="secondary" icon="download-alt" href={file.href} target="_blank" download={file.name}>
+          {file.label}
+        </LinkButton>
+      ))}
+    </Stack>
   );
 }

@@ -195,5 +195,20 @@ function show(search: string) {
   );
 }
 
-Object.assign(window, { harness: { show } });
+/**
+ * Grafana takes a click on a link without a target for a route of its own single-page app
+ * (interceptLinkClicks): such a link never reaches the server. The harness does the same and keeps
+ * where each one would have gone.
+ */
+const routed: string[] = [];
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a') : null;
+  const href = link?.getAttribute('href');
+  if (href && !link!.getAttribute('target') && !event.defaultPrevented && !event.ctrlKey && !event.metaKey) {
+    event.preventDefault();
+    routed.push(href);
+  }
+});
+
+Object.assign(window, { harness: { show, routed } });
 show(window.location.search.slice(1));

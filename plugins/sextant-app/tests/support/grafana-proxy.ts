@@ -84,7 +84,12 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
     forwarded.push({ method: req.method ?? 'GET', url: target.toString(), authorization: headers.authorization });
     try {
       const upstream = await fetch(target, { method: req.method, headers, body });
-      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream' });
+      // Grafana's proxy passes the upstream's headers on (a download keeps its file name).
+      const disposition = upstream.headers.get('content-disposition');
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+        ...(disposition ? { 'content-disposition': disposition } : {}),
+      });
       res.end(Buffer.from(await upstream.arrayBuffer()));
     } catch (error) {
       // Grafana answers 502 when the upstream cannot be reached.

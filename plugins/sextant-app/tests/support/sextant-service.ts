@@ -14,6 +14,8 @@ export interface SextantService {
   url: string;
   /** The demo configuration's token (public, in sextant.yaml). */
   token: string;
+  /** What the service wrote to stderr lately, and its exit code once it has exited (for failures). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -40,15 +42,19 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       SEXTANT_WAREHOUSE_PATH: join(dir, 'w.duckdb'),
       SEXTANT_INGEST_INITIAL_LOOKBACK: initialLookback,
       SEXTANT_LOG_LEVEL: 'warn',
-      // Every stage soon after the first ingest, so scores, predictions and recommendations exist.
+      // Every stage soon after the first ingest, so scores, predictions and recommendations exist (the
+      // training job retries at the inference interval while the warehouse is still empty).
       SEXTANT_INGEST_INTERVAL: '5s',
       SEXTANT_PREDICT_INTERVAL: '5s',
       SEXTANT_RECOMMEND_INTERVAL: '5s',
       SEXTANT_WAREHOUSE_ROLLUP_INTERVAL: '5s',
+      // A small forest: the first model (trained once the first ingest is in) comes in a few seconds.
+      SEXTANT_PREDICT_TREES: '20',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const output = () => `${child.exitCode === null && child.signalCode === null ? 'running' : `exited with ${child.exitCode ?? child.signalCode}`}; stderr: ${stderr}`;
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -64,7 +70,7 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       .then((r) => (r.ok ? (r.json() as Promise<{ datasets: Array<{ watermark: number | null }> }>) : undefined))
       .catch(() => undefined);
     if (body && body.datasets.length > 0 && body.datasets.every((d) => d.watermark !== null)) {
-      return { url, token, stop };
+      return { url, token, output, stop };
     }
     await sleep(250);
   }
