@@ -24,6 +24,7 @@ import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';
 import type { AnomalyConfig } from '../config/sections/anomaly.js';
+import { yieldToEventLoop } from './event-loop.js';
 import type { Job } from './job.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 
@@ -153,6 +154,7 @@ export async function scoreTenant(
     const id = groupStateId(key);
     const saved = scoreGroup(group, groupStates.get(id), scoredPoints, states);
     if (saved) newGroupStates.push({ seriesId: id, ...saved, openEventStart: null, lastAlarm: null });
+    await yieldToEventLoop();
   }
   for (const m of alone) {
     if (m.ts.length === 0) continue;
@@ -161,6 +163,7 @@ export async function scoreTenant(
     for (let i = 0; i < m.ts.length; i++) points.push(detector.explain(m.ts[i]!, m.values[i]!, detector.update(m.ts[i]!, m.values[i]!)));
     scoredPoints.set(m, points);
     states.set(m, detector.state);
+    await yieldToEventLoop();
   }
 
   const pointsByDataset = new Map<string, number>();
