@@ -123,8 +123,14 @@ export class DuckDbWarehouse implements Warehouse {
     checkRange(window, `replaceWindow(${dataset})`);
     const rows = windowRows(tenant, dataset, window, series);
     return this.handle.write(async (tx) => {
-      const [mark] = await tx.read('SELECT watermark_ms FROM watermarks WHERE tenant = $1 AND dataset = $2', [tenant, dataset]);
-      const watermark = mark ? Number(mark.watermark_ms) : -Infinity;
+      // Plain INSERT or UPDATE from what is stored: an ON CONFLICT upsert costs DuckDB ten times more.
+      const [stored] = await tx.read(
+        `SELECT (SELECT watermark_ms FROM watermarks WHERE tenant = $1 AND dataset = $2) AS watermark_ms,
+                first_seen_ms, last_ingest_ms
+         FROM (SELECT 1) LEFT JOIN datasets ON tenant = $1 AND dataset = $2`,
+        [tenant, dataset],
+      );
+      const watermark = stored?.watermark_ms == null ? -Infinity : Number(stored.watermark_ms);
       // Every point of a dataset lies before its watermark (the end of the latest window written),
       // so a window that starts there or later, the usual ingest step, has nothing to replace.
       if (window.start < watermark) {
@@ -137,20 +143,18 @@ export class DuckDbWarehouse implements Warehouse {
       }
       const n = await tx.append('points', [new Repeated(tenant), new Repeated(dataset), rows.ids, rows.ts, rows.values]);
       await this.upsertSeries(tx, tenant, dataset, rows.series);
-      if (window.end > watermark) {
+      if (watermark === -Infinity) await tx.run('INSERT INTO watermarks VALUES ($1, $2, $3)', [tenant, dataset, window.end]);
+      else if (window.end > watermark) {
+        await tx.run('UPDATE watermarks SET watermark_ms = $3 WHERE tenant = $1 AND dataset = $2', [tenant, dataset, window.end]);
+      }
+      if (stored?.first_seen_ms == null) await tx.run('INSERT INTO datasets VALUES ($1, $2, $3, $4)', [tenant, dataset, window.start, window.end]);
+      else if (window.start < Number(stored.first_seen_ms) || window.end > Number(stored.last_ingest_ms)) {
         await tx.run(
-          `INSERT INTO watermarks VALUES ($1, $2, $3)
-           ON CONFLICT (tenant, dataset) DO UPDATE SET watermark_ms = greatest(watermark_ms, excluded.watermark_ms)`,
-          [tenant, dataset, window.end],
+          `UPDATE datasets SET first_seen_ms = least(first_seen_ms, $3), last_ingest_ms = greatest(last_ingest_ms, $4)
+           WHERE tenant = $1 AND dataset = $2`,
+          [tenant, dataset, window.start, window.end],
         );
       }
-      await tx.run(
-        `INSERT INTO datasets VALUES ($1, $2, $3, $4)
-         ON CONFLICT (tenant, dataset) DO UPDATE SET
-           first_seen_ms = least(first_seen_ms, excluded.first_seen_ms),
-           last_ingest_ms = greatest(last_ingest_ms, excluded.last_ingest_ms)`,
-        [tenant, dataset, window.start, window.end],
-      );
       await tx.run('INSERT INTO rollup_dirty VALUES ($1, $2, $3, $4)', [tenant, dataset, window.start, window.end]);
       return n;
     });
