@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DuckDbHandle } from './duckdb-handle.js';
+import { DuckDbHandle, Repeated } from './duckdb-handle.js';
 
 async function tempHandle(t: { after(fn: () => unknown): void }): Promise<{ handle: DuckDbHandle; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-handle-'));
@@ -103,4 +103,41 @@ test('after close, reads and writes are refused with a rejected promise, and que
   await closing;
   await assert.rejects(handle.read('SELECT 1'), /the warehouse :memory: is closed/);
   await assert.rejects(handle.write(async () => 1), /is closed/);
+});
+
+test('append takes Repeated values and Float64Array columns, across chunk boundaries', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, dataset VARCHAR, id BIGINT, v DOUBLE)'));
+  const n = 4500; // two full chunks and a short one
+  const ids = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 2 ** 53 - 1 - i : -i));
+  const values = Float64Array.from({ length: n }, (_, i) => i / 7);
+  await handle.write((tx) => tx.append('t', [new Repeated('acme'), new Repeated('a rather long dataset name'), ids, values]));
+  await handle.write((tx) => tx.append('t', [new Repeated('other'), new Repeated('d'), [1], [0.5]]));
+  const rows = await handle.read('SELECT tenant, dataset, id::VARCHAR AS id, v FROM t ORDER BY rowid');
+  assert.equal(rows.length, n + 1);
+  rows.slice(0, n).forEach((row, i) => {
+    assert.deepEqual(row, { tenant: 'acme', dataset: 'a rather long dataset name', id: String(ids[i]), v: values[i] }, `row ${i}`);
+  });
+  assert.deepEqual(rows[n], { tenant: 'other', dataset: 'd', id: '1', v: 0.5 });
+  await assert.rejects(handle.write((tx) => tx.append('t', [new Repeated('a'), new Repeated('b'), new Repeated(1), new Repeated(2)])), /at least one column/);
+});
+
+test('onCommit callbacks run after the commit, and never for a write rolled back', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, i INTEGER)'));
+  const seen: string[] = [];
+  await handle.write(async (tx) => {
+    tx.onCommit(() => seen.push('committed'));
+    await tx.run(`INSERT INTO t VALUES ('a', 1)`);
+    seen.push('before commit');
+  });
+  await assert.rejects(
+    handle.write(async (tx) => {
+      tx.onCommit(() => seen.push('rolled back'));
+      await tx.run(`INSERT INTO t VALUES ('a', 2)`);
+      throw new Error('boom');
+    }),
+    /boom/,
+  );
+  assert.deepEqual(seen, ['before commit', 'committed']);
 });

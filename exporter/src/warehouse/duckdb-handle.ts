@@ -25,12 +25,29 @@ export interface WriteContext {
   read(sql: string, params?: SqlParam[]): Promise<Row[]>;
   /**
    * Bulk-inserts rows through DuckDB's Appender. `columns` are in the table's column order, one
-   * array per column, all of the same length; numbers for BIGINT columns are converted here.
+   * array per column, all of the same length, or a `Repeated` value that every row holds;
+   * numbers for BIGINT columns are converted here.
    */
-  append(table: string, columns: readonly (readonly unknown[])[]): Promise<number>;
+  append(table: string, columns: readonly AppendColumn[]): Promise<number>;
+  /**
+   * Runs `fn` once the transaction has committed, never if it rolls back: for what the caller
+   * keeps in memory about the tables (a cache must not learn of rows that were never stored).
+   */
+  onCommit(fn: () => void): void;
   /** The raw connection, for what the methods above do not cover. */
   readonly connection: DuckDBConnection;
 }
+
+/**
+ * A column whose every row holds one value (a tenant, a dataset): written into each data chunk
+ * once rather than per row, so appending it costs nothing per row.
+ */
+export class Repeated {
+  constructor(readonly value: DuckDBValue) {}
+}
+
+/** An appended column: one value per row (a Float64Array for numbers avoids boxing), or Repeated. */
+export type AppendColumn = readonly unknown[] | Float64Array | Repeated;
 
 export interface DuckDbHandleOptions {
   /** DuckDB settings such as `threads` or `memory_limit`. */
@@ -140,11 +157,13 @@ export class DuckDbHandle {
 
   private async transaction<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
     const connection = this.writer;
+    const committed: (() => void)[] = [];
     const tx: WriteContext = {
       connection,
       run: async (sql, params = []) => (await connection.run(sql, toValues(params))).rowsChanged,
       read: (sql, params = []) => readRows(connection, sql, params),
       append: (table, columns) => appendColumns(connection, table, columns),
+      onCommit: (callback) => committed.push(callback),
     };
     await connection.run('BEGIN TRANSACTION');
     let value: T;
@@ -155,6 +174,8 @@ export class DuckDbHandle {
       throw error;
     }
     await connection.run('COMMIT');
+    // Before the next queued write starts, so that write already sees what this one changed.
+    for (const callback of committed) callback();
     return value;
   }
 }
@@ -180,13 +201,11 @@ function plain(value: unknown): unknown {
   return value;
 }
 
-async function appendColumns(
-  connection: DuckDBConnection,
-  table: string,
-  columns: readonly (readonly unknown[])[],
-): Promise<number> {
-  const rows = columns[0]?.length ?? 0;
-  if (columns.some((c) => c.length !== rows)) throw new Error(`append to ${table}: columns of different lengths`);
+async function appendColumns(connection: DuckDBConnection, table: string, columns: readonly AppendColumn[]): Promise<number> {
+  const lengths = columns.filter((c) => !(c instanceof Repeated)).map((c) => (c as ArrayLike<unknown>).length);
+  const rows = lengths[0] ?? 0;
+  if (lengths.length === 0) throw new Error(`append to ${table}: at least one column must list its values`);
+  if (lengths.some((n) => n !== rows)) throw new Error(`append to ${table}: columns of different lengths`);
   if (rows === 0) return 0;
   const appender = await connection.createAppender(table);
   try {
@@ -201,47 +220,66 @@ async function appendColumns(
   return rows;
 }
 
-function appendChunks(
-  appender: DuckDBAppender,
-  types: DuckDBType[],
-  columns: readonly (readonly unknown[])[],
-  rows: number,
-): void {
-  let chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+function appendChunks(appender: DuckDBAppender, types: DuckDBType[], columns: readonly AppendColumn[], rows: number): void {
+  let chunk = newChunk(types, columns);
   for (let offset = 0; offset < rows; offset += CHUNK_ROWS) {
     const end = Math.min(rows, offset + CHUNK_ROWS);
+    // Resizing keeps the vectors' contents: the Repeated columns stay filled.
     chunk.rowCount = end - offset;
     let general = false;
     columns.forEach((column, i) => {
+      if (column instanceof Repeated) return;
       if (fillNumbers(chunk.getColumnVector(i), types[i]!, column, offset, end)) return;
       chunk.setColumnValues(i, convertSlice(column, offset, end, types[i]!));
       general = true;
     });
     appender.appendDataChunk(chunk);
     // The general path may have marked rows NULL, which the fast path would not clear.
-    if (general) chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+    if (general) chunk = newChunk(types, columns);
   }
 }
 
+/** A full-size data chunk with its Repeated columns written. */
+function newChunk(types: DuckDBType[], columns: readonly AppendColumn[]): DuckDBDataChunk {
+  const chunk = DuckDBDataChunk.create(types, CHUNK_ROWS);
+  chunk.rowCount = CHUNK_ROWS;
+  columns.forEach((column, i) => {
+    if (column instanceof Repeated) chunk.setColumnValues(i, new Array<DuckDBValue>(CHUNK_ROWS).fill(column.value));
+  });
+  return chunk;
+}
+
 /**
- * Writes plain JS numbers straight into a BIGINT or DOUBLE vector's typed array: creating a
- * BigInt per value costs more than DuckDB's whole append, and 64-bit integers within 2^53 can be
- * stored as two 32-bit halves instead. Returns false (and writes nothing) when the column is not
- * all finite integers (BIGINT) or numbers (DOUBLE), or the vector is not laid out as expected;
- * the caller then takes the general path.
+ * Writes JS numbers straight into a BIGINT or DOUBLE vector's typed array: creating a BigInt per
+ * value costs more than DuckDB's whole append, and 64-bit integers within 2^53 can be stored as
+ * two 32-bit halves instead. Returns false when the column is not all finite integers (BIGINT)
+ * or numbers (DOUBLE), or the vector is not laid out as expected; the caller then takes the
+ * general path, which rewrites the whole vector.
  */
-function fillNumbers(vector: DuckDBVector, type: DuckDBType, column: readonly unknown[], start: number, end: number): boolean {
+function fillNumbers(
+  vector: DuckDBVector,
+  type: DuckDBType,
+  column: readonly unknown[] | Float64Array,
+  start: number,
+  end: number,
+): boolean {
   const items = (vector as unknown as { items?: unknown }).items;
   if (type.typeId === DuckDBTypeId.DOUBLE && items instanceof Float64Array) {
-    for (let i = start; i < end; i++) if (typeof column[i] !== 'number') return false;
-    for (let i = start; i < end; i++) items[i - start] = column[i] as number;
+    if (column instanceof Float64Array) items.set(column.subarray(start, end));
+    else {
+      for (let i = start; i < end; i++) {
+        const v = column[i];
+        if (typeof v !== 'number') return false;
+        items[i - start] = v;
+      }
+    }
   } else if (type.typeId === DuckDBTypeId.BIGINT && items instanceof BigInt64Array && LITTLE_ENDIAN) {
-    for (let i = start; i < end; i++) if (!Number.isSafeInteger(column[i])) return false;
     const halves = new Int32Array(items.buffer, items.byteOffset, items.length * 2);
     for (let i = start; i < end; i++) {
-      const n = column[i] as number;
-      halves[2 * (i - start)] = n | 0; // low 32 bits (two's complement)
-      halves[2 * (i - start) + 1] = Math.floor(n / 4294967296);
+      const n = column[i];
+      if (!Number.isSafeInteger(n)) return false;
+      halves[2 * (i - start)] = (n as number) | 0; // low 32 bits (two's complement)
+      halves[2 * (i - start) + 1] = Math.floor((n as number) / 4294967296);
     }
   } else return false;
   vector.flush();
@@ -250,7 +288,7 @@ function fillNumbers(vector: DuckDBVector, type: DuckDBType, column: readonly un
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function convertSlice(column: readonly unknown[], start: number, end: number, type: DuckDBType): DuckDBValue[] {
+function convertSlice(column: readonly unknown[] | Float64Array, start: number, end: number, type: DuckDBType): DuckDBValue[] {
   const out = new Array<DuckDBValue>(end - start);
   if (type.typeId === DuckDBTypeId.BIGINT) {
     for (let i = start; i < end; i++) {

@@ -163,3 +163,139 @@ test('bad arguments get clear errors', async (t) => {
     /retention for 1h: expected a positive duration/,
   );
 });
+
+/** Records the statements of the warehouse's writes; `failAt` makes the first matching one throw instead. */
+function watchWrites(w: DuckDbWarehouse, failAt?: RegExp): string[] {
+  const statements: string[] = [];
+  const write = w.handle.write.bind(w.handle);
+  let failed = false;
+  w.handle.write = (fn) =>
+    write((tx) =>
+      fn({
+        ...tx,
+        onCommit: tx.onCommit,
+        run: async (sql, params) => {
+          statements.push(sql.replace(/\s+/g, ' ').trim());
+          if (failAt && !failed && failAt.test(sql)) {
+            failed = true;
+            throw new Error('injected failure');
+          }
+          return tx.run(sql, params);
+        },
+      }),
+    );
+  return statements;
+}
+
+async function seriesRows(w: DuckDbWarehouse): Promise<[string, number, number][]> {
+  const rows = await w.handle.read(`SELECT series_key, first_seen_ms, last_seen_ms FROM series ORDER BY series_key`);
+  return rows.map((r) => [String(r.series_key), (Number(r.first_seen_ms) - T0) / MIN, (Number(r.last_seen_ms) - T0) / MIN]);
+}
+
+test('a window past the watermark is written without a delete, and re-ingesting it replaces it', async (t) => {
+  const w = await open(t);
+  const statements = watchWrites(w);
+  const x = { job: 'x' };
+  await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, [minutes(x, T0, 10, (i) => i)]);
+  await w.replaceWindow('default', 'up', { start: T0 + 10 * MIN, end: T0 + 20 * MIN }, [minutes(x, T0 + 10 * MIN, 10, (i) => 10 + i)]);
+  assert.deepEqual(statements.filter((s) => s.startsWith('DELETE FROM points')), []);
+  // The second window again, with other values and a new series: replaced, not added to.
+  await w.replaceWindow('default', 'up', { start: T0 + 10 * MIN, end: T0 + 20 * MIN }, [
+    minutes(x, T0 + 10 * MIN, 10, (i) => 100 + i),
+    minutes({ job: 'y' }, T0 + 15 * MIN, 5, () => 7),
+  ]);
+  assert.equal(statements.filter((s) => s.startsWith('DELETE FROM points')).length, 1);
+  assert.deepEqual(await points(w), [
+    ...Array.from({ length: 10 }, (_, i): [string, number, number] => ['{job="x"}', T0 + i * MIN, i]),
+    ...Array.from({ length: 10 }, (_, i): [string, number, number] => ['{job="x"}', T0 + (10 + i) * MIN, 100 + i]),
+    ...Array.from({ length: 5 }, (_, i): [string, number, number] => ['{job="y"}', T0 + (15 + i) * MIN, 7]),
+  ]);
+  assert.deepEqual(await seriesRows(w), [
+    ['{job="x"}', 0, 19],
+    ['{job="y"}', 15, 19],
+  ]);
+  assert.equal(await w.watermark('default', 'up'), T0 + 20 * MIN);
+  assert.deepEqual(await w.handle.read('SELECT first_seen_ms, last_ingest_ms FROM datasets'), [{ first_seen_ms: T0, last_ingest_ms: T0 + 20 * MIN }]);
+  // An earlier window (before the first one) moves the dataset's first time, not its watermark.
+  await w.replaceWindow('default', 'up', { start: T0 - 10 * MIN, end: T0 }, [minutes(x, T0 - 10 * MIN, 10, () => -1)]);
+  assert.deepEqual(await w.handle.read('SELECT first_seen_ms, last_ingest_ms FROM datasets'), [{ first_seen_ms: T0 - 10 * MIN, last_ingest_ms: T0 + 20 * MIN }]);
+  assert.deepEqual((await seriesRows(w))[0], ['{job="x"}', -10, 19]);
+  assert.equal(await w.watermark('default', 'up'), T0 + 20 * MIN);
+});
+
+test('a write that fails after its points are appended changes nothing, and the next write stores every series', async (t) => {
+  const w = await open(t);
+  const x = { job: 'x' };
+  await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, [minutes(x, T0, 10, (i) => i)]);
+  const before = { points: await points(w), series: await seriesRows(w) };
+  // The last statement of the write fails: points, the new series y and x's widened range were already written.
+  watchWrites(w, /^INSERT INTO rollup_dirty/);
+  const second = (): Promise<number> =>
+    w.replaceWindow('default', 'up', { start: T0 + 10 * MIN, end: T0 + 20 * MIN }, [
+      minutes(x, T0 + 10 * MIN, 10, () => 1),
+      minutes({ job: 'y' }, T0 + 10 * MIN, 10, () => 2),
+    ]);
+  await assert.rejects(second(), /injected failure/);
+  assert.deepEqual(await points(w), before.points);
+  assert.deepEqual(await seriesRows(w), before.series);
+  assert.equal(await w.watermark('default', 'up'), T0 + 10 * MIN);
+  // The warehouse must not believe y is stored or x already widened.
+  assert.equal(await second(), 20);
+  assert.deepEqual(await seriesRows(w), [
+    ['{job="x"}', 0, 19],
+    ['{job="y"}', 10, 19],
+  ]);
+  assert.equal((await points(w)).length, 30);
+});
+
+test('a process killed between appending a window and committing it keeps the previous state', async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'crash.duckdb');
+  const module = new URL('./duckdb-warehouse.ts', import.meta.url).href;
+  // The child acknowledges one window, then dies (SIGKILL) at the last statement of the next
+  // replaceWindow: its points, a new series and the widened range of the old one are written but
+  // not committed.
+  const script = `
+    const { openDuckDbWarehouse, DEFAULT_RETENTION_MS } = await import(${JSON.stringify(module)});
+    const w = await openDuckDbWarehouse({ path: ${JSON.stringify(path)}, retentionMs: DEFAULT_RETENTION_MS });
+    const minutes = (job, from) => ({ labels: { job }, samples: Array.from({ length: 10 }, (_, i) => ({ t: from + i * ${MIN}, v: i })) });
+    await w.replaceWindow('default', 'up', { start: ${T0}, end: ${T0 + 10 * MIN} }, [minutes('x', ${T0})]);
+    console.log('acknowledged');
+    const write = w.handle.write.bind(w.handle);
+    w.handle.write = (fn) => write((tx) => fn({ ...tx, onCommit: tx.onCommit, run: async (sql, params) => {
+      if (sql.startsWith('INSERT INTO rollup_dirty')) { process.kill(process.pid, 'SIGKILL'); await new Promise(() => {}); }
+      return tx.run(sql, params);
+    } }));
+    await w.replaceWindow('default', 'up', { start: ${T0 + 10 * MIN}, end: ${T0 + 20 * MIN} }, [minutes('x', ${T0 + 10 * MIN}), minutes('y', ${T0 + 10 * MIN})]);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const signal = await new Promise((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+  assert.equal(signal, 'SIGKILL');
+  assert.match(out, /acknowledged/);
+  const w = await open(t, path);
+  assert.deepEqual(await points(w), Array.from({ length: 10 }, (_, i) => ['{job="x"}', T0 + i * MIN, i]));
+  assert.deepEqual(await seriesRows(w), [['{job="x"}', 0, 9]]);
+  assert.equal(await w.watermark('default', 'up'), T0 + 10 * MIN);
+  assert.deepEqual(await w.handle.read('SELECT first_seen_ms, last_ingest_ms FROM datasets'), [{ first_seen_ms: T0, last_ingest_ms: T0 + 10 * MIN }]);
+  // The reopened warehouse writes the lost window in full.
+  await w.replaceWindow('default', 'up', { start: T0 + 10 * MIN, end: T0 + 20 * MIN }, [minutes({ job: 'x' }, T0 + 10 * MIN, 10, (i) => i), minutes({ job: 'y' }, T0 + 10 * MIN, 10, (i) => i)]);
+  assert.deepEqual(await seriesRows(w), [
+    ['{job="x"}', 0, 19],
+    ['{job="y"}', 10, 19],
+  ]);
+  assert.equal((await points(w)).length, 30);
+});
+
+test('a series whose reference row retention deleted gets it back when it reappears', async (t) => {
+  const w = await open(t);
+  const x = { job: 'x' };
+  await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, [minutes(x, T0, 10, () => 1)]);
+  const longest = Math.max(...Object.values(DEFAULT_RETENTION_MS));
+  const later = T0 + longest + 60 * MIN;
+  await w.enforceRetention(later);
+  assert.deepEqual(await seriesRows(w), []);
+  await w.replaceWindow('default', 'up', { start: later, end: later + 10 * MIN }, [minutes(x, later, 10, () => 2)]);
+  assert.deepEqual(await seriesRows(w), [['{job="x"}', (later - T0) / MIN, (later - T0) / MIN + 9]]);
+  assert.equal((await points(w)).length, 10);
+});
