@@ -11,7 +11,6 @@ import {
   EventTracker,
   GroupDetector,
   UnivariateDetector,
-  scoreAligned,
   seriesGroupOf,
   type EventOptions,
   type OpenEvent,
@@ -24,9 +23,10 @@ import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';
 import type { AnomalyConfig } from '../config/sections/anomaly.js';
-import { yieldToEventLoop } from './event-loop.js';
+import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
+import { scoreAlignedInSlices } from './score-slices.js';
 
 export interface ScoreJobDeps {
   store: AnomalyStore;
@@ -152,7 +152,7 @@ export async function scoreTenant(
     }
     if (!group.some((m) => m.ts.length > 0)) continue;
     const id = groupStateId(key);
-    const saved = scoreGroup(group, groupStates.get(id), scoredPoints, states);
+    const saved = await scoreGroup(group, groupStates.get(id), scoredPoints, states);
     if (saved) newGroupStates.push({ seriesId: id, ...saved, openEventStart: null, lastAlarm: null });
     await yieldToEventLoop();
   }
@@ -244,12 +244,12 @@ function pointsBySeries(batch: PointBatch): Map<number, { ts: number[]; values: 
  * cut member's points end, and the later points of every member wait for the next run. A group
  * whose members changed starts afresh (its forest is refitted after `fitSize` steps).
  */
-function scoreGroup(
+async function scoreGroup(
   group: Member[],
   saved: SeriesScoringState | undefined,
   scoredPoints: Map<Member, ScoredPoint[]>,
   states: Map<Member, Float64Array>,
-): { scoredUntil: number; state: Float64Array } | undefined {
+): Promise<{ scoredUntil: number; state: Float64Array } | undefined> {
   const membership = membershipOf(group);
   const length = GroupDetector.groupStateLength(group.length, DEFAULT_GROUP_OPTIONS);
   const continues = saved !== undefined && saved.state[0] === membership && saved.state.length === length + 1;
@@ -272,7 +272,7 @@ function scoreGroup(
     while (to < m.ts.length && m.ts[to]! <= end) to++;
     return { ts: m.ts.slice(from, to), values: m.values.slice(from, to) };
   });
-  const aligned = scoreAligned(detector, steps);
+  const aligned = await scoreAlignedInSlices(detector, steps);
   let last = after;
   group.forEach((m, i) => {
     const points = [...early[i]!, ...aligned[i]!];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scenario } from '@sextant/core/demo';
+import { demoSpans, scenario } from '@sextant/core/demo';
 import { createDemoTraceSource } from './jaeger-demo.js';
 import type { DatasetDefinition } from './metrics-source.js';
 
@@ -39,4 +39,9 @@ test('a whole 6h ingest chunk is answered (hundreds of thousands of spans)', asy
   const sampled = series.filter((s) => s.labels.measure === 'traces_sampled').flatMap((s) => s.samples);
   assert.equal(sampled.length, 3 * 360);
   assert.ok(sampled.every((p) => p.v > 0));
+  // Generated in pieces, the chunk still holds every sampled trace of the range, once per minute
+  // window its spans start in (a db.query span can start in the next minute).
+  const spans = demoSpans(world, { start: monday - MINUTE, end: monday + 6 * 3_600_000 - MINUTE });
+  const traceWindows = new Set(spans.map((span) => `${span.traceId}/${Math.floor(span.startMs / MINUTE)}`));
+  assert.equal(sampled.reduce((sum, p) => sum + p.v, 0), traceWindows.size);
 });

@@ -2,7 +2,10 @@
 // core function as Jaeger's, so demo mode has trace counts and percentiles consistent with its incidents.
 import { demoOperations, demoSpans, scenario, type DemoSpan } from '@sextant/core/demo';
 import { traceSeries, type ServiceWindow } from '@sextant/core/traces';
+import { yieldToEventLoop } from '../event-loop.js';
 import { keepDatasetLabels, serviceList, windowEnds, type TraceSource } from './jaeger-source.js';
+
+const GENERATION_PIECE_MS = 15 * 60_000;
 
 export interface DemoTraceSourceOptions {
   seed: number;
@@ -22,13 +25,19 @@ export function createDemoTraceSource(options: DemoTraceSourceOptions): TraceSou
       const first = ends[0];
       if (first === undefined) return [];
       const selected = dataset.query.trim() === '*' ? await services() : serviceList(dataset.query);
-      const spans = demoSpans(world, { start: first - step, end: ends[ends.length - 1] ?? first });
       const byWindow = new Map<string, DemoSpan[]>();
-      for (const span of spans) {
-        const key = `${span.service}/${Math.floor((span.startMs - (first - step)) / step)}`;
-        const list = byWindow.get(key);
-        if (list) list.push(span);
-        else byWindow.set(key, [span]);
+      const last = ends[ends.length - 1] ?? first;
+      // Generated a piece at a time, with a turn for the event loop between pieces: a 6-hour chunk
+      // has hundreds of thousands of spans, seconds of work. Spans belong to the piece in which their
+      // trace starts, so the pieces together are exactly the spans of the whole range.
+      for (let from = first - step; from < last; from += GENERATION_PIECE_MS) {
+        for (const span of demoSpans(world, { start: from, end: Math.min(from + GENERATION_PIECE_MS, last) })) {
+          const key = `${span.service}/${Math.floor((span.startMs - (first - step)) / step)}`;
+          const list = byWindow.get(key);
+          if (list) list.push(span);
+          else byWindow.set(key, [span]);
+        }
+        await yieldToEventLoop();
       }
       const windows: ServiceWindow[] = selected.flatMap((service) =>
         ends.map((end, index) => {
