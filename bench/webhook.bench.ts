@@ -35,6 +35,10 @@ interface Tally {
   latencies: number[];
   errors: number;
   seconds: number;
+  /** CPU time of the whole process (clients, server, DuckDB's threads), in microseconds. */
+  cpuMicros: number;
+  /** Time Node's main thread was busy (clients and server share it), in ms. */
+  mainMs: number;
 }
 
 /** Runs CONCURRENCY keep-alive clients against `url` for `seconds`, adding to `tally`. */
@@ -42,6 +46,8 @@ async function load(url: string, seconds: number, tally: Tally): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const target = new URL(url);
   const end = performance.now() + seconds * 1000;
+  const cpu = process.cpuUsage();
+  const utilization = performance.eventLoopUtilization();
   const one = (payload: string) =>
     new Promise<number>((resolve) => {
       const req = request(
@@ -66,13 +72,16 @@ async function load(url: string, seconds: number, tally: Tally): Promise<void> {
     }),
   );
   agent.destroy();
+  const used = process.cpuUsage(cpu);
+  tally.cpuMicros += used.user + used.system;
+  tally.mainMs += performance.eventLoopUtilization(utilization).active;
   tally.seconds += seconds;
 }
 
-function summary(tally: Tally): { rps: number; p50: number; p99: number; errors: number } {
+function summary(tally: Tally): { rps: number; p50: number; p99: number; errors: number; cpuMs: number; mainMs: number } {
   const sorted = [...tally.latencies].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  return { rps: sorted.length / tally.seconds, p50: q(0.5), p99: q(0.99), errors: tally.errors };
+  return { rps: sorted.length / tally.seconds, p50: q(0.5), p99: q(0.99), errors: tally.errors, cpuMs: tally.cpuMicros / 1000 / sorted.length, mainMs: tally.mainMs / sorted.length };
 }
 
 async function bare(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -95,7 +104,7 @@ const durable = await startAlertService({
 });
 const hook = `${durable.url}/api/v1/alerts/webhook`;
 const slice = SECONDS / ROUNDS;
-const tally = (): Tally => ({ latencies: [], errors: 0, seconds: 0 });
+const tally = (): Tally => ({ latencies: [], errors: 0, seconds: 0, cpuMicros: 0, mainMs: 0 });
 // Warm both paths (JIT, DuckDB caches) before measuring.
 await load(plain.url, slice, tally());
 await load(hook, slice, tally());
@@ -121,10 +130,12 @@ await plain.close();
 const f = (x: number) => x.toFixed(1);
 console.log(`${started.toISOString()}, ${cpus().length} cores, node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
 console.log(`payload ${Buffer.byteLength(body())} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each in ${ROUNDS} alternating slices, DuckDB threads ${threads ?? 'default'}`);
-console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors |`);
-console.log(`| --- | --- | --- | --- | --- |`);
-console.log(`| bare express (parse only) | ${f(b.rps)} | ${f(b.p50)} | ${f(b.p99)} | ${b.errors} |`);
-console.log(`| durable webhook | ${f(d.rps)} | ${f(d.p50)} | ${f(d.p99)} | ${d.errors} |`);
+// Per request: CPU of the whole process, and time on Node's main thread (which must serve both).
+console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors | CPU ms/request | main thread ms/request |`);
+console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+for (const [name, r] of [['bare express (parse only)', b], ['durable webhook', d]] as const) {
+  console.log(`| ${name} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.mainMs.toFixed(2)} |`);
+}
 console.log(`ratio durable/bare: ${(d.rps / b.rps).toFixed(2)} (goal >= 0.5); p99 ${f(d.p99)} ms (goal <= 50)`);
 console.log(`measured: ${events} alert events in ${transactions} transactions (${(events / Math.max(1, transactions)).toFixed(0)} per transaction)`);
 if (d.errors || b.errors) process.exitCode = 1;
