@@ -179,3 +179,20 @@ test('migration 201 keeps a version-200 history and drops its primary key, not i
     await warehouse.close();
   }
 });
+
+test('an instance with a startsAt in the future is remembered across a restart: its re-delivery adds nothing', async () => {
+  const path = dbPath();
+  const future = { ...obs('firing'), fingerprint: 'ffffffffffffffff', startsAtMs: T0 + 30 * DAY };
+  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  await new AlertStore(warehouse.handle, () => T0).record([future, { ...future, state: 'resolved', endsAtMs: T0 + 31 * DAY }]);
+  await warehouse.close();
+  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    // Ten days later: observed more than a week ago, but it starts after the store's certain horizon.
+    const store = new AlertStore(warehouse.handle, () => T0 + 10 * DAY);
+    assert.equal(await store.record([future]), 0);
+    assert.deepEqual((await states(warehouse)).map((r) => (r as { seq: number }).seq), [0, 1]);
+  } finally {
+    await warehouse.close();
+  }
+});

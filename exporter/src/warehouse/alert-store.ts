@@ -127,19 +127,20 @@ export class AlertStore {
   }
 
   /**
-   * Loads, once, the last state of every open instance and of those resolved in the last week. An
-   * instance resolved earlier is left out; it started more than a week ago (less a day of margin for
-   * the skew between Prometheus' startsAt and our clock), which is what certainSince says.
+   * Loads, once, the last state of every open instance and of every instance that started in the last
+   * week (or later: a startsAt in the future is bad data, not a reason to write twice). Older resolved
+   * instances are left out, which is what certainSince says.
    */
   private async warm(tx: WriteContext): Promise<void> {
     if (this.warmed) return;
+    const certainSince = this.now() - RECENT_MS;
     const rows = await tx.read(
       `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
-       HAVING arg_max(state, seq) <> 'resolved' OR max(observed_at_ms) >= $1`,
-      [this.now() - RECENT_MS],
+       HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
+      [certainSince],
     );
-    this.certainSince = this.now() - RECENT_MS + 86_400_000;
+    this.certainSince = certainSince;
     for (const r of rows) this.remember(r);
     this.warmed = true;
   }
