@@ -4,13 +4,16 @@
 // Goals (issue 4): at least half the bare endpoint's requests/s, p99 at most 50 ms.
 import { Agent, request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { startAlertService, webhookPayload } from '../tests/support/alert-service.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+// The endpoints take turns in short slices, so that both see the same load from the rest of a shared
+// machine: the ratio of one run is then meaningful even when absolute numbers are not.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ALERTS_PER_REQUEST = 10;
 
 let counter = 0;
@@ -28,13 +31,23 @@ function body(): string {
   );
 }
 
-async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number; bytes: number }> {
+interface Tally {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+  /** CPU time of the whole process (clients, server, DuckDB's threads), in microseconds. */
+  cpuMicros: number;
+  /** Time Node's main thread was busy (clients and server share it), in ms. */
+  mainMs: number;
+}
+
+/** Runs CONCURRENCY keep-alive clients against `url` for `seconds`, adding to `tally`. */
+async function load(url: string, seconds: number, tally: Tally): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const target = new URL(url);
-  const latencies: number[] = [];
-  let errors = 0;
-  const sample = body();
-  const end = performance.now() + SECONDS * 1000;
+  const end = performance.now() + seconds * 1000;
+  const cpu = process.cpuUsage();
+  const utilization = performance.eventLoopUtilization();
   const one = (payload: string) =>
     new Promise<number>((resolve) => {
       const req = request(
@@ -53,15 +66,22 @@ async function load(url: string): Promise<{ rps: number; p50: number; p99: numbe
         const payload = body();
         const t = performance.now();
         const status = await one(payload);
-        latencies.push(performance.now() - t);
-        if (status !== 200) errors += 1;
+        tally.latencies.push(performance.now() - t);
+        if (status !== 200) tally.errors += 1;
       }
     }),
   );
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { rps: latencies.length / SECONDS, p50: q(0.5), p99: q(0.99), errors, bytes: Buffer.byteLength(sample) };
+  const used = process.cpuUsage(cpu);
+  tally.cpuMicros += used.user + used.system;
+  tally.mainMs += performance.eventLoopUtilization(utilization).active;
+  tally.seconds += seconds;
+}
+
+function summary(tally: Tally): { rps: number; p50: number; p99: number; errors: number; cpuMs: number; mainMs: number } {
+  const sorted = [...tally.latencies].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { rps: sorted.length / tally.seconds, p50: q(0.5), p99: q(0.99), errors: tally.errors, cpuMs: tally.cpuMicros / 1000 / sorted.length, mainMs: tally.mainMs / sorted.length };
 }
 
 async function bare(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -82,22 +102,40 @@ const durable = await startAlertService({
   path: join(mkdtempSync(join(tmpdir(), 'sextant-bench-')), 'warehouse.duckdb'),
   settings: threads ? { threads } : undefined,
 });
+const hook = `${durable.url}/api/v1/alerts/webhook`;
+const slice = SECONDS / ROUNDS;
+const tally = (): Tally => ({ latencies: [], errors: 0, seconds: 0, cpuMicros: 0, mainMs: 0 });
 // Warm both paths (JIT, DuckDB caches) before measuring.
-await load(plain.url);
-await load(`${durable.url}/api/v1/alerts/webhook`);
-const b = await load(plain.url);
-const d = await load(`${durable.url}/api/v1/alerts/webhook`);
+await load(plain.url, slice, tally());
+await load(hook, slice, tally());
+const [warmStored] = await durable.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
+const warmTransactions = durable.transactions();
+const bareTally = tally();
+const durableTally = tally();
+const started = new Date();
+const loadBefore = loadavg()[0]!;
+for (let round = 0; round < ROUNDS; round++) {
+  await load(plain.url, slice, bareTally);
+  await load(hook, slice, durableTally);
+}
+const loadAfter = loadavg()[0]!;
+const b = summary(bareTally);
+const d = summary(durableTally);
 const [stored] = await durable.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
-const transactions = durable.transactions();
+const events = Number(stored?.n) - Number(warmStored?.n);
+const transactions = durable.transactions() - warmTransactions;
 await durable.close();
 await plain.close();
 
 const f = (x: number) => x.toFixed(1);
-console.log(`payload ${b.bytes} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each, DuckDB threads ${threads ?? 'default'}`);
-console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors |`);
-console.log(`| --- | --- | --- | --- | --- |`);
-console.log(`| bare express (parse only) | ${f(b.rps)} | ${f(b.p50)} | ${f(b.p99)} | ${b.errors} |`);
-console.log(`| durable webhook | ${f(d.rps)} | ${f(d.p50)} | ${f(d.p99)} | ${d.errors} |`);
+console.log(`${started.toISOString()}, ${cpus().length} cores, node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+console.log(`payload ${Buffer.byteLength(body())} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each in ${ROUNDS} alternating slices, DuckDB threads ${threads ?? 'default'}`);
+// Per request: CPU of the whole process, and time on Node's main thread (which must serve both).
+console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors | CPU ms/request | main thread ms/request |`);
+console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
+for (const [name, r] of [['bare express (parse only)', b], ['durable webhook', d]] as const) {
+  console.log(`| ${name} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.mainMs.toFixed(2)} |`);
+}
 console.log(`ratio durable/bare: ${(d.rps / b.rps).toFixed(2)} (goal >= 0.5); p99 ${f(d.p99)} ms (goal <= 50)`);
-console.log(`alert events stored: ${Number(stored?.n)}; transactions: ${transactions}`);
+console.log(`measured: ${events} alert events in ${transactions} transactions (${(events / Math.max(1, transactions)).toFixed(0)} per transaction)`);
 if (d.errors || b.errors) process.exitCode = 1;

@@ -1,33 +1,49 @@
 // Group commit: requests that arrive while a transaction is being written wait together and are
 // written in the next one, so many concurrent webhooks cost a few transactions, not one each, and
-// each request is still answered only after its own data is committed.
+// each request is still answered only after its own data is committed. The next transaction starts
+// as soon as the previous one ends (no timer): the slower the commits, the larger the groups.
 
 export interface GroupCommit<T> {
   /** Resolves once `items` are committed; rejects if their transaction failed. */
   submit(items: readonly T[]): Promise<void>;
 }
 
-/** `flush` writes a batch in one transaction. At most `maxBatch` items go into one flush. */
+interface Submission<T> {
+  items: readonly T[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * `flush` writes a batch in one transaction. At most `maxBatch` items go into one flush. When a
+ * group fails, each of its submissions is retried alone, so that one bad request cannot fail the
+ * others that happened to share its transaction.
+ */
 export function createGroupCommit<T>(flush: (items: T[]) => Promise<unknown>, maxBatch = 10_000): GroupCommit<T> {
-  const pending: { items: readonly T[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  const pending: Submission<T>[] = [];
   let running = false;
+
+  async function commit(group: Submission<T>[]): Promise<void> {
+    try {
+      await flush(group.flatMap((s) => s.items));
+      for (const s of group) s.resolve();
+    } catch (error) {
+      if (group.length === 1) group[0]!.reject(error);
+      else for (const s of group) await commit([s]);
+    }
+  }
 
   async function drain(): Promise<void> {
     running = true;
     while (pending.length) {
-      const batch: typeof pending = [];
+      const group: Submission<T>[] = [];
       let size = 0;
-      while (pending.length && (batch.length === 0 || size + pending[0]!.items.length <= maxBatch)) {
+      while (pending.length && (group.length === 0 || size + pending[0]!.items.length <= maxBatch)) {
         const next = pending.shift()!;
-        batch.push(next);
+        group.push(next);
         size += next.items.length;
       }
-      try {
-        await flush(batch.flatMap((b) => b.items));
-        for (const b of batch) b.resolve();
-      } catch (error) {
-        for (const b of batch) b.reject(error);
-      }
+      await commit(group);
     }
     running = false;
   }

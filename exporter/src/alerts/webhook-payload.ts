@@ -46,6 +46,18 @@ export function webhookPayloadSchema(maxAlerts: number) {
 
 export type WebhookPayload = z.infer<ReturnType<typeof webhookPayloadSchema>>;
 
+/** Building a zod schema costs more than using it (zod compiles it on first use): one per limit. */
+const schemas = new Map<number, ReturnType<typeof webhookPayloadSchema>>();
+
+function schemaFor(maxAlerts: number): ReturnType<typeof webhookPayloadSchema> {
+  let schema = schemas.get(maxAlerts);
+  if (!schema) {
+    schema = webhookPayloadSchema(maxAlerts);
+    schemas.set(maxAlerts, schema);
+  }
+  return schema;
+}
+
 function ms(time: string): number {
   return Date.parse(time);
 }
@@ -55,7 +67,7 @@ export function parseWebhook(body: unknown, tenant: string, maxAlerts: number): 
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { error: 'the body must be a JSON object (Alertmanager webhook payload version 4) sent as application/json' };
   }
-  const parsed = webhookPayloadSchema(maxAlerts).safeParse(body);
+  const parsed = schemaFor(maxAlerts).safeParse(body);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
     return { error: `invalid Alertmanager webhook payload: ${issues.join('; ')}` };

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AlertStore, type AlertObservation } from './alert-store.js';
+import { DuckDbHandle } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from './duckdb-warehouse.js';
+import { migrations } from './migrations/index.js';
+import { runMigrations } from './migrator.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -52,6 +57,141 @@ test('a re-delivery of an instance resolved long before a restart is ignored, no
       { seq: 0, state: 'firing' },
       { seq: 1, state: 'resolved' },
     ]);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+const dbPath = () => join(mkdtempSync(join(tmpdir(), 'sextant-alert-store-')), 'w.duckdb');
+const states = (warehouse: { handle: { read: (sql: string) => Promise<unknown[]> } }) =>
+  warehouse.handle.read('SELECT fingerprint, starts_at_ms, seq, state FROM alert_events ORDER BY fingerprint, starts_at_ms, seq');
+
+test('duplicates within one batch are written once, in order, with consecutive seq', async () => {
+  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const store = new AlertStore(warehouse.handle, () => T0 + 60_000);
+    const other = { ...obs('firing'), fingerprint: '1111111111111111' };
+    const batch = [obs('firing'), other, obs('firing'), obs('silenced'), other, obs('silenced'), obs('resolved', T0 + 30_000), obs('firing')];
+    assert.equal(await store.record(batch), 4);
+    assert.deepEqual(await states(warehouse), [
+      { fingerprint: '1111111111111111', starts_at_ms: T0, seq: 0, state: 'firing' },
+      { fingerprint: 'abcdefabcdefabcd', starts_at_ms: T0, seq: 0, state: 'firing' },
+      { fingerprint: 'abcdefabcdefabcd', starts_at_ms: T0, seq: 1, state: 'silenced' },
+      { fingerprint: 'abcdefabcdefabcd', starts_at_ms: T0, seq: 2, state: 'resolved' },
+    ]);
+    assert.equal(await store.record(batch), 0, 'the whole batch again is a re-delivery');
+    assert.equal((await states(warehouse)).length, 4);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('after the cache is trimmed, a forgotten instance is looked up in the table: no duplicate, the right next seq', async () => {
+  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const store = new AlertStore(warehouse.handle, () => T0 + DAY, 8);
+    const at = (i: number, state: AlertObservation['state']) => ({
+      ...obs(state, state === 'resolved' ? T0 + i * 60_000 + 30_000 : null),
+      fingerprint: i.toString(16).padStart(16, '0'),
+      startsAtMs: T0 + i * 60_000,
+    });
+    // Ten instances resolved, then one still open: eleven in the cache, over its limit of 8.
+    for (let i = 0; i < 10; i++) await store.record([at(i, 'firing'), at(i, 'resolved')]);
+    await store.record([at(10, 'firing')]);
+    await store.record([at(11, 'firing')]);
+    assert.ok(store.cachedInstances <= 8, `trimmed to ${store.cachedInstances} instances`);
+    const before = await states(warehouse);
+    assert.equal(before.length, 22);
+
+    // The earliest instances were forgotten; their re-deliveries still change nothing.
+    assert.equal(await store.record([at(0, 'firing'), at(0, 'resolved'), at(1, 'silenced')]), 0);
+    assert.deepEqual(await states(warehouse), before);
+    // A forgotten open instance cannot exist (open ones are kept), but a new instance that started
+    // as early as the forgotten ones is recorded, once.
+    const early = { ...at(0, 'firing'), fingerprint: 'eeeeeeeeeeeeeeee' };
+    assert.equal(await store.record([early, early]), 1);
+    assert.equal(await store.record([{ ...early, state: 'resolved', endsAtMs: T0 + 1 }]), 1);
+    assert.deepEqual((await states(warehouse)).filter((r) => (r as { fingerprint: string }).fingerprint === 'eeeeeeeeeeeeeeee'), [
+      { fingerprint: 'eeeeeeeeeeeeeeee', starts_at_ms: T0, seq: 0, state: 'firing' },
+      { fingerprint: 'eeeeeeeeeeeeeeee', starts_at_ms: T0, seq: 1, state: 'resolved' },
+    ]);
+    // The open instance 10 was kept through the trim: its resolution continues its seq.
+    assert.equal(await store.record([at(10, 'resolved')]), 1);
+    const ten = (await states(warehouse)).filter((r) => (r as { fingerprint: string }).fingerprint === at(10, 'firing').fingerprint);
+    assert.deepEqual(ten.map((r) => (r as { seq: number }).seq), [0, 1]);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('a process killed right after its commits were acknowledged loses none of them; re-delivery after restart adds nothing', async () => {
+  const path = dbPath();
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'warehouse');
+  // The child records five batches, says so after each commit, and is killed without closing the
+  // file (no checkpoint): what it acknowledged must be in the write-ahead log.
+  const child = `
+    import { openDuckDbWarehouse, DEFAULT_RETENTION_MS } from ${JSON.stringify(pathToFileURL(join(root, 'duckdb-warehouse.js')).href)};
+    import { AlertStore } from ${JSON.stringify(pathToFileURL(join(root, 'alert-store.js')).href)};
+    const warehouse = await openDuckDbWarehouse({ path: ${JSON.stringify(path)}, retentionMs: DEFAULT_RETENTION_MS });
+    const store = new AlertStore(warehouse.handle, () => ${T0 + 60_000});
+    const batches = JSON.parse(process.argv[1]);
+    for (const [i, batch] of batches.entries()) {
+      await store.record(batch);
+      process.stdout.write('acknowledged ' + i + '\\n');
+    }
+    process.kill(process.pid, 'SIGKILL');
+  `;
+  const batches = Array.from({ length: 5 }, (_, b) =>
+    Array.from({ length: 20 }, (_, i) => ({ ...obs('firing'), fingerprint: (b * 20 + i).toString(16).padStart(16, '0') })),
+  );
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', child, JSON.stringify(batches)], { encoding: 'utf8' });
+  assert.equal(run.signal, 'SIGKILL', run.stderr);
+  assert.equal(run.stdout.trim().split('\n').length, 5, 'all five batches were acknowledged');
+
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const [row] = await warehouse.handle.read('SELECT count(*) AS n, count(DISTINCT fingerprint) AS instances FROM alert_events');
+    assert.deepEqual(row, { n: 100, instances: 100 });
+    const store = new AlertStore(warehouse.handle, () => T0 + 120_000);
+    assert.equal(await store.record(batches.flat()), 0, 'Alertmanager re-delivering them after the restart adds nothing');
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('migration 201 keeps a version-200 history and drops its primary key, not its NOT NULLs', async () => {
+  const path = dbPath();
+  const handle = await DuckDbHandle.open(path);
+  await runMigrations(handle, migrations.filter((m) => m.version <= 200));
+  const insert = `INSERT INTO alert_events VALUES ('t', 'abcdefabcdefabcd', ${T0}, 0, 'firing', NULL, ${T0}, 'webhook', 'X', 's', '', '{}', '{}', '', 'r', '[]')`;
+  await handle.write((tx) => tx.run(insert));
+  await assert.rejects(handle.write((tx) => tx.run(insert)), /constraint|duplicate/i, 'version 200 has the key');
+  await handle.close();
+
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    assert.deepEqual(await states(warehouse), [{ fingerprint: 'abcdefabcdefabcd', starts_at_ms: T0, seq: 0, state: 'firing' }]);
+    const [instance] = await warehouse.handle.read('SELECT alertname, state FROM alert_instances');
+    assert.deepEqual(instance, { alertname: 'X', state: 'firing' }, 'the view still reads the rebuilt table');
+    await warehouse.handle.write((tx) => tx.run(insert));
+    await assert.rejects(warehouse.handle.write((tx) => tx.run(insert.replace("'firing'", 'NULL'))), /NOT NULL/i);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('an instance with a startsAt in the future is remembered across a restart: its re-delivery adds nothing', async () => {
+  const path = dbPath();
+  const future = { ...obs('firing'), fingerprint: 'ffffffffffffffff', startsAtMs: T0 + 30 * DAY };
+  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  await new AlertStore(warehouse.handle, () => T0).record([future, { ...future, state: 'resolved', endsAtMs: T0 + 31 * DAY }]);
+  await warehouse.close();
+  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    // Ten days later: observed more than a week ago, but it starts after the store's certain horizon.
+    const store = new AlertStore(warehouse.handle, () => T0 + 10 * DAY);
+    assert.equal(await store.record([future]), 0);
+    assert.deepEqual((await states(warehouse)).map((r) => (r as { seq: number }).seq), [0, 1]);
   } finally {
     await warehouse.close();
   }

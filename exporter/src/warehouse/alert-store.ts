@@ -27,13 +27,15 @@ export interface AlertObservation {
 interface LastState {
   state: AlertState;
   seq: number;
+  startsAtMs: number;
 }
 
-const STAGING = 'alert_events_staging';
-/** Instances remembered beyond which resolved ones are forgotten. */
+/** Instances remembered; beyond this, the resolved ones that started earliest are forgotten. */
 const CACHE_LIMIT = 200_000;
 /** Resolved instances remembered at start: re-deliveries come within minutes, never a week later. */
 const RECENT_MS = 7 * 86_400_000;
+/** Instances looked up in the table per query (three parameters each). */
+const LOOKUP_CHUNK = 300;
 
 export interface HistoryRow {
   fingerprint: string;
@@ -51,17 +53,25 @@ export interface HistoryRow {
   suppressedBy: string[];
 }
 
+/**
+ * alert_events is append-only, without a unique index (maintaining one cost most of each webhook
+ * commit): the store itself makes sure that an instance's state change is written once. It keeps the
+ * last state of instances in memory, and for an instance it may have forgotten it asks the table.
+ */
 export class AlertStore {
   private readonly last = new Map<string, LastState>();
   private warmed = false;
-  /** Instances starting before this may have been left out of the cache by warm(). */
+  /**
+   * Every recorded instance that started at or after this is in the cache; an older one may have
+   * been left out (by warm or trim) and is looked up in the table before anything is written for it.
+   */
   private certainSince = Infinity;
-  /** Set once trim() has forgotten resolved instances: from then on any unknown one may be forgotten. */
-  private trimmed = false;
 
   constructor(
     private readonly handle: DuckDbHandle,
     private readonly now: () => number,
+    /** Trimming keeps half of it, room for many commits before the next trim. */
+    private readonly cacheLimit = CACHE_LIMIT,
   ) {}
 
   /**
@@ -77,23 +87,24 @@ export class AlertStore {
     const before = new Map<string, LastState | undefined>();
     return this.handle
       .write(async (tx) => {
-        this.trim();
         await this.warm(tx);
+        this.trim();
+        await this.recall(tx, observations);
         const observedAt = this.now();
-        const rows: SqlParam[][] = [];
-        let uncertain = false;
+        const columns = Array.from({ length: EVENT_COLUMN_COUNT }, () => [] as unknown[]);
         for (const o of observations) {
           const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
           const previous = this.last.get(key);
           if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
-          if (!previous && (this.trimmed || o.startsAtMs < this.certainSince)) uncertain = true;
           const seq = previous ? previous.seq + 1 : 0;
           if (!before.has(key)) before.set(key, previous);
-          this.last.set(key, { state: o.state, seq });
-          rows.push(eventRow(o, seq, observedAt));
+          this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
+          pushEvent(columns, o, seq, observedAt);
         }
-        await insertEvents(tx, rows, uncertain);
-        return rows.length;
+        const rows = columns[0]!.length;
+        // One Appender straight into the table: no staging table, no INSERT ... SELECT, no index.
+        if (rows > 0) await tx.append('alert_events', columns);
+        return rows;
       })
       .catch((error: unknown) => {
         // The transaction rolled back: put the cache back as it was.
@@ -105,38 +116,84 @@ export class AlertStore {
       });
   }
 
+  /** Instances whose last state the store remembers (bounded by the cache limit). */
+  get cachedInstances(): number {
+    return this.last.size;
+  }
+
   private isKnownNoChange(o: AlertObservation): boolean {
     const previous = this.last.get(keyOf(o.tenant, o.fingerprint, o.startsAtMs));
     return previous !== undefined && (previous.state === o.state || previous.state === 'resolved');
   }
 
   /**
-   * Loads, once, the last state of every open instance and of those resolved in the last week. From
-   * then on the cache is authoritative: an instance it does not know is new, or resolved long ago, in
-   * which case the insert collides with its first row and is ignored, which is right for a re-delivery.
+   * Loads, once, the last state of every open instance and of every instance that started in the last
+   * week (or later: a startsAt in the future is bad data, not a reason to write twice). Older resolved
+   * instances are left out, which is what certainSince says.
    */
   private async warm(tx: WriteContext): Promise<void> {
     if (this.warmed) return;
+    const certainSince = this.now() - RECENT_MS;
     const rows = await tx.read(
       `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
-       HAVING arg_max(state, seq) <> 'resolved' OR max(observed_at_ms) >= $1`,
-      [this.now() - RECENT_MS],
+       HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
+      [certainSince],
     );
-    // A day of margin for the skew between Prometheus' startsAt and our clock.
-    this.certainSince = this.now() - RECENT_MS + 86_400_000;
-    await tx.run(`CREATE TEMP TABLE IF NOT EXISTS ${STAGING} AS SELECT * FROM alert_events LIMIT 0`);
-    for (const r of rows) {
-      this.last.set(keyOf(String(r.tenant), String(r.fingerprint), Number(r.starts_at_ms)), { state: r.state as AlertState, seq: Number(r.seq) });
-    }
+    this.certainSince = certainSince;
+    for (const r of rows) this.remember(r);
     this.warmed = true;
   }
 
-  /** Forgets resolved instances (safe, see warm) when the cache grows too large. */
+  /** Loads into the cache the instances of `observations` that the cache may have forgotten. */
+  private async recall(tx: WriteContext, observations: readonly AlertObservation[]): Promise<void> {
+    const unsure = new Map<string, AlertObservation>();
+    for (const o of observations) {
+      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+      if (o.startsAtMs < this.certainSince && !this.last.has(key)) unsure.set(key, o);
+    }
+    const keys = [...unsure.values()];
+    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+      const chunk = keys.slice(i, i + LOOKUP_CHUNK);
+      const params: SqlParam[] = [Math.min(...chunk.map((o) => o.startsAtMs)), Math.max(...chunk.map((o) => o.startsAtMs))];
+      const tuples = chunk.map((o) => {
+        params.push(o.tenant, o.fingerprint, o.startsAtMs);
+        const n = params.length;
+        return `($${n - 2}, $${n - 1}, $${n})`;
+      });
+      // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
+      const rows = await tx.read(
+        `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
+         SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
+         FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
+         WHERE e.starts_at_ms BETWEEN $1 AND $2
+         GROUP BY e.tenant, e.fingerprint, e.starts_at_ms`,
+        params,
+      );
+      for (const r of rows) this.remember(r);
+    }
+  }
+
+  private remember(r: Row): void {
+    const startsAtMs = Number(r.starts_at_ms);
+    this.last.set(keyOf(String(r.tenant), String(r.fingerprint), startsAtMs), { state: r.state as AlertState, seq: Number(r.seq), startsAtMs });
+  }
+
+  /**
+   * When the cache grows too large, forgets the resolved instances that started earliest and moves
+   * certainSince up to the first start it kept, so that any it forgot is looked up again if it comes back.
+   */
   private trim(): void {
-    if (this.last.size <= CACHE_LIMIT) return;
-    for (const [key, value] of this.last) if (value.state === 'resolved') this.last.delete(key);
-    this.trimmed = true;
+    if (this.last.size <= this.cacheLimit) return;
+    const resolvedStarts: number[] = [];
+    for (const value of this.last.values()) if (value.state === 'resolved') resolvedStarts.push(value.startsAtMs);
+    resolvedStarts.sort((a, b) => a - b);
+    const excess = this.last.size - Math.floor(this.cacheLimit / 2);
+    // Instances that started at the cut are all kept, so certainSince stays true.
+    const cut = resolvedStarts[Math.min(excess, resolvedStarts.length - 1)];
+    if (cut === undefined) return;
+    for (const [key, value] of this.last) if (value.state === 'resolved' && value.startsAtMs < cut) this.last.delete(key);
+    this.certainSince = Math.max(this.certainSince, cut);
   }
 
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
@@ -215,8 +272,11 @@ function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string 
   return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
 }
 
-function eventRow(o: AlertObservation, seq: number, observedAt: number): SqlParam[] {
-  return [
+/** One column per alert_events column, in table order: what the Appender takes. */
+const EVENT_COLUMN_COUNT = 16;
+
+function pushEvent(columns: unknown[][], o: AlertObservation, seq: number, observedAt: number): void {
+  const values = [
     o.tenant,
     o.fingerprint,
     o.startsAtMs,
@@ -234,18 +294,7 @@ function eventRow(o: AlertObservation, seq: number, observedAt: number): SqlPara
     o.receiver,
     JSON.stringify(o.suppressedBy),
   ];
-}
-
-/**
- * Appends to a per-connection staging table (the Appender is the cheap way in), then moves the rows
- * over. When a row may belong to an instance the cache has forgotten (see warm), INSERT OR IGNORE
- * lets the primary key drop the re-delivery; otherwise a plain INSERT, several times faster.
- */
-async function insertEvents(tx: WriteContext, rows: SqlParam[][], uncertain: boolean): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.append(STAGING, rows[0]!.map((_, c) => rows.map((r) => r[c])));
-  await tx.run(`INSERT ${uncertain ? 'OR IGNORE ' : ''}INTO alert_events SELECT * FROM ${STAGING}`);
-  await tx.run(`DELETE FROM ${STAGING}`);
+  values.forEach((value, c) => columns[c]!.push(value));
 }
 
 function historyRow(r: Row): HistoryRow {

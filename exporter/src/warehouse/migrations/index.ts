@@ -4,6 +4,7 @@ import { warehouseCore } from './001-warehouse-core.js';
 import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
+import { alertEventsAppendOnly } from './201-alert-events-append-only.js';
 import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
 import type { Migration } from './migration.js';
@@ -11,4 +12,4 @@ import { reportTables } from './500-reports.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, predictions, recommendations, reportTables];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, alertEventsAppendOnly, predictions, recommendations, reportTables];
