@@ -83,8 +83,9 @@ export class AnomalyStore {
    * has no state yet: its history trains the detector), at most `limit`, by series then time.
    */
   async newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch> {
-    const rows = await this.handle.read(
-      `SELECT p.series_id, p.ts, p.value
+    const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
+    await this.handle.readChunks(
+      `SELECT p.series_id::DOUBLE, p.ts::DOUBLE, p.value
          FROM points p
          LEFT JOIN anomaly_detector_state s
            ON s.tenant = p.tenant AND s.dataset = p.dataset AND s.series_id = p.series_id
@@ -92,13 +93,14 @@ export class AnomalyStore {
         ORDER BY p.series_id, p.ts
         LIMIT $3`,
       [tenant, dataset, limit],
+      ([seriesIds, ts, values]) => {
+        for (let i = 0; i < seriesIds!.length; i++) {
+          batch.seriesIds.push(seriesIds![i] as number);
+          batch.ts.push(ts![i] as number);
+          batch.values.push(values![i] as number);
+        }
+      },
     );
-    const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
-    for (const r of rows) {
-      batch.seriesIds.push(Number(r.series_id));
-      batch.ts.push(Number(r.ts));
-      batch.values.push(Number(r.value));
-    }
     return batch;
   }
 

@@ -61,6 +61,30 @@ test('reads convert BIGINT to number and timestamps to Unix ms, with parameters'
   assert.deepEqual(rows, [{ big: 1_700_000_000_123, at: 1_700_000_000_123, s: "it's", list: [1, 2] }]);
 });
 
+test('readChunks hands every row once, in order, column by column across chunks, with the event loop served between chunks', async (t) => {
+  const { handle } = await tempHandle(t);
+  let turns = 0;
+  let reading = true;
+  const tick = () => {
+    turns++;
+    if (reading) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const ids: unknown[] = [];
+  const halves: unknown[] = [];
+  let chunks = 0;
+  await handle.readChunks('SELECT i::DOUBLE AS id, i / 2 AS half FROM range($1::BIGINT) t(i) ORDER BY i', [10_000], ([id, half]) => {
+    chunks++;
+    ids.push(...id!);
+    halves.push(...half!);
+  });
+  reading = false;
+  assert.deepEqual(ids, Array.from({ length: 10_000 }, (_, i) => i));
+  assert.deepEqual(halves, Array.from({ length: 10_000 }, (_, i) => i / 2));
+  assert.ok(chunks >= 4, `${chunks} chunks`);
+  assert.ok(turns >= chunks - 1, `${turns} event loop turns for ${chunks} chunks`);
+});
+
 test('a second process cannot open a held file, and the error says which file and that a service holds it', async (t) => {
   const { path } = await tempHandle(t);
   const module = new URL('./duckdb-handle.ts', import.meta.url).href;

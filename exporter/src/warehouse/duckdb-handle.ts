@@ -104,6 +104,21 @@ export class DuckDbHandle {
     return result;
   }
 
+  /**
+   * Reads committed data chunk by chunk (about 2,048 rows each), handing `onChunk` one array per
+   * column of DuckDB values (cast numbers to DOUBLE in the SQL to get plain numbers). For reads of
+   * millions of rows: no object per row, and the event loop gets a turn between chunks.
+   */
+  readChunks(sql: string, params: SqlParam[], onChunk: (columns: unknown[][]) => void): Promise<void> {
+    if (this.closed) return this.closedError();
+    const result = this.readQueue.then(async () => {
+      const stream = await this.reader.stream(sql, params.length ? toValues(params) : undefined);
+      for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) onChunk(chunk.getColumns());
+    });
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
   /** Runs a COPY ... TO on the reading connection; returns the rows written out. */
   exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
     if (this.closed) return this.closedError();
