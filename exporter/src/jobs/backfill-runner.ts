@@ -10,7 +10,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { backfill, type BackfillPlan, type WindowOutcome } from './ingest.js';
+import { backfill, planBackfill, type WindowOutcome } from './ingest.js';
 import type { WriteTurns } from './write-turns.js';
 
 export type BackfillState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -158,10 +158,7 @@ export class BackfillRunner {
     const common = { warehouse, source, log, now, delayMs, windowMs, signal };
     const tenant = job.tenant;
     try {
-      // ingest's backfill plans before it writes: with a signal that is already aborted it plans
-      // (reading the watermarks) and stops there, which gives the windows and the watermark rule.
-      let plans: BackfillPlan[] = [];
-      await backfill({ ...common, datasets, range: job.range, signal: AbortSignal.abort(), onPlan: (p) => (plans = p) });
+      const plans = await planBackfill({ ...common, datasets, range: job.range });
       job.windowsTotal = plans.reduce((n, p) => n + p.windows.length, 0);
       this.metrics.windows.set({ tenant }, job.windowsTotal);
       for (const p of plans) {

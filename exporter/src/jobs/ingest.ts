@@ -185,18 +185,13 @@ export interface BackfillResult {
 }
 
 /**
- * Fills `range` for each dataset, replacing what is already there. Ingest resumes from a dataset's
- * watermark, and replaceWindow moves it to the end of the range, so a range starting after the
- * watermark is stretched back to it: otherwise the part in between would never be filled.
+ * The windows a backfill of `range` fills, per dataset. Ingest resumes from a dataset's watermark,
+ * and replaceWindow moves it to the end of the range, so a range starting after the watermark is
+ * stretched back to it: otherwise the part in between would never be filled.
  */
-export async function backfill(options: BackfillOptions): Promise<BackfillResult> {
+export async function planBackfill(options: Pick<BackfillOptions, 'warehouse' | 'datasets' | 'now' | 'range' | 'delayMs' | 'windowMs'>): Promise<BackfillPlan[]> {
   const delayMs = options.delayMs ?? MINUTE;
   const windowMs = options.windowMs ?? 6 * HOUR;
-  const signal = options.signal ?? new AbortController().signal;
-  const context: IngestContext = {
-    ...options,
-    ...(options.registry ? { metrics: ingestMetrics(options.registry, options.now) } : {}),
-  };
   const end = Math.min(options.range.end, options.now() - delayMs);
   const plans: BackfillPlan[] = [];
   for (const dataset of options.datasets) {
@@ -205,6 +200,17 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     const start = extendedToWatermark ? (watermark as number) : options.range.start;
     plans.push({ dataset, windows: planWindows(start, end, dataset.stepMs, windowMs), extendedToWatermark });
   }
+  return plans;
+}
+
+/** Fills `range` for each dataset (as `planBackfill` plans it), replacing what is already there. */
+export async function backfill(options: BackfillOptions): Promise<BackfillResult> {
+  const signal = options.signal ?? new AbortController().signal;
+  const context: IngestContext = {
+    ...options,
+    ...(options.registry ? { metrics: ingestMetrics(options.registry, options.now) } : {}),
+  };
+  const plans = await planBackfill(options);
   options.onPlan?.(plans);
   const result: BackfillResult = { rows: 0, windows: 0, failed: [] };
   for (const plan of plans) {
