@@ -120,19 +120,8 @@ export class IsolationForest {
   /** Anomaly score of one point (features at `offset` in `data`): about 0.5 normal, near 1 anomalous. */
   score(data: ArrayLike<number>, offset = 0): number {
     let total = 0;
-    const { feature, value, right, roots } = this;
-    for (let t = 0; t < roots.length; t++) {
-      let node = roots[t]!;
-      let depth = 0;
-      let f = feature[node]!;
-      while (f >= 0) {
-        // Trees are stored depth first, so a left child always follows its parent.
-        node = data[offset + f]! < value[node]! ? node + 1 : right[node]!;
-        f = feature[node]!;
-        depth++;
-      }
-      total += depth + value[node]!;
-    }
+    const roots = this.roots;
+    for (let t = 0; t < roots.length; t++) total += this.pathLength(roots[t]!, data, offset);
     return Math.pow(2, -total / roots.length / averagePathLength(this.sampleSize));
   }
 
@@ -144,23 +133,28 @@ export class IsolationForest {
   scoreAll(data: ArrayLike<number>): Float64Array {
     const rows = Math.floor(data.length / this.dims);
     const total = new Float64Array(rows);
-    const { feature, value, right, roots, dims } = this;
+    const { roots, dims } = this;
     for (let t = 0; t < roots.length; t++) {
       const root = roots[t]!;
-      for (let r = 0, offset = 0; r < rows; r++, offset += dims) {
-        let node = root;
-        let depth = 0;
-        let f = feature[node]!;
-        while (f >= 0) {
-          node = data[offset + f]! < value[node]! ? node + 1 : right[node]!;
-          f = feature[node]!;
-          depth++;
-        }
-        total[r] = total[r]! + (depth + value[node]!);
-      }
+      for (let r = 0, offset = 0; r < rows; r++, offset += dims) total[r] = total[r]! + this.pathLength(root, data, offset);
     }
     const c = averagePathLength(this.sampleSize);
     for (let r = 0; r < rows; r++) total[r] = Math.pow(2, -total[r]! / roots.length / c);
     return total;
+  }
+
+  /** Depth at which the point (features at `offset`) leaves the tree at `root`, plus the leaf's correction. */
+  private pathLength(root: number, data: ArrayLike<number>, offset: number): number {
+    const { feature, value, right } = this;
+    let node = root;
+    let depth = 0;
+    let f = feature[node]!;
+    while (f >= 0) {
+      // Trees are stored depth first, so a left child always follows its parent.
+      node = data[offset + f]! < value[node]! ? node + 1 : right[node]!;
+      f = feature[node]!;
+      depth++;
+    }
+    return depth + value[node]!;
   }
 }
