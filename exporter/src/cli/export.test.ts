@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { parseTime, run } from './export.js';
+import { parseTime } from '../time-text.js';
+import { run } from './export.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 5);

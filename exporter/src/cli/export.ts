@@ -34,8 +34,6 @@ const USAGE = `usage: sextant export [--config FILE | --warehouse PATH | --serve
   --out FILE         Parquet file to write (must end in .parquet)
 `;
 
-export { parseTime } from '../time-text.js';
-
 class UsageError extends Error {}
 
 export async function run(args: string[], now = Date.now()): Promise<number> {
