@@ -1,6 +1,7 @@
 // Durable Alertmanager webhook vs a bare express endpoint that parses the same body and stores
 // nothing, in the same run: requests/s and p99 latency with a real-size payload (a group of 10
-// alerts, every request new alerts, so every request is a real write committed before its answer).
+// alerts, every request new alerts, so every request is a real write, durable before its answer and
+// loaded into alert_events within the durable endpoint's own measured time).
 // Goals (issue 4): at least half the bare endpoint's requests/s, p99 at most 50 ms.
 import { Agent, request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +18,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ALERTS_PER_REQUEST = 10;
 
 let counter = 0;
+// Alerts that started in the last hours, as Alertmanager sends them: an instance older than the
+// store's week of certain memory would be looked up in the table first (the rare path).
+const FIRST_START = Date.now() - 3_600_000;
 function body(): string {
   const n = counter++;
   return JSON.stringify(
@@ -24,7 +28,7 @@ function body(): string {
       Array.from({ length: ALERTS_PER_REQUEST }, (_, i) => ({
         fingerprint: (n * ALERTS_PER_REQUEST + i).toString(16).padStart(16, '0'),
         status: 'firing' as const,
-        startsAt: new Date(Date.UTC(2026, 10, 25, 6) + n * 1000).toISOString(),
+        startsAt: new Date(FIRST_START + n * 10).toISOString(),
         labels: { instance: `host-${i}:9100`, service: `svc-${n % 20}` },
       })),
     ),
@@ -41,11 +45,15 @@ interface Tally {
   mainMs: number;
 }
 
-/** Runs CONCURRENCY keep-alive clients against `url` for `seconds`, adding to `tally`. */
-async function load(url: string, seconds: number, tally: Tally): Promise<void> {
+/**
+ * Runs CONCURRENCY keep-alive clients against `url` for `seconds`, then waits for `settle` (the work
+ * the endpoint still owes for what it accepted), adding all of it to `tally`.
+ */
+async function load(url: string, seconds: number, tally: Tally, settle: () => Promise<void> = async () => undefined): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const target = new URL(url);
-  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  const end = start + seconds * 1000;
   const cpu = process.cpuUsage();
   const utilization = performance.eventLoopUtilization();
   const one = (payload: string) =>
@@ -72,10 +80,11 @@ async function load(url: string, seconds: number, tally: Tally): Promise<void> {
     }),
   );
   agent.destroy();
+  await settle();
   const used = process.cpuUsage(cpu);
   tally.cpuMicros += used.user + used.system;
   tally.mainMs += performance.eventLoopUtilization(utilization).active;
-  tally.seconds += seconds;
+  tally.seconds += (performance.now() - start) / 1000;
 }
 
 function summary(tally: Tally): { rps: number; p50: number; p99: number; errors: number; cpuMs: number; mainMs: number } {
@@ -107,23 +116,26 @@ const slice = SECONDS / ROUNDS;
 const tally = (): Tally => ({ latencies: [], errors: 0, seconds: 0, cpuMicros: 0, mainMs: 0 });
 // Warm both paths (JIT, DuckDB caches) before measuring.
 await load(plain.url, slice, tally());
-await load(hook, slice, tally());
+// The durable endpoint's slices include loading what it acknowledged from the intake log into
+// alert_events, so none of its work spills into the bare endpoint's slices.
+const loaded = () => durable.store.loaded();
+await load(hook, slice, tally(), loaded);
 const [warmStored] = await durable.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
-const warmTransactions = durable.transactions();
+const warmAppends = durable.appends();
 const bareTally = tally();
 const durableTally = tally();
 const started = new Date();
 const loadBefore = loadavg()[0]!;
 for (let round = 0; round < ROUNDS; round++) {
   await load(plain.url, slice, bareTally);
-  await load(hook, slice, durableTally);
+  await load(hook, slice, durableTally, loaded);
 }
 const loadAfter = loadavg()[0]!;
 const b = summary(bareTally);
 const d = summary(durableTally);
 const [stored] = await durable.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
 const events = Number(stored?.n) - Number(warmStored?.n);
-const transactions = durable.transactions() - warmTransactions;
+const appends = durable.appends() - warmAppends;
 await durable.close();
 await plain.close();
 
@@ -137,5 +149,5 @@ for (const [name, r] of [['bare express (parse only)', b], ['durable webhook', d
   console.log(`| ${name} | ${f(r.rps)} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${r.cpuMs.toFixed(2)} | ${r.mainMs.toFixed(2)} |`);
 }
 console.log(`ratio durable/bare: ${(d.rps / b.rps).toFixed(2)} (goal >= 0.5); p99 ${f(d.p99)} ms (goal <= 50)`);
-console.log(`measured: ${events} alert events in ${transactions} transactions (${(events / Math.max(1, transactions)).toFixed(0)} per transaction)`);
+console.log(`measured: ${events} alert events in ${appends} durable appends to the intake log (${(events / Math.max(1, appends)).toFixed(0)} per append)`);
 if (d.errors || b.errors) process.exitCode = 1;

@@ -15,7 +15,6 @@ import { generateReport } from '../exporter/src/reports/generate.js';
 import { renderHtml } from '../exporter/src/reports/render-html.js';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from '../exporter/src/reports/render-pdf.js';
 import { createDemoSource, demoDatasets } from '../exporter/src/sources/demo-source.js';
-import { AlertStore } from '../exporter/src/warehouse/alert-store.js';
 import { AnomalyStore } from '../exporter/src/warehouse/anomaly-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
 
@@ -28,7 +27,7 @@ const from = week.start - 7 * DAY;
 const out = join(import.meta.dirname, '..', 'docs', 'reports');
 
 const dir = mkdtempSync(join(tmpdir(), 'sextant-sample-'));
-const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS, now: () => week.end });
 try {
   const source = createDemoSource({ seed: SEED, now: () => week.end });
   const datasets = demoDatasets(TENANT).map((d) => ({ ...d, stepMs: STEP_MS }));
@@ -41,7 +40,8 @@ try {
     }
     process.stderr.write(`filled ${dataset.name}\n`);
   }
-  await new AlertStore(warehouse.handle, () => week.end).record(demoAlertObservations(SEED, TENANT, from, week.end));
+  await warehouse.alerts.record(demoAlertObservations(SEED, TENANT, from, week.end));
+  await warehouse.alerts.loaded();
   const anomalies = new AnomalyStore(warehouse.handle);
   for (const dataset of datasets) await scoreDataset(anomalies, dataset, DEFAULT_EVENT_OPTIONS, 10_000_000);
   await warehouse.rollup();

@@ -79,6 +79,7 @@ interface Event {
 }
 
 async function eventsOf(svc: AlertService, alertname: string, service: string): Promise<Event[]> {
+  await svc.store.loaded();
   return (await svc.warehouse.handle.read(
     'SELECT * FROM alert_events WHERE tenant = $1 AND alertname = $2 AND service = $3 ORDER BY starts_at_ms, seq',
     ['team-a', alertname, service],
@@ -169,9 +170,13 @@ test('alerts travel Prometheus -> Alertmanager -> webhook and reconciliation int
     assert.ok(silenced[0]!.starts_at_ms >= begin - 1000);
 
     // A second reconciliation changes nothing: re-observation is idempotent.
-    const before = await svc.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
+    const count = async () => {
+      await svc.store.loaded();
+      return svc.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
+    };
+    const before = await count();
     await job.run(new AbortController().signal);
-    assert.deepEqual(await svc.warehouse.handle.read('SELECT count(*) AS n FROM alert_events'), before);
+    assert.deepEqual(await count(), before);
 
     // And the analysis sees it all.
     const res = await fetch(`${svc.url}/api/v1/alerts/analysis?from=${begin - 60_000}`, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -11,7 +11,7 @@ import { SeriesFamilies } from '../../exporter/src/http/series-gauge-family.js';
 import { alertsRoutes } from '../../exporter/src/http/routes/alerts.js';
 import { createLogger } from '../../exporter/src/log.js';
 import { openDuckDbWarehouse, DEFAULT_RETENTION_MS, type DuckDbWarehouse } from '../../exporter/src/warehouse/duckdb-warehouse.js';
-import { AlertStore, type AlertObservation } from '../../exporter/src/warehouse/alert-store.js';
+import type { AlertObservation, AlertStore } from '../../exporter/src/warehouse/alert-store.js';
 import type { GroupCommit } from '../../exporter/src/alerts/group-commit.js';
 
 export const TOKENS: Record<string, AuthContext> = {
@@ -26,8 +26,8 @@ export interface AlertService {
   store: AlertStore;
   recorder: GroupCommit<AlertObservation>;
   registry: Registry;
-  /** Transactions the store has run (store.record calls). */
-  transactions(): number;
+  /** Durable appends the store has made (store.record calls: one per group of requests). */
+  appends(): number;
   close(): Promise<void>;
 }
 
@@ -38,13 +38,13 @@ export async function startAlertService(options: {
   /** DuckDB settings, e.g. { threads: '1' }. */
   settings?: Record<string, string>;
 }): Promise<AlertService> {
-  const warehouse = await openDuckDbWarehouse({ path: options.path, retentionMs: DEFAULT_RETENTION_MS, settings: options.settings });
   const now = options.now ?? Date.now;
-  const store = new AlertStore(warehouse.handle, now);
-  let transactions = 0;
+  const warehouse = await openDuckDbWarehouse({ path: options.path, retentionMs: DEFAULT_RETENTION_MS, settings: options.settings, now });
+  const store = warehouse.alerts;
+  let appends = 0;
   const record = store.record.bind(store);
   store.record = (items) => {
-    transactions += 1;
+    appends += 1;
     return record(items);
   };
   const registry = new Registry();
@@ -72,7 +72,7 @@ export async function startAlertService(options: {
     store,
     recorder,
     registry,
-    transactions: () => transactions,
+    appends: () => appends,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await warehouse.close();

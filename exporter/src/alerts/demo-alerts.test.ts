@@ -8,7 +8,6 @@ import { scenario } from '@sextant/core/demo';
 import { alertsSectionSchema } from '../config/sections/alerts.js';
 import type { Job } from '../jobs/job.js';
 import { createLogger } from '../log.js';
-import { AlertStore } from '../warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { demoAlertObservations } from './demo-alerts.js';
 import { alertJobs, alertsApiRouter } from './setup.js';
@@ -16,14 +15,15 @@ import { alertJobs, alertsApiRouter } from './setup.js';
 const DAY = 86_400_000;
 
 test('the demo job records the scenario\'s alerts once, with a flapping rule, through the real store', async () => {
-  const warehouse = await openDuckDbWarehouse({ path: join(mkdtempSync(join(tmpdir(), 'sextant-demo-alerts-')), 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  // An hour into the first long incident after day 10, so alerts fire in the last two hours.
+  const long = scenario(7).incidents({ start: 10 * DAY, end: 30 * DAY }).find((i) => i.end - i.start >= 3 * 3_600_000)!;
+  const now = long.start + 3_600_000;
+  const warehouse = await openDuckDbWarehouse({ path: join(mkdtempSync(join(tmpdir(), 'sextant-demo-alerts-')), 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS, now: () => now });
   try {
-    // An hour into the first long incident after day 10, so alerts fire in the last two hours.
-    const long = scenario(7).incidents({ start: 10 * DAY, end: 30 * DAY }).find((i) => i.end - i.start >= 3 * 3_600_000)!;
-    const now = long.start + 3_600_000;
+    const store = warehouse.alerts;
     const deps = {
       warehouse,
-      handle: warehouse.handle,
+      store,
       config: alertsSectionSchema.parse({}),
       registry: new Registry(),
       log: createLogger('error', () => undefined),
@@ -37,9 +37,9 @@ test('the demo job records the scenario\'s alerts once, with a flapping rule, th
     await demo.run(new AbortController().signal);
     await demo.run(new AbortController().signal);
     const expected = demoAlertObservations(7, 'demo', now - 14 * DAY, now);
+    await store.loaded();
     const [row] = await warehouse.handle.read(`SELECT count(*) AS n FROM alert_events WHERE tenant = 'demo'`);
     assert.equal(Number(row?.n), expected.length, 'every firing and resolution once, despite two runs');
-    const store = new AlertStore(warehouse.handle, () => now);
     const instances = await store.instances('demo', 0, now);
     assert.ok(instances.some((i) => i.alertname === 'HostCpuUsageCritical'));
     assert.ok(instances.every((i) => i.endsAtMs === null || i.endsAtMs > i.startsAtMs));

@@ -1,7 +1,7 @@
 // Everything the service needs for alerts, from the `alerts` config section: the /api/v1 router
 // (webhook, history, analysis) and the jobs (alert datasets, reconciliation with Alertmanager, demo
-// alerts). Router and jobs share one store and one recorder per warehouse: AlertStore.record calls
-// must not overlap, which the single recorder guarantees.
+// alerts). Router and jobs share the warehouse's one store and one recorder for it: AlertStore.record
+// calls must not overlap, which the single recorder guarantees.
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { AlertsSection } from '../config/sections/alerts.js';
@@ -11,44 +11,38 @@ import { createAlertReconcileJob } from '../jobs/alert-reconcile.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../log.js';
 import { createAlertmanagerSource } from '../sources/alertmanager-source.js';
-import { AlertStore, type AlertObservation } from '../warehouse/alert-store.js';
-import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
+import type { AlertObservation, AlertStore } from '../warehouse/alert-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { createDemoAlertsJob } from './demo-alerts.js';
 import type { GroupCommit } from './group-commit.js';
 import { createAlertRecorder } from './recorder.js';
 
-interface AlertCore {
-  store: AlertStore;
-  recorder: GroupCommit<AlertObservation>;
-}
+const recorders = new WeakMap<AlertStore, GroupCommit<AlertObservation>>();
 
-const cores = new WeakMap<DuckDbHandle, AlertCore>();
-
-/** The one store and recorder of a warehouse handle (created on first use, with its metrics). */
-function alertCore(handle: DuckDbHandle, registry: Registry, now: () => number): AlertCore {
-  let core = cores.get(handle);
-  if (!core) {
-    const store = new AlertStore(handle, now);
-    core = { store, recorder: createAlertRecorder({ store, registry }) };
-    cores.set(handle, core);
+/** The one recorder of a store (created on first use, with its metrics). */
+function recorderOf(store: AlertStore, registry: Registry): GroupCommit<AlertObservation> {
+  let recorder = recorders.get(store);
+  if (!recorder) {
+    recorder = createAlertRecorder({ store, registry });
+    recorders.set(store, recorder);
   }
-  return core;
+  return recorder;
 }
 
 export interface AlertsApiDeps {
   config: AlertsSection;
-  handle: DuckDbHandle;
+  /** The warehouse's alert history (DuckDbWarehouse.alerts). */
+  store: AlertStore;
   registry: Registry;
   log: Logger;
   now: () => number;
 }
 
 export function alertsApiRouter(deps: AlertsApiDeps): Router {
-  const { store, recorder } = alertCore(deps.handle, deps.registry, deps.now);
+  const { store } = deps;
   return alertsRoutes({
     store,
-    commit: recorder,
+    commit: recorderOf(store, deps.registry),
     maxAlertsPerRequest: deps.config.webhook.maxAlertsPerRequest,
     analysis: deps.config.analysis,
     registry: deps.registry,
@@ -64,7 +58,8 @@ export interface AlertJobsDeps extends AlertsApiDeps {
 }
 
 export function alertJobs(deps: AlertJobsDeps): Job[] {
-  const { store, recorder } = alertCore(deps.handle, deps.registry, deps.now);
+  const { store } = deps;
+  const recorder = recorderOf(store, deps.registry);
   const jobs: Job[] = [
     createAlertDatasetsJob({ store, warehouse: deps.warehouse, log: deps.log, now: deps.now, intervalMs: 60_000, stepMs: 60_000, windowMs: 2 * 3_600_000 }),
   ];

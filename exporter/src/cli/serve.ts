@@ -60,7 +60,7 @@ function jobsOf(c: JobContext): Job[] {
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
-      ? [createReportJob({ service: new ReportService({ handle: warehouse.handle, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
+      ? [createReportJob({ service: new ReportService({ handle: warehouse.handle, alerts: warehouse.alerts, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
   ];
 }
@@ -94,7 +94,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
   const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
   const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
-  const alertDeps = { config: config.alerts, handle: warehouse.handle, registry, log, now };
+  const alertDeps = { config: config.alerts, store: warehouse.alerts, registry, log, now };
   const turns = createWriteTurns();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
   const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points });
@@ -117,7 +117,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
+    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }
@@ -132,6 +132,7 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     warehouse = await openDuckDbWarehouse({
       path,
+      now,
       retentionMs: config.warehouse.retention,
       limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
     });

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeAlertHygiene } from '@sextant/core/recommend';
-import { AlertStore, type AlertObservation } from '../warehouse/alert-store.js';
+import type { AlertObservation } from '../warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { storedAlertAnalytics, storedAlertHistory } from './alert-inputs.js';
 
@@ -12,14 +12,13 @@ const MIN = 60_000;
 
 test('stored alerts feed the hygiene analyzer (flaps, runbooks) and the prediction labels (service alerts)', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-alert-inputs-'));
-  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  const now = 1000 * MIN;
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS, now: () => now });
   t.after(async () => {
     await warehouse.close();
     await rm(dir, { recursive: true, force: true });
   });
-  await warehouse.migrate();
-  const now = 1000 * MIN;
-  const store = new AlertStore(warehouse.handle, () => now);
+  const store = warehouse.alerts;
   const observe = (startsAtMs: number, endsAtMs: number, labels: Record<string, string>, annotations: Record<string, string> = {}): AlertObservation[] => {
     const base = { tenant: 'a', fingerprint: `fp-${labels.alertname}`, startsAtMs, labels, annotations, generatorUrl: '', receiver: 'sextant', suppressedBy: [], source: 'webhook' as const };
     return [{ ...base, state: 'firing', endsAtMs: null }, { ...base, state: 'resolved', endsAtMs }];

@@ -7,6 +7,7 @@ import type { ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
+import type { AlertStore } from '../warehouse/alert-store.js';
 import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
 import { ReportStore, type StoredReport } from '../warehouse/report-store.js';
 import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
@@ -15,6 +16,8 @@ import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from '
 
 export interface ReportServiceDeps {
   handle: DuckDbHandle;
+  /** The warehouse's alert history: loaded into its tables before a report reads them. */
+  alerts: AlertStore;
   config: Config;
   registry: Registry;
   log: Logger;
@@ -45,6 +48,7 @@ export class ReportService {
     let stored: StoredReport;
     try {
       const { config, handle } = this.deps;
+      await this.deps.alerts.loaded();
       const written = await generateReport(
         { handle, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
         format,

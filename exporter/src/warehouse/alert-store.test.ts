@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AlertStore, type AlertObservation } from './alert-store.js';
-import { DuckDbHandle } from './duckdb-handle.js';
-import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from './duckdb-warehouse.js';
+import type { AlertObservation } from './alert-store.js';
+import { DuckDbHandle, type Row } from './duckdb-handle.js';
+import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './migrator.js';
 
@@ -29,16 +29,17 @@ const obs = (state: AlertObservation['state'], endsAtMs: number | null = null): 
 
 test('a re-delivery of an instance resolved long before a restart is ignored, not an error', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'sextant-alert-store-')), 'w.duckdb');
-  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
-  let store = new AlertStore(warehouse.handle, () => T0 + 60_000);
+  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 60_000 });
+  let store = warehouse.alerts;
   assert.equal(await store.record([obs('firing'), obs('silenced'), obs('resolved', T0 + 30_000)]), 3);
   await warehouse.close();
 
   // Ten days later the cache starts without it (only open and last week's instances are loaded).
-  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
-  store = new AlertStore(warehouse.handle, () => T0 + 10 * DAY);
+  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 10 * DAY });
+  store = warehouse.alerts;
   try {
     await store.record([obs('resolved', T0 + 30_000), obs('firing')]);
+    await store.loaded();
     const rows = await warehouse.handle.read('SELECT seq, state FROM alert_events ORDER BY seq');
     assert.deepEqual(rows, [
       { seq: 0, state: 'firing' },
@@ -49,9 +50,10 @@ test('a re-delivery of an instance resolved long before a restart is ignored, no
     const open = { ...obs('firing'), fingerprint: '0123456789abcdef', startsAtMs: T0 + 10 * DAY - 60_000 };
     await store.record([open]);
     await warehouse.close();
-    warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
-    store = new AlertStore(warehouse.handle, () => T0 + 10 * DAY);
+    warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 10 * DAY });
+    store = warehouse.alerts;
     await store.record([{ ...open, state: 'resolved', endsAtMs: T0 + 10 * DAY }]);
+    await store.loaded();
     const states = await warehouse.handle.read(`SELECT seq, state FROM alert_events WHERE fingerprint = '0123456789abcdef' ORDER BY seq`);
     assert.deepEqual(states, [
       { seq: 0, state: 'firing' },
@@ -63,13 +65,15 @@ test('a re-delivery of an instance resolved long before a restart is ignored, no
 });
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), 'sextant-alert-store-')), 'w.duckdb');
-const states = (warehouse: { handle: { read: (sql: string) => Promise<unknown[]> } }) =>
-  warehouse.handle.read('SELECT fingerprint, starts_at_ms, seq, state FROM alert_events ORDER BY fingerprint, starts_at_ms, seq');
+async function states(warehouse: DuckDbWarehouse): Promise<Row[]> {
+  await warehouse.alerts.loaded();
+  return warehouse.handle.read('SELECT fingerprint, starts_at_ms, seq, state FROM alert_events ORDER BY fingerprint, starts_at_ms, seq');
+}
 
 test('duplicates within one batch are written once, in order, with consecutive seq', async () => {
-  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS });
+  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 60_000 });
   try {
-    const store = new AlertStore(warehouse.handle, () => T0 + 60_000);
+    const store = warehouse.alerts;
     const other = { ...obs('firing'), fingerprint: '1111111111111111' };
     const batch = [obs('firing'), other, obs('firing'), obs('silenced'), other, obs('silenced'), obs('resolved', T0 + 30_000), obs('firing')];
     assert.equal(await store.record(batch), 4);
@@ -87,9 +91,9 @@ test('duplicates within one batch are written once, in order, with consecutive s
 });
 
 test('after the cache is trimmed, a forgotten instance is looked up in the table: no duplicate, the right next seq', async () => {
-  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS });
+  const warehouse = await openDuckDbWarehouse({ path: dbPath(), retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + DAY, alerts: { cacheLimit: 8 } });
   try {
-    const store = new AlertStore(warehouse.handle, () => T0 + DAY, 8);
+    const store = warehouse.alerts;
     const at = (i: number, state: AlertObservation['state']) => ({
       ...obs(state, state === 'resolved' ? T0 + i * 60_000 + 30_000 : null),
       fingerprint: i.toString(16).padStart(16, '0'),
@@ -127,13 +131,13 @@ test('after the cache is trimmed, a forgotten instance is looked up in the table
 test('a process killed right after its commits were acknowledged loses none of them; re-delivery after restart adds nothing', async () => {
   const path = dbPath();
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'warehouse');
-  // The child records five batches, says so after each commit, and is killed without closing the
-  // file (no checkpoint): what it acknowledged must be in the write-ahead log.
+  // The child records five batches, says so after each is acknowledged, and is killed without
+  // closing anything, before its intake log is loaded into the table: what it acknowledged must be
+  // in the intake log, and loaded at the next start.
   const child = `
     import { openDuckDbWarehouse, DEFAULT_RETENTION_MS } from ${JSON.stringify(pathToFileURL(join(root, 'duckdb-warehouse.js')).href)};
-    import { AlertStore } from ${JSON.stringify(pathToFileURL(join(root, 'alert-store.js')).href)};
-    const warehouse = await openDuckDbWarehouse({ path: ${JSON.stringify(path)}, retentionMs: DEFAULT_RETENTION_MS });
-    const store = new AlertStore(warehouse.handle, () => ${T0 + 60_000});
+    const warehouse = await openDuckDbWarehouse({ path: ${JSON.stringify(path)}, retentionMs: DEFAULT_RETENTION_MS, now: () => ${T0 + 60_000}, alerts: { loadDelayMs: 3600000 } });
+    const store = warehouse.alerts;
     const batches = JSON.parse(process.argv[1]);
     for (const [i, batch] of batches.entries()) {
       await store.record(batch);
@@ -148,11 +152,11 @@ test('a process killed right after its commits were acknowledged loses none of t
   assert.equal(run.signal, 'SIGKILL', run.stderr);
   assert.equal(run.stdout.trim().split('\n').length, 5, 'all five batches were acknowledged');
 
-  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 120_000 });
   try {
     const [row] = await warehouse.handle.read('SELECT count(*) AS n, count(DISTINCT fingerprint) AS instances FROM alert_events');
     assert.deepEqual(row, { n: 100, instances: 100 });
-    const store = new AlertStore(warehouse.handle, () => T0 + 120_000);
+    const store = warehouse.alerts;
     assert.equal(await store.record(batches.flat()), 0, 'Alertmanager re-delivering them after the restart adds nothing');
   } finally {
     await warehouse.close();
@@ -183,13 +187,13 @@ test('migration 201 keeps a version-200 history and drops its primary key, not i
 test('an instance with a startsAt in the future is remembered across a restart: its re-delivery adds nothing', async () => {
   const path = dbPath();
   const future = { ...obs('firing'), fingerprint: 'ffffffffffffffff', startsAtMs: T0 + 30 * DAY };
-  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
-  await new AlertStore(warehouse.handle, () => T0).record([future, { ...future, state: 'resolved', endsAtMs: T0 + 31 * DAY }]);
+  let warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 });
+  await warehouse.alerts.record([future, { ...future, state: 'resolved', endsAtMs: T0 + 31 * DAY }]);
   await warehouse.close();
-  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0 + 10 * DAY });
   try {
     // Ten days later: observed more than a week ago, but it starts after the store's certain horizon.
-    const store = new AlertStore(warehouse.handle, () => T0 + 10 * DAY);
+    const store = warehouse.alerts;
     assert.equal(await store.record([future]), 0);
     assert.deepEqual((await states(warehouse)).map((r) => (r as { seq: number }).seq), [0, 1]);
   } finally {

@@ -1,7 +1,8 @@
 // Alert history in the warehouse: every state change of every alert instance (fingerprint +
 // startsAt), recorded once however often Alertmanager re-delivers it.
 import type { AlertInstance } from '@sextant/core/alerts';
-import type { DuckDbHandle, Row, SqlParam, WriteContext } from './duckdb-handle.js';
+import type { AlertEventRow, AlertIntake } from './alert-intake.js';
+import type { DuckDbHandle, Row, SqlParam } from './duckdb-handle.js';
 
 export const ALERT_STATES = ['firing', 'silenced', 'inhibited', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -57,6 +58,8 @@ export interface HistoryRow {
  * alert_events is append-only, without a unique index (maintaining one cost most of each webhook
  * commit): the store itself makes sure that an instance's state change is written once. It keeps the
  * last state of instances in memory, and for an instance it may have forgotten it asks the table.
+ * Changes are acknowledged once they are in the intake log, and every read here first loads the
+ * log into alert_events, so readers see every acknowledged change.
  */
 export class AlertStore {
   private readonly last = new Map<string, LastState>();
@@ -69,51 +72,60 @@ export class AlertStore {
 
   constructor(
     private readonly handle: DuckDbHandle,
+    private readonly intake: AlertIntake,
     private readonly now: () => number,
     /** Trimming keeps half of it, room for many commits before the next trim. */
     private readonly cacheLimit = CACHE_LIMIT,
   ) {}
 
   /**
-   * Records the observations in one transaction and returns how many were state changes. A change is
-   * a new instance or a different state; a firing instance never returns from resolved (a late
-   * re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a new startsAt).
-   * Calls must not overlap (the recorder serialises them): the cache of last states assumes it.
+   * Records the observations durably (in the intake log) and returns how many were state changes.
+   * A change is a new instance or a different state; a firing instance never returns from resolved
+   * (a late re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a
+   * new startsAt). Calls must not overlap (the recorder serialises them): the cache of last states
+   * assumes it.
    */
-  record(observations: readonly AlertObservation[]): Promise<number> {
-    // Re-deliveries of what is known already need no transaction at all.
-    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return Promise.resolve(0);
-    /** Cache entries before this batch changed them, to restore if the transaction fails. */
+  async record(observations: readonly AlertObservation[]): Promise<number> {
+    // Re-deliveries of what is known already need no write at all.
+    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return 0;
+    await this.warm();
+    this.trim();
+    await this.recall(observations);
+    /** Cache entries before this batch changed them, to restore if the append fails. */
     const before = new Map<string, LastState | undefined>();
-    return this.handle
-      .write(async (tx) => {
-        await this.warm(tx);
-        this.trim();
-        await this.recall(tx, observations);
-        const observedAt = this.now();
-        const columns = Array.from({ length: EVENT_COLUMN_COUNT }, () => [] as unknown[]);
-        for (const o of observations) {
-          const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
-          const previous = this.last.get(key);
-          if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
-          const seq = previous ? previous.seq + 1 : 0;
-          if (!before.has(key)) before.set(key, previous);
-          this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
-          pushEvent(columns, o, seq, observedAt);
-        }
-        const rows = columns[0]!.length;
-        // One Appender straight into the table: no staging table, no INSERT ... SELECT, no index.
-        if (rows > 0) await tx.append('alert_events', columns);
-        return rows;
-      })
-      .catch((error: unknown) => {
-        // The transaction rolled back: put the cache back as it was.
-        for (const [key, value] of before) {
-          if (value) this.last.set(key, value);
-          else this.last.delete(key);
-        }
-        throw error;
-      });
+    const observedAt = this.now();
+    const rows: AlertEventRow[] = [];
+    for (const o of observations) {
+      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+      const previous = this.last.get(key);
+      if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
+      const seq = previous ? previous.seq + 1 : 0;
+      if (!before.has(key)) before.set(key, previous);
+      this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
+      rows.push(eventRow(o, seq, observedAt));
+    }
+    if (rows.length === 0) return 0;
+    try {
+      await this.intake.append(rows);
+    } catch (error) {
+      // Nothing was acknowledged: put the cache back as it was.
+      for (const [key, value] of before) {
+        if (value) this.last.set(key, value);
+        else this.last.delete(key);
+      }
+      throw error;
+    }
+    return rows.length;
+  }
+
+  /** Resolves once every change recorded so far is in alert_events, for reads of the table itself. */
+  loaded(): Promise<void> {
+    return this.intake.load();
+  }
+
+  /** Loads what the intake log holds into alert_events and closes the log. */
+  close(): Promise<void> {
+    return this.intake.close();
   }
 
   /** Instances whose last state the store remembers (bounded by the cache limit). */
@@ -131,10 +143,11 @@ export class AlertStore {
    * week (or later: a startsAt in the future is bad data, not a reason to write twice). Older resolved
    * instances are left out, which is what certainSince says.
    */
-  private async warm(tx: WriteContext): Promise<void> {
+  private async warm(): Promise<void> {
     if (this.warmed) return;
     const certainSince = this.now() - RECENT_MS;
-    const rows = await tx.read(
+    await this.loaded();
+    const rows = await this.handle.read(
       `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
        HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
@@ -146,13 +159,14 @@ export class AlertStore {
   }
 
   /** Loads into the cache the instances of `observations` that the cache may have forgotten. */
-  private async recall(tx: WriteContext, observations: readonly AlertObservation[]): Promise<void> {
+  private async recall(observations: readonly AlertObservation[]): Promise<void> {
     const unsure = new Map<string, AlertObservation>();
     for (const o of observations) {
       const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
       if (o.startsAtMs < this.certainSince && !this.last.has(key)) unsure.set(key, o);
     }
     const keys = [...unsure.values()];
+    if (keys.length) await this.loaded();
     for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
       const chunk = keys.slice(i, i + LOOKUP_CHUNK);
       const params: SqlParam[] = [Math.min(...chunk.map((o) => o.startsAtMs)), Math.max(...chunk.map((o) => o.startsAtMs))];
@@ -162,7 +176,7 @@ export class AlertStore {
         return `($${n - 2}, $${n - 1}, $${n})`;
       });
       // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
-      const rows = await tx.read(
+      const rows = await this.handle.read(
         `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
          SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
          FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
@@ -208,10 +222,12 @@ export class AlertStore {
 
   /** Tenants with any alert history. */
   async tenants(): Promise<string[]> {
+    await this.loaded();
     return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
   private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
+    await this.loaded();
     const rows = await this.handle.read(
       `SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
       params,
@@ -233,6 +249,7 @@ export class AlertStore {
   async open(
     tenant: string,
   ): Promise<{ fingerprint: string; startsAtMs: number; state: AlertState; labels: Record<string, string>; observedAtMs: number }[]> {
+    await this.loaded();
     const rows = await this.handle.read(
       `SELECT fingerprint, starts_at_ms, arg_max(state, seq) AS state, arg_max(labels, seq) AS labels, max(observed_at_ms) AS observed_at_ms
        FROM alert_events WHERE tenant = $1 GROUP BY fingerprint, starts_at_ms HAVING arg_max(state, seq) <> 'resolved'`,
@@ -260,6 +277,7 @@ export class AlertStore {
     if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
     params.push(filter.limit);
+    await this.loaded();
     const rows = await this.handle.read(
       `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
       params,
@@ -272,29 +290,25 @@ function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string 
   return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
 }
 
-/** One column per alert_events column, in table order: what the Appender takes. */
-const EVENT_COLUMN_COUNT = 16;
-
-function pushEvent(columns: unknown[][], o: AlertObservation, seq: number, observedAt: number): void {
-  const values = [
-    o.tenant,
-    o.fingerprint,
-    o.startsAtMs,
+function eventRow(o: AlertObservation, seq: number, observedAt: number): AlertEventRow {
+  return {
+    tenant: o.tenant,
+    fingerprint: o.fingerprint,
+    starts_at_ms: o.startsAtMs,
     seq,
-    o.state,
-    o.state === 'resolved' ? o.endsAtMs : null,
-    observedAt,
-    o.source,
-    o.labels.alertname ?? '',
-    o.labels.service ?? o.labels.job ?? '',
-    o.labels.severity ?? '',
-    JSON.stringify(o.labels),
-    JSON.stringify(o.annotations),
-    o.generatorUrl,
-    o.receiver,
-    JSON.stringify(o.suppressedBy),
-  ];
-  values.forEach((value, c) => columns[c]!.push(value));
+    state: o.state,
+    ends_at_ms: o.state === 'resolved' ? o.endsAtMs : null,
+    observed_at_ms: observedAt,
+    source: o.source,
+    alertname: o.labels.alertname ?? '',
+    service: o.labels.service ?? o.labels.job ?? '',
+    severity: o.labels.severity ?? '',
+    labels: o.labels,
+    annotations: o.annotations,
+    generator_url: o.generatorUrl,
+    receiver: o.receiver,
+    suppressed_by: o.suppressedBy,
+  };
 }
 
 function historyRow(r: Row): HistoryRow {

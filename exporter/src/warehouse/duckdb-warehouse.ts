@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
 import { mapValue } from '@duckdb/node-api';
+import { AlertIntake, type AlertIntakeOptions } from './alert-intake.js';
+import { AlertStore } from './alert-store.js';
 import { DuckDbHandle, Repeated, type Row, type WriteContext } from './duckdb-handle.js';
 import { exportSql, validateExportFile } from './export-sql.js';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS, STORAGE_LEVELS } from './levels.js';
@@ -53,6 +55,10 @@ export interface DuckDbWarehouseOptions {
    * and the file must exist with the current schema.
    */
   readOnly?: boolean;
+  /** The clock of the alert history (when changes are observed; which instances the store remembers). */
+  now?: () => number;
+  /** Settings of the alert history's store and intake log (for tests). */
+  alerts?: AlertIntakeOptions & { cacheLimit?: number };
 }
 
 /** Opens (creating if needed) the DuckDB warehouse file and runs its migrations. */
@@ -74,7 +80,10 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   );
   try {
     if (options.readOnly) await warehouse.checkSchema();
-    else await warehouse.migrate();
+    else {
+      await warehouse.migrate();
+      await warehouse.openAlerts(options.now ?? Date.now, options.alerts);
+    }
   } catch (error) {
     await handle.close();
     throw error;
@@ -84,6 +93,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
 
 export class DuckDbWarehouse implements Warehouse {
   private migrated = false;
+  private alertStore: AlertStore | undefined;
   private readonly knownSeries = new KnownSeries();
 
   constructor(
@@ -111,6 +121,18 @@ export class DuckDbWarehouse implements Warehouse {
       throw new Error(`the warehouse ${this.handle.path} has schema version ${version}, this sextant expects ${latest}; start the service once to migrate it`);
     }
     this.migrated = true;
+  }
+
+  /** Opens the alert history; alerts acknowledged by an earlier process are loaded first. */
+  async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
+    const intake = await AlertIntake.open(this.handle, options);
+    this.alertStore = new AlertStore(this.handle, intake, now, options.cacheLimit);
+  }
+
+  /** The alert history: one store per warehouse, since its cache must see every change recorded. */
+  get alerts(): AlertStore {
+    if (!this.alertStore) throw new Error(`the warehouse ${this.handle.path} is open read-only: its alert history cannot be recorded`);
+    return this.alertStore;
   }
 
   isReady(): boolean {
@@ -364,7 +386,11 @@ export class DuckDbWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     this.migrated = false;
-    await this.handle.close();
+    try {
+      await this.alertStore?.close();
+    } finally {
+      await this.handle.close();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import type { BackfillRunner } from '../../jobs/backfill-runner.js';
 import type { Logger } from '../../log.js';
 import type { ActionRunner } from '../../recommend/action-runner.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
+import type { AlertStore } from '../../warehouse/alert-store.js';
 import type { DuckDbHandle } from '../../warehouse/duckdb-handle.js';
 import type { PredictionStore } from '../../warehouse/prediction-store.js';
 import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
@@ -17,8 +18,10 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 export interface ApiDeps {
   config: Config;
   warehouse: Warehouse;
-  /** The warehouse's DuckDB handle, for the other areas' stores (alerts, anomalies, predictions, ...). */
+  /** The warehouse's DuckDB handle, for the other areas' stores (anomalies, predictions, ...). */
   handle: DuckDbHandle;
+  /** The warehouse's alert history (DuckDbWarehouse.alerts), for the routes that read it. */
+  alertStore: AlertStore;
   /** The datasets being ingested, every tenant's; routes show each caller only its tenant's. */
   datasets: readonly DatasetDefinition[];
   registry: Registry;

@@ -19,11 +19,12 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<{ d
     config,
     warehouse: duckdb,
     handle: duckdb.handle,
+    alertStore: duckdb.alerts,
     datasets: [],
     registry,
     log,
     now: Date.now,
-    alerts: alertsApiRouter({ config: config.alerts, handle: duckdb.handle, registry, log, now: Date.now }),
+    alerts: alertsApiRouter({ config: config.alerts, store: duckdb.alerts, registry, log, now: Date.now }),
     ...overrides,
   };
   return { deps, close: () => duckdb.close() };

@@ -5,6 +5,7 @@ import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
 import { alertEventsAppendOnly } from './201-alert-events-append-only.js';
+import { alertIntake } from './202-alert-intake.js';
 import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
 import type { Migration } from './migration.js';
@@ -12,4 +13,4 @@ import { reportTables } from './500-reports.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, alertEventsAppendOnly, predictions, recommendations, reportTables];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables];

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { AlertIntake, type AlertEventRow } from './alert-intake.js';
+import { DuckDbHandle } from './duckdb-handle.js';
+import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
+import { migrations } from './migrations/index.js';
+import { runMigrations } from './migrator.js';
+
+const T0 = Date.UTC(2026, 10, 1);
+const dbPath = () => join(mkdtempSync(join(tmpdir(), 'sextant-intake-test-')), 'w.duckdb');
+// Loads only when asked: each test decides when the intake log reaches the table.
+const open = (path: string) => openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0, alerts: { loadDelayMs: 3_600_000 } });
+
+const row = (i: number): AlertEventRow => ({
+  tenant: 't',
+  fingerprint: i.toString(16).padStart(16, '0'),
+  starts_at_ms: T0 + i,
+  seq: 0,
+  state: 'firing',
+  ends_at_ms: null,
+  observed_at_ms: T0,
+  source: 'webhook',
+  alertname: 'X',
+  service: 's',
+  severity: '',
+  labels: { alertname: 'X', hostile: `'"\\\n${i}` },
+  annotations: {},
+  generator_url: '',
+  receiver: 'r',
+  suppressed_by: [],
+});
+const observation = (i: number) => ({
+  tenant: 't',
+  fingerprint: i.toString(16).padStart(16, '0'),
+  startsAtMs: T0 + i,
+  state: 'firing' as const,
+  endsAtMs: null,
+  labels: { alertname: 'X', hostile: `'"\\\n${i}` },
+  annotations: {},
+  generatorUrl: '',
+  receiver: 'r',
+  suppressedBy: [],
+  source: 'webhook' as const,
+});
+
+async function count(warehouse: DuckDbWarehouse): Promise<number> {
+  const [result] = await warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
+  return Number(result?.n);
+}
+
+const segments = (path: string) => readdirSync(`${path}.alert-intake`).filter((name) => name.endsWith('.ndjson'));
+
+test('recorded changes wait in the intake log until a read loads them, exactly as recorded', async () => {
+  const path = dbPath();
+  const warehouse = await open(path);
+  try {
+    assert.equal(await warehouse.alerts.record([observation(1), observation(2)]), 2);
+    assert.equal(await count(warehouse), 0, 'acknowledged, in the intake log, not yet in the table');
+    assert.equal(segments(path).length, 1);
+    const [history] = await warehouse.alerts.history('t', { fingerprint: observation(2).fingerprint, limit: 10 });
+    assert.deepEqual(history?.labels, observation(2).labels, 'a read loads the log first; hostile text survives the round trip');
+    assert.equal(await count(warehouse), 2);
+    assert.deepEqual(segments(path), [], 'a loaded segment is deleted');
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('appends racing with loads: every acknowledged row is loaded once', async () => {
+  const warehouse = await open(dbPath());
+  try {
+    const store = warehouse.alerts;
+    const reads: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const recorded = store.record([observation(i)]);
+      if (i % 7 === 0) reads.push(store.loaded());
+      await recorded;
+    }
+    await Promise.all(reads);
+    await store.loaded();
+    assert.equal(await count(warehouse), 200);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('at start, a segment already loaded (crash between COMMIT and delete) is deleted, not loaded twice', async () => {
+  const path = dbPath();
+  let warehouse = await open(path);
+  await warehouse.alerts.record([observation(1)]);
+  await warehouse.alerts.loaded();
+  const [state] = await warehouse.handle.read('SELECT loaded_through FROM alert_intake');
+  await warehouse.close();
+  const loadedThrough = Number(state?.loaded_through);
+  assert.ok(loadedThrough >= 1);
+  // The segment as the crash would have left it: loaded, recorded as loaded, still on disk.
+  const stale = join(`${path}.alert-intake`, `${String(loadedThrough).padStart(12, '0')}.ndjson`);
+  writeFileSync(stale, `${JSON.stringify(row(1))}\n`);
+
+  warehouse = await open(path);
+  try {
+    assert.equal(await count(warehouse), 1);
+    assert.equal(existsSync(stale), false);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('at start, a torn last line (a crash during an unacknowledged append) is cut off; the whole lines are loaded', async () => {
+  const path = dbPath();
+  await (await open(path)).close();
+  const whole = `${JSON.stringify(row(1))}\n${JSON.stringify(row(2))}\n`;
+  writeFileSync(join(`${path}.alert-intake`, '000000000007.ndjson'), whole + JSON.stringify(row(3)).slice(0, 40));
+  writeFileSync(join(`${path}.alert-intake`, '000000000008.ndjson'), JSON.stringify(row(4)).slice(0, 10));
+  writeFileSync(join(`${path}.alert-intake`, 'notes.txt'), 'not a segment: left alone');
+
+  const warehouse = await open(path);
+  try {
+    const rows = await warehouse.handle.read('SELECT fingerprint, labels FROM alert_events ORDER BY fingerprint');
+    assert.deepEqual(
+      rows.map((r) => [r.fingerprint, JSON.parse(String(r.labels))]),
+      [1, 2].map((i) => [row(i).fingerprint, row(i).labels]),
+    );
+    const [state] = await warehouse.handle.read('SELECT loaded_through FROM alert_intake');
+    assert.equal(Number(state?.loaded_through), 8);
+    assert.deepEqual(segments(path), []);
+    assert.ok(existsSync(join(`${path}.alert-intake`, 'notes.txt')));
+    // New segments continue after the highest id seen.
+    await warehouse.alerts.record([observation(9)]);
+    assert.deepEqual(segments(path), ['000000000009.ndjson']);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('an append that cannot be written is refused, and the store forgets it: the next attempt records it', async () => {
+  const path = dbPath();
+  const warehouse = await open(path);
+  try {
+    await warehouse.alerts.loaded();
+    // The log's directory vanishes: the new segment cannot be created.
+    rmSync(`${path}.alert-intake`, { recursive: true });
+    await assert.rejects(warehouse.alerts.record([observation(1)]), /ENOENT/);
+    mkdirSync(`${path}.alert-intake`);
+    assert.equal(await warehouse.alerts.record([observation(1)]), 1, 'not remembered as recorded');
+    await warehouse.alerts.loaded();
+    assert.equal(await count(warehouse), 1);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('a warehouse in memory keeps its intake log in a temporary directory, removed on close', async () => {
+  const handle = await DuckDbHandle.open(':memory:');
+  await runMigrations(handle, migrations);
+  const intake = await AlertIntake.open(handle);
+  try {
+    assert.ok(intake.dir.startsWith(tmpdir()));
+    await intake.append([row(1)]);
+    await intake.load();
+    assert.equal(Number((await handle.read('SELECT count(*) AS n FROM alert_events'))[0]?.n), 1);
+  } finally {
+    await intake.close();
+    await handle.close();
+  }
+  assert.equal(existsSync(intake.dir), false);
+});

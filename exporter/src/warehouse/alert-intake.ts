@@ -1,0 +1,267 @@
+// The alert history's intake log. A state change is acknowledged once it is appended to a segment
+// file beside the warehouse and fdatasync'ed; segments move into alert_events in the background,
+// one transaction each. Why: a DuckDB write transaction has a fixed cost of a few milliseconds,
+// most of it on Node's main thread, and it queues behind every other warehouse write (an ingest
+// window, a rollup); an fdatasync costs a fraction of a millisecond, off the main thread. So a
+// webhook is answered as soon as its alerts are durable, and the warehouse gets one large
+// transaction a second instead of hundreds of small ones. Readers of the history call load()
+// first, so they always see every acknowledged change.
+//
+// Crash safety: the transaction that loads a segment also records its id in alert_intake, so at
+// start a segment is loaded again if its id is above loaded_through, and deleted otherwise. A torn
+// last line (a crash during an append that was never acknowledged) is cut off before loading.
+import { mkdir, mkdtemp, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDbHandle } from './duckdb-handle.js';
+
+/** One row of alert_events, as the intake log stores it (labels, annotations and suppressed_by as JSON). */
+export interface AlertEventRow {
+  tenant: string;
+  fingerprint: string;
+  starts_at_ms: number;
+  seq: number;
+  state: string;
+  ends_at_ms: number | null;
+  observed_at_ms: number;
+  source: string;
+  alertname: string;
+  service: string;
+  severity: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generator_url: string;
+  receiver: string;
+  suppressed_by: string[];
+}
+
+/** Column types for DuckDB's read_json; the JSON ones are stored as their JSON text. */
+const COLUMNS: Record<keyof AlertEventRow, string> = {
+  tenant: 'VARCHAR',
+  fingerprint: 'VARCHAR',
+  starts_at_ms: 'BIGINT',
+  seq: 'INTEGER',
+  state: 'VARCHAR',
+  ends_at_ms: 'BIGINT',
+  observed_at_ms: 'BIGINT',
+  source: 'VARCHAR',
+  alertname: 'VARCHAR',
+  service: 'VARCHAR',
+  severity: 'VARCHAR',
+  labels: 'JSON',
+  annotations: 'JSON',
+  generator_url: 'VARCHAR',
+  receiver: 'VARCHAR',
+  suppressed_by: 'JSON',
+};
+const NAMES = Object.keys(COLUMNS).join(', ');
+// A line holds one row: label values are bounded by the webhook's validation, but DuckDB's default
+// of 16 MB per JSON object is not a limit to meet by luck.
+const LOAD_SQL = `INSERT INTO alert_events (${NAMES}) SELECT ${NAMES} FROM read_json($1, format = 'newline_delimited',
+  maximum_object_size = 268435456, columns = {${Object.entries(COLUMNS).map(([name, type]) => `${name}: '${type}'`).join(', ')}})`;
+
+const SEGMENT = /^(\d{12})\.ndjson$/;
+
+export interface AlertIntakeOptions {
+  /** Directory of the segment files; by default `<warehouse file>.alert-intake`, a temporary one for ':memory:'. */
+  dir?: string;
+  /** How long after an append the segment is loaded into alert_events (default 1 s). */
+  loadDelayMs?: number;
+  /** A segment this large is loaded at once (default 8 MiB). */
+  maxSegmentBytes?: number;
+}
+
+interface Segment {
+  id: number;
+  file: FileHandle;
+  /** Bytes acknowledged: everything before this offset is durable and whole lines. */
+  bytes: number;
+  closed: boolean;
+}
+
+export class AlertIntake {
+  private current: Segment | undefined;
+  /** Closed segments not loaded yet, in id order. */
+  private readonly waiting: number[] = [];
+  private appending: Promise<unknown> = Promise.resolve();
+  private loads: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private timerDueAt = Infinity;
+
+  private constructor(
+    private readonly handle: DuckDbHandle,
+    readonly dir: string,
+    private nextId: number,
+    private readonly loadDelayMs: number,
+    private readonly maxSegmentBytes: number,
+    /** A temporary directory (':memory:' warehouse), removed on close. */
+    private readonly temporary: boolean,
+  ) {}
+
+  /** Opens the intake log of a migrated warehouse and loads what an earlier process left in it. */
+  static async open(handle: DuckDbHandle, options: AlertIntakeOptions = {}): Promise<AlertIntake> {
+    const memory = handle.path === ':memory:' || handle.path === '';
+    const dir = options.dir ?? (memory ? await mkdtemp(join(tmpdir(), 'sextant-alert-intake-')) : `${handle.path}.alert-intake`);
+    await mkdir(dir, { recursive: true });
+    const [row] = await handle.read('SELECT loaded_through FROM alert_intake');
+    const loadedThrough = Number(row?.loaded_through ?? 0);
+    const ids = (await readdir(dir)).flatMap((name) => {
+      const match = SEGMENT.exec(name);
+      return match ? [Number(match[1])] : [];
+    });
+    ids.sort((a, b) => a - b);
+    const intake = new AlertIntake(handle, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, memory && !options.dir);
+    for (const id of ids) {
+      if (id <= loadedThrough) await unlink(intake.pathOf(id));
+      else intake.waiting.push(id);
+    }
+    await intake.load();
+    return intake;
+  }
+
+  /**
+   * Appends rows durably: resolves once they are written and fdatasync'ed. Calls must not overlap
+   * (the alert recorder serialises them). A failed append leaves no part of its rows to be loaded.
+   */
+  append(rows: readonly AlertEventRow[]): Promise<void> {
+    const done = this.write(rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+    this.appending = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Resolves once every row acknowledged before this call is in alert_events. */
+  load(): Promise<void> {
+    const run = this.loads.then(() => this.loadWaiting());
+    this.loads = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Loads what is left and closes the log (its directory, too, when temporary). */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      await this.load();
+    } finally {
+      // A segment still open after load holds nothing acknowledged.
+      const last = this.current;
+      if (last) {
+        await this.closeFile(last);
+        if (last.bytes === 0) await unlink(this.pathOf(last.id));
+      }
+      if (this.temporary) await rm(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  private async write(text: string): Promise<void> {
+    const segment = this.current ?? (this.current = await this.createSegment());
+    try {
+      const { bytesWritten } = await segment.file.write(text);
+      await segment.file.datasync();
+      segment.bytes += bytesWritten;
+    } catch (error) {
+      // Cut off whatever part of the rows reached the file, and append no more to it: a segment
+      // holds acknowledged whole lines only (and a torn tail is cut at load if this fails too).
+      await segment.file.truncate(segment.bytes).catch(() => undefined);
+      await this.seal(segment);
+      throw error;
+    }
+    this.scheduleLoad(segment.bytes >= this.maxSegmentBytes ? 0 : this.loadDelayMs);
+  }
+
+  private async createSegment(): Promise<Segment> {
+    const id = this.nextId++;
+    const file = await open(this.pathOf(id), 'a');
+    // The new file's directory entry must be durable too, or a crash could lose the whole file.
+    const dir = await open(this.dir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+    return { id, file, bytes: 0, closed: false };
+  }
+
+  private scheduleLoad(delayMs: number): void {
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDueAt <= due) return;
+    clearTimeout(this.timer);
+    this.timerDueAt = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerDueAt = Infinity;
+      // A failure here is retried, and reported, by the next load: the rows stay safe in their segment.
+      this.load().catch(() => undefined);
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async loadWaiting(): Promise<void> {
+    const segment = this.current;
+    if (segment && segment.bytes > 0) {
+      // New appends go to a new segment; the one in flight finishes in this one first.
+      this.current = undefined;
+      await this.appending;
+      await this.seal(segment);
+    }
+    while (this.waiting.length) {
+      await this.loadSegment(this.waiting[0]!);
+      this.waiting.shift();
+    }
+  }
+
+  private async seal(segment: Segment): Promise<void> {
+    if (segment.closed) return;
+    if (this.current === segment) this.current = undefined;
+    await this.closeFile(segment);
+    this.waiting.push(segment.id);
+    this.waiting.sort((a, b) => a - b);
+  }
+
+  private async closeFile(segment: Segment): Promise<void> {
+    if (segment.closed) return;
+    segment.closed = true;
+    await segment.file.close();
+  }
+
+  private async loadSegment(id: number): Promise<void> {
+    const path = this.pathOf(id);
+    const whole = await cutTornTail(path);
+    await this.handle.write(async (tx) => {
+      if (whole > 0) await tx.run(LOAD_SQL, [path]);
+      await tx.run('UPDATE alert_intake SET loaded_through = $1', [id]);
+    });
+    await unlink(path);
+  }
+
+  private pathOf(id: number): string {
+    return join(this.dir, `${String(id).padStart(12, '0')}.ndjson`);
+  }
+}
+
+/** Truncates a file after its last newline (a line cut short by a crash); returns the bytes kept. */
+async function cutTornTail(path: string): Promise<number> {
+  const { size } = await stat(path);
+  if (size === 0) return 0;
+  const file = await open(path, 'r+');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await file.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        end = start + newline + 1;
+        break;
+      }
+      end = start;
+    }
+    if (end < size) {
+      await file.truncate(end);
+      await file.datasync();
+    }
+    return end;
+  } finally {
+    await file.close();
+  }
+}
