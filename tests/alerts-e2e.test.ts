@@ -13,10 +13,11 @@ import { ruleFileYaml, scoreAlertRules } from '@sextant/core/rules';
 import { createAlertReconcileJob } from '../exporter/src/jobs/alert-reconcile.js';
 import { createLogger } from '../exporter/src/log.js';
 import { createAlertmanagerSource } from '../exporter/src/sources/alertmanager-source.js';
-import { startAlertService, type AlertService } from './support/alert-service.js';
+import { startAlertService, TOKENS, type AlertService } from './support/alert-service.js';
 import { startAlertmanager, startPrometheus, type Process } from './support/alerting-processes.js';
 
 const TOKEN = 'editor-token-a-0001';
+const TOKEN_NAME = TOKENS[TOKEN]!.tokenName;
 
 /** What the scrape target exposes; tests change it to fire and resolve alerts. */
 const values = new Map<string, number>([
@@ -34,6 +35,8 @@ async function startTarget(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
+// Payments' alerts go to a receiver that authenticates with HTTP Basic (the token's name and the
+// token), the others with a bearer token: Alertmanager's http_config can send either.
 const alertmanagerConfig = (webhook: string) => `
 route:
   receiver: sextant
@@ -41,6 +44,9 @@ route:
   group_wait: 1s
   group_interval: 1s
   repeat_interval: 1h
+  routes:
+    - matchers: [service="payments"]
+      receiver: sextant-basic
 inhibit_rules:
   - source_matchers: [severity="critical"]
     target_matchers: [severity="warning"]
@@ -54,6 +60,14 @@ receivers:
           authorization:
             type: Bearer
             credentials_file: $DIR/token
+  - name: sextant-basic
+    webhook_configs:
+      - url: ${webhook}/api/v1/alerts/webhook
+        send_resolved: true
+        http_config:
+          basic_auth:
+            username: ${TOKEN_NAME}
+            password_file: $DIR/token
 `;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -76,6 +90,7 @@ interface Event {
   source: string;
   suppressed_by: string;
   fingerprint: string;
+  receiver: string;
 }
 
 async function eventsOf(svc: AlertService, alertname: string, service: string): Promise<Event[]> {
@@ -126,6 +141,9 @@ test('alerts travel Prometheus -> Alertmanager -> webhook and reconciliation int
     assert.equal(fired[0]!.state, 'firing');
     assert.equal(fired[0]!.source, 'webhook');
     assert.ok(fired[0]!.starts_at_ms >= begin - 1000 && fired[0]!.starts_at_ms <= Date.now(), 'startsAt is when Prometheus fired it');
+    const [basic] = await eventsOf(svc, 'SextantFailureImminent', 'payments');
+    assert.deepEqual([basic!.source, basic!.receiver], ['webhook', 'sextant-basic'], 'posted with HTTP Basic auth');
+    assert.equal(fired[0]!.receiver, 'sextant');
 
     // Resolve checkout: Prometheus sends the resolution, Alertmanager posts it (send_resolved).
     const calmedAt = Date.now();

@@ -1,6 +1,6 @@
 // The one path by which alert observations reach the history (webhook, reconciliation, demo): group
-// commits over AlertStore.record, counting the state changes written.
-import { Counter, type Registry } from 'prom-client';
+// commits over AlertStore.record, counting the state changes written and watching the intake log.
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AlertObservation, AlertStore } from '../warehouse/alert-store.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 
@@ -9,6 +9,14 @@ export function createAlertRecorder(deps: { store: AlertStore; registry: Registr
     name: 'sextant_alert_state_changes_total',
     help: 'Alert state changes written to the history.',
     registers: [deps.registry],
+  });
+  new Gauge({
+    name: 'sextant_alert_intake_unloaded_bytes',
+    help: 'Acknowledged alert state changes in the intake log not yet loaded into the warehouse (loaded about every second; growth means loads fail).',
+    registers: [deps.registry],
+    collect() {
+      this.set(deps.store.unloadedBytes);
+    },
   });
   return createGroupCommit<AlertObservation>(async (items) => {
     changes.inc(await deps.store.record(items));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -60,10 +60,13 @@ test('recorded changes wait in the intake log until a read loads them, exactly a
     assert.equal(await warehouse.alerts.record([observation(1), observation(2)]), 2);
     assert.equal(await count(warehouse), 0, 'acknowledged, in the intake log, not yet in the table');
     assert.equal(segments(path).length, 1);
+    const [segment] = segments(path);
+    assert.equal(warehouse.alerts.unloadedBytes, statSync(join(`${path}.alert-intake`, segment!)).size, 'what waits: the whole segment');
     const [history] = await warehouse.alerts.history('t', { fingerprint: observation(2).fingerprint, limit: 10 });
     assert.deepEqual(history?.labels, observation(2).labels, 'a read loads the log first; hostile text survives the round trip');
     assert.equal(await count(warehouse), 2);
     assert.deepEqual(segments(path), [], 'a loaded segment is deleted');
+    assert.equal(warehouse.alerts.unloadedBytes, 0);
   } finally {
     await warehouse.close();
   }

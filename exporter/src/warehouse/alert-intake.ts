@@ -82,7 +82,7 @@ interface Segment {
 export class AlertIntake {
   private current: Segment | undefined;
   /** Closed segments not loaded yet, in id order. */
-  private readonly waiting: number[] = [];
+  private readonly waiting: { id: number; bytes: number }[] = [];
   private appending: Promise<unknown> = Promise.resolve();
   private loads: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -113,7 +113,7 @@ export class AlertIntake {
     const intake = new AlertIntake(handle, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, memory && !options.dir);
     for (const id of ids) {
       if (id <= loadedThrough) await unlink(intake.pathOf(id));
-      else intake.waiting.push(id);
+      else intake.waiting.push({ id, bytes: (await stat(intake.pathOf(id))).size });
     }
     await intake.load();
     return intake;
@@ -134,6 +134,11 @@ export class AlertIntake {
     const run = this.loads.then(() => this.loadWaiting());
     this.loads = run.catch(() => undefined);
     return run;
+  }
+
+  /** Bytes acknowledged and not yet loaded into alert_events: grows only while loads fail or lag. */
+  get unloadedBytes(): number {
+    return this.waiting.reduce((sum, segment) => sum + segment.bytes, this.current?.bytes ?? 0);
   }
 
   /** Loads what is left and closes the log (its directory, too, when temporary). */
@@ -204,7 +209,7 @@ export class AlertIntake {
       await this.seal(segment);
     }
     while (this.waiting.length) {
-      await this.loadSegment(this.waiting[0]!);
+      await this.loadSegment(this.waiting[0]!.id);
       this.waiting.shift();
     }
   }
@@ -213,8 +218,8 @@ export class AlertIntake {
     if (segment.closed) return;
     if (this.current === segment) this.current = undefined;
     await this.closeFile(segment);
-    this.waiting.push(segment.id);
-    this.waiting.sort((a, b) => a - b);
+    this.waiting.push({ id: segment.id, bytes: segment.bytes });
+    this.waiting.sort((a, b) => a.id - b.id);
   }
 
   private async closeFile(segment: Segment): Promise<void> {

@@ -123,6 +123,11 @@ export class AlertStore {
     return this.intake.load();
   }
 
+  /** Bytes of acknowledged changes waiting in the intake log. */
+  get unloadedBytes(): number {
+    return this.intake.unloadedBytes;
+  }
+
   /** Loads what the intake log holds into alert_events and closes the log. */
   close(): Promise<void> {
     return this.intake.close();
