@@ -16,6 +16,9 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 // machine: the ratio of one run is then meaningful even when absolute numbers are not.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const ALERTS_PER_REQUEST = 10;
+// BENCH_BACKGROUND_WRITES=1: during the durable slices the warehouse also writes ingest windows
+// (20 series x 5,000 points) back to back, as the service's ingest and rollup jobs keep it busy.
+const BACKGROUND_WRITES = process.env.BENCH_BACKGROUND_WRITES === '1';
 
 let counter = 0;
 // Alerts that started in the last hours, as Alertmanager sends them: an instance older than the
@@ -112,14 +115,45 @@ const durable = await startAlertService({
   settings: threads ? { threads } : undefined,
 });
 const hook = `${durable.url}/api/v1/alerts/webhook`;
+
 const slice = SECONDS / ROUNDS;
 const tally = (): Tally => ({ latencies: [], errors: 0, seconds: 0, cpuMicros: 0, mainMs: 0 });
-// Warm both paths (JIT, DuckDB caches) before measuring.
-await load(plain.url, slice, tally());
 // The durable endpoint's slices include loading what it acknowledged from the intake log into
 // alert_events, so none of its work spills into the bare endpoint's slices.
 const loaded = () => durable.store.loaded();
-await load(hook, slice, tally(), loaded);
+
+/** Writes ingest windows into the warehouse until the returned stop is called. */
+function backgroundWrites(): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    for (let window = 0; running; window++) {
+      const start = Date.UTC(2026, 0, 1) + window * 5_000_000;
+      const series = Array.from({ length: 20 }, (_, s) => ({
+        labels: { instance: `host-${s}` },
+        samples: Array.from({ length: 5_000 }, (_, i) => ({ t: start + i * 1000, v: Math.sin(i + s) })),
+      }));
+      await durable.warehouse.replaceWindow('bench', 'background', { start, end: start + 5_000_000 }, series);
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+/** The durable endpoint under load, with the warehouse's other writes when asked for. */
+async function loadDurable(tally: Tally): Promise<void> {
+  const stop = BACKGROUND_WRITES ? backgroundWrites() : async () => undefined;
+  try {
+    await load(hook, slice, tally, loaded);
+  } finally {
+    await stop();
+  }
+}
+
+// Warm both paths (JIT, DuckDB caches) before measuring.
+await load(plain.url, slice, tally());
+await loadDurable(tally());
 const [warmStored] = await durable.warehouse.handle.read('SELECT count(*) AS n FROM alert_events');
 const warmAppends = durable.appends();
 const bareTally = tally();
@@ -128,7 +162,7 @@ const started = new Date();
 const loadBefore = loadavg()[0]!;
 for (let round = 0; round < ROUNDS; round++) {
   await load(plain.url, slice, bareTally);
-  await load(hook, slice, durableTally, loaded);
+  await loadDurable(durableTally);
 }
 const loadAfter = loadavg()[0]!;
 const b = summary(bareTally);
@@ -141,7 +175,7 @@ await plain.close();
 
 const f = (x: number) => x.toFixed(1);
 console.log(`${started.toISOString()}, ${cpus().length} cores, node ${process.version}, load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
-console.log(`payload ${Buffer.byteLength(body())} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each in ${ROUNDS} alternating slices, DuckDB threads ${threads ?? 'default'}`);
+console.log(`payload ${Buffer.byteLength(body())} bytes, ${ALERTS_PER_REQUEST} alerts/request, concurrency ${CONCURRENCY}, ${SECONDS}s each in ${ROUNDS} alternating slices, DuckDB threads ${threads ?? 'default'}${BACKGROUND_WRITES ? ', ingest windows written during the durable slices' : ''}`);
 // Per request: CPU of the whole process, and time on Node's main thread (which must serve both).
 console.log(`| endpoint | requests/s | p50 ms | p99 ms | errors | CPU ms/request | main thread ms/request |`);
 console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
