@@ -60,6 +60,21 @@ test('firing, re-delivery, resolution and a late firing re-delivery give exactly
   }
 });
 
+test('hostile label text is kept exactly, and a lone UTF-16 surrogate becomes U+FFFD rather than blocking the history', async () => {
+  const svc = await startAlertService({ path: dir() });
+  try {
+    const labels = { service: `'); DROP TABLE alert_events; --`, quote: '"\\\n{}', lone: 'x\ud800y', emoji: 'é😀' };
+    const payload = webhookPayload([{ fingerprint: 'cccccccccccccccc', status: 'firing', startsAt: T0, labels }]);
+    assert.equal((await post(svc, payload)).status, 200);
+    const res = await fetch(`${svc.url}/api/v1/alerts/history?fingerprint=cccccccccccccccc`, { headers: { authorization: `Bearer ${A}` } });
+    const { events: [event] } = (await res.json()) as { events: { service: string; labels: Record<string, string> }[] };
+    assert.equal(event?.service, labels.service);
+    assert.deepEqual(event?.labels, { ...payload.alerts[0]!.labels, lone: 'x\ufffdy' });
+  } finally {
+    await svc.close();
+  }
+});
+
 const valid = () => webhookPayload([{ fingerprint: 'bbbbbbbbbbbbbbbb', status: 'firing', startsAt: T0 }]);
 const BAD: [string, unknown, RegExp][] = [
   ['not JSON', '{"version": "4", ', /not valid JSON|JSON/],

@@ -72,6 +72,19 @@ test('recorded changes wait in the intake log until a read loads them, exactly a
   }
 });
 
+test('a lone UTF-16 surrogate (valid to JSON.parse, refused by DuckDB) is stored as U+FFFD instead of stopping the load', async () => {
+  const warehouse = await open(dbPath());
+  try {
+    const odd = { ...observation(1), labels: { alertname: 'X', high: 'a\ud800b', low: '\udc00', pair: '😀', text: '\\ud800' } };
+    assert.equal(await warehouse.alerts.record([odd, observation(2)]), 2);
+    const [stored] = await warehouse.alerts.history('t', { fingerprint: odd.fingerprint, limit: 1 });
+    assert.deepEqual(stored?.labels, { alertname: 'X', high: 'a\ufffdb', low: '\ufffd', pair: '😀', text: '\\ud800' });
+    assert.equal(await count(warehouse), 2);
+  } finally {
+    await warehouse.close();
+  }
+});
+
 test('appends racing with loads: every acknowledged row is loaded once', async () => {
   const warehouse = await open(dbPath());
   try {

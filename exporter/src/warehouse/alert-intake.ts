@@ -124,7 +124,7 @@ export class AlertIntake {
    * (the alert recorder serialises them). A failed append leaves no part of its rows to be loaded.
    */
   append(rows: readonly AlertEventRow[]): Promise<void> {
-    const done = this.write(rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+    const done = this.write(rows.map(jsonLine).join('\n') + '\n');
     this.appending = done.catch(() => undefined);
     return done;
   }
@@ -241,6 +241,20 @@ export class AlertIntake {
   private pathOf(id: number): string {
     return join(this.dir, `${String(id).padStart(12, '0')}.ndjson`);
   }
+}
+
+/** JSON.stringify escapes a surrogate only when it is alone (it may also match an escaped backslash: then the slow path does nothing). */
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A row as one line of JSON that DuckDB's reader accepts. JSON.parse lets a webhook body carry a lone
+ * UTF-16 surrogate ("\ud800"), which JSON.stringify writes back as such and DuckDB refuses, and one
+ * such line would stop its whole segment from loading: it becomes U+FFFD, as any UTF-8 encoder makes it.
+ */
+function jsonLine(row: AlertEventRow): string {
+  const text = JSON.stringify(row);
+  return ESCAPED_SURROGATE.test(text) ? JSON.stringify(row, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value)) : text;
 }
 
 /** Truncates a file after its last newline (a line cut short by a crash); returns the bytes kept. */
