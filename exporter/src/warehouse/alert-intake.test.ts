@@ -85,6 +85,20 @@ test('a lone UTF-16 surrogate (valid to JSON.parse, refused by DuckDB) is stored
   }
 });
 
+test('a row alert_events cannot hold is refused before it is acknowledged, and the log still loads', async () => {
+  const warehouse = await open(dbPath());
+  try {
+    const store = warehouse.alerts;
+    await assert.rejects(store.record([{ ...observation(1), startsAtMs: Number.NaN }]), /starts_at_ms is NaN/);
+    await assert.rejects(store.record([observation(2), { ...observation(3), endsAtMs: 1.5, state: 'resolved' }]), /ends_at_ms is 1.5/);
+    assert.equal(await store.record([observation(2)]), 1, 'nothing of the refused batch was remembered');
+    await store.loaded();
+    assert.equal(await count(warehouse), 1);
+  } finally {
+    await warehouse.close();
+  }
+});
+
 test('appends racing with loads: every acknowledged row is loaded once', async () => {
   const warehouse = await open(dbPath());
   try {

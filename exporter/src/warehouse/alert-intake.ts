@@ -124,6 +124,9 @@ export class AlertIntake {
    * (the alert recorder serialises them). A failed append leaves no part of its rows to be loaded.
    */
   append(rows: readonly AlertEventRow[]): Promise<void> {
+    // A line that cannot load would hold back its whole segment: refuse it before acknowledging it.
+    const problem = rows.map(unloadable).find((p) => p !== undefined);
+    if (problem) return Promise.reject(new Error(`alert intake: refusing a row alert_events cannot hold: ${problem}`));
     const done = this.write(rows.map(jsonLine).join('\n') + '\n');
     this.appending = done.catch(() => undefined);
     return done;
@@ -241,6 +244,19 @@ export class AlertIntake {
   private pathOf(id: number): string {
     return join(this.dir, `${String(id).padStart(12, '0')}.ndjson`);
   }
+}
+
+const INTEGERS = ['starts_at_ms', 'observed_at_ms', 'seq'] as const;
+const TEXTS = ['tenant', 'fingerprint', 'state', 'source', 'alertname', 'service', 'severity', 'generator_url', 'receiver'] as const;
+
+/** Why DuckDB would refuse to load a row into alert_events (a NULL, or a number its column cannot hold), if it would. */
+function unloadable(row: AlertEventRow): string | undefined {
+  for (const name of INTEGERS) if (!Number.isSafeInteger(row[name])) return `${name} is ${row[name]}, not an integer`;
+  if (row.seq < 0 || row.seq > 2 ** 31 - 1) return `seq ${row.seq} is out of range`;
+  if (row.ends_at_ms !== null && !Number.isSafeInteger(row.ends_at_ms)) return `ends_at_ms is ${row.ends_at_ms}, not an integer`;
+  for (const name of TEXTS) if (typeof row[name] !== 'string') return `${name} is not a string`;
+  for (const name of ['labels', 'annotations', 'suppressed_by'] as const) if (typeof row[name] !== 'object' || row[name] === null) return `${name} is missing`;
+  return undefined;
 }
 
 /** JSON.stringify escapes a surrogate only when it is alone (it may also match an escaped backslash: then the slow path does nothing). */
