@@ -183,6 +183,11 @@ test('an append that cannot be written is refused, and the store forgets it: the
   }
 });
 
+test('a warehouse path that DuckDB would read as a glob is refused with the reason', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'sextant-intake-test-')), 'w*.duckdb');
+  await assert.rejects(open(path), /glob character .* move the warehouse file/);
+});
+
 test('a warehouse in memory keeps its intake log in a temporary directory, removed on close', async () => {
   const handle = await DuckDbHandle.open(':memory:');
   await runMigrations(handle, migrations);

@@ -102,6 +102,9 @@ export class AlertIntake {
   static async open(handle: DuckDbHandle, options: AlertIntakeOptions = {}): Promise<AlertIntake> {
     const memory = handle.path === ':memory:' || handle.path === '';
     const dir = options.dir ?? (memory ? await mkdtemp(join(tmpdir(), 'sextant-alert-intake-')) : `${handle.path}.alert-intake`);
+    if (/[*?[]/.test(dir)) {
+      throw new Error(`the alert intake log ${dir} has a glob character (* ? [) in its path, which DuckDB's file reader would expand to other files: move the warehouse file`);
+    }
     await mkdir(dir, { recursive: true });
     const [row] = await handle.read('SELECT loaded_through FROM alert_intake');
     const loadedThrough = Number(row?.loaded_through ?? 0);
@@ -212,8 +215,11 @@ export class AlertIntake {
       await this.seal(segment);
     }
     while (this.waiting.length) {
-      await this.loadSegment(this.waiting[0]!.id);
+      const { id } = this.waiting[0]!;
+      await this.loadSegment(id);
       this.waiting.shift();
+      // Once loaded_through covers it, a file left behind is deleted at the next start, never reloaded.
+      await unlink(this.pathOf(id)).catch(() => undefined);
     }
   }
 
@@ -238,7 +244,6 @@ export class AlertIntake {
       if (whole > 0) await tx.run(LOAD_SQL, [path]);
       await tx.run('UPDATE alert_intake SET loaded_through = $1', [id]);
     });
-    await unlink(path);
   }
 
   private pathOf(id: number): string {
@@ -273,9 +278,18 @@ function jsonLine(row: AlertEventRow): string {
   return ESCAPED_SURROGATE.test(text) ? JSON.stringify(row, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value)) : text;
 }
 
-/** Truncates a file after its last newline (a line cut short by a crash); returns the bytes kept. */
+/**
+ * Truncates a file after its last newline (a line cut short by a crash); returns the bytes kept. A
+ * file someone deleted holds nothing to load, rather than blocking the segments after it forever.
+ */
 async function cutTornTail(path: string): Promise<number> {
-  const { size } = await stat(path);
+  const size = await stat(path).then(
+    (s) => s.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return 0;
+      throw error;
+    },
+  );
   if (size === 0) return 0;
   const file = await open(path, 'r+');
   try {
