@@ -7,10 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { DEFAULT_EVENT_OPTIONS } from '@sextant/core/anomaly';
 import { periodRange } from '@sextant/core/reports';
 import { demoAlertObservations } from '../exporter/src/alerts/demo-alerts.js';
-import { scoreDataset } from '../exporter/src/jobs/score.js';
+import { DEFAULT_SCORING_OPTIONS, scoreTenant } from '../exporter/src/jobs/score.js';
 import { generateReport } from '../exporter/src/reports/generate.js';
 import { renderHtml } from '../exporter/src/reports/render-html.js';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from '../exporter/src/reports/render-pdf.js';
@@ -43,7 +42,7 @@ try {
   await warehouse.alerts.record(demoAlertObservations(SEED, TENANT, from, week.end));
   await warehouse.alerts.loaded();
   const anomalies = new AnomalyStore(warehouse.handle);
-  for (const dataset of datasets) await scoreDataset(anomalies, dataset, DEFAULT_EVENT_OPTIONS, 10_000_000);
+  await scoreTenant(anomalies, TENANT, datasets, { ...DEFAULT_SCORING_OPTIONS, maxPointsPerRun: 10_000_000 });
   await warehouse.rollup();
   mkdirSync(out, { recursive: true });
   const settings = { objectives: {}, defaultObjective: 0.99, capacityThreshold: 0.9 };
