@@ -14,9 +14,12 @@ const dbPath = () => join(mkdtempSync(join(tmpdir(), 'sextant-intake-test-')), '
 // Loads only when asked: each test decides when the intake log reaches the table.
 const open = (path: string) => openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0, alerts: { loadDelayMs: 3_600_000 } });
 
+// Alert i, as the store is given it (observation) and as a line of the log holds it (row).
+const fingerprintOf = (i: number) => i.toString(16).padStart(16, '0');
+const labelsOf = (i: number) => ({ alertname: 'X', hostile: `'"\\\n${i}` });
 const row = (i: number): AlertEventRow => ({
   tenant: 't',
-  fingerprint: i.toString(16).padStart(16, '0'),
+  fingerprint: fingerprintOf(i),
   starts_at_ms: T0 + i,
   seq: 0,
   state: 'firing',
@@ -26,7 +29,7 @@ const row = (i: number): AlertEventRow => ({
   alertname: 'X',
   service: 's',
   severity: '',
-  labels: { alertname: 'X', hostile: `'"\\\n${i}` },
+  labels: labelsOf(i),
   annotations: {},
   generator_url: '',
   receiver: 'r',
@@ -34,11 +37,11 @@ const row = (i: number): AlertEventRow => ({
 });
 const observation = (i: number) => ({
   tenant: 't',
-  fingerprint: i.toString(16).padStart(16, '0'),
+  fingerprint: fingerprintOf(i),
   startsAtMs: T0 + i,
   state: 'firing' as const,
   endsAtMs: null,
-  labels: { alertname: 'X', hostile: `'"\\\n${i}` },
+  labels: labelsOf(i),
   annotations: {},
   generatorUrl: '',
   receiver: 'r',

@@ -123,6 +123,12 @@ export class AlertStore {
     return this.intake.load();
   }
 
+  /** Reads alert_events (or its views) once the intake log is loaded into it: every acknowledged change is there. */
+  private async read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
+    await this.loaded();
+    return this.handle.read(sql, params);
+  }
+
   /** Bytes of acknowledged changes waiting in the intake log. */
   get unloadedBytes(): number {
     return this.intake.unloadedBytes;
@@ -151,8 +157,7 @@ export class AlertStore {
   private async warm(): Promise<void> {
     if (this.warmed) return;
     const certainSince = this.now() - RECENT_MS;
-    await this.loaded();
-    const rows = await this.handle.read(
+    const rows = await this.read(
       `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
        HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
@@ -171,7 +176,6 @@ export class AlertStore {
       if (o.startsAtMs < this.certainSince && !this.last.has(key)) unsure.set(key, o);
     }
     const keys = [...unsure.values()];
-    if (keys.length) await this.loaded();
     for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
       const chunk = keys.slice(i, i + LOOKUP_CHUNK);
       const params: SqlParam[] = [Math.min(...chunk.map((o) => o.startsAtMs)), Math.max(...chunk.map((o) => o.startsAtMs))];
@@ -181,7 +185,7 @@ export class AlertStore {
         return `($${n - 2}, $${n - 1}, $${n})`;
       });
       // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
-      const rows = await this.handle.read(
+      const rows = await this.read(
         `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
          SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
          FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
@@ -227,13 +231,11 @@ export class AlertStore {
 
   /** Tenants with any alert history. */
   async tenants(): Promise<string[]> {
-    await this.loaded();
-    return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
+    return (await this.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
   private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
-    await this.loaded();
-    const rows = await this.handle.read(
+    const rows = await this.read(
       `SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
       params,
     );
@@ -254,8 +256,7 @@ export class AlertStore {
   async open(
     tenant: string,
   ): Promise<{ fingerprint: string; startsAtMs: number; state: AlertState; labels: Record<string, string>; observedAtMs: number }[]> {
-    await this.loaded();
-    const rows = await this.handle.read(
+    const rows = await this.read(
       `SELECT fingerprint, starts_at_ms, arg_max(state, seq) AS state, arg_max(labels, seq) AS labels, max(observed_at_ms) AS observed_at_ms
        FROM alert_events WHERE tenant = $1 GROUP BY fingerprint, starts_at_ms HAVING arg_max(state, seq) <> 'resolved'`,
       [tenant],
@@ -282,8 +283,7 @@ export class AlertStore {
     if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
     params.push(filter.limit);
-    await this.loaded();
-    const rows = await this.handle.read(
+    const rows = await this.read(
       `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
       params,
     );
