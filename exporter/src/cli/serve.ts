@@ -139,6 +139,7 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       now,
       retentionMs: config.warehouse.retention,
       limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
+      alerts: { log: log.child({ area: 'alert-intake' }) },
     });
     log.info('warehouse open', { path });
     return startOn(listener, warehouse, config, log, now);
