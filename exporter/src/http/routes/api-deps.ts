@@ -17,6 +17,8 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
  */
 export interface ApiDeps {
   config: Config;
+  /** The config file the service loaded (absolute path), shown by GET /status; absent in tests that build a config in memory. */
+  configFile?: string;
   warehouse: Warehouse;
   /** The warehouse's DuckDB handle, for the other areas' stores (anomalies, predictions, ...). */
   handle: DuckDbHandle;
