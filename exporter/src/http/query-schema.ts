@@ -11,7 +11,7 @@ export type QueryLimits = WarehouseConfig['query'];
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name (letters, digits, _; not starting with a digit)');
 const identifier = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a name of letters, digits and _ (not starting with a digit)');
 /** A label, or `<table>.<column>` of the joined reference table. */
-const fieldName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)?$/, 'expected a label name, or table.column of the joined reference table');
+const fieldName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)?$/, 'expected a label name (letters, digits, _; not starting with a digit), or table.column of the joined reference table');
 
 /** Unix milliseconds, or an RFC 3339 date-time such as 2026-11-25T06:00:00Z. */
 const instant = z.union([
