@@ -16,6 +16,8 @@ const ACTIONS: Array<[string, RegExp, string]> = [
   ['POST', /^\/backfill$/, 'backfill.start'],
   ['DELETE', /^\/backfill\/([^/]+)$/, 'backfill.cancel'],
   ['POST', /^\/reports$/, 'report.generate'],
+  ['PUT', /^\/reference\/([^/]+)$/, 'reference.import'],
+  ['DELETE', /^\/reference\/([^/]+)$/, 'reference.drop'],
 ];
 
 /** The action's name and target: `recommendation.execute` for an apply that runs its webhook. */
@@ -43,7 +45,7 @@ function detailOf(body: unknown): string | undefined {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text;
 }
 
-export function auditTrail(log: AuditLog, logger: Logger, now: () => number, apiPrefix: string): RequestHandler {
+export function auditTrail(log: AuditLog, logger: Logger, now: () => number): RequestHandler {
   return (req: Request, res: Response, next) => {
     const path = req.path;
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || NOT_STATE_CHANGES.has(`${req.method} ${path}`)) {
@@ -75,7 +77,7 @@ export function auditTrail(log: AuditLog, logger: Logger, now: () => number, api
         role: auth.role,
         action,
         target: target ?? created,
-        request: `${req.method} ${apiPrefix}${path}`,
+        request: `${req.method} ${req.originalUrl}`,
         detail: detailOf(req.body),
         status: res.statusCode,
         result: resultOf(res.statusCode),

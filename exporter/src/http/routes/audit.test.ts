@@ -95,6 +95,12 @@ test('audit log: every state change with who, when, what and result; admins only
   assert.equal((await call('editor-token', 'POST', '/backfill', { from: 'yesterday-ish' })).status, 400);
   assert.equal((await call('editor-token', 'DELETE', '/backfill/no-such-job')).status, 404);
   assert.equal((await call('editor-token', 'POST', '/recommendations/r-1/approve')).status, 403);
+  const imported = await fetch(`${server.url}/api/v1/reference/hosts?key=instance`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer editor-token', 'content-type': 'text/csv' },
+    body: 'instance,cost\nh1,3\nh2,4\n',
+  });
+  assert.equal(imported.status, 200, await imported.clone().text());
   // Reads change nothing and are not recorded.
   assert.equal((await call('editor-token', 'GET', '/datasets')).status, 200);
   assert.equal((await call('viewer-token', 'POST', '/query', { dataset: 'up', measures: ['avg'], groupBy: [], filters: [], bucket: '1h', range: { start: '2026-11-25T00:00:00Z', end: '2026-11-25T06:00:00Z' } })).status, 200);
@@ -105,21 +111,22 @@ test('audit log: every state change with who, when, what and result; admins only
     assert.equal(denied.status, 403);
     assert.match(((await denied.json()) as { error: string }).error, /admin needed/);
   }
-  // Entries are written once each answer is sent: wait for the five.
+  // Entries are written once each answer is sent: wait for the six.
   let all = await audit('admin-token');
-  for (let i = 0; i < 100 && all.entries.length < 5; i++) {
+  for (let i = 0; i < 100 && all.entries.length < 6; i++) {
     await new Promise((r) => setTimeout(r, 20));
     all = await audit('admin-token');
   }
   const summary = all.entries.map((e) => [e.tokenName, e.role, e.action, e.target, e.request, e.status, e.result]);
   assert.deepEqual(summary, [
+    ['bob', 'editor', 'reference.import', 'hosts', 'PUT /api/v1/reference/hosts?key=instance', 200, 'ok'],
     ['bob', 'editor', 'recommendation.approve', 'r-1', 'POST /api/v1/recommendations/r-1/approve', 403, 'denied'],
     ['bob', 'editor', 'backfill.cancel', 'no-such-job', 'DELETE /api/v1/backfill/no-such-job', 404, 'refused'],
     ['bob', 'editor', 'backfill.start', undefined, 'POST /api/v1/backfill', 400, 'refused'],
     ['alice', 'viewer', 'backfill.start', undefined, 'POST /api/v1/backfill', 403, 'denied'],
     ['bob', 'editor', 'backfill.start', backfillId, 'POST /api/v1/backfill', 202, 'ok'],
   ]);
-  const [approve, cancel, bad, viewer, ok] = all.entries;
+  const [, approve, cancel, bad, viewer, ok] = all.entries;
   assert.match(approve!.error!, /admin needed/);
   assert.match(cancel!.error!, /no backfill no-such-job/);
   assert.match(bad!.error!, /from/);
@@ -135,12 +142,12 @@ test('audit log: every state change with who, when, what and result; admins only
   assert.deepEqual((await audit('admin-token', '?token=alice')).entries.map((e) => e.tokenName), ['alice']);
   assert.deepEqual((await audit('admin-token', '?result=ok')).entries.map((e) => e.target), [backfillId]);
   assert.equal((await audit('admin-token', `?from=${now + HOUR}`)).entries.length, 0);
-  assert.equal((await audit('admin-token', `?to=${now + HOUR}`)).entries.length, 5);
+  assert.equal((await audit('admin-token', `?to=${now + HOUR}`)).entries.length, 6);
   const page1 = await audit('admin-token', '?limit=2');
   const page2 = await audit('admin-token', `?limit=2&before=${page1.next}`);
   const page3 = await audit('admin-token', `?limit=2&before=${page2.next}`);
   assert.deepEqual([...page1.entries, ...page2.entries, ...page3.entries].map((e) => e.id), all.entries.map((e) => e.id));
-  assert.equal(page3.next, null);
+  assert.equal((await audit('admin-token', `?limit=2&before=${page3.next}`)).entries.length, 0, 'a full last page points at an empty one');
   for (const query of ['?result=maybe', '?limit=0', '?from=soon', `?from=${now}&to=${now}`]) {
     assert.equal((await call('admin-token', 'GET', `/audit${query}`)).status, 400, query);
   }

@@ -5,7 +5,6 @@
 import express, { type Request, type Response } from 'express';
 import { authOf, roleAllows } from '../auth-context.js';
 import { auditTrail } from '../audit-trail.js';
-import { API_PREFIX } from '../app.js';
 import { AUDIT_RESULTS, DuckDbAuditLog, type AuditFilter, type AuditResult } from '../../warehouse/audit-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { BadRequest, queryInt, queryString, sendError } from './query-params.js';
@@ -51,7 +50,7 @@ function filterOf(req: Request): AuditFilter {
 export function auditRoutes(deps: ApiDeps): express.Router {
   const log = new DuckDbAuditLog(deps.handle);
   const router = express.Router();
-  router.use(auditTrail(log, deps.log.child({ area: 'audit' }), deps.now, API_PREFIX));
+  router.use(auditTrail(log, deps.log.child({ area: 'audit' }), deps.now));
 
   router.get('/audit', async (req: Request, res: Response) => {
     try {
