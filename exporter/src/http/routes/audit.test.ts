@@ -140,7 +140,7 @@ test('audit log: every state change with who, when, what and result; admins only
   // Filters and paging.
   assert.deepEqual((await audit('admin-token', '?action=backfill.cancel,recommendation.approve')).entries.map((e) => e.action), ['recommendation.approve', 'backfill.cancel']);
   assert.deepEqual((await audit('admin-token', '?token=alice')).entries.map((e) => e.tokenName), ['alice']);
-  assert.deepEqual((await audit('admin-token', '?result=ok')).entries.map((e) => e.target), [backfillId]);
+  assert.deepEqual((await audit('admin-token', '?result=ok')).entries.map((e) => e.target), ['hosts', backfillId]);
   assert.equal((await audit('admin-token', `?from=${now + HOUR}`)).entries.length, 0);
   assert.equal((await audit('admin-token', `?to=${now + HOUR}`)).entries.length, 6);
   const page1 = await audit('admin-token', '?limit=2');
