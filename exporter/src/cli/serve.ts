@@ -121,7 +121,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
+    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, reference: warehouse.reference, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

@@ -15,6 +15,7 @@ import { datasetKey, planLevel, type BucketSpan, type DirtyWindow } from './roll
 import { recomputeSpan } from './rollup-sql.js';
 import { KnownSeries } from './known-series.js';
 import { windowRows, type SeriesRow } from './window-rows.js';
+import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
 
 export interface QueryLimits {
@@ -95,13 +96,17 @@ export class DuckDbWarehouse implements Warehouse {
   private migrated = false;
   private alertStore: AlertStore | undefined;
   private readonly knownSeries = new KnownSeries();
+  /** The tenants' reference tables (business data that queries join on a label). */
+  readonly reference: DuckDbReferenceStore;
 
   constructor(
     readonly handle: DuckDbHandle,
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
     readonly rollupRefreshMs: Record<RollupLevel, number> = DEFAULT_ROLLUP_REFRESH_MS,
-  ) {}
+  ) {
+    this.reference = new DuckDbReferenceStore(handle);
+  }
 
   async migrate(): Promise<number> {
     const version = await runMigrations(this.handle, migrations);
