@@ -18,7 +18,7 @@ import {
 } from '@sextant/core/anomaly';
 import type { Labels } from '@sextant/core';
 import { Counter, type Registry } from 'prom-client';
-import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-family.js';
+import type { SeriesFamilies, SeriesGaugeFamily } from '../metrics/series-gauge-family.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';

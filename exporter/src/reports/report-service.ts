@@ -8,14 +8,16 @@ import type { TimeRange } from '@sextant/core/model';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
-import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
-import { ReportStore, type StoredReport } from '../warehouse/report-store.js';
+import type { ReportInputs } from '../warehouse/report-inputs.js';
+import type { ReportStore, StoredReport } from '../warehouse/report-store.js';
 import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
 import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from './settings.js';
 
 export interface ReportServiceDeps {
-  handle: DuckDbHandle;
+  /** The index of generated reports. */
+  store: ReportStore;
+  inputs: ReportInputs;
   /** The warehouse's alert history: loaded into its tables before a report reads them. */
   alerts: AlertStore;
   config: Config;
@@ -32,7 +34,7 @@ export class ReportService {
   private readonly directory: string;
 
   constructor(private readonly deps: ReportServiceDeps) {
-    this.store = new ReportStore(deps.handle);
+    this.store = deps.store;
     this.metrics = reportMetricsOn(deps.registry);
     this.directory = reportsDirectory(deps.config);
   }
@@ -47,10 +49,10 @@ export class ReportService {
     const base = { id, tenant, period, format, rangeStart: range.start, rangeEnd: range.end, createdAt, trigger };
     let stored: StoredReport;
     try {
-      const { config, handle } = this.deps;
+      const { config, inputs } = this.deps;
       await this.deps.alerts.loaded();
       const written = await generateReport(
-        { handle, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
+        { inputs, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
         format,
         path,
       );

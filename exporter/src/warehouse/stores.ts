@@ -1,0 +1,22 @@
+// Every store of the service besides points and rollups (Warehouse): what jobs and routes receive,
+// never a database handle. Each engine's warehouse provides them all.
+import type { AlertStore } from './alert-store.js';
+import type { AnomalyStore } from './anomaly-store.js';
+import type { PredictionStore } from './prediction-store.js';
+import type { RecommendationStore } from './recommendation-store.js';
+import type { ReportInputs } from './report-inputs.js';
+import type { ReportStore } from './report-store.js';
+import type { Warehouse } from './warehouse.js';
+
+export interface WarehouseStores {
+  /** The alert history: one per warehouse, since its cache must see every change recorded. */
+  readonly alerts: AlertStore;
+  readonly anomalies: AnomalyStore;
+  readonly predictions: PredictionStore;
+  readonly recommendations: RecommendationStore;
+  readonly reports: ReportStore;
+  readonly reportInputs: ReportInputs;
+}
+
+/** A warehouse with all of its stores: what the service opens, whatever the engine. */
+export type ServiceWarehouse = Warehouse & WarehouseStores;
