@@ -6,6 +6,7 @@ import { capacityRules, type CapacitySpec } from './capacity.js';
 import { isAlertingRule, type GeneratedRules } from './rule.js';
 import { ruleFileYaml, testFileYaml } from './rule-file.js';
 import { scoreAlertRules, type ScoreAlertSpec } from './score-alerts.js';
+import { sextantBandRules, type SextantBandsSpec } from './sextant-bands.js';
 import { sloRules, type SloSpec } from './slo.js';
 import { thresholdRules, type ThresholdsSpec } from './thresholds.js';
 
@@ -16,6 +17,8 @@ export interface RulesSpec {
   slos: SloSpec[];
   scores: ScoreAlertSpec[];
   bands: BandSpec[];
+  /** Sextant's own bands under the promql-anomaly-detection contract. */
+  sextantBands: SextantBandsSpec | null;
   capacity: CapacitySpec | null;
   thresholds: ThresholdsSpec | null;
   absent: AbsentSpec | null;
@@ -32,6 +35,7 @@ export function generateRuleFiles(spec: RulesSpec): GeneratedFile[] {
     ['slo', sloRules(spec.slos, runbook)],
     ['scores', scoreAlertRules(spec.scores, runbook)],
     ['bands', bandRules(spec.bands)],
+    ['sextant-bands', spec.sextantBands ? sextantBandRules(spec.sextantBands, runbook) : { groups: [], tests: [] }],
     ['capacity', spec.capacity ? capacityRules(spec.capacity, runbook) : { groups: [], tests: [] }],
     ['thresholds', spec.thresholds ? thresholdRules(spec.thresholds, runbook) : { groups: [], tests: [] }],
     ['absent', spec.absent ? absentRules(spec.absent, runbook) : { groups: [], tests: [] }],

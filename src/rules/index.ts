@@ -7,6 +7,7 @@ export * from './series-sample.js';
 export * from './slo.js';
 export * from './score-alerts.js';
 export * from './bands.js';
+export * from './sextant-bands.js';
 export * from './capacity.js';
 export * from './thresholds.js';
 export * from './absent.js';

@@ -1,7 +1,7 @@
 // `sextant serve`: loads the config, opens the warehouse, starts the scheduled jobs and the HTTP
 // server, and shuts all of it down in order on SIGTERM or SIGINT.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { alertJobs } from '../alerts/setup.js';
@@ -77,7 +77,7 @@ function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Schedul
 }
 
 /** The full service on an open port, once the warehouse is open. */
-function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config, log: Logger, now: () => number): RunningService {
+function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const families = new SeriesFamilies();
@@ -118,13 +118,13 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
+    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }
 
 /** Everything `sextant serve` runs, from a loaded config: the port opens first, then the warehouse. */
-export async function serve(config: Config, log: Logger, now: () => number = Date.now): Promise<RunningService> {
+export async function serve(config: Config, log: Logger, now: () => number = Date.now, configFile?: string): Promise<RunningService> {
   const listener = await listen(config.server.listen, config.server.port, createStartingApp());
   log.info('listening; opening the warehouse', { listen: `${listener.address.address}:${listener.address.port}` });
   let warehouse: DuckDbWarehouse | undefined;
@@ -136,9 +136,10 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       now,
       retentionMs: config.warehouse.retention,
       limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
+      alerts: { log: log.child({ area: 'alert-intake' }) },
     });
     log.info('warehouse open', { path });
-    return startOn(listener, warehouse, config, log, now);
+    return startOn(listener, warehouse, config, log, now, configFile);
   } catch (error) {
     await warehouse?.close();
     await closeServer(listener.server);
@@ -176,7 +177,7 @@ export async function run(args: string[]): Promise<number> {
   });
   log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
   log.debug('effective config', JSON.parse(dumpConfig(config)) as Record<string, unknown>);
-  const service = await serve(config, log);
+  const service = await serve(config, log, Date.now, resolve(file));
   const clean = await service.shutdown(await signal);
   return clean ? 0 : 1;
 }

@@ -81,6 +81,14 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
     for (const name of ['sextant_anomaly_level', 'sextant_anomaly_upper_band', 'sextant_anomaly_lower_band']) {
       assert.match(exposition, new RegExp(`${name}\\{[^}]*sextant_dataset="http_error_ratio"`));
     }
+    // The exported value is the series' latest point in the warehouse.
+    const [latest] = await once.handle.read(
+      `SELECT p.value FROM points p JOIN series s USING (tenant, dataset, series_id)
+       WHERE p.tenant = '${tenant}' AND p.dataset = 'http_error_ratio' AND s.labels['job'] = 'checkout' ORDER BY p.ts DESC LIMIT 1`,
+    );
+    const exported = new RegExp(`sextant_anomaly_value\\{job="checkout"[^}]*sextant_dataset="http_error_ratio"[^}]*\\} (\\S+)\n`).exec(exposition);
+    assert.ok(exported, exposition.split('\n').filter((l) => l.startsWith('sextant_anomaly_value')).slice(0, 5).join('\n'));
+    assert.equal(Number(exported[1]), latest!.value);
   } finally {
     await once.close();
     await twice.close();

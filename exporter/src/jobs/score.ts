@@ -73,6 +73,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
   const scoring = deps.scoring ?? DEFAULT_SCORING_OPTIONS;
   const gauges = {
     score: deps.families.gauge('sextant_anomaly_score', 'Anomaly score of the series latest point, in [0,1] (calibrated anomaly likelihood).'),
+    value: deps.families.gauge('sextant_anomaly_value', 'Value of the series at its latest scored point (what the band is for).'),
     level: deps.families.gauge('sextant_anomaly_level', 'Expected value of the series at its latest point.'),
     upper: deps.families.gauge('sextant_anomaly_upper_band', 'Upper edge of the band of normal values at the latest point.'),
     lower: deps.families.gauge('sextant_anomaly_lower_band', 'Lower edge of the band of normal values at the latest point.'),
@@ -99,7 +100,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
   };
 }
 
-type Gauges = Record<'score' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
+type Gauges = Record<'score' | 'value' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
 
 /** A series of the tenant: what the warehouse knows of it, and its new points. */
 interface Member extends GroupMember {
@@ -301,6 +302,7 @@ export function exportedLabels(labels: Labels, tenant: string, dataset: string):
 
 function exportLatest(gauges: Gauges, labels: Labels, p: ScoredPoint): void {
   gauges.score.set(labels, p.score);
+  gauges.value.set(labels, p.value);
   gauges.level.set(labels, p.expected);
   gauges.upper.set(labels, p.upper);
   gauges.lower.set(labels, p.lower);

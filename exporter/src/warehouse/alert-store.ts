@@ -51,6 +51,8 @@ export interface AlertStore {
   loaded(): Promise<void>;
   /** Bytes of acknowledged changes not yet readable by those queries. */
   readonly unloadedBytes: number;
+  /** Lines of the intake log set aside since start, because they held no loadable state change. */
+  readonly rejectedLines: number;
   /** Instances whose last state the store remembers (bounded). */
   readonly cachedInstances: number;
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */

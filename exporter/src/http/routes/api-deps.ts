@@ -14,6 +14,8 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
  */
 export interface ApiDeps {
   config: Config;
+  /** The config file the service loaded (absolute path), shown by GET /status; absent in tests that build a config in memory. */
+  configFile?: string;
   warehouse: Warehouse;
   /** The warehouse's other stores (alert history, anomalies, reports, ...). */
   stores: WarehouseStores;

@@ -14,11 +14,13 @@ import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
 import { recommendationsRoutes } from './recommendations.js';
 import { reportsRoutes } from './reports.js';
+import { statusRoutes } from './status.js';
 
 export type { ApiDeps } from './api-deps.js';
 
 export function apiRouters(deps: ApiDeps): Router[] {
   return [
+    statusRoutes(deps),
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),

@@ -46,6 +46,24 @@ describe('panelSeries on Prometheus data', () => {
   });
 });
 
+describe('panelSeries on the anomaly: recording rules of promql-anomaly-detection', () => {
+  it('draws anomaly:level as the series, inside its anomaly: bands', () => {
+    const labels = { job: 'node', anomaly_name: 'cpu', anomaly_strategy: 'sextant', anomaly_select: '1' };
+    const [series, ...rest] = panelSeries([
+      promFrame('anomaly:level', labels, [10, 11, 30, 10]),
+      promFrame('anomaly:upper_band', labels, [15, 15, 15, 15]),
+      promFrame('anomaly:lower_band', labels, [5, 5, 5, 5]),
+    ]);
+    expect(rest).toEqual([]);
+    expect(series!.points.map((p) => [p.v, p.lower, p.upper])).toEqual([
+      [10, 5, 15],
+      [11, 5, 15],
+      [30, 5, 15],
+      [10, 5, 15],
+    ]);
+  });
+});
+
 describe('panelSeries on the Sextant data source', () => {
   it('draws the warehouse series and marks the anomaly events of that series', () => {
     const rollup = toDataFrame({
