@@ -21,6 +21,7 @@ import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createReportJob } from '../jobs/report.js';
+import { RetrainRequests } from '../jobs/retrain.js';
 import { createScoreJob, scoringFromConfig } from '../jobs/score.js';
 import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
@@ -50,6 +51,8 @@ interface JobContext {
   now: () => number;
   /** Shared by the ingest job and API backfills: one writes ingest windows at a time. */
   turns: WriteTurns;
+  /** Filled by API backfills, drained by the score job. */
+  retrain: RetrainRequests;
 }
 
 /** The scheduled stages of the service: one line per job (an area adds its job here). */
@@ -57,7 +60,7 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly) }),
+    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
@@ -97,10 +100,11 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
   const alertDeps = { config: config.alerts, store: warehouse.alerts, registry, log, now };
   const turns = createWriteTurns();
+  const retrain = new RetrainRequests();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
-  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points });
+  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, retrain });
   const jobs = [
-    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns }),
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain }),
     ...predictStages.jobs,
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];

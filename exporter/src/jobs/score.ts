@@ -1,7 +1,7 @@
 // Score: after ingest, every series with new points in the warehouse is scored by its streaming
 // detector (state kept per series in the warehouse, so a restart continues; a series seen for the
 // first time is trained on all its history already there, so it scores sensibly from its first
-// live point). Series of one service or host (see seriesGroupOf) are also scored together by the
+// live point; history backfilled later is learnt through retrain.ts). Series of one service or host (see seriesGroupOf) are also scored together by the
 // group's isolation forest, and each point's score is the larger of its own and the group's. The
 // latest score, level and band of each series are exported as gauges with the series' labels,
 // and anomaly events are stored for the API.
@@ -25,6 +25,7 @@ import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from 
 import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
+import { retrainDataset, type RetrainRequests } from './retrain.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 import { scoreAlignedInSlices } from './score-slices.js';
 
@@ -36,6 +37,8 @@ export interface ScoreJobDeps {
   log: Logger;
   intervalMs: number;
   scoring?: ScoringOptions;
+  /** Datasets to re-train on their history (after a backfill) before the next scoring. */
+  retrain?: RetrainRequests;
 }
 
 export interface ScoringOptions {
@@ -88,6 +91,14 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
       for (const tenant of tenants) {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
+        for (const dataset of deps.retrain?.take(tenant) ?? []) {
+          try {
+            await retrainDataset(deps.store, tenant, dataset, deps.log);
+          } catch (error) {
+            deps.log.error('score: re-training a dataset on its history failed, it is retried on the next run', { tenant, dataset, error });
+            deps.retrain!.request(tenant, [dataset]);
+          }
+        }
         try {
           const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);

@@ -60,6 +60,12 @@ export interface AnomalyStore {
   states(tenant: string, dataset: string): Promise<Map<number, SeriesScoringState>>;
   /** Points after each series' saved state (every point for a series without one), at most `limit`, ordered by series then time. */
   newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch>;
+  /**
+   * Every point of the dataset's series that have a state, up to each one's scored-until time (the
+   * history its detector has had, backfilled points included), by series then time, handed over
+   * chunk by chunk so no more than a chunk is held at once.
+   */
+  scoredHistory(tenant: string, dataset: string, onChunk: (batch: PointBatch) => void): Promise<void>;
   seriesLabels(tenant: string, dataset: string): Promise<Map<number, Labels>>;
   /** In one transaction: replaces the states given and upserts the events (by series and start). */
   saveRun(tenant: string, dataset: string, states: readonly SeriesScoringState[], events: readonly AnomalyEvent[]): Promise<void>;
