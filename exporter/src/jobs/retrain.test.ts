@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { UnivariateDetector } from '@sextant/core/anomaly';
 import { seriesKey, type Series } from '@sextant/core';
 import { Registry } from 'prom-client';
-import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { createLogger } from '../log.js';
 import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
 import type { AnomalyStore } from '../warehouse/anomaly-store.js';

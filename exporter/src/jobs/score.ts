@@ -320,10 +320,10 @@ function exportLatest(gauges: Gauges, labels: Labels, p: ScoredPoint): void {
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {
-  const worst: ScoredPoint = {
-    t: e.explainedAt,
+  const peak: ScoredPoint = {
+    t: e.peakAt,
     value: e.value,
-    score: e.explainedScore,
+    score: e.peakScore,
     expected: e.expected,
     lower: e.lower,
     upper: e.upper,
@@ -331,20 +331,11 @@ function openEventOf(e: AnomalyEvent): OpenEvent {
     detector: e.detector as ScoredPoint['detector'],
     severity: e.severity as ScoredPoint['severity'],
   };
-  return {
-    start: e.start,
-    end: e.end,
-    worst,
-    peak: {
-      ...worst,
-      t: e.peakAt,
-      score: e.peakScore,
-    },
-  };
+  return { start: e.start, end: e.end, peak };
 }
 
 function eventRow(tenant: string, dataset: string, seriesId: number, labels: Labels, e: OpenEvent): AnomalyEvent {
-  const p = e.worst;
+  const p = e.peak;
   return {
     tenant,
     dataset,

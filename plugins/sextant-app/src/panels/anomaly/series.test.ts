@@ -39,9 +39,9 @@ describe('panelSeries on Prometheus data', () => {
     expect(web!.marks).toEqual([]);
   });
 
-  it('marks points whose score reaches the alarm level, with the severity of their deviation', () => {
+  it('marks points whose score reaches the alarm level, with the severity of their score', () => {
     const [api] = panelSeries(frames);
-    // 9 is (9 - 1) / 0.5 * 3 = 48 robust sigmas above the expected 1: critical.
+    // score 0.99 >= 0.95: critical.
     expect(api!.marks).toEqual([{ t: 3_000, v: 9, score: 0.99, severity: 'critical' }]);
   });
 });
