@@ -13,6 +13,7 @@ import { DuckDbReportStore } from './duckdb-report-store.js';
 import { enforceRetentionOnDuckDb, rollupOnDuckDb } from './duckdb-rollup.js';
 import { replaceWindowOnDuckDb } from './duckdb-window-writer.js';
 import { KnownSeries } from './known-series.js';
+import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './migrator.js';
 import type { WarehouseStores } from './stores.js';
@@ -84,6 +85,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   readonly recommendations: DuckDbRecommendationStore;
   readonly reports: DuckDbReportStore;
   readonly reportInputs: DuckDbReportInputs;
+  readonly reference: DuckDbReferenceStore;
 
   constructor(
     readonly handle: DuckDbHandle,
@@ -96,6 +98,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.recommendations = new DuckDbRecommendationStore(handle);
     this.reports = new DuckDbReportStore(handle);
     this.reportInputs = new DuckDbReportInputs(handle);
+    this.reference = new DuckDbReferenceStore(handle);
   }
 
   async migrate(): Promise<number> {

@@ -4,6 +4,7 @@ import type { AlertStore } from './alert-store.js';
 import type { AnomalyStore } from './anomaly-store.js';
 import type { PredictionStore } from './prediction-store.js';
 import type { RecommendationStore } from './recommendation-store.js';
+import type { ReferenceStore } from './reference/reference-store.js';
 import type { ReportInputs } from './report-inputs.js';
 import type { ReportStore } from './report-store.js';
 import type { Warehouse } from './warehouse.js';
@@ -16,6 +17,8 @@ export interface WarehouseStores {
   readonly recommendations: RecommendationStore;
   readonly reports: ReportStore;
   readonly reportInputs: ReportInputs;
+  /** The tenants' reference tables (business data that queries join on a label). */
+  readonly reference: ReferenceStore;
 }
 
 /** A warehouse with all of its stores: what the service opens, whatever the engine. */

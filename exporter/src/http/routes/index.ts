@@ -13,6 +13,7 @@ import { ingestRunsRoutes } from './ingest-runs.js';
 import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
 import { recommendationsRoutes } from './recommendations.js';
+import { referenceRoutes } from './reference.js';
 import { reportsRoutes } from './reports.js';
 import { statusRoutes } from './status.js';
 
@@ -30,6 +31,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
     reportsRoutes(deps),
+    referenceRoutes(deps),
     ...(deps.alerts ? [deps.alerts] : []),
   ];
 }
