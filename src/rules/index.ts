@@ -4,6 +4,7 @@ export * from './rule.js';
 export * from './yaml.js';
 export * from './rule-file.js';
 export * from './series-sample.js';
+export * from './sextant-metrics.js';
 export * from './slo.js';
 export * from './score-alerts.js';
 export * from './bands.js';

@@ -27,7 +27,8 @@ export function scoreAlertRules(specs: ScoreAlertSpec[], runbookBaseUrl?: string
     names.add(spec.alert);
     if (!(spec.above >= 0 && spec.above < 1)) throw new RuleInputError(`${where}.above: ${spec.above} must be in [0, 1)`);
     const selector = { metric: spec.metric, matchers: spec.filters };
-    const labels = sampleLabels(selector, where, { service: 'checkout', sextant_detector: 'ensemble' });
+    // An anomaly score carries its series' labels (a service here); a failure probability only Sextant's own.
+    const labels = sampleLabels(selector, where, spec.metric === 'sextant_anomaly_score' ? { service: 'checkout' } : {});
     const series = renderSeries(spec.metric, labels, where);
     const evalMin = Math.ceil(parseDuration(spec.for, `${where}.for`) / 60_000) + 3;
     const what = spec.metric === 'sextant_anomaly_score' ? 'anomaly score' : 'failure probability';
@@ -38,7 +39,7 @@ export function scoreAlertRules(specs: ScoreAlertSpec[], runbookBaseUrl?: string
         for: spec.for,
         severity: spec.severity,
         summary: [`Sextant ${what} above ${spec.above} for ${spec.for}`],
-        description: ['service=', { label: 'service' }, ' detector=', { label: 'sextant_detector' }],
+        description: spec.metric === 'sextant_anomaly_score' ? ['dataset=', { label: 'sextant_dataset' }, ' detector=', { label: 'sextant_detector' }] : ['entity=', { label: 'entity' }, ' horizon=', { label: 'horizon' }],
         fire: { series: [{ series, values: `${(1 + spec.above) / 2}x${evalMin + 5}` }], evalTime: `${evalMin}m`, outputLabels: [labels] },
         quiet: { series: [{ series, values: `${spec.above / 2}x${evalMin + 5}` }], evalTime: `${evalMin}m` },
       },

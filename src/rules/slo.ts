@@ -210,7 +210,7 @@ function sloTests(
   alerts: { labels: Record<string, Template>; annotations: Record<string, Template> }[],
 ): RuleTest[] {
   const errLabels = sampleLabels(spec.errors, `${where}.errors`);
-  const okLabels = sampleLabels(spec.total, `${where}.total`, { sextant_test: 'ok' });
+  const okLabels = sampleLabels(spec.total, `${where}.total`);
   if (selects(spec.errors, spec.total.metric, okLabels)) {
     throw new RuleInputError(`${where}: every series the total selector selects is also an error; the SLO can never be met`);
   }
