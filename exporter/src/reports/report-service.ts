@@ -7,19 +7,18 @@ import type { ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { AlertStore } from '../warehouse/alert-store.js';
-import type { ReportInputs } from '../warehouse/report-inputs.js';
 import type { ReportStore, StoredReport } from '../warehouse/report-store.js';
+import type { WarehouseStores } from '../warehouse/stores.js';
 import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
 import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from './settings.js';
 
 export interface ReportServiceDeps {
-  /** The index of generated reports. */
-  store: ReportStore;
-  inputs: ReportInputs;
-  /** The warehouse's alert history: loaded into its tables before a report reads them. */
-  alerts: AlertStore;
+  /**
+   * The index of generated reports (reports), what a report reads (reportInputs), where the
+   * schedule's own reports are recorded (audit), and the alert history, loaded before a report reads it (alerts).
+   */
+  stores: Pick<WarehouseStores, 'reports' | 'reportInputs' | 'audit' | 'alerts'>;
   config: Config;
   registry: Registry;
   log: Logger;
@@ -30,11 +29,13 @@ const safe = (text: string): string => text.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 export class ReportService {
   readonly store: ReportStore;
+  private readonly audit: WarehouseStores['audit'];
   private readonly metrics: ReportMetrics;
   private readonly directory: string;
 
   constructor(private readonly deps: ReportServiceDeps) {
-    this.store = deps.store;
+    this.store = deps.stores.reports;
+    this.audit = deps.stores.audit;
     this.metrics = reportMetricsOn(deps.registry);
     this.directory = reportsDirectory(deps.config);
   }
@@ -49,8 +50,9 @@ export class ReportService {
     const base = { id, tenant, period, format, rangeStart: range.start, rangeEnd: range.end, createdAt, trigger };
     let stored: StoredReport;
     try {
-      const { config, inputs } = this.deps;
-      await this.deps.alerts.loaded();
+      const { config } = this.deps;
+      const inputs = this.deps.stores.reportInputs;
+      await this.deps.stores.alerts.loaded();
       const written = await generateReport(
         { inputs, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
         format,
@@ -64,6 +66,21 @@ export class ReportService {
       stored = { ...base, status: 'error', error: message, path: undefined, bytes: undefined };
     }
     await this.store.add(stored);
+    // A report the API asked for is in the audit log through its request; the schedule's own are here.
+    if (trigger === 'schedule') {
+      await this.audit.record({
+        tenant,
+        at: createdAt,
+        tokenName: 'schedule',
+        role: 'schedule',
+        action: 'report.generate',
+        target: id,
+        request: `schedule ${period} ${format}`,
+        status: stored.status === 'ok' ? 201 : 500,
+        result: stored.status === 'ok' ? 'ok' : 'failed',
+        ...(stored.error !== undefined ? { error: stored.error } : {}),
+      });
+    }
     return stored;
   }
 

@@ -4,6 +4,7 @@ import { AlertIntake, type AlertIntakeOptions } from './alert-intake.js';
 import type { AlertStore } from './alert-store.js';
 import { DuckDbAlertStore } from './duckdb-alert-store.js';
 import { DuckDbAnomalyStore } from './duckdb-anomaly-store.js';
+import { DuckDbAuditLog } from './duckdb-audit-store.js';
 import { DuckDbHandle } from './duckdb-handle.js';
 import { DuckDbPredictionStore } from './duckdb-prediction-store.js';
 import { exportOnDuckDb, queryOnDuckDb } from './duckdb-query.js';
@@ -80,6 +81,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   private migrated = false;
   private alertStore: AlertStore | undefined;
   private readonly knownSeries = new KnownSeries();
+  readonly audit: DuckDbAuditLog;
   readonly anomalies: DuckDbAnomalyStore;
   readonly predictions: DuckDbPredictionStore;
   readonly recommendations: DuckDbRecommendationStore;
@@ -93,6 +95,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     readonly limits: QueryLimits,
     readonly rollupRefreshMs: Record<RollupLevel, number> = DEFAULT_ROLLUP_REFRESH_MS,
   ) {
+    this.audit = new DuckDbAuditLog(handle);
     this.anomalies = new DuckDbAnomalyStore(handle);
     this.predictions = new DuckDbPredictionStore(handle);
     this.recommendations = new DuckDbRecommendationStore(handle);
@@ -194,7 +197,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   }
 
   query(tenant: string, query: BiQuery): Promise<DataFrame[]> {
-    return queryOnDuckDb(this.handle, this.limits, tenant, query);
+    return queryOnDuckDb(this.handle, this.reference, this.limits, tenant, query);
   }
 
   exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {

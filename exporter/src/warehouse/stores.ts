@@ -1,6 +1,7 @@
 // Every store of the service besides points and rollups (Warehouse): what jobs and routes receive,
 // never a database handle. Each engine's warehouse provides them all.
 import type { AlertStore } from './alert-store.js';
+import type { AuditLog } from './audit-store.js';
 import type { AnomalyStore } from './anomaly-store.js';
 import type { PredictionStore } from './prediction-store.js';
 import type { RecommendationStore } from './recommendation-store.js';
@@ -12,6 +13,8 @@ import type { Warehouse } from './warehouse.js';
 export interface WarehouseStores {
   /** The alert history: one per warehouse, since its cache must see every change recorded. */
   readonly alerts: AlertStore;
+  /** Every state change made through the API, and the scheduled reports. */
+  readonly audit: AuditLog;
   readonly anomalies: AnomalyStore;
   readonly predictions: PredictionStore;
   readonly recommendations: RecommendationStore;

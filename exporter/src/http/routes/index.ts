@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
 import { anomaliesRoutes } from './anomalies.js';
+import { auditRoutes } from './audit.js';
 import { backfillRoutes } from './backfill.js';
 import { datasetsRoutes } from './datasets.js';
 import { exportRoutes } from './export.js';
@@ -21,6 +22,8 @@ export type { ApiDeps } from './api-deps.js';
 
 export function apiRouters(deps: ApiDeps): Router[] {
   return [
+    // First: it records the state changes of every router after it.
+    auditRoutes(deps),
     statusRoutes(deps),
     queryRoutes(deps),
     datasetsRoutes(deps),

@@ -11,7 +11,8 @@ import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
 import type { Migration } from './migration.js';
 import { reportTables } from './500-reports.js';
+import { auditLog } from './600-audit-log.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, referenceTables, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, referenceTables, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables, auditLog];
