@@ -37,6 +37,8 @@ export interface UnivariateOptions {
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
   bandSigmas: number;
+  /** Deviations are measured in a sigma of at least this fraction of the range seen (0: off). */
+  scaleFloor: number;
   /** Explanations use a sigma of at least this fraction of the range seen (see `explain`). */
   explainScaleFloor: number;
   /**
@@ -61,6 +63,7 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
   explainScaleFloor: 0.01,
+  scaleFloor: 0.01,
   range: { tolerance: 0.05, after: 100, minDeviation: 6 },
 };
 
@@ -192,8 +195,10 @@ export class UnivariateDetector {
     const seasonalExpected = this.deseasonalised.level + daily + weekly + cyclic;
     const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase), periodMs > 0 ? this.cycle.spreadAt(cyclePhase) : 0);
     const started = this.local.count > 0;
-    const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
-    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
+    // Scale floor: a sigma below this fraction of the range seen is quantisation, not calm.
+    const rangeFloor = this.options.scaleFloor * (s[MAX]! - s[MIN]!);
+    const localDeviation = started ? deviationOf(x - localExpected, Math.max(localSigma, rangeFloor), localExpected) : 0;
+    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, Math.max(seasonalSigma, rangeFloor), seasonalExpected) : 0;
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
     // When the seasonal baseline clearly predicts this series better, the local level's surprises

@@ -8,6 +8,7 @@ import type { ApiToken } from '../auth.js';
 import { SeriesFamilies } from '../series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { listen } from '../testing/listen.js';
+import { queryRoutes } from './query.js';
 import { referenceRoutes } from './reference.js';
 
 const tokens: ApiToken[] = [
@@ -18,7 +19,7 @@ const tokens: ApiToken[] = [
 const [editorA, viewerA, editorB] = tokens.map((t) => t.token) as [string, string, string];
 
 async function serve(t: { after(fn: () => Promise<void>): void }, maxImportBytes = 1 << 20) {
-  const { deps, close } = await testApiDeps();
+  const { deps, close } = await testApiDeps({ datasets: [{ name: 'cpu', tenant: 'a', query: 'cpu', keepLabels: ['instance'], stepMs: 60_000 }] });
   deps.config = { ...deps.config, warehouse: { ...deps.config.warehouse, reference: { maxImportBytes } } };
   const app = createApp({
     registry: new Registry(),
@@ -29,7 +30,7 @@ async function serve(t: { after(fn: () => Promise<void>): void }, maxImportBytes
     isReady: () => true,
     bodyLimitBytes: 4096,
     requestTimeoutMs: 10_000,
-    apiRouters: [referenceRoutes(deps)],
+    apiRouters: [referenceRoutes(deps), queryRoutes(deps)],
   });
   const server = await listen(app);
   t.after(async () => {
@@ -38,7 +39,7 @@ async function serve(t: { after(fn: () => Promise<void>): void }, maxImportBytes
   });
   const call = (method: string, path: string, token: string, body?: string, contentType = 'text/csv') =>
     fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': contentType }) }, body });
-  return { url: server.url, call };
+  return { url: server.url, call, deps };
 }
 
 test('PUT /reference/{name} imports a CSV for the token\'s tenant; GET lists and shows it; DELETE drops it', async (t) => {
@@ -100,4 +101,36 @@ test('bad imports are 4xx with the reason, and leave the stored table as it was'
   assert.match(chunked.body, /the file is larger than the limit of 200 bytes/);
   const rows = ((await (await call('GET', '/reference/hosts', viewerA)).json()) as { rows: unknown[] }).rows;
   assert.deepEqual(rows, [{ instance: 'node-1', team: 'web' }]);
+});
+
+test('POST /query joins a dataset with an imported table: CPU per team, and cost per team', async (t) => {
+  const { call, deps } = await serve(t);
+  const T0 = Date.UTC(2026, 10, 20);
+  const samples = (v: number) => Array.from({ length: 120 }, (_, i) => ({ t: T0 + i * 60_000, v }));
+  await deps.warehouse.replaceWindow('a', 'cpu', { start: T0, end: T0 + 7_200_000 }, [
+    { labels: { instance: 'node-1' }, samples: samples(1) },
+    { labels: { instance: 'node-2' }, samples: samples(2) },
+    { labels: { instance: 'node-3' }, samples: samples(4) },
+  ]);
+  await deps.warehouse.rollup();
+  await call('PUT', '/reference/hosts?key=instance', editorA, 'instance,team,cost\nnode-1,web,10\nnode-2,web,100\nnode-3,db,1000\n');
+  const base = { dataset: 'cpu', measures: ['sum'], groupBy: ['hosts.team'], filters: [], bucket: '1h', range: { start: '2026-11-20T00:00:00Z', end: '2026-11-20T02:00:00Z' } };
+  const answer = async (body: unknown) => {
+    const res = await call('POST', '/query', viewerA, JSON.stringify(body), 'application/json');
+    const json = (await res.json()) as { frames?: { fields: { name: string; values: number[]; labels?: Record<string, string> }[] }[]; error?: string };
+    return { status: res.status, json };
+  };
+  const perTeam = await answer({ ...base, join: { table: 'hosts', label: 'instance', column: 'instance' } });
+  assert.equal(perTeam.status, 200, perTeam.json.error);
+  const sums = (frames: NonNullable<typeof perTeam.json.frames>) => Object.fromEntries(frames.map((f) => [f.fields[1]!.labels!['hosts.team'], f.fields[1]!.values]));
+  // Per hour: 60 minutes of each host's constant value.
+  assert.deepEqual(sums(perTeam.json.frames!), { db: [240, 240], web: [180, 180] });
+  const cost = await answer({ ...base, join: { table: 'hosts', label: 'instance', column: 'instance', scaleBy: 'cost' } });
+  assert.deepEqual(sums(cost.json.frames!), { db: [240_000, 240_000], web: [60 * (10 + 200), 60 * (10 + 200)] });
+  const unjoined = await answer(base);
+  assert.equal(unjoined.status, 400);
+  assert.match(unjoined.json.error!, /groupBy\[0\]: hosts.team names a reference table's column, but the query has no join/);
+  const missing = await answer({ ...base, join: { table: 'sites', label: 'instance', column: 'instance' }, groupBy: [] });
+  assert.equal(missing.status, 400);
+  assert.match(missing.json.error!, /tenant a has no reference table "sites"; its tables: hosts/);
 });
