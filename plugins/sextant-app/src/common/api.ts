@@ -8,6 +8,7 @@ import type {
   AuditPage,
   DatasetInfo,
   IngestRun,
+  ReferenceTableInfo,
   Prediction,
   PredictionModel,
   Recommendation,
@@ -80,6 +81,11 @@ export async function alertHistory(client: SextantClient, window: Window) {
 export async function listDatasets(client: SextantClient) {
   const body = await client.get<{ datasets: DatasetInfo[] }>('/api/v1/datasets');
   return body.datasets;
+}
+
+export async function listReferenceTables(client: SextantClient) {
+  const body = await client.get<{ tables: ReferenceTableInfo[] }>('/api/v1/reference');
+  return body.tables;
 }
 
 export async function ingestRuns(client: SextantClient, limit: number) {
