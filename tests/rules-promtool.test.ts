@@ -86,11 +86,11 @@ tests:
       - eval_time: 120m
         alertname: AnomalyDetected
         exp_alerts:
-          - exp_labels: { instance: host-1:9100, job: node, sextant_dataset: node_cpu_utilisation_ratio, sextant_detector: ensemble, sextant_tenant: default, anomaly_name: node_cpu_utilisation_ratio, anomaly_select: '1', anomaly_strategy: sextant, severity: warning }
+          - exp_labels: { instance: host-1:9100, job: node, sextant_dataset: node_cpu_utilisation_ratio, sextant_detector: ensemble, sextant_tenant: default, anomaly_name: node_cpu_utilisation_ratio, anomaly_select: '1', anomaly_strategy: sextant, severity: warning, sextant_category: anomaly }
             exp_annotations:
               summary: "Anomaly: node_cpu_utilisation_ratio outside Sextant's band for 5m"
               description: dataset=node_cpu_utilisation_ratio job=node instance=host-1:9100
-              runbook_url: https://github.com/sextant/sextant/blob/main/docs/runbooks/anomalydetected
+              runbook_url: https://github.com/sextant/sextant/blob/main/docs/runbooks/anomaly-band.md
 `,
   );
   const unit = tool('promtool', ['test', 'rules', 'both.test.yml'], g.dir);

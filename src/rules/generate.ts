@@ -12,8 +12,10 @@ import { thresholdRules, type ThresholdsSpec } from './thresholds.js';
 
 /** Everything the generator needs; a generator left out (null or empty list) writes no file. */
 export interface RulesSpec {
-  /** Base URL of the runbooks; each alert gets `<base>/<alertname lowercased>` as runbook_url. */
+  /** Base URL of the runbooks; each alert gets `<base>/<kind><runbookSuffix>` as runbook_url (kinds: alert-kinds.ts, runbooks: docs/runbooks/). */
   runbookBaseUrl?: string;
+  /** Appended to each runbook link (default ".md", for docs/runbooks on a Git host; "" for a wiki). */
+  runbookSuffix?: string;
   slos: SloSpec[];
   scores: ScoreAlertSpec[];
   bands: BandSpec[];
@@ -30,7 +32,7 @@ export interface GeneratedFile {
 }
 
 export function generateRuleFiles(spec: RulesSpec): GeneratedFile[] {
-  const runbook = spec.runbookBaseUrl;
+  const runbook = spec.runbookBaseUrl === undefined ? undefined : { baseUrl: spec.runbookBaseUrl, suffix: spec.runbookSuffix ?? '.md' };
   const parts: [string, GeneratedRules][] = [
     ['slo', sloRules(spec.slos, runbook)],
     ['scores', scoreAlertRules(spec.scores, runbook)],

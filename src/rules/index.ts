@@ -1,6 +1,7 @@
 export * from './promql.js';
 export * from './template.js';
 export * from './rule.js';
+export * from './alert-kinds.js';
 export * from './yaml.js';
 export * from './rule-file.js';
 export * from './series-sample.js';

@@ -1,5 +1,6 @@
 // Alerts on Sextant's own outputs: the anomaly score and the failure probability it exports.
 import { formatNumber, parseDuration, renderSelector, renderSeries, RuleInputError } from './promql.js';
+import type { RunbookLinks } from './alert-kinds.js';
 import type { AlertingRule, GeneratedRules, RuleTest } from './rule.js';
 import { sampleLabels } from './series-sample.js';
 import { simpleAlert } from './simple-alert.js';
@@ -17,7 +18,7 @@ export interface ScoreAlertSpec {
   filters: Record<string, string>;
 }
 
-export function scoreAlertRules(specs: ScoreAlertSpec[], runbookBaseUrl?: string): GeneratedRules {
+export function scoreAlertRules(specs: ScoreAlertSpec[], runbook?: RunbookLinks): GeneratedRules {
   const rules: AlertingRule[] = [];
   const tests: RuleTest[] = [];
   const names = new Set<string>();
@@ -35,6 +36,7 @@ export function scoreAlertRules(specs: ScoreAlertSpec[], runbookBaseUrl?: string
     const generated = simpleAlert(
       {
         alert: spec.alert,
+        kind: spec.metric === 'sextant_anomaly_score' ? 'anomaly-score' : 'failure-probability',
         expr: `${renderSelector(selector, where)} > ${formatNumber(spec.above, `${where}.above`)}`,
         for: spec.for,
         severity: spec.severity,
@@ -43,7 +45,7 @@ export function scoreAlertRules(specs: ScoreAlertSpec[], runbookBaseUrl?: string
         fire: { series: [{ series, values: `${(1 + spec.above) / 2}x${evalMin + 5}` }], evalTime: `${evalMin}m`, outputLabels: [labels] },
         quiet: { series: [{ series, values: `${spec.above / 2}x${evalMin + 5}` }], evalTime: `${evalMin}m` },
       },
-      runbookBaseUrl,
+      runbook,
     );
     rules.push(generated.rule);
     tests.push(...generated.tests);

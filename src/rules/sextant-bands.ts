@@ -9,6 +9,7 @@
 // The contract's level is the line compared with the bands (the adaptive strategy's is the series
 // itself), so it is recorded from `sextant_anomaly_value`, the scored value, and not from
 // `sextant_anomaly_level`, Sextant's expected value, which lies inside its bands by construction.
+import type { RunbookLinks } from './alert-kinds.js';
 import { isValidMetricName, parseDuration, renderSeries, RuleInputError } from './promql.js';
 import type { GeneratedRules, RecordingRule, RuleTest } from './rule.js';
 import { simpleAlert } from './simple-alert.js';
@@ -48,7 +49,7 @@ function recordingRules(spec: SextantBandsSpec, where: string): RecordingRule[] 
   }));
 }
 
-export function sextantBandRules(spec: SextantBandsSpec, runbookBaseUrl?: string): GeneratedRules {
+export function sextantBandRules(spec: SextantBandsSpec, runbook?: RunbookLinks): GeneratedRules {
   const where = 'rules.sextantBands';
   const sample = spec.datasets[0] ?? 'node_cpu_utilisation_ratio';
   const exported = (instance: string) => ({
@@ -73,6 +74,7 @@ export function sextantBandRules(spec: SextantBandsSpec, runbookBaseUrl?: string
   const alert = simpleAlert(
     {
       alert: 'AnomalyDetected',
+      kind: 'anomaly-band',
       expr: `${last('anomaly:level')} < ${last('anomaly:lower_band')}\nor\n${last('anomaly:level')} > ${last('anomaly:upper_band')}`,
       for: spec.for,
       severity: spec.severity,
@@ -87,7 +89,7 @@ export function sextantBandRules(spec: SextantBandsSpec, runbookBaseUrl?: string
       },
       quiet: { series: input('host-1:9100', `10x${steps}`), evalTime: `${evalMinutes}m` },
     },
-    runbookBaseUrl,
+    runbook,
   );
   const value = (record: string, v: number) => ({ labels: renderSeries(record, contract('host-1:9100'), where), value: v });
   const names: RuleTest = {

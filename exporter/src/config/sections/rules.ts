@@ -103,7 +103,9 @@ function generator<T extends z.ZodType>(schema: T) {
 export const rulesSectionSchema = z.strictObject({
   /** Where `sextant rules generate` writes when --out is not given. */
   outDir: z.string().default('alert-rules'),
+  /** Each generated alert links `<runbookBaseUrl>/<alert kind><runbookSuffix>` (docs/runbooks/<kind>.md in the repository). */
   runbookBaseUrl: z.url().optional(),
+  runbookSuffix: z.string().regex(/^[^\s/?#]*$/, 'no spaces, slashes, ? or #').default('.md'),
   slos: z.array(slo).default([]),
   scores: z.union([z.literal(false), z.array(scoreAlert)]).optional(),
   bands: z.array(band).default([]),
@@ -121,6 +123,7 @@ export function rulesSpecOf(section: RulesSection): RulesSpec {
     value === false ? null : (value ?? schema.parse({}));
   return {
     runbookBaseUrl: section.runbookBaseUrl,
+    runbookSuffix: section.runbookSuffix,
     slos: section.slos,
     scores: section.scores === false ? [] : (section.scores ?? DEFAULT_SCORE_ALERTS),
     bands: section.bands,
