@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import express from 'express';
 import { ActionRunner } from '../../recommend/action-runner.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../../warehouse/prediction-store.js';
-import { RecommendationStore } from '../../warehouse/recommendation-store.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { predictionsRoutes } from './predictions.js';
 
@@ -17,11 +15,11 @@ test('GET /predictions: latest per entity by default, filters, 400 on bad input,
   const dir = await mkdtemp(join(tmpdir(), 'sextant-pred-api-'));
   const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   await warehouse.migrate();
-  const predictions = new PredictionStore(warehouse.handle);
+  const predictions = warehouse.predictions;
   const p = { entity: 'api', horizonMs: 1_800_000, at: 1000, probability: 0.2, modelVersion: 1, ongoing: false, contributions: [] };
   await predictions.savePredictions('a', [p, { ...p, at: 2000, probability: 0.7 }, { ...p, entity: 'db', horizonMs: 7_200_000, probability: 0.1 }]);
   const { deps: base, close } = await testApiDeps({ warehouse, handle: warehouse.handle });
-  const recommendations = new RecommendationStore(warehouse.handle);
+  const recommendations = warehouse.recommendations;
   const runner = new ActionRunner({ store: recommendations, now: () => 0, timeoutMs: 1000, safety: { enabled: false, maxPerWindow: 1, rateWindowMs: 1, allowedUrlPrefixes: [] } });
   const app = express();
   app.use((req, res, next) => {
