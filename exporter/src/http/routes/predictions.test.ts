@@ -18,7 +18,7 @@ test('GET /predictions: latest per entity by default, filters, 400 on bad input,
   const predictions = warehouse.predictions;
   const p = { entity: 'api', horizonMs: 1_800_000, at: 1000, probability: 0.2, modelVersion: 1, ongoing: false, contributions: [] };
   await predictions.savePredictions('a', [p, { ...p, at: 2000, probability: 0.7 }, { ...p, entity: 'db', horizonMs: 7_200_000, probability: 0.1 }]);
-  const { deps: base, close } = await testApiDeps({ warehouse, handle: warehouse.handle });
+  const { deps: base, close } = await testApiDeps({ warehouse });
   const recommendations = warehouse.recommendations;
   const runner = new ActionRunner({ store: recommendations, now: () => 0, timeoutMs: 1000, safety: { enabled: false, maxPerWindow: 1, rateWindowMs: 1, allowedUrlPrefixes: [] } });
   const app = express();
