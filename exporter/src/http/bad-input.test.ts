@@ -45,7 +45,7 @@ async function call(method: string, path: string, body?: Buffer | string, header
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body,
+    body: typeof body === 'string' ? body : body && new Uint8Array(body),
   });
   return { status: res.status, body: (await res.json()) as { error?: string; errorId?: string; received?: number } };
 }
