@@ -17,6 +17,7 @@ import {
   type ScoredPoint,
 } from '@sextant/core/anomaly';
 import type { Labels } from '@sextant/core';
+import { groupBy } from '@sextant/core/collections';
 import { Counter, type Registry } from 'prom-client';
 import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-family.js';
 import type { Logger } from '../log.js';
@@ -145,13 +146,10 @@ export async function scoreTenant(
       log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
   }
-  const groups = new Map<string, Member[]>();
-  const alone: Member[] = [];
-  for (const m of members) {
-    const key = seriesGroupOf(m.labels);
-    if (key === undefined) alone.push(m);
-    else groups.set(key, [...(groups.get(key) ?? []), m]);
-  }
+  const byGroup = groupBy(members, (m) => seriesGroupOf(m.labels));
+  const alone = byGroup.get(undefined) ?? [];
+  byGroup.delete(undefined);
+  const groups = byGroup as Map<string, Member[]>;
   const groupStates = await store.states(tenant, GROUP_STATE_DATASET);
   const scoredPoints = new Map<Member, ScoredPoint[]>();
   const states = new Map<Member, Float64Array>();

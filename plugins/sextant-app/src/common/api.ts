@@ -7,6 +7,7 @@ import type {
   ApiAnomalyEvent,
   DatasetInfo,
   IngestRun,
+  ReferenceTableInfo,
   Prediction,
   PredictionModel,
   Recommendation,
@@ -79,6 +80,11 @@ export async function alertHistory(client: SextantClient, window: Window) {
 export async function listDatasets(client: SextantClient) {
   const body = await client.get<{ datasets: DatasetInfo[] }>('/api/v1/datasets');
   return body.datasets;
+}
+
+export async function listReferenceTables(client: SextantClient) {
+  const body = await client.get<{ tables: ReferenceTableInfo[] }>('/api/v1/reference');
+  return body.tables;
 }
 
 export async function ingestRuns(client: SextantClient, limit: number) {

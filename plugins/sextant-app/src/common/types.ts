@@ -97,6 +97,14 @@ export interface DatasetInfo {
   watermark: number | null;
 }
 
+/** A reference table of the tenant (GET /api/v1/reference): business data queries can join. */
+export interface ReferenceTableInfo {
+  name: string;
+  columns: Array<{ name: string; type: 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' }>;
+  key: string[];
+  rows: number;
+}
+
 export interface IngestRun {
   dataset: string;
   rows: number;
