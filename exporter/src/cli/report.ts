@@ -7,9 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { periodRange, lastCompletePeriod, REPORT_PERIODS, type ReportPeriod } from '@sextant/core/reports';
 import { ConfigError, configFileFrom, loadConfig } from '../config/index.js';
-import { generateReport, isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/generate.js';
-import { chromiumFromConfig, reportSettingsFromConfig } from '../reports/settings.js';
-import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/formats.js';
 import { announceService, describeSetup, localSetup } from './command-setup.js';
 import { callService, findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
@@ -89,6 +87,10 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     if (!config || !local) throw new Error('unreachable: the config is loaded whenever --server is not given');
     progress(`no Sextant service answers at ${fallback}; reading the warehouse file itself: ${describeSetup(local)}`);
     const tenant = options.tenant ?? config.datasets.tenant;
+    // Loaded only here: the renderers and DuckDB take seconds to load, and the way through a service needs neither.
+    const { generateReport } = await import('../reports/generate.js');
+    const { chromiumFromConfig, reportSettingsFromConfig } = await import('../reports/settings.js');
+    const { DEFAULT_RETENTION_MS, openDuckDbWarehouse } = await import('../warehouse/duckdb-warehouse.js');
     const warehouse = await openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
     try {
       const { report, bytes } = await generateReport(

@@ -6,6 +6,7 @@ import { buildReport, type Report, type ReportPeriod } from '@sextant/core/repor
 import type { TimeRange } from '@sextant/core/model';
 import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
 import { readReportInput, type ReportSettings } from './report-queries.js';
+import type { ReportFormat } from './formats.js';
 import type { ReportMetrics } from './report-metrics.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -13,13 +14,6 @@ import { writeParquet } from './render-parquet.js';
 import { renderPdf } from './render-pdf.js';
 import { renderXlsx } from './render-xlsx.js';
 
-export const REPORT_FORMATS = ['html', 'pdf', 'xlsx', 'csv', 'parquet'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** csv and parquet hold several tables: they are written as a folder with one file per table. */
-export function isFolderFormat(format: ReportFormat): boolean {
-  return format === 'csv' || format === 'parquet';
-}
 
 export interface GenerateOptions {
   handle: DuckDbHandle;

@@ -11,7 +11,8 @@ import type { AlertStore } from '../warehouse/alert-store.js';
 import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
 import { DuckDbAuditLog, type AuditLog } from '../warehouse/audit-store.js';
 import { ReportStore, type StoredReport } from '../warehouse/report-store.js';
-import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
+import { isFolderFormat, type ReportFormat } from './formats.js';
+import { generateReport } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
 import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from './settings.js';
 
