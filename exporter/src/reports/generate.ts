@@ -4,8 +4,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildReport, type Report, type ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
-import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
-import { readReportInput, type ReportSettings } from './report-queries.js';
+import type { ReportInputs, ReportSettings } from '../warehouse/report-inputs.js';
 import type { ReportFormat } from './formats.js';
 import type { ReportMetrics } from './report-metrics.js';
 import { renderCsv } from './render-csv.js';
@@ -14,9 +13,8 @@ import { writeParquet } from './render-parquet.js';
 import { renderPdf } from './render-pdf.js';
 import { renderXlsx } from './render-xlsx.js';
 
-
 export interface GenerateOptions {
-  handle: DuckDbHandle;
+  inputs: ReportInputs;
   tenant: string;
   period: ReportPeriod;
   range: TimeRange;
@@ -57,7 +55,7 @@ export async function generateReport(options: GenerateOptions, format: ReportFor
   const stopTimer = metrics?.duration.startTimer({ period: options.period, format });
   try {
     onProgress('reading the warehouse');
-    const input = await readReportInput(options.handle, options.tenant, options.period, options.range, options.settings, options.now);
+    const input = await options.inputs.read(options.tenant, options.period, options.range, options.settings, options.now);
     onProgress('building the report');
     const report = buildReport(input);
     onProgress(`rendering ${format}`);

@@ -144,3 +144,24 @@ export interface PredictionModel {
   trainRows: number;
   testRows: number;
 }
+
+/** One entry of the audit log (GET /api/v1/audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  tokenName: string;
+  role: string;
+  action: string;
+  target?: string;
+  request: string;
+  detail?: string;
+  status: number;
+  result: 'ok' | 'denied' | 'refused' | 'failed';
+  error?: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** The cursor of the next (older) page; null on the last. */
+  next: string | null;
+}
