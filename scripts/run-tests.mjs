@@ -6,8 +6,7 @@ import { join } from 'node:path';
 const roots = ['src', 'exporter/src', 'tests'];
 const skip = new Set(['node_modules', 'dist']);
 
-function findTests(dir) {
-  let found = [];
+function findTests(dir, found = []) {
   let entries;
   try {
     entries = readdirSync(dir);
@@ -17,13 +16,13 @@ function findTests(dir) {
   for (const name of entries) {
     if (skip.has(name)) continue;
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) found = found.concat(findTests(path));
+    if (statSync(path).isDirectory()) findTests(path, found);
     else if (name.endsWith('.test.ts')) found.push(path);
   }
   return found;
 }
 
-const files = roots.flatMap(findTests).sort();
+const files = roots.flatMap((root) => findTests(root)).sort();
 const filter = process.argv[2];
 const selected = filter ? files.filter((f) => f.includes(filter)) : files;
 const result = spawnSync(

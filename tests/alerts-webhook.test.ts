@@ -34,8 +34,12 @@ async function events(svc: AlertService, tenant = 'team-a') {
 }
 
 const dir = () => join(mkdtempSync(join(tmpdir(), 'sextant-alerts-')), 'warehouse.duckdb');
-const T0 = '2026-11-25T06:00:00Z';
-const T1 = '2026-11-25T06:07:30.5Z';
+// Times relative to now: the store remembers the last week's instances, and a fixed date would
+// move these tests onto its other path (looking old instances up in the table) as it ages.
+const HOUR = 3_600_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const T0 = iso(Math.floor(Date.now() / HOUR) * HOUR - HOUR);
+const T1 = iso(Date.parse(T0) + 450_500);
 
 test('firing, re-delivery, resolution and a late firing re-delivery give exactly two state changes', async () => {
   const svc = await startAlertService({ path: dir() });
@@ -70,6 +74,59 @@ test('hostile label text is kept exactly, and a lone UTF-16 surrogate becomes U+
     const { events: [event] } = (await res.json()) as { events: { service: string; labels: Record<string, string> }[] };
     assert.equal(event?.service, labels.service);
     assert.deepEqual(event?.labels, { ...payload.alerts[0]!.labels, lone: 'x\ufffdy' });
+  } finally {
+    await svc.close();
+  }
+});
+
+test('a lone UTF-16 surrogate in an annotation or label name is answered 200, stored as U+FFFD, and a restart finds every alert', async () => {
+  const path = dir();
+  let svc = await startAlertService({ path });
+  try {
+    const odd = webhookPayload([{ fingerprint: 'dddddddddddddddd', status: 'firing', startsAt: T0 }]);
+    const text = JSON.stringify(odd)
+      .replace(/"annotations":\{[^}]*\}/, '"annotations":{"x\\ud800":"y"}')
+      .replace('"severity":"critical"}', '"severity":"critical","k\\udc00":"v"}');
+    assert.match(text, /"annotations":\{"x\\ud800":"y"\}/, 'the exact payload of the report');
+    assert.equal((await post(svc, text)).status, 200);
+    const after = webhookPayload([{ fingerprint: 'eeeeeeeeeeeeeeee', status: 'firing', startsAt: T0 }]);
+    assert.equal((await post(svc, after)).status, 200, 'later alerts are accepted');
+    await svc.close();
+    svc = await startAlertService({ path });
+    const res = await fetch(`${svc.url}/api/v1/alerts/history?limit=10`, { headers: { authorization: `Bearer ${A}` } });
+    assert.equal(res.status, 200);
+    const { events: stored } = (await res.json()) as { events: { fingerprint: string; labels: Record<string, string>; annotations: Record<string, string> }[] };
+    assert.deepEqual(stored.map((e) => e.fingerprint).sort(), ['dddddddddddddddd', 'eeeeeeeeeeeeeeee']);
+    const fixed = stored.find((e) => e.fingerprint === 'dddddddddddddddd');
+    assert.deepEqual(fixed?.annotations, { 'x\ufffd': 'y' });
+    assert.equal(fixed?.labels['k\ufffd'], 'v');
+    assert.equal(svc.store.rejectedLines, 0);
+  } finally {
+    await svc.close();
+  }
+});
+
+test('an instance older than the store remembers (a week) is looked up in the table: its re-deliveries after a restart record nothing twice', async () => {
+  const path = dir();
+  const start = iso(Date.parse(T0) - 10 * 24 * HOUR);
+  const end = iso(Date.parse(start) + 600_000);
+  let svc = await startAlertService({ path });
+  try {
+    const firing = webhookPayload([{ fingerprint: 'ffffffffffffffff', status: 'firing', startsAt: start }]);
+    const resolved = webhookPayload([{ fingerprint: 'ffffffffffffffff', status: 'resolved', startsAt: start, endsAt: end }]);
+    assert.equal((await post(svc, firing)).status, 200);
+    assert.equal((await post(svc, resolved)).status, 200);
+    await svc.close();
+    svc = await startAlertService({ path });
+    assert.equal((await post(svc, webhookPayload([{ fingerprint: '1111111111111111', status: 'firing', startsAt: T0 }]))).status, 200);
+    assert.equal(svc.store.cachedInstances, 1, 'the store warmed with the recent instances only: the old resolved one is left to the table');
+    assert.equal((await post(svc, resolved)).status, 200);
+    assert.equal((await post(svc, firing)).status, 200);
+    assert.deepEqual(
+      (await events(svc)).filter((e) => e.fingerprint === 'ffffffffffffffff').map((e) => [e.state, e.starts_at_ms]),
+      [['firing', Date.parse(start)], ['resolved', Date.parse(start)]],
+    );
+    assert.equal(svc.store.cachedInstances, 2, 'the re-delivery looked it up in the table');
   } finally {
     await svc.close();
   }

@@ -1,10 +1,11 @@
 // `sextant backfill` as a user runs it with no service running: the built CLI, a config file, the
-// DuckDB file on disk, opened by the command itself (tests/service-backfill.test.ts covers the way
-// through a running service). The config's server port is one nothing listens on, so that a
-// service running on this machine is never mistaken for this config's.
+// DuckDB file on disk, opened by the command itself when --direct says so (tests/service-backfill.test.ts
+// covers the way through a running service). The config's server port is one nothing listens on, so
+// that a service running on this machine is never mistaken for this config's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,22 +30,40 @@ function sextant(args: string[], cwd: string): Promise<{ code: number | null; st
   });
 }
 
-async function demoConfig(t: { after(fn: () => unknown): void }): Promise<string> {
+async function demoConfig(t: { after(fn: () => unknown): void }, port?: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-backfill-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'sextant.yaml'), `server:\n  listen: 127.0.0.1\n  port: ${await freePort()}\nwarehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n`);
+  await writeFile(join(dir, 'sextant.yaml'), `server:\n  listen: 127.0.0.1\n  port: ${port ?? (await freePort())}\nwarehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n`);
   return dir;
 }
 
+test('with no service where the config says one runs, backfill writes nothing and says where it looked and how to write directly', async (t) => {
+  const port = await freePort();
+  const dir = await demoConfig(t, port);
+  const result = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml'], dir);
+  assert.equal(result.code, 1, result.stderr);
+  assert.equal(
+    result.stderr,
+    `sextant backfill: no Sextant service answers at http://127.0.0.1:${port}, where ${join(dir, 'sextant.yaml')} says it runs (server.listen, server.port); nothing was written.\n` +
+      `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
+      `  To write from this process instead, to the warehouse file ${join(dir, 'w.duckdb')}, give --direct.\n`,
+  );
+  assert.equal(existsSync(join(dir, 'w.duckdb')), false, 'no warehouse file was created');
+});
+
 test('backfill fills the range with the demo values, with progress, and a re-run replaces instead of duplicating', async (t) => {
   const dir = await demoConfig(t);
-  const first = await sextant(['backfill', '--from', '150m', '--dataset', 'http_error_ratio', '--dataset', 'up', '--config', 'sextant.yaml'], dir);
+  const first = await sextant(['backfill', '--from', '150m', '--dataset', 'http_error_ratio', '--dataset', 'up', '--config', 'sextant.yaml', '--direct'], dir);
   assert.equal(first.code, 0, first.stderr);
+  assert.ok(
+    first.stderr.startsWith(`sextant backfill: writing directly (--direct): config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed 3), warehouse ${join(dir, 'w.duckdb')}\n`),
+    first.stderr,
+  );
   // Counts as formatCount writes them: 1490, 12k, 1.2M (a quiet machine passes 10k rows/s).
   assert.match(first.stderr, /\[#+\] 100% {2}(\d+)\/\1 windows {2}\d+ rows {2}\d+(\.\d)?[kM]? rows\/s {2}done in \d+:\d\d/);
   assert.match(first.stderr, /backfilled \d+ rows in [68] windows of 2 datasets/);
 
-  const again = await sextant(['backfill', '--from', '150m', '--config', 'sextant.yaml', '--dataset', 'up'], dir);
+  const again = await sextant(['backfill', '--from', '150m', '--config', 'sextant.yaml', '--dataset', 'up', '--direct'], dir);
   assert.equal(again.code, 0, again.stderr);
 
   const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
@@ -71,9 +90,9 @@ test('a warehouse held by another process (a running service) is a clear error, 
   const dir = await demoConfig(t);
   const holder = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   try {
-    const result = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml'], dir);
+    const result = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml', '--direct'], dir);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^sextant backfill: the warehouse file .*w\.duckdb is held by another process \(most likely a running "sextant serve"\)/);
+    assert.match(result.stderr, /\nsextant backfill: the warehouse file .*w\.duckdb is held by another process \(most likely a running "sextant serve"\)/);
   } finally {
     await holder.close();
   }
@@ -89,6 +108,7 @@ test('bad options are refused with the reason and exit code 2', async (t) => {
     [['--from', '1h', '--dataset', 'nope'], /unknown dataset "nope"; the configured ones are: up, node_cpu_utilisation_ratio/],
     [['--from', '1h', '--config', join(dir, 'missing.yaml')], /missing\.yaml: cannot read the config file: ENOENT/],
     [['--from', '1h', '--bogus'], /Unknown option '--bogus'/],
+    [['--from', '1h', '--direct', '--server', 'http://127.0.0.1:1'], /give --server or --direct, not both/],
   ];
   // In-process: these all stop before touching the warehouse, and a process per case would be slow.
   const write = process.stderr.write;
@@ -97,7 +117,7 @@ test('bad options are refused with the reason and exit code 2', async (t) => {
     process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
     let code: number;
     try {
-      code = await run([...args, ...(args.includes('--config') ? [] : ['--config', config])]);
+      code = await run([...args, ...(args.includes('--config') ? [] : ['--config', config]), ...(args.includes('--server') ? [] : ['--direct'])]);
     } finally {
       process.stderr.write = write;
     }

@@ -46,13 +46,66 @@ test('alert-rules/ is what the reference config generates, and promtool accepts 
 test('reference Prometheus and Alertmanager configs pass promtool check config and amtool check-config', () => {
   const prom = tool('promtool', ['check', 'config', 'provisioning/prometheus/prometheus.yml'], root);
   assert.ok(prom.ok, prom.output);
-  assert.match(prom.output, /SUCCESS: 6 rule files found/);
+  assert.match(prom.output, /SUCCESS: 7 rule files found/);
   const am = tool('amtool', ['check-config', 'provisioning/alertmanager/alertmanager.yml'], root);
   assert.ok(am.ok, am.output);
   const config = parse(readFileSync(join(root, 'provisioning/alertmanager/alertmanager.yml'), 'utf8'));
   const hook = config.receivers[0].webhook_configs[0];
   assert.equal(hook.url, 'http://sextant:9890/api/v1/alerts/webhook');
   assert.equal(hook.send_resolved, true);
+});
+
+test("Sextant's bands live beside promql-anomaly-detection's adaptive strategy: neither takes the other's series", () => {
+  const g = generate(readFileSync(join(root, 'alert-rules/config/rules.yaml'), 'utf8'));
+  assert.ok(g.ok, g.output);
+  // Scraped with honor_labels (provisioning/prometheus/prometheus.yml): the series keep their job.
+  const sextant = (metric: string) => `${metric}{instance="host-1:9100",job="node",sextant_dataset="node_cpu_utilisation_ratio",sextant_detector="ensemble",sextant_tenant="default"}`;
+  writeFileSync(
+    join(g.dir, 'both.test.yml'),
+    `rule_files: [bands.rules.yml, sextant-bands.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - { series: 'http_requests_total{job="demo-workload"}', values: '0+6000x130' }
+      - { series: '${sextant('sextant_anomaly_value')}', values: '30x130' }
+      - { series: '${sextant('sextant_anomaly_upper_band')}', values: '15x130' }
+      - { series: '${sextant('sextant_anomaly_lower_band')}', values: '5x130' }
+    promql_expr_test:
+      - expr: count by (anomaly_strategy) (anomaly:level)
+        eval_time: 120m
+        exp_samples:
+          - { labels: '{anomaly_strategy="adaptive"}', value: 1 }
+          - { labels: '{anomaly_strategy="sextant"}', value: 1 }
+      - expr: count by (anomaly_strategy, anomaly_name) (anomaly:upper_band)
+        eval_time: 120m
+        exp_samples:
+          - { labels: '{anomaly_strategy="adaptive",anomaly_name="demo_requests"}', value: 1 }
+          - { labels: '{anomaly_strategy="sextant",anomaly_name="node_cpu_utilisation_ratio"}', value: 1 }
+    alert_rule_test:
+      - eval_time: 120m
+        alertname: AnomalyDetected
+        exp_alerts:
+          - exp_labels: { instance: host-1:9100, job: node, sextant_dataset: node_cpu_utilisation_ratio, sextant_detector: ensemble, sextant_tenant: default, anomaly_name: node_cpu_utilisation_ratio, anomaly_select: '1', anomaly_strategy: sextant, severity: warning, sextant_category: anomaly }
+            exp_annotations:
+              summary: "Anomaly: node_cpu_utilisation_ratio outside Sextant's band for 5m"
+              description: dataset=node_cpu_utilisation_ratio job=node instance=host-1:9100
+              runbook_url: https://github.com/sextant/sextant/blob/main/docs/runbooks/anomaly-band.md
+`,
+  );
+  const unit = tool('promtool', ['test', 'rules', 'both.test.yml'], g.dir);
+  assert.ok(unit.ok, unit.output);
+});
+
+test("Sextant's bands: the level is the scored value; recorded from the expected value, AnomalyDetected could never fire", () => {
+  const g = generate(readFileSync(join(root, 'alert-rules/config/rules.yaml'), 'utf8'));
+  const file = join(g.dir, 'sextant-bands.rules.yml');
+  const broken = readFileSync(file, 'utf8').replace('sextant_anomaly_value{', 'sextant_anomaly_level{');
+  assert.notEqual(broken, readFileSync(file, 'utf8'));
+  writeFileSync(file, broken);
+  const unit = tool('promtool', ['test', 'rules', 'sextant-bands.rules.test.yml'], g.dir);
+  assert.equal(unit.ok, false);
+  assert.match(unit.output, /AnomalyDetected: fires/);
 });
 
 const HOSTILE = [

@@ -14,6 +14,7 @@ import type { DataFrame } from '@sextant/core';
 import { scenario } from '@sextant/core/demo';
 import { promtoolCheckMetrics } from '../exporter/src/http/testing/promtool.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
+import { sextantTableProblems } from './support/sextant-metrics-table.js';
 
 const root = join(import.meta.dirname, '..');
 const token = 'e2e-token-of-tenant-default';
@@ -148,6 +149,13 @@ test('sextant serve: ready, real data in the API and /metrics, tokens and tenant
   assert.ok(check.ok, check.output);
   assert.ok(((await metric('sextant_ingest_rows_total', 'dataset="http_requests_per_second"')) ?? 0) > 0);
   assert.match(exposition, /^process_resident_memory_bytes \d+/m);
+  // Sextant's own families, types and labels are those of the table the rule generator checks
+  // selectors with (src/rules/sextant-metrics.ts); the anomaly families appear once a point is scored.
+  const scored = await eventually('a scored point on /metrics', async () => {
+    const text = await (await api('/metrics', { bearer: metricsToken })).text();
+    return /^sextant_anomaly_score\{/m.test(text) ? text : undefined;
+  });
+  assert.deepEqual(sextantTableProblems(scored), []);
 
   // Tokens and tenants.
   const anonymous = await api('/api/v1/datasets');

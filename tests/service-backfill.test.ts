@@ -118,6 +118,8 @@ test('a CLI backfill through the running service fills a range it had not ingest
   const first = await sextant(['backfill', '--from', range.from, '--to', range.to, '--dataset', 'up', '--dataset', 'http_error_ratio', '--config', 'sextant.yaml'], { SEXTANT_TOKEN: tokens.editor });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, new RegExp(`a Sextant service answers at ${base}: the backfill runs inside it`));
+  assert.ok(first.stderr.includes(`sextant backfill: through the service at ${base}: config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed ${SEED}), warehouse ${join(dir, 'w.duckdb')}\n`), first.stderr);
+  assert.doesNotMatch(first.stderr, /note: that service is not/);
   assert.match(first.stderr, /\[#+\] 100% {2}4\/4 windows {2}\d+ rows {2}\d+ rows\/s {2}done in \d+:\d\d/);
   assert.match(first.stderr, /backfilled \d+ rows in 4 windows of 2 datasets in \d+:\d\d \(backfill [0-9a-f-]+, done\)/);
 
@@ -125,6 +127,7 @@ test('a CLI backfill through the running service fills a range it had not ingest
   const run = await sextant(['export', '--config', 'sextant.yaml', '--dataset', 'up', '--from', range.from, '--to', range.to, '--out', 'service.parquet'], { SEXTANT_TOKEN: tokens.viewer });
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, new RegExp(`wrote \\d+ rows \\(dataset up, tenant default, level points, .*\\) to service.parquet through the service at ${base}`));
+  assert.ok(run.stderr.includes(`sextant export: through the service at ${base}: config ${join(dir, 'sextant.yaml')}`), run.stderr);
   const rows = await parquetRows(join(dir, 'service.parquet'));
   assert.equal(rows.length, demo.entities('up').length * 120, 'every series, a point a minute for 2 hours');
   for (const row of rows) {
@@ -155,6 +158,24 @@ test('the API refuses what it must: no token 401, a viewer 403, bad ranges and d
   const cliViewer = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml', '--token', tokens.viewer]);
   assert.equal(cliViewer.code, 2, cliViewer.stderr);
   assert.match(cliViewer.stderr, /answered 403: POST \/backfill: role viewer may not run backfills/);
+
+  // What the service reads and writes, for any role; the CLI compares it with its own --config.
+  assert.equal((await api('GET', '/api/v1/status')).status, 401);
+  assert.deepEqual(await (await api('GET', '/api/v1/status', tokens.viewer)).json(), {
+    configFile: join(dir, 'sextant.yaml'),
+    source: { kind: 'demo', seed: SEED },
+    warehouse: { path: join(dir, 'w.duckdb') },
+    caller: { token: 'viewer', tenant: 'default', role: 'viewer' },
+  });
+  writeFileSync(join(dir, 'other.yaml'), `server: { listen: 127.0.0.1, port: ${new URL(base).port} }\nwarehouse: { path: other.duckdb }\nsource: { kind: demo, demo: { seed: ${SEED + 1} } }\n`);
+  const elsewhere = await sextant(['backfill', '--from', '1h', '--config', 'other.yaml', '--token', tokens.viewer]);
+  assert.equal(elsewhere.code, 2, elsewhere.stderr);
+  assert.ok(
+    elsewhere.stderr.includes(
+      `sextant backfill: note: that service is not the one ${join(dir, 'other.yaml')} describes: it uses warehouse ${join(dir, 'w.duckdb')}, not ${join(dir, 'other.duckdb')}; source the built-in demo (seed ${SEED}), not the built-in demo (seed ${SEED + 1})\n`,
+    ),
+    elsewhere.stderr,
+  );
 
   const refusals: Array<[string, string, unknown, RegExp]> = [
     ['POST', '/api/v1/backfill', { from: range.to, to: range.from }, /from \(.*\) must be before to/],
@@ -224,6 +245,7 @@ test('a shutdown stops a running backfill cleanly; then export opens the file it
   const run = await sextant(['export', '--config', 'sextant.yaml', '--dataset', 'up', '--from', range.from, '--to', range.to, '--out', 'direct.parquet']);
   assert.equal(run.code, 0, run.stderr);
   assert.doesNotMatch(run.stdout, /through the service/);
+  assert.ok(run.stderr.startsWith(`sextant export: no Sextant service answers at ${base}; reading the warehouse file itself: config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed ${SEED}), warehouse ${join(dir, 'w.duckdb')}\n`), run.stderr);
   const direct = await parquetRows(join(dir, 'direct.parquet'));
   assert.ok(direct.length > 0);
   assert.deepEqual(direct, await parquetRows(join(dir, 'service.parquet')));

@@ -14,8 +14,9 @@ const commands: Record<string, Command> = {
     load: () => import('./cli/demo-workload.js'),
   },
   export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
-  detect: { summary: 'score timestamp,value CSV files for anomalies', load: () => import('./cli/detect.js') },
-  eval: { summary: 'score detector output with the NAB rules', load: () => import('./cli/eval.js') },
+  import: { summary: 'load a CSV, NDJSON or Parquet file into a reference table (business data to join)', load: () => import('./cli/import.js') },
+  detect: { summary: 'score timestamp,value CSV files (and wide CSVs as groups) for anomalies', load: () => import('./cli/detect.js') },
+  eval: { summary: 'score detector output with the NAB rules or against point labels', load: () => import('./cli/eval.js') },
   rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
   report: { summary: 'write a daily, weekly or monthly report as html, pdf, xlsx, csv or parquet', load: () => import('./cli/report.js') },
 };

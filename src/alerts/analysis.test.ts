@@ -52,3 +52,46 @@ test('the range selects by start; a flap is recognised from history before the r
   assert.equal(a.total.flaps, 1);
   assert.equal(analyseAlerts([], 0, 1, 1).total.mttrMs, null);
 });
+
+test('200,000 instances: every group counted right (checked against arithmetic over how they were made)', () => {
+  // Fingerprint f fires every hour, 200 times: 5 minutes at even k, 45 at odd k; so each even k >= 2
+  // starts 15 minutes after a 45-minute firing ended (a flap), and each odd k 55 minutes after (none).
+  const FINGERPRINTS = 1000;
+  const FIRINGS = 200;
+  const SEVERITIES = ['critical', 'warning', 'info'];
+  const instances: AlertInstance[] = [];
+  for (let k = 0; k < FIRINGS; k++) {
+    for (let f = 0; f < FINGERPRINTS; f++) {
+      const start = k * 60;
+      instances.push(at(`fp${f}`, `rule${f % 40}`, start, start + (k % 2 ? 45 : 5), { severity: SEVERITIES[f % 3]!, service: `svc${f % 7}` }));
+    }
+  }
+  const a = analyseAlerts(instances, 0, FIRINGS * 60 * M, FIRINGS * 60 * M);
+  const flapsPerFingerprint = FIRINGS / 2 - 1;
+  assert.deepEqual(
+    { count: a.total.count, resolved: a.total.resolved, flaps: a.total.flaps, withoutAction: a.total.withoutAction, firingMs: a.total.firingMs, mttrMs: a.total.mttrMs },
+    {
+      count: 200_000,
+      resolved: 200_000,
+      flaps: FINGERPRINTS * flapsPerFingerprint,
+      withoutAction: 100_000,
+      firingMs: FINGERPRINTS * (FIRINGS / 2) * (5 + 45) * M,
+      mttrMs: 25 * M,
+    },
+  );
+  assert.equal(a.byRule.length, 40);
+  for (const g of a.byRule) assert.deepEqual([g.count, g.flaps], [25 * FIRINGS, 25 * flapsPerFingerprint], g.key);
+  const fingerprintsWith = (n: number, mod: number, r: number) => Array.from({ length: n }, (_, f) => f).filter((f) => f % mod === r).length;
+  assert.deepEqual(
+    a.bySeverity.map((g) => [g.key, g.count]),
+    [
+      ['critical', fingerprintsWith(FINGERPRINTS, 3, 0) * FIRINGS],
+      ['info', fingerprintsWith(FINGERPRINTS, 3, 2) * FIRINGS],
+      ['warning', fingerprintsWith(FINGERPRINTS, 3, 1) * FIRINGS],
+    ],
+  );
+  assert.deepEqual(
+    a.byService.map((g) => g.count).sort((x, y) => x - y),
+    Array.from({ length: 7 }, (_, r) => fingerprintsWith(FINGERPRINTS, 7, r) * FIRINGS).sort((x, y) => x - y),
+  );
+});

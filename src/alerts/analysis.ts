@@ -1,6 +1,8 @@
 // Alert analytics from alert history: how often each rule fires, how long it stays firing, how fast it
 // is resolved, whether it flaps, whether anyone acts on it, and whether it has a runbook.
 
+import { groupIndices } from '../collections/index.js';
+
 /** One firing of one alert (Alertmanager fingerprint + startsAt), as the history knows it. */
 export interface AlertInstance {
   fingerprint: string;
@@ -62,54 +64,61 @@ export interface AlertAnalysis {
   flappingRules: string[];
 }
 
-/** Flaps per fingerprint: each instance that starts within the window after the previous one ended. */
-function flapsOf(instances: AlertInstance[], windowMs: number): Set<AlertInstance> {
-  const flapping = new Set<AlertInstance>();
-  const byFingerprint = new Map<string, AlertInstance[]>();
-  for (const i of instances) byFingerprint.set(i.fingerprint, [...(byFingerprint.get(i.fingerprint) ?? []), i]);
-  for (const list of byFingerprint.values()) {
-    list.sort((a, b) => a.startsAtMs - b.startsAtMs);
+/** Which instances flap: each one that starts within the window after the previous one of its fingerprint ended. */
+function flapsOf(instances: readonly AlertInstance[], windowMs: number): Uint8Array {
+  const flapping = new Uint8Array(instances.length);
+  const { keys, starts, indices } = groupIndices(instances, (i) => i.fingerprint);
+  for (let g = 0; g < keys.length; g++) {
+    const list = indices.subarray(starts[g]!, starts[g + 1]!).sort((a, b) => instances[a]!.startsAtMs - instances[b]!.startsAtMs);
     for (let k = 1; k < list.length; k++) {
-      const prevEnd = list[k - 1]!.endsAtMs;
-      if (prevEnd !== null && list[k]!.startsAtMs >= prevEnd && list[k]!.startsAtMs - prevEnd <= windowMs) flapping.add(list[k]!);
+      const prevEnd = instances[list[k - 1]!]!.endsAtMs;
+      const start = instances[list[k]!]!.startsAtMs;
+      if (prevEnd !== null && start >= prevEnd && start - prevEnd <= windowMs) flapping[list[k]!] = 1;
     }
   }
   return flapping;
 }
 
-function stats(instances: AlertInstance[], flapping: Set<AlertInstance>, now: number, o: AnalysisOptions): AlertStats {
-  let firingMs = 0;
-  let resolved = 0;
-  let resolveSum = 0;
-  let withoutAction = 0;
-  for (const i of instances) {
-    const end = i.endsAtMs ?? now;
-    firingMs += Math.max(0, end - i.startsAtMs);
+/** Running sums of one group's stats. */
+class StatsSum {
+  count = 0;
+  resolved = 0;
+  firingMs = 0;
+  resolveSum = 0;
+  flaps = 0;
+  withoutAction = 0;
+  silenced = 0;
+  inhibited = 0;
+  missingRunbook = 0;
+
+  add(i: AlertInstance, flaps: boolean, now: number, o: AnalysisOptions): void {
+    this.count += 1;
+    this.firingMs += Math.max(0, (i.endsAtMs ?? now) - i.startsAtMs);
     if (i.endsAtMs !== null) {
-      resolved += 1;
-      resolveSum += i.endsAtMs - i.startsAtMs;
-      if (!i.silenced && i.endsAtMs - i.startsAtMs <= o.quickResolveMs) withoutAction += 1;
+      this.resolved += 1;
+      this.resolveSum += i.endsAtMs - i.startsAtMs;
+      if (!i.silenced && i.endsAtMs - i.startsAtMs <= o.quickResolveMs) this.withoutAction += 1;
     }
+    if (flaps) this.flaps += 1;
+    if (i.silenced) this.silenced += 1;
+    if (i.inhibited) this.inhibited += 1;
+    if (!i.hasRunbook) this.missingRunbook += 1;
   }
-  return {
-    count: instances.length,
-    resolved,
-    firingMs,
-    mttrMs: resolved ? resolveSum / resolved : null,
-    flaps: instances.filter((i) => flapping.has(i)).length,
-    withoutAction,
-    silenced: instances.filter((i) => i.silenced).length,
-    inhibited: instances.filter((i) => i.inhibited).length,
-    missingRunbook: instances.filter((i) => !i.hasRunbook).length,
-  };
+
+  stats(): AlertStats {
+    const { count, resolved, firingMs, flaps, withoutAction, silenced, inhibited, missingRunbook } = this;
+    return { count, resolved, firingMs, mttrMs: resolved ? this.resolveSum / resolved : null, flaps, withoutAction, silenced, inhibited, missingRunbook };
+  }
 }
 
-function groupBy(instances: AlertInstance[], key: (i: AlertInstance) => string, flapping: Set<AlertInstance>, now: number, o: AnalysisOptions): GroupStats[] {
-  const groups = new Map<string, AlertInstance[]>();
-  for (const i of instances) groups.set(key(i), [...(groups.get(key(i)) ?? []), i]);
-  return [...groups.entries()]
-    .map(([k, list]) => ({ key: k, ...stats(list, flapping, now, o) }))
-    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+function sumOf(groups: Map<string, StatsSum>, key: string): StatsSum {
+  let sum = groups.get(key);
+  if (!sum) groups.set(key, (sum = new StatsSum()));
+  return sum;
+}
+
+function ranked(groups: Map<string, StatsSum>): GroupStats[] {
+  return [...groups].map(([key, sum]) => ({ key, ...sum.stats() })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 /**
@@ -119,15 +128,28 @@ function groupBy(instances: AlertInstance[], key: (i: AlertInstance) => string, 
 export function analyseAlerts(all: AlertInstance[], from: number, to: number, now: number, options: Partial<AnalysisOptions> = {}): AlertAnalysis {
   const o = { ...DEFAULT_ANALYSIS_OPTIONS, ...options };
   const flapping = flapsOf(all, o.flapWindowMs);
-  const inRange = all.filter((i) => i.startsAtMs >= from && i.startsAtMs < to);
-  const byRule = groupBy(inRange, (i) => i.alertname, flapping, now, o);
+  // One pass, summing into each group: linear in the instances, with no list per group.
+  const total = new StatsSum();
+  const rules = new Map<string, StatsSum>();
+  const services = new Map<string, StatsSum>();
+  const severities = new Map<string, StatsSum>();
+  for (let index = 0; index < all.length; index++) {
+    const i = all[index]!;
+    if (i.startsAtMs < from || i.startsAtMs >= to) continue;
+    const flaps = flapping[index] === 1;
+    total.add(i, flaps, now, o);
+    sumOf(rules, i.alertname).add(i, flaps, now, o);
+    sumOf(services, i.service).add(i, flaps, now, o);
+    sumOf(severities, i.severity).add(i, flaps, now, o);
+  }
+  const byRule = ranked(rules);
   return {
     from,
     to,
-    total: stats(inRange, flapping, now, o),
+    total: total.stats(),
     byRule,
-    byService: groupBy(inRange, (i) => i.service, flapping, now, o),
-    bySeverity: groupBy(inRange, (i) => i.severity, flapping, now, o),
+    byService: ranked(services),
+    bySeverity: ranked(severities),
     noisiest: byRule.slice(0, o.top).map((g) => ({ alertname: g.key, count: g.count })),
     rulesWithoutRunbook: byRule.filter((g) => g.missingRunbook > 0).map((g) => g.key).sort(),
     flappingRules: byRule.filter((g) => g.flaps > 0).map((g) => g.key).sort(),

@@ -68,3 +68,52 @@ function parseTimestamp(text: string): number {
   }
   return parseNabTimestamp(text);
 }
+
+export interface WideRows {
+  /** The original text of each row's timestamp, to write it back unchanged. */
+  timestampText: string[];
+  timestamps: number[];
+  /** Names of the scored columns, in file order. */
+  names: string[];
+  /** One array per scored column, one value per row (NaN for an empty cell). */
+  columns: Float64Array[];
+}
+
+/**
+ * Parses a wide CSV: a `timestamp` column and one numeric column per series of a group (a
+ * machine, a service). Columns named in `ignore` (compared in lower case, e.g. a `label` column)
+ * are left out.
+ */
+export function parseWideCsv(text: string, file: string, ignore: readonly string[] = []): WideRows {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const header = (lines[0] ?? '').split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  const lower = header.map((h) => h.toLowerCase());
+  const ti = lower.indexOf('timestamp');
+  if (ti < 0) throw new CsvFormatError(file, 1, `header must name a "timestamp" column, found "${lines[0] ?? ''}"`);
+  const skipped = new Set(ignore.map((c) => c.toLowerCase()));
+  const picked = header.map((_, i) => i).filter((i) => i !== ti && !skipped.has(lower[i]!));
+  if (picked.length === 0) throw new CsvFormatError(file, 1, 'header names no column to score besides "timestamp"');
+  const rows = lines.length - 1;
+  const out: WideRows = { timestampText: [], timestamps: [], names: picked.map((i) => header[i]!), columns: picked.map(() => new Float64Array(rows)) };
+  let r = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') throw new CsvFormatError(file, i + 1, 'empty line inside the file');
+    const cells = line.split(',');
+    if (cells.length !== header.length) throw new CsvFormatError(file, i + 1, `expected ${header.length} columns, found ${cells.length}`);
+    const tText = cells[ti]!.trim().replace(/^"|"$/g, '');
+    const t = parseTimestamp(tText);
+    if (Number.isNaN(t)) throw new CsvFormatError(file, i + 1, `cannot read timestamp "${tText}"`);
+    for (let k = 0; k < picked.length; k++) {
+      const vText = cells[picked[k]!]!.trim().replace(/^"|"$/g, '');
+      const v = vText === '' ? Number.NaN : Number(vText);
+      if (Number.isNaN(v) && vText.toLowerCase() !== 'nan') throw new CsvFormatError(file, i + 1, `${out.names[k]} "${vText}" is not a number`);
+      out.columns[k]![r] = v;
+    }
+    out.timestampText.push(tText);
+    out.timestamps.push(t);
+    r++;
+  }
+  return out;
+}

@@ -18,7 +18,7 @@ test('alarms close together make one event with the peak explained; a long gap s
 });
 
 test('an event carried over from an earlier run keeps growing', () => {
-  const carried = { start: 0, end: 5, peak: point(5, 0.8), worst: point(5, 0.8) };
+  const carried = { start: 0, end: 5, peak: point(5, 0.8) };
   const tracker = new EventTracker({ threshold: 0.5, mergeGapMs: 10 }, carried);
   tracker.add(point(8, 0.95));
   assert.equal(tracker.touched[0], carried);

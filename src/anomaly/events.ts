@@ -1,7 +1,8 @@
 /**
  * Turns a series' scored points into anomaly events: an event opens at the first point whose score
- * reaches `threshold`, grows while alarms keep coming less than `mergeGapMs` apart, and keeps the
- * explanation of its highest-scoring point. Pure and incremental, so a job can feed it one batch
+ * reaches `threshold`, grows while alarms keep coming less than `mergeGapMs` apart, and is
+ * explained by its highest-scoring alarm (so its severity, read off that score, and its
+ * explanation describe the same point). Pure and incremental, so a job can feed it one batch
  * of points per run and carry the open event over.
  */
 import type { ScoredPoint } from './explanation.js';
@@ -16,10 +17,8 @@ export const DEFAULT_EVENT_OPTIONS: EventOptions = { threshold: 0.5, mergeGapMs:
 export interface OpenEvent {
   start: number;
   end: number;
-  /** The alarm with the highest score. */
+  /** The alarm with the highest score (among equal scores, the one furthest from its expected value): the event's explanation. */
   peak: ScoredPoint;
-  /** The alarm furthest from its expected value, in sigmas: the event's explanation. */
-  worst: ScoredPoint;
 }
 
 export class EventTracker {
@@ -37,11 +36,11 @@ export class EventTracker {
     if (point.score >= this.options.threshold) {
       if (open && point.t - open.end <= this.options.mergeGapMs) {
         open.end = point.t;
-        if (point.score > open.peak.score) open.peak = point;
-        if (Math.abs(point.deviation) > Math.abs(open.worst.deviation)) open.worst = point;
+        const peak = open.peak;
+        if (point.score > peak.score || (point.score === peak.score && Math.abs(point.deviation) > Math.abs(peak.deviation))) open.peak = point;
         this.touch(open);
       } else {
-        this.open = { start: point.t, end: point.t, peak: point, worst: point };
+        this.open = { start: point.t, end: point.t, peak: point };
         this.touch(this.open);
       }
     } else if (open && point.t - open.end > this.options.mergeGapMs) {

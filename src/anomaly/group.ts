@@ -61,6 +61,10 @@ export class GroupDetector {
   private readonly likelihood: AnomalyLikelihood;
   private forest: IsolationForest | undefined;
   private readonly vector: Float64Array;
+  /** Each series' own score at the last step, before the group's score was handed out. */
+  readonly ownScores: Float64Array;
+  /** The group's (isolation forest's) calibrated score at the last step; 0 until the first fit. */
+  groupScore = 0;
 
   constructor(
     readonly size: number,
@@ -81,6 +85,7 @@ export class GroupDetector {
     this.meta = saved ? saved.slice(ringSize) : new Float64Array(expected - ringSize);
     this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
     this.vector = new Float64Array(size);
+    this.ownScores = new Float64Array(size);
     if (this.seen >= options.fitSize) this.refit();
   }
 
@@ -96,9 +101,11 @@ export class GroupDetector {
   /** Scores one time step: `values[i]` is series i's value at `t` (NaN when missing). */
   update(t: number, values: ArrayLike<number>): ScoredPoint[] {
     const { clip, fitSize } = this.options;
-    const own = this.detectors.map((d, i) => d.update(t, values[i]!));
+    const own = this.ownScores;
+    for (let i = 0; i < this.size; i++) own[i] = this.detectors[i]!.update(t, values[i]!);
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
     const groupScore = this.forest ? this.likelihood.updateScore(this.forest.score(this.vector)) : 0;
+    this.groupScore = groupScore;
     const seen = this.seen;
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;

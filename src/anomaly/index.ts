@@ -9,3 +9,5 @@ export * from './isolation-forest.js';
 export * from './group.js';
 export * from './events.js';
 export * from './series-group.js';
+export * from './point-eval.js';
+export * from './wide.js';

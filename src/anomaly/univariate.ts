@@ -37,6 +37,10 @@ export interface UnivariateOptions {
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
   bandSigmas: number;
+  /** Deviations are measured in a sigma of at least this fraction of the range seen (0: off). */
+  scaleFloor: number;
+  /** Explanations use a sigma of at least this fraction of the range seen (see `explain`). */
+  explainScaleFloor: number;
   /**
    * Range detector (HTM's "spatial anomaly" in NAB): a value beyond the range seen so far by more
    * than `tolerance` of that range scores 1, once `after` points have been seen, if it also lies at
@@ -58,6 +62,8 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   driftClip: 3,
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
+  explainScaleFloor: 0.01,
+  scaleFloor: 0.01,
   range: { tolerance: 0.05, after: 100, minDeviation: 6 },
 };
 
@@ -189,8 +195,10 @@ export class UnivariateDetector {
     const seasonalExpected = this.deseasonalised.level + daily + weekly + cyclic;
     const seasonalSigma = Math.max(this.deseasonalised.scale, this.day.spreadAt(dayPhase), periodMs > 0 ? this.cycle.spreadAt(cyclePhase) : 0);
     const started = this.local.count > 0;
-    const localDeviation = started ? deviationOf(x - localExpected, localSigma, localExpected) : 0;
-    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, seasonalSigma, seasonalExpected) : 0;
+    // Scale floor: a sigma below this fraction of the range seen is quantisation, not calm.
+    const rangeFloor = this.options.scaleFloor * (s[MAX]! - s[MIN]!);
+    const localDeviation = started ? deviationOf(x - localExpected, Math.max(localSigma, rangeFloor), localExpected) : 0;
+    const seasonalDeviation = started ? deviationOf(x - seasonalExpected, Math.max(seasonalSigma, rangeFloor), seasonalExpected) : 0;
     // The seasonal channel stays silent until every hour of the day has been seen once.
     const seasonalReady = this.day.ready || (periodMs > 0 && this.cycle.ready);
     // When the seasonal baseline clearly predicts this series better, the local level's surprises
@@ -313,20 +321,35 @@ export class UnivariateDetector {
     return score;
   }
 
-  /** The explanation of the last scored point. */
+  /**
+   * The explanation of the last scored point, kept within the series' own range: the expected value
+   * and the band are clamped to the smallest and largest values seen (this one included; an
+   * expected value within a millionth of that range from an edge is the edge, not an exponential
+   * tail like 1e-82), and the sigma behind band and deviation is at least `explainScaleFloor` of the
+   * range, so a series that was flat does not explain a small step as 10^11 sigmas. The severity is
+   * read off the score.
+   */
   explain(t: number, value: number, score: number): ScoredPoint {
-    const band = this.options.bandSigmas * this.lastSigma;
-    const expected = Number.isNaN(this.lastExpected) ? value : this.lastExpected;
+    const s = this.state;
+    const lo = s[COUNT]! > 0 ? Math.min(s[MIN]!, value) : value;
+    const hi = s[COUNT]! > 0 ? Math.max(s[MAX]!, value) : value;
+    const range = hi - lo;
+    const raw = Number.isNaN(this.lastExpected) ? value : this.lastExpected;
+    const clamped = Math.min(hi, Math.max(lo, raw));
+    const snap = 1e-6 * range;
+    const expected = clamped - lo <= snap ? lo : hi - clamped <= snap ? hi : clamped;
+    const sigma = Math.max(this.lastSigma, this.options.explainScaleFloor * range);
+    const band = this.options.bandSigmas * sigma;
     return {
       t,
       value,
       score,
       expected,
-      lower: expected - band,
-      upper: expected + band,
-      deviation: this.lastDeviation,
+      lower: Math.max(lo, expected - band),
+      upper: Math.min(hi, expected + band),
+      deviation: sigma > 0 ? (value - expected) / sigma : 0,
       detector: this.lastDetector,
-      severity: severityOf(this.lastDeviation),
+      severity: severityOf(score),
     };
   }
 }

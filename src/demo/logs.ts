@@ -2,6 +2,7 @@
 // An access line for 1 request in 100, an error line per failed request, and a warning for 1 in 10
 // requests slower than twice the service's usual p95: the error burst shows as error lines, the
 // latency regression as warnings, at the minutes the metrics show them.
+import { groupBy } from '../collections/index.js';
 import type { Series, TimeRange } from '../model/index.js';
 import { hashString, uniform } from './random.js';
 import { serviceLoad, slowShare, type MinuteLoad } from './requests.js';
@@ -56,11 +57,10 @@ export function demoLogSeries(world: DemoScenario, range: TimeRange, stepMs: num
 
 /** Every line written in `range`, sorted by time. */
 export function demoLogLines(world: DemoScenario, range: TimeRange): DemoLogLine[] {
+  const failedServerSpans = demoSpans(world, range).filter((span) => span.kind === 'server' && span.error);
   const failedTraces = new Map<string, string[]>();
-  for (const span of demoSpans(world, range)) {
-    if (span.kind !== 'server' || !span.error) continue;
-    const key = `${span.service}/${Math.floor(span.startMs / 1000)}`;
-    failedTraces.set(key, [...(failedTraces.get(key) ?? []), span.traceId]);
+  for (const [key, spans] of groupBy(failedServerSpans, (span) => `${span.service}/${Math.floor(span.startMs / 1000)}`)) {
+    failedTraces.set(key, spans.map((span) => span.traceId));
   }
   const lines: DemoLogLine[] = [];
   for (const service of world.services) {

@@ -53,7 +53,9 @@ export function entityHistories(
   const grouped = new Map<string, Map<Signal, Series[]>>();
   const add = (entity: string, signal: Signal, s: Series) => {
     const signals = grouped.get(entity) ?? new Map<Signal, Series[]>();
-    signals.set(signal, [...(signals.get(signal) ?? []), s]);
+    const list = signals.get(signal);
+    if (list) list.push(s);
+    else signals.set(signal, [s]);
     grouped.set(entity, signals);
   };
   for (const source of sources) {

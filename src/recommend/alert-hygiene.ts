@@ -1,3 +1,4 @@
+import { groupBy } from '../collections/index.js';
 import { formatDuration, promDuration } from './format.js';
 import type { Candidate } from './types.js';
 
@@ -55,9 +56,7 @@ export function replayFirings(periods: readonly FiringPeriod[], keepFiringForMs:
 }
 
 function bySeries(periods: readonly FiringPeriod[]): FiringPeriod[][] {
-  const map = new Map<string, FiringPeriod[]>();
-  for (const p of periods) map.set(p.fingerprint, [...(map.get(p.fingerprint) ?? []), p]);
-  return [...map.values()].map((list) => list.sort((a, b) => a.startsAt - b.startsAt));
+  return [...groupBy(periods, (p) => p.fingerprint).values()].map((list) => list.sort((a, b) => a.startsAt - b.startsAt));
 }
 
 export function analyzeAlertHygiene(

@@ -1,5 +1,6 @@
 // Builds the report from the warehouse's plain tables: every number here comes from those rows, and
 // the summary is worded from the same numbers, so the text never disagrees with the tables.
+import { groupBy } from '../collections/index.js';
 import { fitSeasonal, forecastAt, timeToThreshold, DAILY } from '../forecast/index.js';
 import type { Sample } from '../model/index.js';
 import type { BarDatum, Cell, Report, ReportTable, SparkChart } from './report.js';
@@ -116,11 +117,7 @@ export function firingMsInside(alert: AlertRow, start: number, end: number): num
 }
 
 function alertTable(input: ReportInput): ReportTable {
-  const groups = new Map<string, AlertRow[]>();
-  for (const a of input.alerts) {
-    const key = JSON.stringify([a.alertname, a.service, a.severity]);
-    groups.set(key, [...(groups.get(key) ?? []), a]);
-  }
+  const groups = groupBy(input.alerts, (a) => JSON.stringify([a.alertname, a.service, a.severity]));
   const rows = [...groups.values()].map((alerts) => {
     const resolved = alerts.filter((a) => a.endsAt !== undefined);
     const first = alerts[0] as AlertRow;

@@ -3,7 +3,8 @@
 import { equalityLabels, parseDuration, renderSelector, renderSeries, RuleInputError, type Selector } from './promql.js';
 import type { AlertingRule, GeneratedRules } from './rule.js';
 import { sampleLabels } from './series-sample.js';
-import { alertAnnotations, expandAll } from './annotations.js';
+import type { RunbookLinks } from './alert-kinds.js';
+import { alertAnnotations, categoryLabel, expandAll } from './annotations.js';
 import { expandTemplate, text, type Template } from './template.js';
 
 export interface AbsentDataset {
@@ -19,7 +20,7 @@ export interface AbsentSpec {
   datasets: AbsentDataset[];
 }
 
-export function absentRules(spec: AbsentSpec, runbookBaseUrl?: string): GeneratedRules {
+export function absentRules(spec: AbsentSpec, runbook?: RunbookLinks): GeneratedRules {
   if (spec.datasets.length === 0) return { groups: [], tests: [] };
   const names = new Set<string>();
   const rules: AlertingRule[] = spec.datasets.map((d, i) => {
@@ -30,12 +31,12 @@ export function absentRules(spec: AbsentSpec, runbookBaseUrl?: string): Generate
       alert: spec.alert,
       expr: `absent(${renderSelector(d.selector, `${where}.selector`)})`,
       for: spec.for,
-      labels: { severity: text(spec.severity), dataset: text(d.name) } as Record<string, Template>,
+      labels: { severity: text(spec.severity), ...categoryLabel('dataset-absent'), dataset: text(d.name) } as Record<string, Template>,
       annotations: alertAnnotations(
-        spec.alert,
+        'dataset-absent',
         [`no data for dataset ${d.name}`],
         [`Sextant reads this dataset; nothing matched the selector for ${spec.for}.`],
-        runbookBaseUrl,
+        runbook,
       ),
     };
   });

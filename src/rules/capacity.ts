@@ -1,4 +1,5 @@
 // Capacity alerts: a linear fit over a lookback window predicts the resource runs out within a horizon.
+import type { RunbookLinks } from './alert-kinds.js';
 import { formatNumber, parseDuration, renderSelector, renderSeries, type MatcherSpec } from './promql.js';
 import type { AlertingRule, GeneratedRules, RuleTest } from './rule.js';
 import { sampleLabels } from './series-sample.js';
@@ -21,7 +22,7 @@ export interface CapacitySpec {
 
 const START = 1_000_000_000;
 
-export function capacityRules(spec: CapacitySpec, runbookBaseUrl?: string): GeneratedRules {
+export function capacityRules(spec: CapacitySpec, runbook?: RunbookLinks): GeneratedRules {
   const w = 'rules.capacity';
   const host = sampleLabels({ metric: 'node_memory_MemAvailable_bytes', matchers: spec.node }, `${w}.node`, { instance: 'host-1:9100' });
   const targets = [
@@ -29,6 +30,7 @@ export function capacityRules(spec: CapacitySpec, runbookBaseUrl?: string): Gene
       forecast: spec.disk,
       where: `${w}.disk`,
       alert: 'HostDiskWillFill',
+      kind: 'disk-will-fill' as const,
       metric: 'node_filesystem_avail_bytes',
       extra: { fstype: { notRegex: PSEUDO_FILESYSTEMS } } as Record<string, MatcherSpec>,
       labels: { ...host, device: '/dev/sda1', fstype: 'ext4', mountpoint: '/' },
@@ -38,6 +40,7 @@ export function capacityRules(spec: CapacitySpec, runbookBaseUrl?: string): Gene
       forecast: spec.memory,
       where: `${w}.memory`,
       alert: 'HostMemoryWillRunOut',
+      kind: 'memory-will-run-out' as const,
       metric: 'node_memory_MemAvailable_bytes',
       extra: {} as Record<string, MatcherSpec>,
       labels: host,
@@ -59,6 +62,7 @@ export function capacityRules(spec: CapacitySpec, runbookBaseUrl?: string): Gene
     const generated = simpleAlert(
       {
         alert: t.alert,
+        kind: t.kind,
         expr: `predict_linear(${selector}[${f.lookback}], ${formatNumber(horizonS, t.where)}) < 0`,
         for: f.for,
         severity: f.severity,
@@ -67,7 +71,7 @@ export function capacityRules(spec: CapacitySpec, runbookBaseUrl?: string): Gene
         fire: { series: [{ series, values: `${START}-${perMinute}x${evalMin + 5}` }], evalTime: `${evalMin}m`, outputLabels: [t.labels] },
         quiet: { series: [{ series, values: `${START}x${evalMin + 5}` }], evalTime: `${evalMin}m` },
       },
-      runbookBaseUrl,
+      runbook,
     );
     rules.push(generated.rule);
     tests.push(...generated.tests);

@@ -2,6 +2,7 @@
 import type { AbsentSpec } from './absent.js';
 import type { CapacitySpec } from './capacity.js';
 import type { ScoreAlertSpec } from './score-alerts.js';
+import type { SextantBandsSpec } from './sextant-bands.js';
 import type { HttpMetrics, ThresholdsSpec } from './thresholds.js';
 
 export const DEFAULT_HTTP_METRICS: HttpMetrics = {
@@ -52,3 +53,6 @@ export const DEFAULT_ABSENT: AbsentSpec = {
     { name: 'sextant', selector: { metric: 'up', matchers: { job: 'sextant' } } },
   ],
 };
+
+/** Every scored dataset, with the contract's own alert settings (AnomalyDetected: 5m, warning). */
+export const DEFAULT_SEXTANT_BANDS: SextantBandsSpec = { datasets: [], for: '5m', severity: 'warning' };

@@ -6,16 +6,21 @@ import { capacityRules, type CapacitySpec } from './capacity.js';
 import { isAlertingRule, type GeneratedRules } from './rule.js';
 import { ruleFileYaml, testFileYaml } from './rule-file.js';
 import { scoreAlertRules, type ScoreAlertSpec } from './score-alerts.js';
+import { sextantBandRules, type SextantBandsSpec } from './sextant-bands.js';
 import { sloRules, type SloSpec } from './slo.js';
 import { thresholdRules, type ThresholdsSpec } from './thresholds.js';
 
 /** Everything the generator needs; a generator left out (null or empty list) writes no file. */
 export interface RulesSpec {
-  /** Base URL of the runbooks; each alert gets `<base>/<alertname lowercased>` as runbook_url. */
+  /** Base URL of the runbooks; each alert gets `<base>/<kind><runbookSuffix>` as runbook_url (kinds: alert-kinds.ts, runbooks: docs/runbooks/). */
   runbookBaseUrl?: string;
+  /** Appended to each runbook link (default ".md", for docs/runbooks on a Git host; "" for a wiki). */
+  runbookSuffix?: string;
   slos: SloSpec[];
   scores: ScoreAlertSpec[];
   bands: BandSpec[];
+  /** Sextant's own bands under the promql-anomaly-detection contract. */
+  sextantBands: SextantBandsSpec | null;
   capacity: CapacitySpec | null;
   thresholds: ThresholdsSpec | null;
   absent: AbsentSpec | null;
@@ -27,11 +32,12 @@ export interface GeneratedFile {
 }
 
 export function generateRuleFiles(spec: RulesSpec): GeneratedFile[] {
-  const runbook = spec.runbookBaseUrl;
+  const runbook = spec.runbookBaseUrl === undefined ? undefined : { baseUrl: spec.runbookBaseUrl, suffix: spec.runbookSuffix ?? '.md' };
   const parts: [string, GeneratedRules][] = [
     ['slo', sloRules(spec.slos, runbook)],
     ['scores', scoreAlertRules(spec.scores, runbook)],
     ['bands', bandRules(spec.bands)],
+    ['sextant-bands', spec.sextantBands ? sextantBandRules(spec.sextantBands, runbook) : { groups: [], tests: [] }],
     ['capacity', spec.capacity ? capacityRules(spec.capacity, runbook) : { groups: [], tests: [] }],
     ['thresholds', spec.thresholds ? thresholdRules(spec.thresholds, runbook) : { groups: [], tests: [] }],
     ['absent', spec.absent ? absentRules(spec.absent, runbook) : { groups: [], tests: [] }],

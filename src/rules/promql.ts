@@ -1,6 +1,8 @@
 // Building PromQL from user input safely: names are validated against Prometheus' grammar, values are
 // quoted and escaped, and anything that cannot be made safe is rejected with a RuleInputError.
 
+import { labelsSextantNeverSets, scrapedSextantLabels } from './sextant-metrics.js';
+
 /** Input that cannot become a safe rule: says what, where and why. */
 export class RuleInputError extends Error {
   constructor(message: string) {
@@ -132,6 +134,11 @@ export function renderSelector(selector: Selector, where: string, extra: Matcher
   const matchers = Object.entries(selector.matchers ?? {}).map(([name, spec]) =>
     matcherFromSpec(checkLabelName(name, `${where}.matchers`), spec, `${where}.matchers`),
   );
+  const never = labelsSextantNeverSets(metric, [...matchers, ...extra].map((m) => m.name));
+  if (never.length) {
+    const carried = Object.keys(scrapedSextantLabels(metric) ?? {}).join(', ');
+    throw new RuleInputError(`${where}.matchers: ${metric} has no label ${never.map((l) => JSON.stringify(l)).join(', ')}, so this selector can never match: as Prometheus scrapes it from Sextant it carries ${carried}`);
+  }
   const all = [...matchers, ...extra].map((m) => renderMatcher(m, `${where}.matchers`));
   return all.length ? `${metric}{${all.join(',')}}` : metric;
 }

@@ -1,5 +1,6 @@
 // Test series for promtool: label sets that satisfy a selector, and checks that they do, so a
 // generated unit test feeds its rule exactly the series the rule selects.
+import { sextantTestSeriesLabels } from './sextant-metrics.js';
 import { equalityLabels, matcherFromSpec, RuleInputError, type Matcher, type Selector } from './promql.js';
 
 /** Values tried for regex matchers that give no `example`: the usual shapes of status and error labels. */
@@ -33,7 +34,8 @@ export function selects(selector: Selector, metric: string, labels: Record<strin
 
 /** A label set selected by `selector`, plus `extra` labels where the selector says nothing about them. */
 export function sampleLabels(selector: Selector, where: string, extra: Record<string, string> = {}): Record<string, string> {
-  const labels: Record<string, string> = { ...extra, ...equalityLabels(selector) };
+  // A series of Sextant's own metrics looks as Prometheus scrapes it (src/rules/sextant-metrics.ts).
+  const labels: Record<string, string> = { ...sextantTestSeriesLabels(selector.metric), ...extra, ...equalityLabels(selector) };
   for (const [name, spec] of Object.entries(selector.matchers ?? {})) {
     const m = matcherFromSpec(name, spec, where);
     if (m.op === '=') continue;

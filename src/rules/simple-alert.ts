@@ -1,6 +1,7 @@
 // Most generated alerts are "expression holds for a while": one rule, a scenario that must fire it and
 // one that must not. This builds both from one description so the rule and its test cannot drift apart.
-import { alertAnnotations, expandAll } from './annotations.js';
+import type { AlertKind, RunbookLinks } from './alert-kinds.js';
+import { alertAnnotations, categoryLabel, expandAll } from './annotations.js';
 import type { AlertingRule, RuleTest } from './rule.js';
 import { expandTemplate, text, type Template } from './template.js';
 
@@ -11,6 +12,8 @@ export interface Scenario {
 
 export interface SimpleAlert {
   alert: string;
+  /** Which runbook it links and which category it is routed by. */
+  kind: AlertKind;
   expr: string;
   for: string;
   severity: string;
@@ -23,10 +26,10 @@ export interface SimpleAlert {
   quiet: Scenario;
 }
 
-export function simpleAlert(a: SimpleAlert, runbookBaseUrl: string | undefined): { rule: AlertingRule; tests: RuleTest[] } {
-  const labels: Record<string, Template> = { severity: text(a.severity) };
+export function simpleAlert(a: SimpleAlert, runbook: RunbookLinks | undefined): { rule: AlertingRule; tests: RuleTest[] } {
+  const labels: Record<string, Template> = { severity: text(a.severity), ...categoryLabel(a.kind) };
   for (const [k, v] of Object.entries(a.extraLabels ?? {})) labels[k] = text(v);
-  const annotations = alertAnnotations(a.alert, a.summary, a.description, runbookBaseUrl);
+  const annotations = alertAnnotations(a.kind, a.summary, a.description, runbook);
   const rule: AlertingRule = { alert: a.alert, expr: a.expr, for: a.for, labels, annotations };
   const expAlerts = a.fire.outputLabels.map((output) => {
     const all = { ...output, ...expandAll(labels, output, expandTemplate) };

@@ -1,7 +1,8 @@
 // SLO burn-rate rules: multi-window, multi-burn-rate alerts from the Google SRE workbook (chapter 5),
 // with Sloth's recording-rule names and labels so Sloth's Grafana dashboards work on them, and a
 // minimum-traffic guard so a low-volume service cannot page on a single failed request.
-import { alertAnnotations, expandAll } from './annotations.js';
+import type { RunbookLinks } from './alert-kinds.js';
+import { alertAnnotations, categoryLabel, expandAll } from './annotations.js';
 import { checkLabelName, formatDuration, formatNumber, parseDuration, quoteString, renderSelector, RuleInputError, type Selector } from './promql.js';
 import type { AlertTest, GeneratedRules, RecordingRule, RuleGroup, RuleTest } from './rule.js';
 import { sampleLabels, selects } from './series-sample.js';
@@ -94,7 +95,7 @@ function ratioRecord(window: string): string {
   return `slo:sli_error:ratio_rate${window}`;
 }
 
-export function sloRules(specs: SloSpec[], runbookBaseUrl?: string): GeneratedRules {
+export function sloRules(specs: SloSpec[], runbook?: RunbookLinks): GeneratedRules {
   const groups: RuleGroup[] = [];
   const tests: RuleTest[] = [];
   const ids = new Set<string>();
@@ -106,14 +107,14 @@ export function sloRules(specs: SloSpec[], runbookBaseUrl?: string): GeneratedRu
       checkLabelName(name, `${where}.labels`);
       if (name.startsWith('sloth_')) throw new RuleInputError(`${where}.labels.${name}: labels starting with sloth_ are set by the generator`);
     }
-    const generated = oneSlo(spec, where, runbookBaseUrl);
+    const generated = oneSlo(spec, where, runbook);
     groups.push(...generated.groups);
     tests.push(...generated.tests);
   });
   return { groups, tests };
 }
 
-function oneSlo(spec: SloSpec, where: string, runbookBaseUrl?: string): GeneratedRules {
+function oneSlo(spec: SloSpec, where: string, runbook?: RunbookLinks): GeneratedRules {
   const periodMs = parseDuration(spec.period, `${where}.period`);
   const period = formatDuration(periodMs);
   const budget = errorBudget(spec, where);
@@ -172,10 +173,10 @@ function oneSlo(spec: SloSpec, where: string, runbookBaseUrl?: string): Generate
   const severities = { page: spec.pageSeverity, ticket: spec.ticketSeverity };
   const annotationsFor = (severity: 'page' | 'ticket') =>
     alertAnnotations(
-      spec.alertName,
+      'slo-burn-rate',
       [`(${severity}) `, { label: 'sloth_service' }, ' ', { label: 'sloth_slo' }, ' SLO error budget burn rate is too fast.'],
       [`${spec.objective}% objective over ${period}: the error budget burns faster than the ${severity} windows allow.`],
-      runbookBaseUrl,
+      runbook,
     );
   const alerts = (['page', 'ticket'] as const).map((severity) => ({
     alert: spec.alertName,
@@ -186,7 +187,7 @@ function oneSlo(spec: SloSpec, where: string, runbookBaseUrl?: string): Generate
       .map(pair)
       .join('\nor ignoring (sloth_window)\n')}\n)`,
     // sloth_id is in the expression's labels already; repeating it keeps two SLOs' alerts distinct rules.
-    labels: { severity: text(severities[severity]), sloth_severity: text(severity), sloth_id: text(id) } as Record<string, Template>,
+    labels: { severity: text(severities[severity]), ...categoryLabel('slo-burn-rate'), sloth_severity: text(severity), sloth_id: text(id) } as Record<string, Template>,
     annotations: annotationsFor(severity),
   }));
 
@@ -210,7 +211,7 @@ function sloTests(
   alerts: { labels: Record<string, Template>; annotations: Record<string, Template> }[],
 ): RuleTest[] {
   const errLabels = sampleLabels(spec.errors, `${where}.errors`);
-  const okLabels = sampleLabels(spec.total, `${where}.total`, { sextant_test: 'ok' });
+  const okLabels = sampleLabels(spec.total, `${where}.total`);
   if (selects(spec.errors, spec.total.metric, okLabels)) {
     throw new RuleInputError(`${where}: every series the total selector selects is also an error; the SLO can never be met`);
   }

@@ -1,5 +1,6 @@
 // The classic static thresholds on node_exporter and RED metrics: CPU, memory, disk, error ratio, p99
 // latency. Each level (e.g. CPU critical above 90 % for 5m) is its own alert with its own tests.
+import type { AlertKind, RunbookLinks } from './alert-kinds.js';
 import { formatNumber, parseDuration, renderSelector, renderSeries, RuleInputError, type Selector } from './promql.js';
 import type { GeneratedRules, RuleTest, AlertingRule } from './rule.js';
 import { sampleLabels } from './series-sample.js';
@@ -55,6 +56,7 @@ function alertName(base: string, level: ThresholdLevel, where: string): string {
 
 interface Family {
   key: keyof Omit<ThresholdsSpec, 'node' | 'http' | 'httpMetrics'>;
+  kind: AlertKind;
   base: string;
   /** Largest meaningful threshold (100 for percentages, 1 for ratios, none for seconds). */
   max: number;
@@ -64,7 +66,7 @@ interface Family {
   outputLabels: Record<string, string>[];
 }
 
-export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): GeneratedRules {
+export function thresholdRules(spec: ThresholdsSpec, runbook?: RunbookLinks): GeneratedRules {
   const w = 'rules.thresholds';
   const node = { metric: '', matchers: spec.node };
   const sel = (metric: string, extra: Selector['matchers'] = {}) =>
@@ -82,6 +84,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
   const families: Family[] = [
     {
       key: 'cpuPercent',
+      kind: 'cpu-usage',
       base: 'HostCpuUsage',
       max: 100,
       expr: (t) => `100 * (1 - avg by (instance) (rate(${sel('node_cpu_seconds_total', { mode: 'idle' })}[5m]))) > ${t}`,
@@ -91,6 +94,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
     },
     {
       key: 'memoryPercent',
+      kind: 'memory-usage',
       base: 'HostMemoryUsage',
       max: 100,
       expr: (t) => `100 * (1 - ${sel('node_memory_MemAvailable_bytes')} / ${sel('node_memory_MemTotal_bytes')}) > ${t}`,
@@ -103,6 +107,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
     },
     {
       key: 'diskPercent',
+      kind: 'disk-usage',
       base: 'HostDiskUsage',
       max: 100,
       expr: (t) =>
@@ -116,6 +121,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
     },
     {
       key: 'errorRatio',
+      kind: 'error-ratio',
       base: 'ServiceErrorRatio',
       max: 1,
       expr: (t) =>
@@ -129,6 +135,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
     },
     {
       key: 'latencyP99Seconds',
+      kind: 'latency-p99',
       base: 'ServiceLatencyP99',
       max: Infinity,
       expr: (t) => `histogram_quantile(0.99, sum by (${by}, le) (rate(${svcSel(`${m.duration}_bucket`)}[5m]))) > ${t}`,
@@ -166,6 +173,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
       const generated = simpleAlert(
         {
           alert: name,
+          kind: family.kind,
           expr: family.expr(formatNumber(level.above, `${where}.above`)),
           for: level.for,
           severity: level.severity,
@@ -174,7 +182,7 @@ export function thresholdRules(spec: ThresholdsSpec, runbookBaseUrl?: string): G
           fire: { series: family.scenario(fireValue, n, level.above), evalTime: `${evalMinutes}m`, outputLabels: family.outputLabels },
           quiet: { series: family.scenario(level.above / 2, n, level.above), evalTime: `${evalMinutes}m` },
         },
-        runbookBaseUrl,
+        runbook,
       );
       rules.push(generated.rule);
       tests.push(...generated.tests);

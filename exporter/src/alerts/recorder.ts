@@ -18,6 +18,15 @@ export function createAlertRecorder(deps: { store: AlertStore; registry: Registr
       this.set(deps.store.unloadedBytes);
     },
   });
+  new Counter({
+    name: 'sextant_alert_intake_rejected_lines_total',
+    help: 'Lines of the alert intake log that held no loadable state change (corrupted by hand or by the disk), set aside in its rejected/ folder.',
+    registers: [deps.registry],
+    collect() {
+      this.reset();
+      this.inc(deps.store.rejectedLines);
+    },
+  });
   return createGroupCommit<AlertObservation>(async (items) => {
     changes.inc(await deps.store.record(items));
   });

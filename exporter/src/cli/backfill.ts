@@ -1,8 +1,8 @@
 // `sextant backfill --from 7d [--to ...] [--dataset X] [--config FILE]`: fills the warehouse with
 // history from the configured source, replacing what is already there, with a progress line on
-// stderr. When a service answers (--server, else the config's server.listen/port) the backfill runs
-// inside it through its API, since the service owns the warehouse file; otherwise this process opens
-// the file itself.
+// stderr. The backfill runs inside the service (--server, else the config's server.listen/port)
+// through its API, since the service owns the warehouse file; this process opens the file itself
+// only when told to with --direct. Either way it first prints the config, source and warehouse used.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { configFileFrom, ConfigError, loadConfig, type Config } from '../config/index.js';
@@ -13,23 +13,26 @@ import { createLogger } from '../log.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { parseTime } from '../time-text.js';
 import type { backfillView } from '../http/routes/backfill.js';
+import { announceService, describeSetup, localSetup, type CommandSetup } from './command-setup.js';
 import { callService, findService, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const usage = `usage: sextant backfill --from <when> [--to <when>] [--dataset <name>]... [--config <file>]
-                        [--server <url>] [--token <token>]
+                        [--server <url>] [--token <token>] [--direct]
 
 Fills the warehouse with the history of the configured source (demo or Prometheus), window by window,
 replacing any points already stored in the range. <when> is an age before now (7d, 36h, 90m, 2w), an
 ISO 8601 date/time (2026-11-20, 2026-11-20T06:00:00Z) or "now" (the default for --to).
 
-If a Sextant service is running, the backfill runs inside it (the service owns the warehouse file):
-  --server <url>   the service (default: server.listen and server.port of the config, used when
-                   a service answers there; with --server, it must answer)
+The backfill runs inside the Sextant service (the service owns the warehouse file):
+  --config <file>  the config (default: $SEXTANT_CONFIG, else ./sextant.yaml); the service is
+                   looked for at its server.listen and server.port
+  --server <url>   the service, when it runs elsewhere (no config needed)
   --token <token>  an editor or admin API token of the service (default: $SEXTANT_TOKEN); the
                    backfill covers that token's tenant
-When no service answers, this command opens the warehouse file itself. Ctrl-C stops after the window
-in progress, either way. Exit codes: 0 done, 1 a dataset stopped at a failed window or the service
-failed, 2 bad options, config or token, 130 interrupted.
+  --direct         no service: open the config's warehouse file in this process and write to it
+When no service answers, nothing is written unless --direct is given. Ctrl-C stops after the window
+in progress, either way. Exit codes: 0 done, 1 a dataset stopped at a failed window, the service
+failed or no service answers, 2 bad options, config or token, 130 interrupted.
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -44,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
         config: { type: 'string' },
         server: { type: 'string' },
         token: { type: 'string' },
+        direct: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -68,24 +72,38 @@ export async function run(args: string[]): Promise<number> {
   }
   if (from >= to) return fail(`--from (${iso(from)}) must be before --to (${iso(to)})`, 2);
 
+  if (values.direct && values.server !== undefined) return fail('give --server or --direct, not both', 2);
   // With --server the config is not needed (the service has its own); without, it says where to look.
   let config: Config | undefined;
+  let local: CommandSetup | undefined;
   if (values.server === undefined || values.config !== undefined) {
+    const file = configFileFrom(values.config, process.env);
     try {
-      config = loadConfig(configFileFrom(values.config, process.env));
+      config = loadConfig(file);
     } catch (error) {
       if (error instanceof ConfigError) return fail(error.message, 2);
       throw error;
     }
+    local = localSetup(file, config);
   }
-  try {
-    const target = await findService({ server: values.server, token: values.token, fallback: config && serviceUrlOf(config.server) }, process.env);
-    if (target) return await throughService(target, { start: from, end: to }, values.dataset ?? []);
-  } catch (error) {
-    if (error instanceof ServiceCallError) return fail(error.message, error.exitCode);
-    throw error;
+  if (!values.direct) {
+    const fallback = config && serviceUrlOf(config.server);
+    try {
+      const target = await findService({ server: values.server, token: values.token, fallback }, process.env);
+      if (target) return await throughService(target, { start: from, end: to }, values.dataset ?? [], local);
+    } catch (error) {
+      if (error instanceof ServiceCallError) return fail(error.message, error.exitCode);
+      throw error;
+    }
+    return fail(
+      `no Sextant service answers at ${fallback}, where ${local?.configFile} says it runs (server.listen, server.port); nothing was written.\n` +
+        `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
+        `  To write from this process instead, to the warehouse file ${local?.warehouse.path}, give --direct.`,
+      1,
+    );
   }
-  if (!config) throw new Error('unreachable: the config is loaded whenever --server is not given');
+  if (!config || !local) throw new Error('unreachable: the config is loaded whenever --server is not given');
+  process.stderr.write(`sextant backfill: writing directly (--direct): ${describeSetup(local)}\n`);
   const all = datasetsFromConfig(config);
   const wanted = values.dataset ?? [];
   const unknown = wanted.filter((name) => !all.some((d) => d.name === name));
@@ -216,8 +234,9 @@ type BackfillView = ReturnType<typeof backfillView>;
  * The backfill as a job of the service: started with POST /api/v1/backfill, drawn from its polled
  * progress, cancelled with DELETE on Ctrl-C (the service stops after the window in progress).
  */
-async function throughService(target: ServiceTarget, range: { start: number; end: number }, datasets: string[]): Promise<number> {
+async function throughService(target: ServiceTarget, range: { start: number; end: number }, datasets: string[], local: CommandSetup | undefined): Promise<number> {
   process.stderr.write(`a Sextant service answers at ${target.url}: the backfill runs inside it\n`);
+  await announceService('backfill', target, local);
   const body = { from: iso(range.start), to: iso(range.end), ...(datasets.length ? { datasets } : {}) };
   let job = (await callService<{ backfill: BackfillView }>(target, 'POST', '/api/v1/backfill', body)).backfill;
   const path = `/api/v1/backfill/${job.id}`;

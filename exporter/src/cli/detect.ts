@@ -1,15 +1,24 @@
-// `sextant detect --input-dir DIR --output-dir DIR`: scores every `timestamp,value` CSV under DIR
-// (recursively) and writes `timestamp,value,anomaly_score` at the same relative path.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+// `sextant detect --input-dir DIR --output-dir DIR`: scores every CSV under DIR (recursively):
+// a `timestamp,value` file as one series, a wide file (`timestamp` plus one column per series of a
+// group) with the group detector, and writes the scores at the same relative path.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CsvFormatError, parseTimestampValueCsv, scoreSeries } from '@sextant/core/anomaly';
+import { CsvFormatError, parseTimestampValueCsv, parseWideCsv, scoreSeries, scoreWide } from '@sextant/core/anomaly';
+import { csvFilesUnder, plainCsvName, readCsvText } from './csv-files.js';
 
-const USAGE = `usage: sextant detect --input-dir DIR --output-dir DIR
+const USAGE = `usage: sextant detect --input-dir DIR --output-dir DIR [--ignore COLUMN]...
 
-Scores every CSV with a "timestamp,value" header under the input directory (recursively) with
-Sextant's streaming detector (causal: a point's score uses only it and earlier points) and writes
-"timestamp,value,anomaly_score" (score in [0,1]) at the same relative path under the output directory.
+Scores every CSV (.csv or .csv.gz) under the input directory (recursively) with Sextant's streaming
+detectors (causal: a row's score uses only it and earlier rows) and writes plain CSV at the same
+relative path under the output directory (without .gz):
+  - a file with "timestamp" and "value" columns is one series: "timestamp,value,anomaly_score";
+  - any other file with a "timestamp" column is a wide file, one column per series of a group (a
+    machine, a service), scored with the group detector (a detector per column plus the isolation
+    forest over them, as the service scores a group): "timestamp,anomaly_score,max_series_score,
+    blame,<column>..." with the group's score, the largest of the columns' own scores, the columns
+    to blame (most first, separated by spaces) and each column's score.
+  --ignore COLUMN   a wide file's column not to score (repeatable; default: label)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -17,7 +26,12 @@ export async function run(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args,
-      options: { 'input-dir': { type: 'string' }, 'output-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'input-dir': { type: 'string' },
+        'output-dir': { type: 'string' },
+        ignore: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -34,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`sextant detect: --input-dir and --output-dir are required\n\n${USAGE}`);
     return 2;
   }
+  const ignore = values.ignore ?? ['label'];
   let files: string[];
   try {
     files = await csvFilesUnder(resolve(inputDir), resolve(outputDir));
@@ -48,15 +63,14 @@ export async function run(args: string[]): Promise<number> {
   let failed = 0;
   let points = 0;
   for (const file of files) {
-    const rel = relative(resolve(inputDir), file);
+    const rel = plainCsvName(relative(resolve(inputDir), file));
     try {
-      const rows = parseTimestampValueCsv(await readFile(file, 'utf8'), file);
-      const scores = scoreSeries(rows.timestamps, rows.values);
-      const lines = rows.timestampText.map((t, i) => `${t},${rows.valueText[i]},${scores[i]}`);
+      const text = await readCsvText(file);
+      const scored = isSingleSeries(text) ? scoreSingle(text, file) : scoreWideFile(text, file, ignore);
       const out = join(resolve(outputDir), rel);
       await mkdir(dirname(out), { recursive: true });
-      await writeFile(out, `timestamp,value,anomaly_score\n${lines.join('\n')}${lines.length ? '\n' : ''}`);
-      points += rows.values.length;
+      await writeFile(out, scored.csv);
+      points += scored.points;
     } catch (error) {
       failed++;
       const reason = error instanceof CsvFormatError ? error.message : `${file}: ${(error as Error).message}`;
@@ -67,14 +81,26 @@ export async function run(args: string[]): Promise<number> {
   return failed ? 1 : 0;
 }
 
-/** Every .csv below `dir`, sorted, leaving out the output directory when it lies inside the input. */
-async function csvFilesUnder(dir: string, skip: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (path !== skip) found.push(...(await csvFilesUnder(path, skip)));
-    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.csv')) found.push(path);
-  }
-  return found.sort();
+/** A file whose header names a `value` column, or has no `timestamp` column (then it is rejected as one). */
+function isSingleSeries(text: string): boolean {
+  const header = text.slice(0, text.indexOf('\n') >>> 0).split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  return header.includes('value') || !header.includes('timestamp');
+}
+
+function scoreSingle(text: string, file: string): { csv: string; points: number } {
+  const rows = parseTimestampValueCsv(text, file);
+  const scores = scoreSeries(rows.timestamps, rows.values);
+  const lines = rows.timestampText.map((t, i) => `${t},${rows.valueText[i]},${scores[i]}\n`);
+  return { csv: `timestamp,value,anomaly_score\n${lines.join('')}`, points: rows.values.length };
+}
+
+function scoreWideFile(text: string, file: string, ignore: readonly string[]): { csv: string; points: number } {
+  const rows = parseWideCsv(text, file, ignore);
+  const scored = scoreWide(rows.timestamps, rows.columns);
+  const lines = rows.timestampText.map((t, r) => {
+    const blame = scored.blame[r]!.map((k) => rows.names[k]).join(' ');
+    return `${t},${scored.group[r]},${scored.maxSeries[r]},${blame},${scored.columns.map((c) => c[r]).join(',')}\n`;
+  });
+  const header = `timestamp,anomaly_score,max_series_score,blame,${rows.names.join(',')}\n`;
+  return { csv: header + lines.join(''), points: rows.timestamps.length * rows.names.length };
 }

@@ -1,30 +1,35 @@
-// `sextant eval --data DIR --windows FILE --results DIR [--json FILE]`: scores a detector's output
-// with the Numenta Anomaly Benchmark rules (the scoring itself is pure, in @sextant/core/anomaly).
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, normalize } from 'node:path';
+// `sextant eval`: scores a detector's output against labelled incidents, either NAB anomaly windows
+// (`--windows`, NAB's rules) or point labels (`--labels`, incident recall and alarm precision).
+// The scoring itself is pure, in @sextant/core/anomaly.
 import { parseArgs } from 'node:util';
-import {
-  NAB_PROFILES,
-  parseNabTimestamp,
-  parseTimestampValueCsv,
-  prepareNabFile,
-  scoreNabProfile,
-  type NabProfileResult,
-  type PreparedNabFile,
-} from '@sextant/core/anomaly';
+import { runNabEval } from './eval-nab.js';
+import { runPointEval } from './eval-points.js';
 
 const USAGE = `usage: sextant eval --data DIR --windows FILE --results DIR [--json FILE] [--profile NAME]...
+       sextant eval --labels DIR --results DIR [--label-column NAME] [--score-column NAME]
+                    [--threshold X] [--history FRACTION] [--json FILE]
 
-Scores anomaly detector output against labelled anomaly windows with the rules of the Numenta Anomaly
-Benchmark: windows, scaled sigmoid, 15% probationary period, one threshold per profile optimised over
-all files, and normalisation (0 = never fires, 100 = perfect).
+With --windows: scores anomaly detector output against labelled anomaly windows with the rules of the
+Numenta Anomaly Benchmark: windows, scaled sigmoid, 15% probationary period, one threshold per profile
+optimised over all files, and normalisation (0 = never fires, 100 = perfect).
   --data DIR       data files (<DIR>/<path> for each path in the windows file), "timestamp,value"
   --windows FILE   JSON: { "<path>": [["<start>", "<end>"], ...], ... } (NAB's combined_windows.json)
   --results DIR    detector output at the same relative paths, with an "anomaly_score" column
                    (NAB's <detector>_<file>.csv names are accepted too)
   --json FILE      also write the results as JSON
   --profile NAME   standard, reward_low_FP_rate, reward_low_FN_rate (default: all three)
+
+With --labels: judges alarms (score >= threshold) against point labels (1 = inside an incident; a run
+of 1s is one incident) and prints incident recall (incidents with an alarm inside), alarm precision
+(alarm runs that touch an incident), event F1, mean detection delay, and false alarms per series and
+week of healthy (label 0) time, per file and in total.
+  --labels DIR         for every results file <path>, <DIR>/<path> (or <path>.gz) with a label column
+                       (the labelled data file itself will do)
+  --results DIR        detector output, .csv or .csv.gz, with a score column and "timestamp"
+  --label-column NAME  default "label"
+  --score-column NAME  default "anomaly_score"
+  --threshold X        a point alarms when its score is >= X (default 0.5, the service's event threshold)
+  --history FRACTION   the first FRACTION of each file is history: scored but not judged (default 0)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -35,97 +40,47 @@ export async function run(args: string[]): Promise<number> {
       options: {
         data: { type: 'string' },
         windows: { type: 'string' },
+        labels: { type: 'string' },
         results: { type: 'string' },
         json: { type: 'string' },
         profile: { type: 'string', multiple: true },
+        'label-column': { type: 'string' },
+        'score-column': { type: 'string' },
+        threshold: { type: 'string' },
+        history: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (error) {
-    process.stderr.write(`sextant eval: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usageError((error as Error).message);
   }
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (!values.data || !values.windows || !values.results) {
-    process.stderr.write(`sextant eval: --data, --windows and --results are required\n\n${USAGE}`);
-    return 2;
+  if (values.labels) {
+    if (values.windows || values.data) return usageError('--labels cannot be combined with --windows or --data');
+    if (!values.results) return usageError('--labels needs --results');
+    const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
+    const history = values.history === undefined ? 0 : Number(values.history);
+    if (!Number.isFinite(threshold)) return usageError(`--threshold must be a number, got "${values.threshold}"`);
+    if (!(history >= 0 && history < 1)) return usageError(`--history must be a fraction in [0,1), got "${values.history}"`);
+    return runPointEval({
+      labels: values.labels,
+      results: values.results,
+      labelColumn: values['label-column'] ?? 'label',
+      scoreColumn: values['score-column'] ?? 'anomaly_score',
+      threshold,
+      history,
+      json: values.json,
+    });
   }
-  const profiles = (values.profile ?? Object.keys(NAB_PROFILES)).flatMap((p) => p.split(',')).filter(Boolean);
-  const unknown = profiles.filter((p) => !(p in NAB_PROFILES));
-  if (unknown.length) {
-    process.stderr.write(`sextant eval: unknown profile ${unknown.join(', ')} (known: ${Object.keys(NAB_PROFILES).join(', ')})\n`);
-    return 2;
-  }
-  let corpus;
-  try {
-    corpus = await loadCorpus(values.data, values.windows, values.results);
-  } catch (error) {
-    process.stderr.write(`sextant eval: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const { files, scores } = corpus;
-  for (const f of files) for (const w of f.warnings) process.stderr.write(`warning: ${w}\n`);
-  const results: Record<string, NabProfileResult> = {};
-  const rows = files.reduce((s, f) => s + f.n, 0);
-  const windows = files.reduce((s, f) => s + f.windows.length, 0);
-  process.stdout.write(`NAB scoring: ${files.length} files, ${rows} rows, ${windows} windows, results=${values.results}\n`);
-  process.stdout.write(`${'profile'.padEnd(20)} ${'score'.padStart(8)} ${'raw'.padStart(10)} ${'threshold'.padStart(10)} ${'winTP'.padStart(6)} ${'winFN'.padStart(6)} ${'FProws'.padStart(7)}\n`);
-  for (const name of profiles) {
-    const r = scoreNabProfile(files, scores, NAB_PROFILES[name]!);
-    results[name] = r;
-    const thr = r.threshold === null ? 'never' : r.threshold.toPrecision(6);
-    process.stdout.write(
-      `${name.padEnd(20)} ${r.score.toFixed(3).padStart(8)} ${r.raw.toFixed(4).padStart(10)} ${thr.padStart(10)} ${String(r.counts.windowsDetected).padStart(6)} ${String(r.counts.windowsMissed).padStart(6)} ${String(r.counts.fp).padStart(7)}\n`,
-    );
-  }
-  if (values.json) {
-    await writeFile(values.json, JSON.stringify({ files: files.map((f) => f.name), n_rows: rows, n_windows: windows, profiles: results }, null, 1));
-  }
-  return 0;
+  if (!values.data || !values.windows || !values.results) return usageError('--data, --windows and --results (or --labels and --results) are required');
+  return runNabEval({ data: values.data, windows: values.windows, results: values.results, json: values.json, profile: values.profile });
 }
 
-async function loadCorpus(dataDir: string, windowsFile: string, resultsDir: string): Promise<{ files: PreparedNabFile[]; scores: Map<string, number[]> }> {
-  let labels: Record<string, [string, string][]>;
-  try {
-    labels = JSON.parse(await readFile(windowsFile, 'utf8')) as Record<string, [string, string][]>;
-  } catch (error) {
-    throw new Error(`cannot read windows file ${windowsFile}: ${(error as Error).message}`);
-  }
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) throw new Error(`${windowsFile}: expected an object of file -> windows`);
-  const detector = basename(normalize(resultsDir));
-  const files: PreparedNabFile[] = [];
-  const scores = new Map<string, number[]>();
-  const problems: string[] = [];
-  for (const rel of Object.keys(labels).sort()) {
-    const dataPath = join(dataDir, rel);
-    if (!existsSync(dataPath)) {
-      problems.push(`missing data file ${dataPath}`);
-      continue;
-    }
-    const resultPath = [join(resultsDir, rel), join(resultsDir, dirname(rel), `${detector}_${basename(rel)}`)].find((p) => existsSync(p));
-    if (!resultPath) {
-      problems.push(`missing detector output for ${rel}`);
-      continue;
-    }
-    const data = parseTimestampValueCsv(await readFile(dataPath, 'utf8'), dataPath);
-    const result = parseTimestampValueCsv(await readFile(resultPath, 'utf8'), resultPath, 'anomaly_score');
-    if (result.values.length !== data.values.length) {
-      problems.push(`${rel}: ${data.values.length} data rows but ${result.values.length} result rows`);
-      continue;
-    }
-    const windows = (labels[rel] ?? []).map(([a, b], k) => {
-      const range = [parseNabTimestamp(String(a)), parseNabTimestamp(String(b))] as const;
-      if (range.some(Number.isNaN)) throw new Error(`${windowsFile}: ${rel}: window ${k + 1} has an unreadable timestamp`);
-      return range;
-    });
-    files.push(prepareNabFile({ name: rel, timestamps: data.timestamps, windows }));
-    scores.set(rel, result.values);
-  }
-  if (problems.length) throw new Error(problems.join('\n'));
-  if (files.length === 0) throw new Error(`no data files listed in ${windowsFile}`);
-  return { files, scores };
+function usageError(message: string): number {
+  process.stderr.write(`sextant eval: ${message}\n\n${USAGE}`);
+  return 2;
 }

@@ -12,6 +12,7 @@ import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-w
 import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
 import { validateExportFile } from '../warehouse/export-sql.js';
 import { parseTime } from '../time-text.js';
+import { announceService, describeSetup, localSetup } from './command-setup.js';
 import { findService, request, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant export [--config FILE | --warehouse PATH | --server URL] --dataset NAME --from TIME
@@ -50,8 +51,14 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
   }
   try {
     // An explicit --warehouse means that file; otherwise a running service (which owns the file) comes first.
-    const config = options.warehouse === undefined && options.server === undefined ? loadConfig(configFileFrom(options.config, process.env)) : undefined;
-    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback: config && serviceUrlOf(config.server) }, process.env) : undefined;
+    const file = options.warehouse === undefined && options.server === undefined ? configFileFrom(options.config, process.env) : undefined;
+    const config = file === undefined ? undefined : loadConfig(file);
+    const local = file === undefined || config === undefined ? undefined : localSetup(file, config);
+    const fallback = config && serviceUrlOf(config.server);
+    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
+    if (target) await announceService('export', target, local);
+    else if (local) process.stderr.write(`sextant export: no Sextant service answers at ${fallback}; reading the warehouse file itself: ${describeSetup(local)}\n`);
+    else process.stderr.write(`sextant export: reading the warehouse file ${options.warehouse} (--warehouse)\n`);
     const { name, rows } = target ? await throughService(target, options) : await direct(options.warehouse ?? config!.warehouse.path, options);
     const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;
     process.stdout.write(`wrote ${rows} rows (dataset ${options.dataset}, tenant ${name}, level ${options.level}, ${span}) to ${options.out}${target ? ` through the service at ${target.url}` : ''}\n`);

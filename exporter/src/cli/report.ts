@@ -6,6 +6,7 @@ import { periodRange, lastCompletePeriod, REPORT_PERIODS, type ReportPeriod } fr
 import { ConfigError, configFileFrom, loadConfig } from '../config/index.js';
 import { generateReport, isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/generate.js';
 import { chromiumFromConfig, reportSettingsFromConfig } from '../reports/settings.js';
+import { describeSetup, localSetup } from './command-setup.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 
 const USAGE = `usage: sextant report --period daily|weekly|monthly [--from DATE] --format FORMAT --out PATH
@@ -66,9 +67,10 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     process.stderr.write(`sextant report: ${step}\n`);
   };
   try {
-    const config = loadConfig(configFileFrom(options.config, process.env), process.env);
+    const file = configFileFrom(options.config, process.env);
+    const config = loadConfig(file, process.env);
     const tenant = options.tenant ?? config.datasets.tenant;
-    progress(`opening the warehouse ${config.warehouse.path}`);
+    progress(`reading the warehouse file itself: ${describeSetup(localSetup(file, config))}`);
     const warehouse = await openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
     try {
       const { report, bytes } = await generateReport(

@@ -1,7 +1,7 @@
 // `sextant rules generate --config FILE [--out DIR]`: writes Prometheus rule files and their promtool
 // unit tests from a rules configuration (a standalone rules file, or sextant.yaml with a `rules:` section).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateRuleFiles, RuleInputError } from '@sextant/core/rules';
 import { parse as parseYaml } from 'yaml';
@@ -68,6 +68,6 @@ export async function run(args: string[]): Promise<number> {
   const out = values.out ?? loaded.section.outDir;
   await mkdir(out, { recursive: true });
   for (const f of files) await writeFile(join(out, f.path), f.content);
-  process.stdout.write(`wrote ${files.length} files to ${out}: ${files.map((f) => f.path).join(', ')}\n`);
+  process.stdout.write(`wrote ${files.length} files to ${resolve(out)} from ${resolve(values.config)}: ${files.map((f) => f.path).join(', ')}\n`);
   return 0;
 }

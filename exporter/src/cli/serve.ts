@@ -1,7 +1,7 @@
 // `sextant serve`: loads the config, opens the warehouse, starts the scheduled jobs and the HTTP
 // server, and shuts all of it down in order on SIGTERM or SIGINT.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { alertJobs, alertsApiRouter } from '../alerts/setup.js';
@@ -20,6 +20,7 @@ import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createReportJob } from '../jobs/report.js';
+import { RetrainRequests } from '../jobs/retrain.js';
 import { createScoreJob, scoringFromConfig } from '../jobs/score.js';
 import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
@@ -49,6 +50,8 @@ interface JobContext {
   now: () => number;
   /** Shared by the ingest job and API backfills: one writes ingest windows at a time. */
   turns: WriteTurns;
+  /** Filled by API backfills, drained by the score job. */
+  retrain: RetrainRequests;
 }
 
 /** The scheduled stages of the service: one line per job (an area adds its job here). */
@@ -56,7 +59,7 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly) }),
+    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
@@ -76,7 +79,7 @@ function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Schedul
 }
 
 /** The full service on an open port, once the warehouse is open. */
-function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config, log: Logger, now: () => number): RunningService {
+function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const families = new SeriesFamilies();
@@ -96,10 +99,11 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
   const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
   const alertDeps = { config: config.alerts, store: warehouse.alerts, registry, log, now };
   const turns = createWriteTurns();
+  const retrain = new RetrainRequests();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
-  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points });
+  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, retrain });
   const jobs = [
-    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns }),
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain }),
     ...predictStages.jobs,
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];
@@ -117,13 +121,13 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
+    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, reference: warehouse.reference, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }
 
 /** Everything `sextant serve` runs, from a loaded config: the port opens first, then the warehouse. */
-export async function serve(config: Config, log: Logger, now: () => number = Date.now): Promise<RunningService> {
+export async function serve(config: Config, log: Logger, now: () => number = Date.now, configFile?: string): Promise<RunningService> {
   const listener = await listen(config.server.listen, config.server.port, createStartingApp());
   log.info('listening; opening the warehouse', { listen: `${listener.address.address}:${listener.address.port}` });
   let warehouse: DuckDbWarehouse | undefined;
@@ -135,9 +139,10 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       now,
       retentionMs: config.warehouse.retention,
       limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
+      alerts: { log: log.child({ area: 'alert-intake' }) },
     });
     log.info('warehouse open', { path });
-    return startOn(listener, warehouse, config, log, now);
+    return startOn(listener, warehouse, config, log, now, configFile);
   } catch (error) {
     await warehouse?.close();
     await closeServer(listener.server);
@@ -175,7 +180,7 @@ export async function run(args: string[]): Promise<number> {
   });
   log.info('starting sextant', { config: file, source: config.source.kind, pid: process.pid });
   log.debug('effective config', JSON.parse(dumpConfig(config)) as Record<string, unknown>);
-  const service = await serve(config, log);
+  const service = await serve(config, log, Date.now, resolve(file));
   const clean = await service.shutdown(await signal);
   return clean ? 0 : 1;
 }

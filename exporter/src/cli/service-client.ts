@@ -1,6 +1,7 @@
-// How `sextant backfill` and `sextant export` reach a running service. The service owns the
+// How `sextant backfill`, `sextant export` and `sextant import` reach a running service. The service owns the
 // warehouse file (DuckDB allows one writing process), so when one answers these commands go through
 // its API; when none answers they open the file themselves.
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The service to call: its base URL and the bearer token to send. */
@@ -66,16 +67,31 @@ export async function callService<T>(target: ServiceTarget, method: string, path
   return (await res.json()) as T;
 }
 
+/** A request body sent as it is read (a file upload), not as JSON. It can be sent once. */
+export class Upload {
+  constructor(
+    readonly open: () => Readable,
+    readonly contentType: string,
+    readonly length: number,
+  ) {}
+}
+
+function bodyOf(body: unknown): { headers: Record<string, string>; init: RequestInit } {
+  if (body === undefined) return { headers: {}, init: {} };
+  if (body instanceof Upload) {
+    const stream = Readable.toWeb(body.open()) as ReadableStream;
+    return { headers: { 'content-type': body.contentType, 'content-length': String(body.length) }, init: { body: stream, duplex: 'half' } as RequestInit };
+  }
+  return { headers: { 'content-type': 'application/json' }, init: { body: JSON.stringify(body) } };
+}
+
 /** The raw response of a 2xx (for streams), or the service's error thrown. */
 export async function request(target: ServiceTarget, method: string, path: string, body?: unknown): Promise<Response> {
   let res: Response;
   for (let attempt = 1; ; attempt++) {
     try {
-      res = await fetch(new URL(path, target.url), {
-        method,
-        headers: { authorization: `Bearer ${target.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      const sent = bodyOf(body);
+      res = await fetch(new URL(path, target.url), { method, headers: { authorization: `Bearer ${target.token}`, ...sent.headers }, ...sent.init });
     } catch (error) {
       throw new ServiceCallError(`cannot reach the service at ${target.url}: ${(error as Error).message}`, 1);
     }

@@ -156,7 +156,7 @@ describe('POST /api/v1/query', () => {
     {
       name: 'bad label name',
       body: JSON.stringify({ ...goodQuery, groupBy: ['instance"; drop'] }),
-      error: 'invalid query: groupBy[0]: expected a label name (letters, digits, _; not starting with a digit)',
+      error: 'invalid query: groupBy[0]: expected a label name (letters, digits, _; not starting with a digit), or table.column of the joined reference table',
     },
     {
       name: 'bad regex',

@@ -9,6 +9,9 @@ import { HttpError } from './http-error.js';
 export type QueryLimits = WarehouseConfig['query'];
 
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a label name (letters, digits, _; not starting with a digit)');
+const identifier = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a name of letters, digits and _ (not starting with a digit)');
+/** A label, or `<table>.<column>` of the joined reference table. */
+const fieldName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)?$/, 'expected a label name (letters, digits, _; not starting with a digit), or table.column of the joined reference table');
 
 /** Unix milliseconds, or an RFC 3339 date-time such as 2026-11-25T06:00:00Z. */
 const instant = z.union([
@@ -30,19 +33,27 @@ export function biQuerySchema(limits: QueryLimits) {
     .strictObject({
       dataset: z.string().min(1).max(128),
       measures: z.array(z.enum(MEASURES)).min(1).max(limits.maxMeasures),
-      groupBy: z.array(labelName).max(limits.maxGroupBy).default([]),
+      groupBy: z.array(fieldName).max(limits.maxGroupBy).default([]),
       filters: z
         .array(
           z
-            .strictObject({ label: labelName, op: z.enum(FILTER_OPS), value: z.string().max(1024) })
+            .strictObject({ label: fieldName, op: z.enum(FILTER_OPS), value: z.string().max(1024) })
             .refine((f) => !f.op.endsWith('~') || validRegex(f.value), { message: 'expected a valid regular expression', path: ['value'] }),
         )
         .max(limits.maxFilters)
         .default([]),
       bucket: z.enum(BUCKETS),
       range: z.strictObject({ start: instant, end: instant }),
+      join: z.strictObject({ table: identifier, label: labelName, column: identifier, scaleBy: identifier.optional() }).optional(),
     })
     .superRefine((query, ctx) => {
+      const fields = [...query.groupBy.map((name, i) => ({ name, path: ['groupBy', i] })), ...query.filters.map((f, i) => ({ name: f.label, path: ['filters', i, 'label'] }))];
+      for (const { name, path } of fields) {
+        const table = name.includes('.') ? name.slice(0, name.indexOf('.')) : undefined;
+        if (table === undefined || table === query.join?.table) continue;
+        const message = query.join ? `${name}: the query joins table ${query.join.table}, not ${table}` : `${name} names a reference table's column, but the query has no join`;
+        ctx.addIssue({ code: 'custom', path, message });
+      }
       const { start, end } = query.range;
       if (end <= start) {
         ctx.addIssue({ code: 'custom', path: ['range'], message: 'range.end must be later than range.start' });

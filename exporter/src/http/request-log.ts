@@ -27,11 +27,11 @@ export function requestLog(log: Logger): RequestHandler {
   };
 }
 
-/** Answers 503 when a request is still running after `timeoutMs`. */
+/** Answers 503 when a request is still running after `timeoutMs`, unless its route set `res.locals.untimed` (an upload). */
 export function requestTimeout(timeoutMs: number): RequestHandler {
   return (_req, res, next) => {
     const timer = setTimeout(() => {
-      if (!res.headersSent) res.status(503).json({ error: `request took longer than ${timeoutMs} ms (server.requestTimeout)` });
+      if (!res.headersSent && res.locals.untimed !== true) res.status(503).json({ error: `request took longer than ${timeoutMs} ms (server.requestTimeout)` });
     }, timeoutMs);
     timer.unref();
     res.on('close', () => clearTimeout(timer));

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { backfill, planBackfill, type WindowOutcome } from './ingest.js';
+import type { RetrainRequests } from './retrain.js';
 import type { WriteTurns } from './write-turns.js';
 
 export type BackfillState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -60,6 +61,8 @@ export interface BackfillRunnerDeps {
   windowMs: number;
   /** warehouse.retention.points: older points go at the next retention run (a note says so). */
   pointsRetentionMs: number;
+  /** Where the covered datasets go to be re-trained on their new history by the score job. */
+  retrain?: RetrainRequests;
 }
 
 const KEPT_PER_TENANT = 20;
@@ -184,8 +187,12 @@ export class BackfillRunner {
           }
         }
       }
-      // Rolled up now, so queries see the history at once (on shutdown, the next start does it).
-      if (job.windowsDone > 0 && !signal.aborted) await warehouse.rollup();
+      // Rolled up now, so queries see the history at once (on shutdown, the next start does it),
+      // and the covered series' detectors learn from it (the score job re-trains them).
+      if (job.windowsDone > 0 && !signal.aborted) {
+        await warehouse.rollup();
+        this.deps.retrain?.request(tenant, job.datasets);
+      }
       if (signal.aborted) this.end(job, 'cancelled', 'the service shut down during the backfill; start it again to finish');
       else if (job.cancelRequested) this.end(job, 'cancelled', 'cancelled through the API');
       else if (job.failures.length) this.end(job, 'failed', job.failures.map((f) => `${f.dataset} ${iso(f.window.start)}..${iso(f.window.end)}: ${f.error}`).join('; '));

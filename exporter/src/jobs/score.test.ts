@@ -86,13 +86,21 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
     for (const name of ['sextant_anomaly_level', 'sextant_anomaly_upper_band', 'sextant_anomaly_lower_band']) {
       assert.match(exposition, new RegExp(`${name}\\{[^}]*sextant_dataset="http_error_ratio"`));
     }
+    // The exported value is the series' latest point in the warehouse.
+    const [latest] = await once.handle.read(
+      `SELECT p.value FROM points p JOIN series s USING (tenant, dataset, series_id)
+       WHERE p.tenant = '${tenant}' AND p.dataset = 'http_error_ratio' AND s.labels['job'] = 'checkout' ORDER BY p.ts DESC LIMIT 1`,
+    );
+    const exported = new RegExp(`sextant_anomaly_value\\{job="checkout"[^}]*sextant_dataset="http_error_ratio"[^}]*\\} (\\S+)\n`).exec(exposition);
+    assert.ok(exported, exposition.split('\n').filter((l) => l.startsWith('sextant_anomaly_value')).slice(0, 5).join('\n'));
+    assert.equal(Number(exported[1]), latest!.value);
   } finally {
     await once.close();
     await twice.close();
   }
 });
 
-test('a service is scored as a group: its isolation forest finds the demo latency regression, and a restart continues the group exactly', async () => {
+test('a service is scored as a group: the group finds the demo latency regression on the latency, and a restart continues the group exactly', async () => {
   const groupDatasets = demoDatasets(tenant).filter((d) => d.name.startsWith('http_') || d.name === 'process_resident_memory_bytes');
   // The forest is credited with an event only where its score beats the series' own: at most demo
   // regressions it does, at some (that of 2026-01-06 12:20) out-of-range reaches 1 first and names the
@@ -121,9 +129,10 @@ test('a service is scored as a group: its isolation forest finds the demo latenc
     const groups = await once.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
     assert.equal(groups.length, 3);
     const events = await new AnomalyStore(once.handle).events(tenant, { limit: 10_000 });
-    const found = events.filter((e) => e.labels.job === service && e.detector === 'isolation-forest' && e.start >= regression.start && e.start < regression.start + 30 * 60_000);
+    // An event is explained by its highest-scoring alarm: the forest's, or a latency beyond its range (1).
+    const found = events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.start + 30 * 60_000);
     assert.ok(found.length > 0, `the group detector found nothing at the ${service} latency regression (${new Date(regression.start).toISOString()}); events there: ${JSON.stringify(events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.end).map((e) => [e.dataset, e.detector, new Date(e.start).toISOString()]))}`);
-    assert.ok(found.some((e) => e.dataset.startsWith('http_request_duration')), `the forest blamed ${JSON.stringify(found.map((e) => e.dataset))}, not the latency`);
+    assert.ok(found.some((e) => e.dataset.startsWith('http_request_duration')), `the events blamed ${JSON.stringify(found.map((e) => e.dataset))}, not the latency`);
     for (const e of found) assert.ok(e.peakScore >= 0.5 && e.peakScore <= 1, `${e.peakScore}`);
 
     const all = (w: DuckDbWarehouse) => w.handle.read('SELECT * FROM anomaly_detector_state ORDER BY dataset, series_id');

@@ -1,7 +1,7 @@
 // Score: after ingest, every series with new points in the warehouse is scored by its streaming
 // detector (state kept per series in the warehouse, so a restart continues; a series seen for the
 // first time is trained on all its history already there, so it scores sensibly from its first
-// live point). Series of one service or host (see seriesGroupOf) are also scored together by the
+// live point; history backfilled later is learnt through retrain.ts). Series of one service or host (see seriesGroupOf) are also scored together by the
 // group's isolation forest, and each point's score is the larger of its own and the group's. The
 // latest score, level and band of each series are exported as gauges with the series' labels,
 // and anomaly events are stored for the API.
@@ -17,6 +17,7 @@ import {
   type ScoredPoint,
 } from '@sextant/core/anomaly';
 import type { Labels } from '@sextant/core';
+import { groupBy } from '@sextant/core/collections';
 import { Counter, type Registry } from 'prom-client';
 import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-family.js';
 import type { Logger } from '../log.js';
@@ -25,6 +26,7 @@ import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from 
 import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
+import { retrainDataset, type RetrainRequests } from './retrain.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 import { scoreAlignedInSlices } from './score-slices.js';
 
@@ -36,6 +38,8 @@ export interface ScoreJobDeps {
   log: Logger;
   intervalMs: number;
   scoring?: ScoringOptions;
+  /** Datasets to re-train on their history (after a backfill) before the next scoring. */
+  retrain?: RetrainRequests;
 }
 
 export interface ScoringOptions {
@@ -73,6 +77,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
   const scoring = deps.scoring ?? DEFAULT_SCORING_OPTIONS;
   const gauges = {
     score: deps.families.gauge('sextant_anomaly_score', 'Anomaly score of the series latest point, in [0,1] (calibrated anomaly likelihood).'),
+    value: deps.families.gauge('sextant_anomaly_value', 'Value of the series at its latest scored point (what the band is for).'),
     level: deps.families.gauge('sextant_anomaly_level', 'Expected value of the series at its latest point.'),
     upper: deps.families.gauge('sextant_anomaly_upper_band', 'Upper edge of the band of normal values at the latest point.'),
     lower: deps.families.gauge('sextant_anomaly_lower_band', 'Lower edge of the band of normal values at the latest point.'),
@@ -87,6 +92,14 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
       for (const tenant of tenants) {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
+        for (const dataset of deps.retrain?.take(tenant) ?? []) {
+          try {
+            await retrainDataset(deps.store, tenant, dataset, deps.log);
+          } catch (error) {
+            deps.log.error('score: re-training a dataset on its history failed, it is retried on the next run', { tenant, dataset, error });
+            deps.retrain!.request(tenant, [dataset]);
+          }
+        }
         try {
           const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
@@ -99,7 +112,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
   };
 }
 
-type Gauges = Record<'score' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
+type Gauges = Record<'score' | 'value' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
 
 /** A series of the tenant: what the warehouse knows of it, and its new points. */
 interface Member extends GroupMember {
@@ -133,13 +146,10 @@ export async function scoreTenant(
       log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
   }
-  const groups = new Map<string, Member[]>();
-  const alone: Member[] = [];
-  for (const m of members) {
-    const key = seriesGroupOf(m.labels);
-    if (key === undefined) alone.push(m);
-    else groups.set(key, [...(groups.get(key) ?? []), m]);
-  }
+  const byGroup = groupBy(members, (m) => seriesGroupOf(m.labels));
+  const alone = byGroup.get(undefined) ?? [];
+  byGroup.delete(undefined);
+  const groups = byGroup as Map<string, Member[]>;
   const groupStates = await store.states(tenant, GROUP_STATE_DATASET);
   const scoredPoints = new Map<Member, ScoredPoint[]>();
   const states = new Map<Member, Float64Array>();
@@ -301,16 +311,17 @@ export function exportedLabels(labels: Labels, tenant: string, dataset: string):
 
 function exportLatest(gauges: Gauges, labels: Labels, p: ScoredPoint): void {
   gauges.score.set(labels, p.score);
+  gauges.value.set(labels, p.value);
   gauges.level.set(labels, p.expected);
   gauges.upper.set(labels, p.upper);
   gauges.lower.set(labels, p.lower);
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {
-  const worst: ScoredPoint = {
-    t: e.explainedAt,
+  const peak: ScoredPoint = {
+    t: e.peakAt,
     value: e.value,
-    score: e.explainedScore,
+    score: e.peakScore,
     expected: e.expected,
     lower: e.lower,
     upper: e.upper,
@@ -318,20 +329,11 @@ function openEventOf(e: AnomalyEvent): OpenEvent {
     detector: e.detector as ScoredPoint['detector'],
     severity: e.severity as ScoredPoint['severity'],
   };
-  return {
-    start: e.start,
-    end: e.end,
-    worst,
-    peak: {
-      ...worst,
-      t: e.peakAt,
-      score: e.peakScore,
-    },
-  };
+  return { start: e.start, end: e.end, peak };
 }
 
 function eventRow(tenant: string, dataset: string, seriesId: number, labels: Labels, e: OpenEvent): AnomalyEvent {
-  const p = e.worst;
+  const p = e.peak;
   return {
     tenant,
     dataset,

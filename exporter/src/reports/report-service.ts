@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
 import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
+import { DuckDbAuditLog, type AuditLog } from '../warehouse/audit-store.js';
 import { ReportStore, type StoredReport } from '../warehouse/report-store.js';
 import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
@@ -28,11 +29,13 @@ const safe = (text: string): string => text.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 export class ReportService {
   readonly store: ReportStore;
+  private readonly audit: AuditLog;
   private readonly metrics: ReportMetrics;
   private readonly directory: string;
 
   constructor(private readonly deps: ReportServiceDeps) {
     this.store = new ReportStore(deps.handle);
+    this.audit = new DuckDbAuditLog(deps.handle);
     this.metrics = reportMetricsOn(deps.registry);
     this.directory = reportsDirectory(deps.config);
   }
@@ -62,6 +65,21 @@ export class ReportService {
       stored = { ...base, status: 'error', error: message, path: undefined, bytes: undefined };
     }
     await this.store.add(stored);
+    // A report the API asked for is in the audit log through its request; the schedule's own are here.
+    if (trigger === 'schedule') {
+      await this.audit.record({
+        tenant,
+        at: createdAt,
+        tokenName: 'schedule',
+        role: 'schedule',
+        action: 'report.generate',
+        target: id,
+        request: `schedule ${period} ${format}`,
+        status: stored.status === 'ok' ? 201 : 500,
+        result: stored.status === 'ok' ? 'ok' : 'failed',
+        ...(stored.error !== undefined ? { error: stored.error } : {}),
+      });
+    }
     return stored;
   }
 

@@ -7,7 +7,7 @@ import { chromiumPath } from './render-pdf.js';
 export function reportSettingsFromConfig(config: Config): ReportSettings {
   return {
     // Each SLO's objective is its service's availability objective (the strictest when several).
-    objectives: config.recommend.slos.reduce<Record<string, number>>((acc, slo) => ({ ...acc, [slo.service]: Math.max(acc[slo.service] ?? 0, slo.objective) }), {}),
+    objectives: strictestObjectives(config.recommend.slos),
     defaultObjective: config.reports.defaultObjective,
     capacityThreshold: config.reports.capacityThreshold,
   };
@@ -22,4 +22,10 @@ export function reportsDirectory(config: Config): string {
 
 export function chromiumFromConfig(config: Config, env: NodeJS.ProcessEnv = process.env): string {
   return chromiumPath(config.reports.chromiumPath, env);
+}
+
+function strictestObjectives(slos: readonly { service: string; objective: number }[]): Record<string, number> {
+  const objectives: Record<string, number> = {};
+  for (const slo of slos) objectives[slo.service] = Math.max(objectives[slo.service] ?? 0, slo.objective);
+  return objectives;
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { createLogger } from '../log.js';
 import { AlertIntake, type AlertEventRow } from './alert-intake.js';
 import { DuckDbHandle } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
@@ -75,14 +76,89 @@ test('recorded changes wait in the intake log until a read loads them, exactly a
   }
 });
 
-test('a lone UTF-16 surrogate (valid to JSON.parse, refused by DuckDB) is stored as U+FFFD instead of stopping the load', async () => {
-  const warehouse = await open(dbPath());
+test('a lone UTF-16 surrogate (valid to JSON.parse, refused by DuckDB) in a name or a value is stored as U+FFFD instead of stopping the load', async () => {
+  const path = dbPath();
+  let warehouse = await open(path);
   try {
-    const odd = { ...observation(1), labels: { alertname: 'X', high: 'a\ud800b', low: '\udc00', pair: '😀', text: '\\ud800' } };
+    const odd = {
+      ...observation(1),
+      labels: { alertname: 'X', high: 'a\ud800b', low: '\udc00', pair: '😀', text: '\\ud800', 'key\udbff': 'v' },
+      annotations: { 'x\ud800': 'y', ['\udc00'.repeat(3)]: 'z\udfff' },
+    };
     assert.equal(await warehouse.alerts.record([odd, observation(2)]), 2);
     const [stored] = await warehouse.alerts.history('t', { fingerprint: odd.fingerprint, limit: 1 });
-    assert.deepEqual(stored?.labels, { alertname: 'X', high: 'a\ufffdb', low: '\ufffd', pair: '😀', text: '\\ud800' });
+    assert.deepEqual(stored?.labels, { alertname: 'X', high: 'a\ufffdb', low: '\ufffd', pair: '😀', text: '\\ud800', 'key\ufffd': 'v' });
+    assert.deepEqual(stored?.annotations, { 'x\ufffd': 'y', '\ufffd\ufffd\ufffd': 'z\ufffd' });
     assert.equal(await count(warehouse), 2);
+    assert.equal(warehouse.alerts.rejectedLines, 0, 'nothing needed setting aside');
+    await warehouse.alerts.record([observation(3)]);
+    await warehouse.close();
+    warehouse = await open(path);
+    assert.equal(await count(warehouse), 3, 'a restart finds everything');
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('at start, lines of a segment that DuckDB refuses are set aside in rejected/ with a log line; the rest loads and the service starts', async () => {
+  const path = dbPath();
+  await (await open(path)).close();
+  const bad = [
+    '{"tenant": "t", "fingerprint": ',
+    'garbage \u0000 \xff',
+    JSON.stringify({ ...row(4), starts_at_ms: 'soon' }),
+    JSON.stringify({ ...row(5), labels: { n: 1 } }),
+    '[1, 2]',
+  ];
+  const intakeDir = `${path}.alert-intake`;
+  writeFileSync(join(intakeDir, '000000000002.ndjson'), [JSON.stringify(row(1)), ...bad, '', JSON.stringify(row(2))].join('\n') + '\n');
+  // What the writer wrote before it repaired names: an annotation name with a lone surrogate.
+  const bricking = JSON.stringify(row(3)).replace('"annotations":{}', '"annotations":{"x\\ud800":"y"}');
+  writeFileSync(join(intakeDir, '000000000003.ndjson'), `${bricking}\n${JSON.stringify(row(6))}\n`);
+  const logged: Record<string, unknown>[] = [];
+  const log = createLogger('warn', (line) => logged.push(JSON.parse(line) as Record<string, unknown>));
+
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => T0, alerts: { loadDelayMs: 3_600_000, log } });
+  try {
+    const rows = await warehouse.handle.read('SELECT fingerprint, labels, annotations FROM alert_events ORDER BY fingerprint');
+    assert.deepEqual(
+      rows.map((r) => [r.fingerprint, JSON.parse(String(r.labels)), JSON.parse(String(r.annotations))]),
+      [1, 2, 3, 6].map((i) => [row(i).fingerprint, row(i).labels, i === 3 ? { 'x\ufffd': 'y' } : {}]),
+      'the good lines of the damaged segment are loaded, and the bricking line is repaired',
+    );
+    assert.equal(readFileSync(join(intakeDir, 'rejected', '000000000002.ndjson'), 'utf8'), bad.map((line) => `${line}\n`).join(''));
+    assert.equal(warehouse.alerts.rejectedLines, bad.length);
+    assert.deepEqual(
+      logged.map((l) => [l.level, l.rejectedLines, l.repairedLines, l.loadedLines, String(l.rejectedFile).split('/').slice(-2).join('/')]),
+      [
+        ['error', bad.length, 0, 2, 'rejected/000000000002.ndjson'],
+        ['error', 0, 1, 2, 'undefined'],
+      ],
+    );
+    assert.match(String(logged[0]?.reasons), /not JSON/);
+    assert.deepEqual(readdirSync(join(intakeDir, 'rejected')), ['000000000002.ndjson']);
+    assert.deepEqual(segments(path), []);
+    // And it goes on working.
+    await warehouse.alerts.record([observation(7)]);
+    await warehouse.alerts.loaded();
+    assert.equal(await count(warehouse), 5);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('a load that fails for a reason other than its lines sets nothing aside and fails', async () => {
+  const path = dbPath();
+  const warehouse = await open(path);
+  try {
+    await warehouse.alerts.record([observation(1)]);
+    const write = warehouse.handle.write.bind(warehouse.handle);
+    warehouse.handle.write = () => Promise.reject(new Error('disk on fire'));
+    await assert.rejects(warehouse.alerts.loaded(), /disk on fire/);
+    assert.equal(warehouse.alerts.rejectedLines, 0);
+    warehouse.handle.write = write;
+    await warehouse.alerts.loaded();
+    assert.equal(await count(warehouse), 1, 'the next load loads it');
   } finally {
     await warehouse.close();
   }

@@ -10,9 +10,15 @@
 // Crash safety: the transaction that loads a segment also records its id in alert_intake, so at
 // start a segment is loaded again if its id is above loaded_through, and deleted otherwise. A torn
 // last line (a crash during an append that was never acknowledged) is cut off before loading.
-import { mkdir, mkdtemp, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+//
+// A line DuckDB refuses (a segment corrupted by hand or by the disk, or written by a bug) would stop
+// its segment, and every one after it, from loading, and the service from starting: when a load
+// fails, lines that hold no row are moved to rejected/<segment>.ndjson, with a log line and a count
+// (sextant_alert_intake_rejected_lines_total), and the rest of the segment is loaded.
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger, type Logger } from '../log.js';
 import type { DuckDbHandle } from './duckdb-handle.js';
 
 /** One row of alert_events, as the intake log stores it (labels, annotations and suppressed_by as JSON). */
@@ -69,6 +75,8 @@ export interface AlertIntakeOptions {
   loadDelayMs?: number;
   /** A segment this large is loaded at once (default 8 MiB). */
   maxSegmentBytes?: number;
+  /** Where lines set aside are reported (default: warnings on stderr). */
+  log?: Logger;
 }
 
 interface Segment {
@@ -87,6 +95,7 @@ export class AlertIntake {
   private loads: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Infinity;
+  private rejected = 0;
 
   private constructor(
     private readonly handle: DuckDbHandle,
@@ -96,6 +105,7 @@ export class AlertIntake {
     private readonly maxSegmentBytes: number,
     /** A temporary directory (':memory:' warehouse), removed on close. */
     private readonly temporary: boolean,
+    private readonly log: Logger,
   ) {}
 
   /** Opens the intake log of a migrated warehouse and loads what an earlier process left in it. */
@@ -113,7 +123,7 @@ export class AlertIntake {
       return match ? [Number(match[1])] : [];
     });
     ids.sort((a, b) => a - b);
-    const intake = new AlertIntake(handle, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, memory && !options.dir);
+    const intake = new AlertIntake(handle, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, memory && !options.dir, options.log ?? createLogger('warn'));
     for (const id of ids) {
       if (id <= loadedThrough) await unlink(intake.pathOf(id));
       else intake.waiting.push({ id, bytes: (await stat(intake.pathOf(id))).size });
@@ -145,6 +155,11 @@ export class AlertIntake {
   /** Bytes acknowledged and not yet loaded into alert_events: grows only while loads fail or lag. */
   get unloadedBytes(): number {
     return this.waiting.reduce((sum, segment) => sum + segment.bytes, this.current?.bytes ?? 0);
+  }
+
+  /** Lines of segments set aside since this process opened the log, because they hold no loadable row. */
+  get rejectedLines(): number {
+    return this.rejected;
   }
 
   /** Loads what is left and closes the log (its directory, too, when temporary). */
@@ -183,12 +198,7 @@ export class AlertIntake {
     const id = this.nextId++;
     const file = await open(this.pathOf(id), 'a');
     // The new file's directory entry must be durable too, or a crash could lose the whole file.
-    const dir = await open(this.dir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await syncDir(this.dir);
     return { id, file, bytes: 0, closed: false };
   }
 
@@ -240,10 +250,51 @@ export class AlertIntake {
   private async loadSegment(id: number): Promise<void> {
     const path = this.pathOf(id);
     const whole = await cutTornTail(path);
-    await this.handle.write(async (tx) => {
-      if (whole > 0) await tx.run(LOAD_SQL, [path]);
+    try {
+      await this.loadFile(id, whole > 0);
+    } catch (error) {
+      if (!(await this.setAsideBadLines(id, error))) throw error;
+      await this.loadFile(id, true);
+    }
+  }
+
+  private loadFile(id: number, hasLines: boolean): Promise<void> {
+    return this.handle.write(async (tx) => {
+      if (hasLines) await tx.run(LOAD_SQL, [this.pathOf(id)]);
       await tx.run('UPDATE alert_intake SET loaded_through = $1', [id]);
     });
+  }
+
+  /**
+   * After DuckDB refused a segment: moves the lines that hold no row to rejected/, and rewrites the
+   * segment with the rest, repaired. Returns whether any line was set aside or repaired (if none, the
+   * failure is not the lines' and is left to the caller). Safe to repeat after a crash: the rejected file is rewritten
+   * whole, before the segment is replaced.
+   */
+  private async setAsideBadLines(id: number, error: unknown): Promise<boolean> {
+    const path = this.pathOf(id);
+    const { rows, repaired, rejected } = sortLines(await readFile(path, 'utf8'));
+    if (rejected.length === 0 && repaired === 0) return false;
+    const rejectedDir = join(this.dir, 'rejected');
+    const rejectedFile = rejected.length ? join(rejectedDir, `${String(id).padStart(12, '0')}.ndjson`) : undefined;
+    if (rejectedFile) {
+      await mkdir(rejectedDir, { recursive: true });
+      await writeDurably(rejectedFile, rejected.map((r) => `${r.line}\n`).join(''));
+    }
+    await writeDurably(`${path}.tmp`, rows.map((line) => `${line}\n`).join(''));
+    await rename(`${path}.tmp`, path);
+    await syncDir(this.dir);
+    this.rejected += rejected.length;
+    this.log.error('alert intake: a segment did not load; lines that hold no alert state change were set aside, the rest is loaded', {
+      segment: path,
+      rejectedFile,
+      rejectedLines: rejected.length,
+      repairedLines: repaired,
+      loadedLines: rows.length,
+      reasons: [...new Set(rejected.map((r) => r.reason))].slice(0, 5),
+      loadError: error instanceof Error ? error.message : String(error),
+    });
+    return true;
   }
 
   private pathOf(id: number): string {
@@ -267,15 +318,85 @@ function unloadable(row: AlertEventRow): string | undefined {
 /** JSON.stringify escapes a surrogate only when it is alone (it may also match an escaped backslash: then the slow path does nothing). */
 const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const wellFormed = (text: string) => text.replace(LONE_SURROGATE, '\ufffd');
 
 /**
  * A row as one line of JSON that DuckDB's reader accepts. JSON.parse lets a webhook body carry a lone
- * UTF-16 surrogate ("\ud800"), which JSON.stringify writes back as such and DuckDB refuses, and one
- * such line would stop its whole segment from loading: it becomes U+FFFD, as any UTF-8 encoder makes it.
+ * UTF-16 surrogate ("\ud800") in a key or a value, which JSON.stringify writes back as such and DuckDB
+ * refuses, and one such line would stop its whole segment from loading: it becomes U+FFFD, as any
+ * UTF-8 encoder makes it. Keys too: a replacer sees only values, so it rebuilds each object.
  */
 function jsonLine(row: AlertEventRow): string {
   const text = JSON.stringify(row);
-  return ESCAPED_SURROGATE.test(text) ? JSON.stringify(row, (_key, value: unknown) => (typeof value === 'string' ? value.replace(LONE_SURROGATE, '\ufffd') : value)) : text;
+  if (!ESCAPED_SURROGATE.test(text)) return text;
+  return JSON.stringify(row, (_key, value: unknown) => {
+    if (typeof value === 'string') return wellFormed(value);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [wellFormed(k), v]));
+    return value;
+  });
+}
+
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+
+/** A line of a segment as the row it holds, or why it holds none that the writer could have written. */
+function parseLine(line: string): AlertEventRow | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const fields = value as Record<string, unknown>;
+  const row = Object.fromEntries(Object.keys(COLUMNS).map((name) => [name, fields[name]])) as unknown as AlertEventRow;
+  const problem = unloadable(row);
+  if (problem) return problem;
+  if (!isStringRecord(row.labels) || !isStringRecord(row.annotations)) return 'labels and annotations must map names to strings';
+  if (!Array.isArray(row.suppressed_by) || !row.suppressed_by.every((id) => typeof id === 'string')) return 'suppressed_by must be a list of strings';
+  return row;
+}
+
+/**
+ * Splits a segment's text into the rows it holds, each as a line the writer would write (so DuckDB
+ * reads them), and the lines that hold none, with the reason; counts the rows whose text had to be
+ * repaired (a lone surrogate, as a writer before the fix wrote it).
+ */
+function sortLines(text: string): { rows: string[]; repaired: number; rejected: { line: string; reason: string }[] } {
+  const rows: string[] = [];
+  const rejected: { line: string; reason: string }[] = [];
+  let repaired = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const row = parseLine(line);
+    if (typeof row === 'string') {
+      rejected.push({ line, reason: row });
+      continue;
+    }
+    const written = jsonLine(row);
+    if (written !== JSON.stringify(row)) repaired += 1;
+    rows.push(written);
+  }
+  return { rows, repaired, rejected };
+}
+
+async function syncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+async function writeDurably(path: string, text: string): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.writeFile(text);
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 /**

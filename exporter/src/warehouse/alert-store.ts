@@ -134,6 +134,11 @@ export class AlertStore {
     return this.intake.unloadedBytes;
   }
 
+  /** Lines of the intake log set aside since start, because they held no loadable state change. */
+  get rejectedLines(): number {
+    return this.intake.rejectedLines;
+  }
+
   /** Loads what the intake log holds into alert_events and closes the log. */
   close(): Promise<void> {
     return this.intake.close();

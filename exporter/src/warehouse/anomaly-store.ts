@@ -104,6 +104,24 @@ export class AnomalyStore {
     return batch;
   }
 
+  /**
+   * Every point of the dataset's series that have a state, up to each one's scored-until time (the
+   * history its detector has had, backfilled points included), by series then time, handed over
+   * chunk by chunk so no more than a chunk is held at once.
+   */
+  async scoredHistory(tenant: string, dataset: string, onChunk: (batch: PointBatch) => void): Promise<void> {
+    await this.handle.readChunks(
+      `SELECT p.series_id::DOUBLE, p.ts::DOUBLE, p.value
+         FROM points p
+         JOIN anomaly_detector_state s
+           ON s.tenant = p.tenant AND s.dataset = p.dataset AND s.series_id = p.series_id
+        WHERE p.tenant = $1 AND p.dataset = $2 AND p.ts <= s.scored_until_ms
+        ORDER BY p.series_id, p.ts`,
+      [tenant, dataset],
+      ([seriesIds, ts, values]) => onChunk({ seriesIds: seriesIds as number[], ts: ts as number[], values: values as number[] }),
+    );
+  }
+
   async seriesLabels(tenant: string, dataset: string): Promise<Map<number, Labels>> {
     const rows = await this.handle.read(
       `SELECT series_id, map_keys(labels) AS names, map_values(labels) AS vals FROM series WHERE tenant = $1 AND dataset = $2`,

@@ -15,6 +15,7 @@ import { datasetKey, planLevel, type BucketSpan, type DirtyWindow } from './roll
 import { recomputeSpan } from './rollup-sql.js';
 import { KnownSeries } from './known-series.js';
 import { windowRows, type SeriesRow } from './window-rows.js';
+import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
 
 export interface QueryLimits {
@@ -95,13 +96,17 @@ export class DuckDbWarehouse implements Warehouse {
   private migrated = false;
   private alertStore: AlertStore | undefined;
   private readonly knownSeries = new KnownSeries();
+  /** The tenants' reference tables (business data that queries join on a label). */
+  readonly reference: DuckDbReferenceStore;
 
   constructor(
     readonly handle: DuckDbHandle,
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
     readonly rollupRefreshMs: Record<RollupLevel, number> = DEFAULT_ROLLUP_REFRESH_MS,
-  ) {}
+  ) {
+    this.reference = new DuckDbReferenceStore(handle);
+  }
 
   async migrate(): Promise<number> {
     const version = await runMigrations(this.handle, migrations);
@@ -354,7 +359,8 @@ export class DuckDbWarehouse implements Warehouse {
         throw new QueryError(`query.filters[${i}].value: ${JSON.stringify(filter.value)} is not a valid regular expression (${reason})`);
       });
     }
-    const count = countSeriesSql(tenant, query);
+    const referenceTable = query.join ? await this.joinedTable(tenant, query) : undefined;
+    const count = countSeriesSql(tenant, query, referenceTable);
     const [counted] = await this.handle.read(count.sql, count.params);
     const matched = Number(counted?.n ?? 0);
     if (matched > this.limits.maxSeries) {
@@ -362,7 +368,7 @@ export class DuckDbWarehouse implements Warehouse {
         `query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${this.limits.maxSeries}; add filters`,
       );
     }
-    const aggregate = aggregateSql(tenant, query, this.limits.maxRows);
+    const aggregate = aggregateSql(tenant, query, this.limits.maxRows, referenceTable);
     const rows = await this.handle.read(aggregate.sql, aggregate.params);
     if (rows.length > this.limits.maxRows) {
       throw new QueryError(
@@ -370,6 +376,39 @@ export class DuckDbWarehouse implements Warehouse {
       );
     }
     return toFrames(query, rows);
+  }
+
+  /**
+   * Where the query's join table keeps its rows, once its columns are checked: the join column
+   * must hold each value at most once (or a series would count once per row), the scale must be a number.
+   */
+  private async joinedTable(tenant: string, query: BiQuery): Promise<string> {
+    const join = query.join!;
+    const found = await this.reference.locate(tenant, join.table);
+    if (!found) {
+      const known = (await this.reference.list(tenant)).map((t) => t.name);
+      throw new QueryError(`query.join.table: tenant ${tenant} has no reference table "${join.table}"; its tables: ${known.join(', ') || 'none (import one with sextant import)'}`);
+    }
+    const columns = new Map(found.table.columns.map((c) => [c.name, c.type]));
+    const named = [
+      ['query.join.column', join.column],
+      ...(join.scaleBy === undefined ? [] : [['query.join.scaleBy', join.scaleBy]]),
+      ...[...query.groupBy, ...query.filters.map((f) => f.label)].filter((n) => n.includes('.')).map((n) => ['query', n.slice(join.table.length + 1)]),
+    ];
+    for (const [where, column] of named) {
+      if (!columns.has(column!)) throw new QueryError(`${where}: table ${join.table} has no column ${column}; its columns: ${[...columns.keys()].join(', ')}`);
+    }
+    const scaleType = join.scaleBy === undefined ? undefined : columns.get(join.scaleBy);
+    if (scaleType !== undefined && scaleType !== 'number' && scaleType !== 'integer') {
+      throw new QueryError(`query.join.scaleBy: column ${join.scaleBy} of table ${join.table} is ${scaleType}, not a number`);
+    }
+    const [repeated] = await this.handle.read(
+      `SELECT CAST("${join.column}" AS VARCHAR) AS value, count(*) AS n FROM ${found.sqlTable} WHERE "${join.column}" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 1`,
+    );
+    if (repeated) {
+      throw new QueryError(`query.join.column: ${join.column} of table ${join.table} holds ${JSON.stringify(repeated.value)} in ${Number(repeated.n)} rows; a join column must identify one row (import the table with --key ${join.column})`);
+    }
+    return found.sqlTable;
   }
 
   async exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {

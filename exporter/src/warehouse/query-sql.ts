@@ -1,6 +1,8 @@
 // Turns a BiQuery into parameterised SQL. User strings (dataset, label names, label values,
-// regexes) only ever travel as parameters; table and column names come from fixed maps.
-import { BUCKETS, FILTER_OPS, MEASURES, type BiQuery, type LabelFilter, type Measure } from '@sextant/core';
+// regexes) only ever travel as parameters; table and column names come from fixed maps, except a
+// joined reference table's, which is the catalog's reference_<n> and columns checked to be
+// identifiers that the table has.
+import { BUCKETS, FILTER_OPS, MEASURES, REFERENCE_FIELD, type BiQuery, type LabelFilter, type Measure } from '@sextant/core';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS } from './levels.js';
 import { QueryError } from './query-error.js';
 import type { SqlParam } from './duckdb-handle.js';
@@ -41,10 +43,11 @@ export function validateQuery(query: BiQuery): void {
   });
   if (new Set(query.measures).size !== query.measures.length) throw new QueryError('query.measures: a measure is listed twice');
   if (!Array.isArray(query.groupBy)) throw new QueryError('query.groupBy: expected a list of label names');
-  query.groupBy.forEach((label, i) => checkLabelName(label, `query.groupBy[${i}]`));
+  checkJoin(query);
+  query.groupBy.forEach((label, i) => checkFieldName(query, label, `query.groupBy[${i}]`));
   if (new Set(query.groupBy).size !== query.groupBy.length) throw new QueryError('query.groupBy: a label is listed twice');
   if (!Array.isArray(query.filters)) throw new QueryError('query.filters: expected a list of {label, op, value}');
-  query.filters.forEach((f, i) => checkFilter(f, `query.filters[${i}]`));
+  query.filters.forEach((f, i) => checkFilter(query, f, `query.filters[${i}]`));
   const range = query.range as { start?: unknown; end?: unknown } | undefined;
   if (!range || !Number.isFinite(range.start) || !Number.isFinite(range.end)) {
     throw new QueryError('query.range: expected {start, end} in Unix milliseconds');
@@ -60,9 +63,31 @@ function checkLabelName(label: unknown, where: string): void {
   }
 }
 
-function checkFilter(filter: LabelFilter, where: string): void {
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkJoin(query: BiQuery): void {
+  const join = query.join;
+  if (join === undefined) return;
+  if (typeof join !== 'object' || join === null) throw new QueryError('query.join: expected {table, label, column, scaleBy?}');
+  if (typeof join.table !== 'string' || !IDENTIFIER.test(join.table)) throw new QueryError(`query.join.table: ${JSON.stringify(join.table)} is not a reference table name`);
+  checkLabelName(join.label, 'query.join.label');
+  if (typeof join.column !== 'string' || !IDENTIFIER.test(join.column)) throw new QueryError(`query.join.column: ${JSON.stringify(join.column)} is not a column name`);
+  if (join.scaleBy !== undefined && (typeof join.scaleBy !== 'string' || !IDENTIFIER.test(join.scaleBy))) {
+    throw new QueryError(`query.join.scaleBy: ${JSON.stringify(join.scaleBy)} is not a column name`);
+  }
+}
+
+/** A label name, or `<table>.<column>` of the joined reference table. */
+function checkFieldName(query: BiQuery, name: unknown, where: string): void {
+  const reference = typeof name === 'string' ? REFERENCE_FIELD.exec(name) : null;
+  if (!reference) return checkLabelName(name, where);
+  if (!query.join) throw new QueryError(`${where}: ${JSON.stringify(name)} names a reference table's column, but the query joins no table (query.join)`);
+  if (reference[1] !== query.join.table) throw new QueryError(`${where}: ${JSON.stringify(name)}: the query joins table ${query.join.table}, not ${reference[1]}`);
+}
+
+function checkFilter(query: BiQuery, filter: LabelFilter, where: string): void {
   if (typeof filter !== 'object' || filter === null) throw new QueryError(`${where}: expected {label, op, value}`);
-  checkLabelName(filter.label, `${where}.label`);
+  checkFieldName(query, filter.label, `${where}.label`);
   if (!(FILTER_OPS as readonly string[]).includes(filter.op)) {
     throw new QueryError(`${where}.op: "${String(filter.op)}" is not an operator; expected one of ${FILTER_OPS.join(', ')}`);
   }
@@ -74,8 +99,14 @@ function labelValue(params: Params, label: string): string {
   return `coalesce(map_extract_value(s.labels, ${params.add(label)}), '')`;
 }
 
+/** A label's value, or a joined reference column's as text ('' for a series without a row). */
+function fieldValue(params: Params, name: string): string {
+  const reference = REFERENCE_FIELD.exec(name);
+  return reference ? `coalesce(CAST(j."${reference[2]}" AS VARCHAR), '')` : labelValue(params, name);
+}
+
 function filterSql(params: Params, filter: LabelFilter): string {
-  const value = labelValue(params, filter.label);
+  const value = fieldValue(params, filter.label);
   const operand = params.add(filter.value);
   switch (filter.op) {
     case '=':
@@ -91,9 +122,11 @@ function filterSql(params: Params, filter: LabelFilter): string {
 
 /**
  * The tenant's series of the dataset that pass every filter and have samples near the range, as
- * `FROM series s WHERE ...` (a day of slack covers the widest bucket overlapping the range).
+ * `FROM series s [LEFT JOIN <reference table> j ON ...] WHERE ...` (a day of slack covers the widest
+ * bucket overlapping the range). `referenceTable` is where the query's join table keeps its rows;
+ * its join column must be unique (the caller checks), so each series meets at most one row.
  */
-function seriesWhere(params: Params, tenant: string, query: BiQuery): string {
+function seriesWhere(params: Params, tenant: string, query: BiQuery, referenceTable: string | undefined): string {
   const conditions = [
     `s.tenant = ${params.add(tenant)}`,
     `s.dataset = ${params.add(query.dataset)}`,
@@ -101,58 +134,79 @@ function seriesWhere(params: Params, tenant: string, query: BiQuery): string {
     `s.first_seen_ms < ${params.add(query.range.end)}`,
   ];
   for (const filter of query.filters) conditions.push(filterSql(params, filter));
-  return `FROM series s WHERE ${conditions.join(' AND ')}`;
+  let join = '';
+  if (query.join) {
+    if (referenceTable === undefined) throw new Error('aggregateSql: the query joins a reference table, but its SQL table was not given');
+    join = ` LEFT JOIN ${referenceTable} j ON CAST(j."${query.join.column}" AS VARCHAR) = ${labelValue(params, query.join.label)}`;
+    // Scaled measures take only the series that have a scale.
+    if (query.join.scaleBy !== undefined) conditions.push(`j."${query.join.scaleBy}" IS NOT NULL`);
+  }
+  return `FROM series s${join} WHERE ${conditions.join(' AND ')}`;
 }
 
-export function countSeriesSql(tenant: string, query: BiQuery): CompiledSql {
+export function countSeriesSql(tenant: string, query: BiQuery, referenceTable?: string): CompiledSql {
   const params = new Params();
-  return { sql: `SELECT count(*) AS n ${seriesWhere(params, tenant, query)}`, params: params.values };
+  return { sql: `SELECT count(*) AS n ${seriesWhere(params, tenant, query, referenceTable)}`, params: params.values };
 }
 
-const ROLLUP_MEASURE: Record<Measure, string> = {
-  count: 'sum(r.count)',
-  sum: 'sum(r.sum)',
-  min: 'min(r.min)',
-  max: 'max(r.max)',
-  avg: 'sum(r.sum) / sum(r.count)',
-  // Exact for one series; across several, the count-weighted mean of their percentiles
-  // (percentiles do not combine exactly, and the frame's meta says so).
-  p50: 'sum(r.p50 * r.count) / sum(r.count)',
-  p95: 'sum(r.p95 * r.count) / sum(r.count)',
-  p99: 'sum(r.p99 * r.count) / sum(r.count)',
-  // The latest sample's value; when several series share that time, the largest (deterministic).
-  last: 'arg_max(r.last, (r.last_ts, r.last))',
-};
-
-// At the raw level each timestamp is its own bucket: measures aggregate the group's series at it
-// (`last` of several series at one time is, as for rollups, the largest).
-const RAW_MEASURE: Record<Measure, string> = {
-  count: 'count(*)',
-  sum: 'sum(r.value)',
-  min: 'min(r.value)',
-  max: 'max(r.value)',
-  avg: 'avg(r.value)',
-  p50: 'quantile_cont(r.value, 0.5)',
-  p95: 'quantile_cont(r.value, 0.95)',
-  p99: 'quantile_cont(r.value, 0.99)',
-  last: 'max(r.value)',
-};
+/**
+ * A measure over rollup rows `r` (or points, at the raw level) of the series `s`; with `scaled`,
+ * of each series' values multiplied by its scale `s.w`.
+ */
+function measureSql(measure: Measure, raw: boolean, scaled: boolean): string {
+  const v = (column: string): string => (scaled ? `(r.${column} * s.w)` : `r.${column}`);
+  if (raw) {
+    // At the raw level each timestamp is its own bucket: measures aggregate the group's series at it
+    // (`last` of several series at one time is, as for rollups, the largest).
+    const value = v('value');
+    const RAW: Record<Measure, string> = {
+      count: 'count(*)',
+      sum: `sum(${value})`,
+      min: `min(${value})`,
+      max: `max(${value})`,
+      avg: `avg(${value})`,
+      p50: `quantile_cont(${value}, 0.5)`,
+      p95: `quantile_cont(${value}, 0.95)`,
+      p99: `quantile_cont(${value}, 0.99)`,
+      last: `max(${value})`,
+    };
+    return RAW[measure];
+  }
+  const ROLLUP: Record<Measure, string> = {
+    count: 'sum(r.count)',
+    sum: `sum(${v('sum')})`,
+    // A negative scale turns a series' max into its min.
+    min: scaled ? `min(least(${v('min')}, ${v('max')}))` : 'min(r.min)',
+    max: scaled ? `max(greatest(${v('min')}, ${v('max')}))` : 'max(r.max)',
+    avg: `sum(${v('sum')}) / sum(r.count)`,
+    // Exact for one series; across several, the count-weighted mean of their percentiles
+    // (percentiles do not combine exactly, and the frame's meta says so).
+    p50: `sum(${v('p50')} * r.count) / sum(r.count)`,
+    p95: `sum(${v('p95')} * r.count) / sum(r.count)`,
+    p99: `sum(${v('p99')} * r.count) / sum(r.count)`,
+    // The latest sample's value; when several series share that time, the largest (deterministic).
+    last: `arg_max(${v('last')}, (r.last_ts, ${v('last')}))`,
+  };
+  return ROLLUP[measure];
+}
 
 /**
  * One row per (group, time): columns g0..gN (group label values), `time` (bucket start, ms),
  * `series_rows` (series rows merged into the row) and one `m_<measure>` per measure. Asks for
  * `maxRows + 1` rows so that the caller can tell an overflow from an exact fit.
  */
-export function aggregateSql(tenant: string, query: BiQuery, maxRows: number): CompiledSql {
+export function aggregateSql(tenant: string, query: BiQuery, maxRows: number, referenceTable?: string): CompiledSql {
   const params = new Params();
-  const groups = query.groupBy.map((label, i) => `${labelValue(params, label)} AS g${i}`);
-  const seriesCte = `SELECT s.series_id${groups.map((g) => `, ${g}`).join('')} ${seriesWhere(params, tenant, query)}`;
+  const groups = query.groupBy.map((label, i) => `${fieldValue(params, label)} AS g${i}`);
+  const scaled = query.join?.scaleBy !== undefined;
+  if (scaled) groups.push(`CAST(j."${query.join!.scaleBy!}" AS DOUBLE) AS w`);
+  const seriesCte = `SELECT s.series_id${groups.map((g) => `, ${g}`).join('')} ${seriesWhere(params, tenant, query, referenceTable)}`;
   const groupCols = query.groupBy.map((_, i) => `s.g${i}`);
   const raw = query.bucket === 'raw';
   const table = raw ? LEVEL_TABLE.points : LEVEL_TABLE[query.bucket as Exclude<typeof query.bucket, 'raw'>];
   const time = raw ? 'r.ts' : 'r.bucket';
   const width = raw ? 1 : LEVEL_WIDTH_MS[query.bucket as Exclude<typeof query.bucket, 'raw'>];
-  const measures = query.measures.map((m) => `${(raw ? RAW_MEASURE : ROLLUP_MEASURE)[m]} AS m_${m}`);
+  const measures = query.measures.map((m) => `${measureSql(m, raw, scaled)} AS m_${m}`);
   const conditions = [
     `r.tenant = ${params.add(tenant)}`,
     `r.dataset = ${params.add(query.dataset)}`,

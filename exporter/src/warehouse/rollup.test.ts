@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Series } from '@sextant/core';
+import { groupBy } from '@sextant/core/collections';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS } from './levels.js';
 import { seriesId } from './series-id.js';
@@ -68,14 +69,8 @@ interface Expected {
 /** The rollup of `series` at `level`, computed here without DuckDB: key `${series_id}@${bucket}`. */
 function expectedRollup(tenant: string, dataset: string, series: Series[], level: RollupLevel): Map<string, Expected> {
   const width = LEVEL_WIDTH_MS[level];
-  const groups = new Map<string, { t: number; v: number }[]>();
-  for (const s of series) {
-    const id = seriesId(tenant, dataset, s.labels);
-    for (const p of s.samples) {
-      const key = `${id}@${Math.floor(p.t / width) * width}`;
-      groups.set(key, [...(groups.get(key) ?? []), p]);
-    }
-  }
+  const points = series.flatMap((s) => s.samples.map((p) => ({ id: seriesId(tenant, dataset, s.labels), ...p })));
+  const groups = groupBy(points, (p) => `${p.id}@${Math.floor(p.t / width) * width}`);
   const out = new Map<string, Expected>();
   for (const [key, points] of groups) {
     const values = points.map((p) => p.v).sort((a, b) => a - b);

@@ -14,7 +14,7 @@ import { startSextant, type SextantService } from './support/sextant-service.js'
 
 const SCREENSHOTS = join(PLUGIN_ROOT, 'tests', 'output', 'screenshots');
 const THEMES = ['dark', 'light'] as const;
-const PAGES = ['overview', 'anomalies', 'predictions', 'recommendations', 'alerts', 'rules', 'reports'] as const;
+const PAGES = ['overview', 'anomalies', 'predictions', 'recommendations', 'alerts', 'rules', 'reports', 'audit'] as const;
 /** What each page shows once its data has loaded. */
 const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
   overview: '[data-testid="overview-anomaly-count"]',
@@ -24,6 +24,7 @@ const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
   recommendations: '[data-testid="recommendation-list"]',
   alerts: '[data-testid="alert-analytics"]',
   reports: '[data-testid="report-list"]',
+  audit: '[data-testid="audit-log"]',
   config: '[data-testid="app-config"]',
 };
 
@@ -100,7 +101,8 @@ before(async () => {
   grafana = await startGrafanaProxy({
     dist: DIST,
     staticDirs: [join(PLUGIN_ROOT, 'tests', 'harness'), harness],
-    app: { jsonData: { url: service.url, prometheusUid: 'prometheus' }, secureJsonData: { token: TOKEN } },
+    // One token per route of plugin.json (the demo has one admin token; Grafana's reqRole is what is tested here).
+    app: { jsonData: { url: service.url, prometheusUid: 'prometheus' }, secureJsonData: { token: TOKEN, editorToken: TOKEN, adminToken: TOKEN } },
     datasource: { jsonData: { url: service.url }, secureJsonData: { token: TOKEN } },
   });
   browser = await launchChromium();
@@ -172,6 +174,42 @@ test('apply and dismiss change the recommendation\'s state in the service', asyn
   const status = (id: string) => afterAll.recommendations.find((r) => r.id === id)?.status;
   assert.equal(status(first.id), 'applied');
   assert.equal(status(second.id), 'dismissed');
+  const changes = grafana.forwarded.filter((r) => r.method === 'POST' && /\/recommendations\//.test(r.url));
+  assert.deepEqual(changes.map((r) => r.route), ['editor', 'editor'], 'changes go through the editors\' route');
+  assert.deepEqual(errors, []);
+});
+
+test('a Grafana viewer reads through the viewers\' route, and its changes are refused by Grafana before reaching Sextant', async () => {
+  grafana.role = 'Viewer';
+  try {
+    const { recommendations } = await api<{ recommendations: Array<{ id: string }> }>('/api/v1/recommendations?status=open');
+    const target = recommendations[0]!;
+    const sent = grafana.forwarded.length;
+    await open('recommendations', 'dark');
+    await page.waitForSelector('[data-testid="recommendation-list"]');
+    await page.locator(`[data-testid="recommendation-${target.id}"]`).getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByText(/failed \(403\): plugin proxy route access denied/).waitFor();
+    const after = grafana.forwarded.slice(sent);
+    assert.ok(after.length > 0 && after.every((r) => r.route === 'sextant' && r.method === 'GET'), JSON.stringify(after));
+    const still = await api<{ recommendations: Array<{ id: string }> }>('/api/v1/recommendations?status=open');
+    assert.ok(still.recommendations.some((r) => r.id === target.id), 'the recommendation is still open');
+  } finally {
+    grafana.role = 'Admin';
+  }
+});
+
+test('the audit log page shows who applied and dismissed recommendations, through the admins\' route', async () => {
+  const { errors } = await open('audit', 'dark');
+  const log = page.locator('[data-testid="audit-log"]');
+  await log.waitFor();
+  for (const action of ['recommendation.apply', 'recommendation.dismiss']) {
+    assert.ok((await log.locator('tbody tr', { hasText: action }).count()) >= 1, `${action} is listed`);
+  }
+  assert.match(await log.locator('tbody tr', { hasText: 'recommendation.dismiss' }).first().innerText(), /demo \(admin\)[\s\S]*ok \(200\)/);
+  await page.getByLabel('Action filter').fill('recommendation.apply');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await log.locator('tbody tr', { hasText: 'recommendation.dismiss' }).waitFor({ state: 'detached' });
+  assert.ok(grafana.forwarded.some((r) => r.route === 'admin' && r.url.includes('/api/v1/audit')));
   assert.deepEqual(errors, []);
 });
 
@@ -228,7 +266,7 @@ test('the configuration page tests the connection through the proxy, and a wrong
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText(/Connected to Sextant: \d+ datasets/).waitFor();
 
-  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.getByRole('button', { name: 'Reset' }).first().click();
   await page.locator('#sextant-token').fill('wrong-token');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();

@@ -52,18 +52,28 @@ test('a plugin.json with a wrong id or a missing field fails the same validation
   assert.equal(validate(withoutInfo), false);
 });
 
-test('routes add the token from secureJsonData on Grafana\'s side, so it never reaches the browser', () => {
-  for (const path of ['plugin.json', 'datasource/plugin.json']) {
-    const json = JSON.parse(readFileSync(join(DIST, path), 'utf8'));
-    assert.deepEqual(json.routes, [
-      {
-        ...json.routes[0],
-        path: 'sextant',
-        url: '{{ .JsonData.url }}',
-        headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.token }}' }],
-      },
-    ]);
-  }
+const route = (path: string, token: string, reqRole?: string) => ({
+  path,
+  url: '{{ .JsonData.url }}',
+  ...(reqRole ? { reqRole } : {}),
+  headers: [{ name: 'Authorization', content: `Bearer {{ .SecureJsonData.${token} }}` }],
+});
+
+test("routes add the tokens from secureJsonData on Grafana's side, so they never reach the browser", () => {
+  const datasource = JSON.parse(readFileSync(join(DIST, 'datasource/plugin.json'), 'utf8'));
+  assert.deepEqual(datasource.routes, [route('sextant', 'token')]);
+});
+
+test("the app's routes are split by Grafana role: a viewer's requests never carry the editor's or the admin's token", () => {
+  const app = JSON.parse(readFileSync(join(DIST, 'plugin.json'), 'utf8'));
+  assert.deepEqual(app.routes, [route('sextant', 'token', 'Viewer'), route('editor', 'editorToken', 'Editor'), route('admin', 'adminToken', 'Admin')]);
+  // Grafana takes the first route whose path prefixes the request's: no route's path may prefix another's.
+  for (const a of app.routes) for (const b of app.routes) if (a !== b) assert.ok(!b.path.startsWith(a.path), `${a.path} prefixes ${b.path}`);
+  // Each token is used by one route only.
+  const tokens = app.routes.map((r: { headers: Array<{ content: string }> }) => r.headers[0]!.content);
+  assert.equal(new Set(tokens).size, tokens.length);
+  // The audit page is shown to Grafana admins only.
+  assert.equal(app.includes.find((i: { name: string }) => i.name === 'Audit log')?.role, 'Admin');
 });
 
 test('the zip is named <id>-<version>.zip and holds one top-level folder named after the id', () => {

@@ -105,6 +105,8 @@ test('plugins: the app enabled, with Sextant\'s URL, the token from the environm
   assert.equal(app.disabled, false);
   assert.equal(app.jsonData.url, SEXTANT_URL);
   assert.match(app.secureJsonData.token, ENV_REFERENCE);
+  assert.match(app.secureJsonData.editorToken, ENV_REFERENCE);
+  assert.match(app.secureJsonData.adminToken, ENV_REFERENCE);
   const prometheus = datasources.datasources.find((d) => d.uid === app.jsonData.prometheusUid);
   assert.equal(prometheus?.type, 'prometheus');
 });

@@ -5,6 +5,7 @@ import {
   DEFAULT_ABSENT,
   DEFAULT_CAPACITY,
   DEFAULT_SCORE_ALERTS,
+  DEFAULT_SEXTANT_BANDS,
   DEFAULT_THRESHOLDS,
   SCORE_METRICS,
   type RulesSpec,
@@ -56,6 +57,12 @@ const band = z.strictObject({
   rateWindow: duration.default('5m'),
 });
 
+const sextantBands = z.strictObject({
+  datasets: z.array(z.string()).default(DEFAULT_SEXTANT_BANDS.datasets),
+  for: duration.default(DEFAULT_SEXTANT_BANDS.for),
+  severity: z.string().default(DEFAULT_SEXTANT_BANDS.severity),
+});
+
 const thresholds = z.strictObject({
   node: equalityFilters.default(DEFAULT_THRESHOLDS.node),
   http: equalityFilters.default(DEFAULT_THRESHOLDS.http),
@@ -96,10 +103,13 @@ function generator<T extends z.ZodType>(schema: T) {
 export const rulesSectionSchema = z.strictObject({
   /** Where `sextant rules generate` writes when --out is not given. */
   outDir: z.string().default('alert-rules'),
+  /** Each generated alert links `<runbookBaseUrl>/<alert kind><runbookSuffix>` (docs/runbooks/<kind>.md in the repository). */
   runbookBaseUrl: z.url().optional(),
+  runbookSuffix: z.string().regex(/^[^\s/?#]*$/, 'no spaces, slashes, ? or #').default('.md'),
   slos: z.array(slo).default([]),
   scores: z.union([z.literal(false), z.array(scoreAlert)]).optional(),
   bands: z.array(band).default([]),
+  sextantBands: generator(sextantBands),
   thresholds: generator(thresholds),
   capacity: generator(capacity),
   absent: generator(absent),
@@ -113,9 +123,11 @@ export function rulesSpecOf(section: RulesSection): RulesSpec {
     value === false ? null : (value ?? schema.parse({}));
   return {
     runbookBaseUrl: section.runbookBaseUrl,
+    runbookSuffix: section.runbookSuffix,
     slos: section.slos,
     scores: section.scores === false ? [] : (section.scores ?? DEFAULT_SCORE_ALERTS),
     bands: section.bands,
+    sextantBands: on(section.sextantBands, sextantBands),
     thresholds: on(section.thresholds, thresholds),
     capacity: on(section.capacity, capacity),
     absent: on(section.absent, absent),

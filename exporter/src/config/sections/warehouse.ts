@@ -36,6 +36,13 @@ export const warehouseSection = z
         maxRows: integer(1, 100_000_000).default(500_000),
       })
       .prefault({}),
+    /** Reference tables (business data imported with `sextant import` or PUT /api/v1/reference/{name}). */
+    reference: z
+      .strictObject({
+        /** Largest file one import may send; larger ones get 413 as soon as the size is known. */
+        maxImportBytes: integer(1, 64 * 1_073_741_824).default(268_435_456),
+      })
+      .prefault({}),
   })
   .prefault({});
 

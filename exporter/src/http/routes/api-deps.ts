@@ -9,6 +9,7 @@ import type { AlertStore } from '../../warehouse/alert-store.js';
 import type { DuckDbHandle } from '../../warehouse/duckdb-handle.js';
 import type { PredictionStore } from '../../warehouse/prediction-store.js';
 import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
+import type { ReferenceStore } from '../../warehouse/reference/reference-store.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 
 /**
@@ -17,11 +18,15 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
  */
 export interface ApiDeps {
   config: Config;
+  /** The config file the service loaded (absolute path), shown by GET /status; absent in tests that build a config in memory. */
+  configFile?: string;
   warehouse: Warehouse;
   /** The warehouse's DuckDB handle, for the other areas' stores (anomalies, predictions, ...). */
   handle: DuckDbHandle;
   /** The warehouse's alert history (DuckDbWarehouse.alerts), for the routes that read it. */
   alertStore: AlertStore;
+  /** The tenants' reference tables (imported business data). */
+  reference: ReferenceStore;
   /** The datasets being ingested, every tenant's; routes show each caller only its tenant's. */
   datasets: readonly DatasetDefinition[];
   registry: Registry;

@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import type { ApiDeps } from './api-deps.js';
 import { anomaliesRoutes } from './anomalies.js';
+import { auditRoutes } from './audit.js';
 import { backfillRoutes } from './backfill.js';
 import { datasetsRoutes } from './datasets.js';
 import { exportRoutes } from './export.js';
@@ -13,12 +14,17 @@ import { ingestRunsRoutes } from './ingest-runs.js';
 import { predictionsRoutes } from './predictions.js';
 import { queryRoutes } from './query.js';
 import { recommendationsRoutes } from './recommendations.js';
+import { referenceRoutes } from './reference.js';
 import { reportsRoutes } from './reports.js';
+import { statusRoutes } from './status.js';
 
 export type { ApiDeps } from './api-deps.js';
 
 export function apiRouters(deps: ApiDeps): Router[] {
   return [
+    // First: it records the state changes of every router after it.
+    auditRoutes(deps),
+    statusRoutes(deps),
     queryRoutes(deps),
     datasetsRoutes(deps),
     ingestRunsRoutes(deps),
@@ -28,6 +34,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
     reportsRoutes(deps),
+    referenceRoutes(deps),
     ...(deps.alerts ? [deps.alerts] : []),
   ];
 }

@@ -84,20 +84,27 @@ async function setup(t: { after(fn: () => unknown): void }, safety: Partial<Acti
   return { received, store, seed, call, candidate, tick: (ms: number) => (clock += ms) };
 }
 
+const ADMIN = { 'x-role': 'admin' };
+
 test('webhooks: no call without approval, dry run calls nothing, approved runs once, rate limit holds, every step audited', async (t) => {
   const s = await setup(t);
   const [restart, scale] = await s.seed([s.candidate('r', 'restart', 50, 'restart'), s.candidate('s', 'scale', 50, 'scale')]);
   assert.equal((await s.call('POST', `/recommendations/${restart!.id}/apply`, { execute: true })).status, 409);
   assert.equal((await s.call('POST', `/recommendations/${restart!.id}/apply`, { execute: true, dryRun: true })).status, 200);
   assert.equal(s.received.length, 0);
-  assert.equal((await s.call('POST', `/recommendations/${restart!.id}/approve`, {}, { 'x-role': 'viewer' })).status, 403);
-  assert.equal((await s.call('POST', `/recommendations/${restart!.id}/approve`)).status, 200);
+  // Approving a webhook is an admin's decision: the editor who asks for the run cannot approve it.
+  for (const role of ['viewer', 'editor']) {
+    const denied = await s.call('POST', `/recommendations/${restart!.id}/approve`, {}, { 'x-role': role });
+    assert.equal(denied.status, 403);
+    assert.match(String(denied.json.error), /admin needed/);
+  }
+  assert.equal((await s.call('POST', `/recommendations/${restart!.id}/approve`, {}, ADMIN)).status, 200);
   const executed = await s.call('POST', `/recommendations/${restart!.id}/apply`, { execute: true });
   assert.equal(executed.status, 200);
   assert.deepEqual(s.received.map((r) => [r.path, r.body.recommendationId, r.body.rollback]), [['/hooks/restart', restart!.id, false]]);
   assert.equal((await s.store.get('a', restart!.id))!.status, 'applied');
   // Rate limit: one execution per minute for the tenant.
-  await s.call('POST', `/recommendations/${scale!.id}/approve`);
+  await s.call('POST', `/recommendations/${scale!.id}/approve`, {}, ADMIN);
   const limited = await s.call('POST', `/recommendations/${scale!.id}/apply`, { execute: true });
   assert.equal(limited.status, 409);
   assert.match(String(limited.json.error), /rate limit/);
@@ -115,14 +122,14 @@ test('webhooks: no call without approval, dry run calls nothing, approved runs o
 test('webhooks disabled in config: refused and audited, nothing called; failures are audited too', async (t) => {
   const off = await setup(t, { enabled: false });
   const [rec] = await off.seed([off.candidate('r', 'restart', 50, 'restart')]);
-  await off.call('POST', `/recommendations/${rec!.id}/approve`);
+  await off.call('POST', `/recommendations/${rec!.id}/approve`, {}, ADMIN);
   const refused = await off.call('POST', `/recommendations/${rec!.id}/apply`, { execute: true });
   assert.equal(refused.status, 409);
   assert.match(String(refused.json.error), /disabled/);
   assert.equal(off.received.length, 0);
   const on = await setup(t);
   const [broken] = await on.seed([on.candidate('b', 'restart', 50, 'broken')]);
-  await on.call('POST', `/recommendations/${broken!.id}/approve`);
+  await on.call('POST', `/recommendations/${broken!.id}/approve`, {}, ADMIN);
   assert.equal((await on.call('POST', `/recommendations/${broken!.id}/apply`, { execute: true })).status, 502);
   assert.deepEqual((await on.store.auditTrail('a', broken!.id)).map((r) => r.step), ['approved', 'requested', 'failed']);
   assert.equal((await on.store.get('a', broken!.id))!.status, 'open');

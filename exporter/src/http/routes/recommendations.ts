@@ -2,7 +2,7 @@
 // GET /api/v1/recommendations/{id} (with its audit trail), and for editors:
 // POST /api/v1/recommendations/{id}/apply      {} marks it applied (done by hand);
 //                                              {"execute": true, "dryRun"?: bool} runs its webhook
-// POST /api/v1/recommendations/{id}/approve    approves its webhook (required before execute)
+// POST /api/v1/recommendations/{id}/approve    approves its webhook (required before execute; admin only)
 // POST /api/v1/recommendations/{id}/rollback   calls its rollback webhook
 // POST /api/v1/recommendations/{id}/dismiss
 // POST /api/v1/recommendations/{id}/feedback   {"helpful": bool, "comment"?: string}
@@ -54,12 +54,16 @@ export function recommendationsRoutes(api: ApiDeps): express.Router {
     }
   });
 
-  const editorAction = (path: string, handle: (tenant: string, tokenName: string, rec: Recommendation, body: Record<string, unknown>, res: Response) => Promise<void>) => {
+  const action = (
+    path: string,
+    required: 'editor' | 'admin',
+    handle: (tenant: string, tokenName: string, rec: Recommendation, body: Record<string, unknown>, res: Response) => Promise<void>,
+  ) => {
     router.post(`/recommendations/:id/${path}`, async (req: Request, res: Response) => {
       try {
         const auth = authOf(res);
-        if (!roleAllows(auth.role, 'editor')) {
-          res.status(403).json({ error: `POST /recommendations/{id}/${path}: role ${auth.role} may not change recommendations (editor needed)` });
+        if (!roleAllows(auth.role, required)) {
+          res.status(403).json({ error: `POST /recommendations/{id}/${path}: role ${auth.role} may not ${path} recommendations (${required} needed)` });
           return;
         }
         const body: unknown = req.body ?? {};
@@ -71,7 +75,7 @@ export function recommendationsRoutes(api: ApiDeps): express.Router {
     });
   };
 
-  editorAction('apply', async (tenant, tokenName, rec, body, res) => {
+  action('apply', 'editor', async (tenant, tokenName, rec, body, res) => {
     const execute = optionalBoolean(body, 'execute') ?? false;
     const dryRun = optionalBoolean(body, 'dryRun') ?? false;
     if (!execute) {
@@ -86,26 +90,28 @@ export function recommendationsRoutes(api: ApiDeps): express.Router {
     res.status(code).json(result.status === 'refused' || result.status === 'failed' ? { error: result.reason, result } : { result });
   });
 
-  editorAction('approve', async (tenant, tokenName, rec, _body, res) => {
+  // Approving lets a webhook run against real systems: an admin's decision, so an editor cannot
+  // approve the run they then execute.
+  action('approve', 'admin', async (tenant, tokenName, rec, _body, res) => {
     if (rec.status !== 'open') throw new BadRequest(`recommendation ${rec.id} is ${rec.status}, only open ones can be approved`);
     if (!rec.webhook) throw new BadRequest(`recommendation ${rec.id} has no action webhook to approve`);
     await deps.runner.approve(tenant, rec, tokenName);
     res.json({ approved: rec.id });
   });
 
-  editorAction('rollback', async (tenant, tokenName, rec, _body, res) => {
+  action('rollback', 'editor', async (tenant, tokenName, rec, _body, res) => {
     const result = await deps.runner.rollback(tenant, rec, tokenName);
     const code = result.status === 'refused' ? 409 : result.status === 'failed' ? 502 : 200;
     res.status(code).json(result.status === 'refused' || result.status === 'failed' ? { error: result.reason, result } : { result });
   });
 
-  editorAction('dismiss', async (tenant, _tokenName, rec, _body, res) => {
+  action('dismiss', 'editor', async (tenant, _tokenName, rec, _body, res) => {
     const dismissed = markDismissed(rec, deps.now());
     await deps.store.save(tenant, [dismissed]);
     res.json({ recommendation: dismissed });
   });
 
-  editorAction('feedback', async (tenant, tokenName, rec, body, res) => {
+  action('feedback', 'editor', async (tenant, tokenName, rec, body, res) => {
     const helpful = optionalBoolean(body, 'helpful');
     if (helpful === undefined) throw new BadRequest('request body: "helpful" is required (true or false)');
     const comment = body['comment'];

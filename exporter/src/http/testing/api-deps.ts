@@ -20,6 +20,7 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<{ d
     warehouse: duckdb,
     handle: duckdb.handle,
     alertStore: duckdb.alerts,
+    reference: duckdb.reference,
     datasets: [],
     registry,
     log,

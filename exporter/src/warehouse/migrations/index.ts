@@ -2,6 +2,7 @@
 // version ranges of each area).
 import { warehouseCore } from './001-warehouse-core.js';
 import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
+import { referenceTables } from './003-reference-tables.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
 import { alertEventsAppendOnly } from './201-alert-events-append-only.js';
@@ -10,7 +11,8 @@ import { predictions } from './300-predictions.js';
 import { recommendations } from './301-recommendations.js';
 import type { Migration } from './migration.js';
 import { reportTables } from './500-reports.js';
+import { auditLog } from './600-audit-log.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, referenceTables, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables, auditLog];

@@ -5,8 +5,10 @@ import type {
   AlertEvent,
   AnomalyEvent,
   ApiAnomalyEvent,
+  AuditPage,
   DatasetInfo,
   IngestRun,
+  ReferenceTableInfo,
   Prediction,
   PredictionModel,
   Recommendation,
@@ -81,13 +83,18 @@ export async function listDatasets(client: SextantClient) {
   return body.datasets;
 }
 
+export async function listReferenceTables(client: SextantClient) {
+  const body = await client.get<{ tables: ReferenceTableInfo[] }>('/api/v1/reference');
+  return body.tables;
+}
+
 export async function ingestRuns(client: SextantClient, limit: number) {
   const body = await client.get<{ runs: IngestRun[] }>('/api/v1/ingest-runs', { limit });
   return body.runs;
 }
 
 export async function runQuery(client: SextantClient, query: BiQuery) {
-  const body = await client.post<{ frames: DataFrame[] }>('/api/v1/query', query);
+  const body = await client.query<{ frames: DataFrame[] }>('/api/v1/query', query);
   return body.frames;
 }
 
@@ -105,4 +112,16 @@ export async function generateWeeklyReport(client: SextantClient) {
 /** The report's file; csv and parquet reports have one file per table. */
 export function reportUrl(client: SextantClient, id: string, table?: string) {
   return client.url(`/api/v1/reports/${encodeURIComponent(id)}/download`, { table });
+}
+
+export interface AuditFilter {
+  action?: string;
+  token?: string;
+  result?: string;
+  before?: string;
+}
+
+/** A page of the audit log, newest first (admins only: `client` is the app's admin route). */
+export function listAudit(client: SextantClient, filter: AuditFilter, limit = 50) {
+  return client.get<AuditPage>('/api/v1/audit', { limit, ...filter });
 }

@@ -16,21 +16,30 @@ export class SextantError extends Error {
 
 /**
  * Sextant's HTTP API as seen from the browser: every request goes through one of Grafana's data
- * proxies (`base`), which adds the API token, so the token never reaches the browser.
+ * proxies, which adds the API token, so the token never reaches the browser. Reads go to `base`;
+ * changes (POST) to `writeBase`, the app's route that only Grafana editors may use.
  */
 export class SextantClient {
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    readonly writeBase: string = base
+  ) {}
 
   get<T>(path: string, params?: QueryParams): Promise<T> {
     return this.request<T>('GET', path, params);
   }
 
+  /** A POST that only reads (a BI query): it goes through the read route like a GET. */
+  query<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, undefined, body);
+  }
+
   post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, undefined, body ?? {});
+    return this.request<T>('POST', path, undefined, body ?? {}, this.writeBase);
   }
 
   /** The URL a link or download can point at (same proxy, same token handling). */
-  url(path: string, params?: QueryParams): string {
+  url(path: string, params?: QueryParams, base = this.base): string {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(params ?? {})) {
       if (value !== undefined) {
@@ -38,14 +47,14 @@ export class SextantClient {
       }
     }
     const text = query.toString();
-    return `${this.base}${path}${text ? `?${text}` : ''}`;
+    return `${base}${path}${text ? `?${text}` : ''}`;
   }
 
-  private async request<T>(method: string, path: string, params?: QueryParams, data?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, params?: QueryParams, data?: unknown, base = this.base): Promise<T> {
     try {
       const response = await lastValueFrom(
         getBackendSrv().fetch<T>({
-          url: this.url(path, params),
+          url: this.url(path, params, base),
           method,
           data,
           showErrorAlert: false,

@@ -97,6 +97,14 @@ export interface DatasetInfo {
   watermark: number | null;
 }
 
+/** A reference table of the tenant (GET /api/v1/reference): business data queries can join. */
+export interface ReferenceTableInfo {
+  name: string;
+  columns: Array<{ name: string; type: 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' }>;
+  key: string[];
+  rows: number;
+}
+
 export interface IngestRun {
   dataset: string;
   rows: number;
@@ -135,4 +143,25 @@ export interface PredictionModel {
   evaluation: Evaluation;
   trainRows: number;
   testRows: number;
+}
+
+/** One entry of the audit log (GET /api/v1/audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  tokenName: string;
+  role: string;
+  action: string;
+  target?: string;
+  request: string;
+  detail?: string;
+  status: number;
+  result: 'ok' | 'denied' | 'refused' | 'failed';
+  error?: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** The cursor of the next (older) page; null on the last. */
+  next: string | null;
 }

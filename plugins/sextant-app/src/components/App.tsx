@@ -1,10 +1,10 @@
 import React, { useMemo } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { SextantClient } from '../common/client';
-import { AppContext, type AppSettings } from '../common/context';
-import { APP_PROXY_BASE, ROUTES } from '../constants';
+import { AppContext, appClients, type AppSettings } from '../common/context';
+import { ROUTES } from '../constants';
 import { AlertAnalytics } from '../pages/AlertAnalytics';
+import { Audit } from '../pages/Audit';
 import { Anomalies } from '../pages/Anomalies';
 import { Overview } from '../pages/Overview';
 import { Predictions } from '../pages/Predictions';
@@ -13,7 +13,7 @@ import { Reports } from '../pages/Reports';
 import { Rules } from '../pages/Rules';
 
 export default function App({ meta }: AppRootProps<AppSettings>) {
-  const value = useMemo(() => ({ client: new SextantClient(APP_PROXY_BASE), settings: meta.jsonData ?? {} }), [meta.jsonData]);
+  const value = useMemo(() => ({ ...appClients(), settings: meta.jsonData ?? {} }), [meta.jsonData]);
   return (
     <AppContext.Provider value={value}>
       <Routes>
@@ -24,6 +24,7 @@ export default function App({ meta }: AppRootProps<AppSettings>) {
         <Route path={ROUTES.Alerts} element={<AlertAnalytics />} />
         <Route path={ROUTES.Rules} element={<Rules />} />
         <Route path={ROUTES.Reports} element={<Reports />} />
+        <Route path={ROUTES.Audit} element={<Audit />} />
         <Route path="*" element={<Navigate to={ROUTES.Overview} replace />} />
       </Routes>
     </AppContext.Provider>

@@ -12,16 +12,40 @@ export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 
 type Outcome = { ok: boolean; message: string };
 
+type TokenKey = 'token' | 'editorToken' | 'adminToken';
+
+/** One token per route of plugin.json, so a Grafana viewer's requests never carry an editor's token. */
+const TOKENS: Array<{ key: TokenKey; id: string; label: string; description: string }> = [
+  { key: 'token', id: 'sextant-token', label: 'Viewer token', description: 'A Sextant viewer token: every Grafana user reads through it' },
+  {
+    key: 'editorToken',
+    id: 'sextant-editor-token',
+    label: 'Editor token (optional)',
+    description: 'A Sextant editor token, used for Grafana editors and admins only: apply and dismiss recommendations, generate reports',
+  },
+  {
+    key: 'adminToken',
+    id: 'sextant-admin-token',
+    label: 'Admin token (optional)',
+    description: 'A Sextant admin token, used for Grafana admins only: the audit log',
+  },
+];
+
 /**
- * Sextant's URL goes into jsonData; the API token into secureJsonData, which Grafana stores encrypted
- * and only its data proxy reads (plugin.json's route adds it as a bearer token).
+ * Sextant's URL goes into jsonData; the API tokens into secureJsonData, which Grafana stores encrypted
+ * and only its data proxy reads (each route of plugin.json adds its token as a bearer token).
  */
 export default function AppConfig({ plugin }: AppConfigProps) {
   const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
   const [url, setUrl] = useState(jsonData?.url ?? '');
   const [prometheusUid, setPrometheusUid] = useState(jsonData?.prometheusUid ?? '');
-  const [token, setToken] = useState('');
-  const [tokenSet, setTokenSet] = useState(Boolean(secureJsonFields?.token));
+  const [tokens, setTokens] = useState<Record<TokenKey, string>>({ token: '', editorToken: '', adminToken: '' });
+  const [configured, setConfigured] = useState<Record<TokenKey, boolean>>({
+    token: Boolean(secureJsonFields?.token),
+    editorToken: Boolean(secureJsonFields?.editorToken),
+    adminToken: Boolean(secureJsonFields?.adminToken),
+  });
+  const changed = TOKENS.filter((t) => !configured[t.key]);
   const [saved, setSaved] = useState<Outcome>();
   const [tested, setTested] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
@@ -35,11 +59,11 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         enabled,
         pinned,
         jsonData: { url: url.trim(), prometheusUid },
-        // Left out when unchanged, so saving the URL alone keeps the stored token.
-        secureJsonData: tokenSet ? undefined : { token },
+        // Only the tokens being set (or cleared), so saving the URL alone keeps the stored ones.
+        secureJsonData: changed.length ? Object.fromEntries(changed.map((t) => [t.key, tokens[t.key]])) : undefined,
       });
-      setTokenSet(true);
-      setToken('');
+      setConfigured(Object.fromEntries(TOKENS.map((t) => [t.key, configured[t.key] || tokens[t.key] !== ''])) as Record<TokenKey, boolean>);
+      setTokens({ token: '', editorToken: '', adminToken: '' });
       setSaved({ ok: true, message: 'Settings saved.' });
     } catch (error) {
       setSaved({ ok: false, message: toSextantError(error, 'Saving the settings').message });
@@ -67,20 +91,23 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         <Field label="URL" description="Where Grafana's server reaches Sextant, e.g. http://sextant:9890">
           <Input width={60} id="sextant-url" value={url} placeholder="http://sextant:9890" onChange={(e) => setUrl(e.currentTarget.value)} />
         </Field>
-        <Field label="API token" description="A Sextant API token; stored encrypted, never sent to the browser">
-          <SecretInput
-            width={60}
-            id="sextant-token"
-            value={token}
-            isConfigured={tokenSet}
-            placeholder="Token"
-            onChange={(e) => setToken(e.currentTarget.value)}
-            onReset={() => {
-              setToken('');
-              setTokenSet(false);
-            }}
-          />
-        </Field>
+        {TOKENS.map((t) => (
+          <Field key={t.key} label={t.label} description={`${t.description}; stored encrypted, never sent to the browser`}>
+            <SecretInput
+              width={60}
+              id={t.id}
+              value={tokens[t.key]}
+              isConfigured={configured[t.key]}
+              placeholder="Token"
+              aria-label={t.label}
+              onChange={(e) => setTokens({ ...tokens, [t.key]: e.currentTarget.value })}
+              onReset={() => {
+                setTokens({ ...tokens, [t.key]: '' });
+                setConfigured({ ...configured, [t.key]: false });
+              }}
+            />
+          </Field>
+        ))}
         <Field label="Prometheus data source" description="Opened by the Explore links of the Anomalies page">
           <DataSourcePicker
             width={60}
@@ -91,7 +118,7 @@ export default function AppConfig({ plugin }: AppConfigProps) {
           />
         </Field>
         <Stack gap={2}>
-          <Button type="submit" disabled={busy || url.trim() === '' || (!tokenSet && token === '')}>
+          <Button type="submit" disabled={busy || url.trim() === '' || (!configured.token && tokens.token === '')}>
             Save settings
           </Button>
           <Button type="button" variant="secondary" icon="plug" disabled={busy} onClick={test}>

@@ -2,7 +2,7 @@ import React from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Button, IconButton, InlineField, InlineFieldRow, Input, MultiSelect, RadioButtonGroup, Select, Stack } from '@grafana/ui';
 import { BUCKETS, FILTER_OPS, MEASURES, type Bucket, type FilterOp, type LabelFilter, type Measure } from '@sextant/core';
-import { listDatasets } from '../common/api';
+import { listDatasets, listReferenceTables } from '../common/api';
 import { useRequest } from '../common/useRequest';
 import type { SextantDataSource } from './datasource';
 import { DEFAULT_QUERY, type QueryKind, type SextantOptions, type SextantQuery } from './types';
@@ -21,7 +21,16 @@ const options = <T extends string>(values: readonly T[]) => values.map((value) =
 export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) {
   const datasets = useRequest(() => listDatasets(datasource.client), [datasource]);
   const kind = query.kind ?? 'bi';
-  const labels = datasets.value?.find((d) => d.name === query.dataset)?.keepLabels ?? [];
+  const tables = useRequest(() => listReferenceTables(datasource.client), [datasource]);
+  const datasetLabels = datasets.value?.find((d) => d.name === query.dataset)?.keepLabels ?? [];
+  const join = query.join;
+  const joined = tables.value?.find((t) => t.name === join?.table);
+  // The joined table's columns group and filter like labels, as table.column.
+  const labels = [...datasetLabels, ...(joined ? joined.columns.map((c) => `${joined.name}.${c.name}`) : [])];
+  const setJoin = (patch: Partial<NonNullable<SextantQuery['join']>>) => {
+    const next = { table: '', label: '', column: '', ...join, ...patch };
+    update({ join: next.table ? next : undefined });
+  };
   const update = (patch: Partial<SextantQuery>) => {
     onChange({ ...query, ...patch });
     onRunQuery();
@@ -80,6 +89,42 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
                 aria-label="Group by"
               />
             </InlineField>
+          </InlineFieldRow>
+          <InlineFieldRow>
+            <InlineField label="Join" labelWidth={12} tooltip="A reference table (sextant import) joined on a label: group and filter by its columns, or scale values by a number column" invalid={Boolean(tables.error)} error={tables.error?.message}>
+              <Select
+                width={20}
+                isLoading={tables.loading}
+                isClearable
+                options={(tables.value ?? []).map((t) => ({ label: t.name, value: t.name, description: `${t.rows} rows` }))}
+                value={join?.table || null}
+                allowCustomValue
+                onChange={(v) => setJoin({ table: v?.value ?? '' })}
+                placeholder="No join"
+                aria-label="Join table"
+              />
+            </InlineField>
+            {join && (
+              <>
+                <InlineField label="on label" labelWidth={10}>
+                  <Select width={16} options={datasetLabels.map((l) => ({ label: l, value: l }))} value={join.label || null} allowCustomValue onChange={(v) => setJoin({ label: v?.value ?? '' })} aria-label="Join label" />
+                </InlineField>
+                <InlineField label="= column" labelWidth={10}>
+                  <Select width={16} options={(joined?.columns ?? []).map((c) => ({ label: c.name, value: c.name }))} value={join.column || null} allowCustomValue onChange={(v) => setJoin({ column: v?.value ?? '' })} aria-label="Join column" />
+                </InlineField>
+                <InlineField label="scale by" labelWidth={10}>
+                  <Select
+                    width={16}
+                    isClearable
+                    options={(joined?.columns ?? []).filter((c) => c.type === 'number' || c.type === 'integer').map((c) => ({ label: c.name, value: c.name }))}
+                    value={join.scaleBy || null}
+                    onChange={(v) => setJoin({ scaleBy: v?.value || undefined })}
+                    placeholder="none"
+                    aria-label="Join scale"
+                  />
+                </InlineField>
+              </>
+            )}
           </InlineFieldRow>
           {filters.map((filter, index) => (
             <InlineFieldRow key={index}>

@@ -78,6 +78,21 @@ describe('SextantDataSource', () => {
     expect(frame.fields[1].labels).toEqual({ service: 'checkout' });
   });
 
+  it('sends a panel\'s join with the BiQuery, variables filled in, and leaves out an empty scale', async () => {
+    const requests = wire({ 'POST /api/v1/query': { frames: [] } });
+    const ds = new SextantDataSource(settings);
+    const base = { refId: 'A', kind: 'bi' as const, dataset: 'cpu', measures: ['sum' as const], groupBy: ['hosts.team'], filters: [{ label: 'hosts.team', op: '=' as const, value: 'web' }], bucket: '1d' as const };
+    await ds.query(request([{ ...base, join: { table: 'hosts', label: 'instance', column: 'host', scaleBy: 'cost_per_hour' } }]));
+    await ds.query(request([{ ...base, join: { table: 'hosts', label: 'instance', column: 'host', scaleBy: '' } }]));
+    await ds.query(request([{ ...base, join: { table: '', label: '', column: '' } }]));
+    expect(requests.map((r) => (r.data as { join?: unknown }).join)).toEqual([
+      { table: 'hosts', label: 'instance', column: 'host', scaleBy: 'cost_per_hour' },
+      { table: 'hosts', label: 'instance', column: 'host' },
+      undefined,
+    ]);
+    expect((requests[0]!.data as { groupBy: string[] }).groupBy).toEqual(['hosts.team']);
+  });
+
   it('skips warehouse queries without a dataset instead of sending a request the API refuses', async () => {
     const requests = wire({});
     const response = await new SextantDataSource(settings).query(request([{ refId: 'A', kind: 'bi' }]));

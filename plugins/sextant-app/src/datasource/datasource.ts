@@ -8,7 +8,7 @@ import {
   type TestDataSourceResponse,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
-import type { BiQuery } from '@sextant/core';
+import type { BiQuery, ReferenceJoin } from '@sextant/core';
 import { alertHistory, listAnomalies, listDatasets, listRecommendations, runQuery } from '../common/api';
 import { SextantClient } from '../common/client';
 import { RECOMMENDATION_STATUSES } from '../common/types';
@@ -18,6 +18,12 @@ import { DEFAULT_QUERY, type SextantOptions, type SextantQuery } from './types';
 import { parseVariableQuery } from './variables';
 
 const LABEL_VALUES_LOOKBACK_MS = 28 * 86_400_000;
+
+/** The panel's join with variables filled in; an empty scale means none. */
+function joinOf(join: ReferenceJoin, fill: (text: string) => string): ReferenceJoin {
+  const scaleBy = fill(join.scaleBy ?? '');
+  return { table: fill(join.table), label: fill(join.label), column: fill(join.column), ...(scaleBy ? { scaleBy } : {}) };
+}
 
 /**
  * Sextant's warehouse as a Grafana data source. Requests go through Grafana's data source proxy
@@ -79,6 +85,7 @@ export class SextantDataSource extends DataSourceApi<SextantQuery, SextantOption
       })),
       bucket: query.bucket ?? DEFAULT_QUERY.bucket!,
       range: { start: window.from, end: window.to },
+      ...(query.join?.table ? { join: joinOf(query.join, fill) } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 import type { DataSourceJsonData } from '@grafana/data';
 import type { DataQuery } from '@grafana/schema';
-import type { Bucket, LabelFilter, Measure } from '@sextant/core';
+import type { Bucket, LabelFilter, Measure, ReferenceJoin } from '@sextant/core';
 
 /**
  * What a query asks for: a BI query on the warehouse (`bi`), or Sextant's events as frames
@@ -16,6 +16,8 @@ export interface SextantQuery extends DataQuery {
   groupBy?: string[];
   filters?: LabelFilter[];
   bucket?: Bucket;
+  /** A reference table joined on a label; its columns are grouped by and filtered on as `table.column`. */
+  join?: ReferenceJoin;
 }
 
 export const DEFAULT_QUERY: Partial<SextantQuery> = {

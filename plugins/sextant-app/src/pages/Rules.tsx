@@ -8,6 +8,7 @@ import {
   DEFAULT_CAPACITY,
   DEFAULT_HTTP_METRICS,
   DEFAULT_SCORE_ALERTS,
+  DEFAULT_SEXTANT_BANDS,
   DEFAULT_THRESHOLDS,
   generateRuleFiles,
   type GeneratedFile,
@@ -60,6 +61,7 @@ export interface RulesChoices {
   slos: SloChoice[];
   thresholds: Record<ThresholdKey, number[]> | null;
   scores: boolean;
+  sextantBands: boolean;
   capacity: boolean;
   absent: boolean;
 }
@@ -83,6 +85,7 @@ export function rulesSpec(choices: RulesChoices): RulesSpec {
     slos: choices.slos.filter((s) => s.service.trim() !== '').map(sloSpec),
     scores: choices.scores ? DEFAULT_SCORE_ALERTS : [],
     bands: [],
+    sextantBands: choices.sextantBands ? DEFAULT_SEXTANT_BANDS : null,
     capacity: choices.capacity ? DEFAULT_CAPACITY : null,
     thresholds,
     absent: choices.absent ? DEFAULT_ABSENT : null,
@@ -112,18 +115,19 @@ export function Rules() {
   const [useThresholds, setUseThresholds] = useState(true);
   const [levels, setLevels] = useState(DEFAULT_LEVELS);
   const [scores, setScores] = useState(true);
+  const [sextantBands, setSextantBands] = useState(true);
   const [capacity, setCapacity] = useState(true);
   const [absent, setAbsent] = useState(true);
   const [shown, setShown] = useState(0);
 
   const result = useMemo(() => {
     try {
-      const files = generateRuleFiles(rulesSpec({ slos, thresholds: useThresholds ? levels : null, scores, capacity, absent }));
+      const files = generateRuleFiles(rulesSpec({ slos, thresholds: useThresholds ? levels : null, scores, sextantBands, capacity, absent }));
       return { files, error: undefined };
     } catch (error) {
       return { files: [] as GeneratedFile[], error: error instanceof Error ? error.message : String(error) };
     }
-  }, [slos, useThresholds, levels, scores, capacity, absent]);
+  }, [slos, useThresholds, levels, scores, sextantBands, capacity, absent]);
   const file = result.files[Math.min(shown, result.files.length - 1)];
   const setSlo = (index: number, patch: Partial<SloChoice>) => setSlos(slos.map((s, i) => (i === index ? { ...s, ...patch } : s)));
 
@@ -180,6 +184,11 @@ export function Rules() {
           </Section>
           <Section title="Sextant's own signals">
             <Checkbox label="Alerts on anomaly scores and failure probability" value={scores} onChange={(e) => setScores(e.currentTarget.checked)} />
+            <Checkbox
+              label="Bands as anomaly:level / anomaly:upper_band / anomaly:lower_band (promql-anomaly-detection dashboards and AnomalyDetected)"
+              value={sextantBands}
+              onChange={(e) => setSextantBands(e.currentTarget.checked)}
+            />
             <Checkbox label="Capacity forecasts (disk and memory, predict_linear)" value={capacity} onChange={(e) => setCapacity(e.currentTarget.checked)} />
             <Checkbox label="Absent-data alerts for the default datasets" value={absent} onChange={(e) => setAbsent(e.currentTarget.checked)} />
           </Section>

@@ -1,7 +1,9 @@
 // What the harness page needs from Grafana's server: the plugin settings API, and the data proxies
 // (plugin proxy for the app, data source proxy for the data source) applying plugin.json's routes
-// exactly as Grafana does: route URL and headers are templates over the stored jsonData and
-// secureJsonData, so the token lives here, on the server side, and never in the browser.
+// as Grafana does (pkg/api/pluginproxy): the first route whose method (if any) and path match is
+// taken, and a user below its reqRole gets a 403; route URL and headers are templates over the
+// stored jsonData and secureJsonData, so the tokens live here, on the server side, and never in the
+// browser. The signed-in user's Grafana role is `role` (Admin unless a test changes it).
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +13,13 @@ import { publicAsset } from './grafana-assets.js';
 interface Route {
   path: string;
   url: string;
+  method?: string;
+  reqRole?: GrafanaRole;
   headers?: Array<{ name: string; content: string }>;
 }
+
+export type GrafanaRole = 'Viewer' | 'Editor' | 'Admin';
+const ROLE_ORDER: GrafanaRole[] = ['Viewer', 'Editor', 'Admin'];
 
 export interface PluginSettings {
   jsonData: Record<string, unknown>;
@@ -31,8 +38,10 @@ export interface GrafanaProxyOptions {
 export interface GrafanaProxy {
   url: string;
   app: PluginSettings;
-  /** Every request the proxy forwarded, with the headers it added (to check where the token went). */
-  forwarded: Array<{ method: string; url: string; authorization?: string }>;
+  /** The signed-in user's role in the org. */
+  role: GrafanaRole;
+  /** Every request the proxy forwarded, with its route and the headers it added (to check where the token went). */
+  forwarded: Array<{ method: string; url: string; route: string; authorization?: string }>;
   close(): Promise<void>;
 }
 
@@ -67,21 +76,24 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
   const appId = JSON.parse(readFileSync(join(options.dist, 'plugin.json'), 'utf8')).id as string;
   const appRoutes = routesOf(join(options.dist, 'plugin.json'));
   const dsRoutes = routesOf(join(options.dist, 'datasource', 'plugin.json'));
-  const state = { app: options.app, datasource: options.datasource };
+  const state = { app: options.app, datasource: options.datasource, role: 'Admin' as GrafanaRole };
   const forwarded: GrafanaProxy['forwarded'] = [];
 
   async function proxy(req: IncomingMessage, res: ServerResponse, routes: Route[], settings: PluginSettings, rest: string) {
     const [path, query = ''] = rest.split('?');
-    const route = routes.find((r) => path === r.path || path!.startsWith(`${r.path}/`));
+    const route = routes.find((r) => (!r.method || r.method === req.method) && (path === r.path || path!.startsWith(`${r.path}/`)));
     if (!route) {
-      return json(res, 404, { message: `no plugin route matches ${path}` });
+      return json(res, 404, { message: 'plugin route match not found' });
+    }
+    if (route.reqRole && ROLE_ORDER.indexOf(state.role) < ROLE_ORDER.indexOf(route.reqRole)) {
+      return json(res, 403, { message: 'plugin proxy route access denied' });
     }
     const target = new URL(render(route.url, settings).replace(/\/$/, '') + path!.slice(route.path.length) + (query ? `?${query}` : ''));
     const headers: Record<string, string> = {};
     if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
     for (const header of route.headers ?? []) headers[header.name.toLowerCase()] = render(header.content, settings);
     const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
-    forwarded.push({ method: req.method ?? 'GET', url: target.toString(), authorization: headers.authorization });
+    forwarded.push({ method: req.method ?? 'GET', url: target.toString(), route: route.path, authorization: headers.authorization });
     try {
       const upstream = await fetch(target, { method: req.method, headers, body });
       // Grafana's proxy passes the upstream's headers on (a download keeps its file name).
@@ -132,6 +144,12 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
     url: `http://127.0.0.1:${port}`,
     get app() {
       return state.app;
+    },
+    get role() {
+      return state.role;
+    },
+    set role(role: GrafanaRole) {
+      state.role = role;
     },
     forwarded,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

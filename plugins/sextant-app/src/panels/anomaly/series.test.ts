@@ -39,10 +39,28 @@ describe('panelSeries on Prometheus data', () => {
     expect(web!.marks).toEqual([]);
   });
 
-  it('marks points whose score reaches the alarm level, with the severity of their deviation', () => {
+  it('marks points whose score reaches the alarm level, with the severity of their score', () => {
     const [api] = panelSeries(frames);
-    // 9 is (9 - 1) / 0.5 * 3 = 48 robust sigmas above the expected 1: critical.
+    // score 0.99 >= 0.95: critical.
     expect(api!.marks).toEqual([{ t: 3_000, v: 9, score: 0.99, severity: 'critical' }]);
+  });
+});
+
+describe('panelSeries on the anomaly: recording rules of promql-anomaly-detection', () => {
+  it('draws anomaly:level as the series, inside its anomaly: bands', () => {
+    const labels = { job: 'node', anomaly_name: 'cpu', anomaly_strategy: 'sextant', anomaly_select: '1' };
+    const [series, ...rest] = panelSeries([
+      promFrame('anomaly:level', labels, [10, 11, 30, 10]),
+      promFrame('anomaly:upper_band', labels, [15, 15, 15, 15]),
+      promFrame('anomaly:lower_band', labels, [5, 5, 5, 5]),
+    ]);
+    expect(rest).toEqual([]);
+    expect(series!.points.map((p) => [p.v, p.lower, p.upper])).toEqual([
+      [10, 5, 15],
+      [11, 5, 15],
+      [30, 5, 15],
+      [10, 5, 15],
+    ]);
   });
 });
 

@@ -14,12 +14,14 @@ export interface PanelSeries {
 type Role = 'upper' | 'lower' | 'score' | 'level' | 'value';
 
 // Sextant's exported metrics (DESIGN.md) and the `anomaly:` recording-rule contract of
-// promql-anomaly-detection, which Sextant's generated band rules also follow.
+// promql-anomaly-detection, which Sextant's generated band rules also follow. The contract's
+// `anomaly:level` is the observed line compared with the bands, so it is a value, unlike Sextant's
+// own `sextant_anomaly_level` (the expected value).
 const ROLES: Array<[RegExp, Role]> = [
   [/(sextant_anomaly_upper_band|anomaly:upper_band|^upper$)/, 'upper'],
   [/(sextant_anomaly_lower_band|anomaly:lower_band|^lower$)/, 'lower'],
   [/(sextant_anomaly_score|^score$)/, 'score'],
-  [/(sextant_anomaly_level|anomaly:level|^expected$)/, 'level'],
+  [/(sextant_anomaly_level|^expected$)/, 'level'],
 ];
 
 /** Labels that name what a band series is, not which input series it belongs to. */
