@@ -25,8 +25,8 @@ export interface RulesSpec {
   capacity: CapacitySpec | null;
   thresholds: ThresholdsSpec | null;
   absent: AbsentSpec | null;
-  /** Alerts on Sextant's own pipeline (ingest, jobs, alert intake, training). */
-  pipeline: PipelineSpec | null;
+  /** Alerts on Sextant's own pipeline (ingest, jobs, alert intake, training); left out or null: none. */
+  pipeline?: PipelineSpec | null;
 }
 
 export interface GeneratedFile {
