@@ -53,6 +53,8 @@ export interface LifecycleParts {
   app: Handler;
   scheduler: Scheduler;
   closeWarehouse: () => Promise<void>;
+  /** Ends the responses that never end by themselves (event streams), so the server can close. */
+  endStreams?: () => void;
   state: ServiceState;
   log: Logger;
   shutdownTimeoutMs: number;
@@ -90,6 +92,7 @@ export function startService(parts: LifecycleParts): RunningService {
   const steps = async (reason: string): Promise<boolean> => {
     log.info('shutting down', { reason });
     parts.state.shuttingDown = true;
+    parts.endStreams?.();
     const deadline = Date.now() + parts.shutdownTimeoutMs;
     const jobsDone = await withDeadline(parts.scheduler.stop(), deadline, () => log.error('shutdown: job runs still in flight at the deadline', { timeoutMs: parts.shutdownTimeoutMs }));
     const httpDone = await withDeadline(closeServer(listener.server), deadline, () => {

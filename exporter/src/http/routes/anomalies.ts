@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { SEVERITIES } from '@sextant/core/anomaly';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
-import { AnomalyStore, type AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
+import { AnomalyStore, type AnomalyEvent, type AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
 import type { ApiDeps } from './api-deps.js';
 
 const maxLimit = 1000;
@@ -20,20 +20,23 @@ export function anomaliesRoutes(deps: ApiDeps): Router {
   router.get('/anomalies', async (req, res) => {
     const { tenant } = authOf(res);
     const events = await store.events(tenant, filterOf(req));
-    res.json({
-      anomalies: events.map((e) => ({
-        dataset: e.dataset,
-        labels: e.labels,
-        start: new Date(e.start).toISOString(),
-        end: new Date(e.end).toISOString(),
-        peakScore: e.peakScore,
-        peakAt: new Date(e.peakAt).toISOString(),
-        severity: e.severity,
-        explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation },
-      })),
-    });
+    res.json({ anomalies: events.map(anomalyView) });
   });
   return router;
+}
+
+/** An anomaly event as the API shows it (GET /anomalies, and the `anomaly` events of GET /events). */
+export function anomalyView(e: AnomalyEvent) {
+  return {
+    dataset: e.dataset,
+    labels: e.labels,
+    start: new Date(e.start).toISOString(),
+    end: new Date(e.end).toISOString(),
+    peakScore: e.peakScore,
+    peakAt: new Date(e.peakAt).toISOString(),
+    severity: e.severity,
+    explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation },
+  };
 }
 
 function filterOf(req: Request): AnomalyEventFilter {

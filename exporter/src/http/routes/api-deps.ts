@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../../config/schema.js';
 import type { BackfillRunner } from '../../jobs/backfill-runner.js';
 import type { Logger } from '../../log.js';
+import type { LiveEvents } from '../live-events.js';
 import type { ActionRunner } from '../../recommend/action-runner.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
 import type { AlertStore } from '../../warehouse/alert-store.js';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   predict?: PredictApiDeps;
   /** Backfills started through the API, sharing write turns with the ingest job (absent: those routes answer 503). */
   backfills?: BackfillRunner;
+  /** What the jobs publish for GET /events (absent: that route answers 503). */
+  live?: LiveEvents;
   /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts/setup.ts), sharing its store with alertJobs. */
   alerts?: Router;
 }
