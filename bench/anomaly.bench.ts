@@ -119,7 +119,7 @@ function group(): number {
 function nab(): Record<string, number> {
   const root = join(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'datasets', 'nab');
   const windows = JSON.parse(readFileSync(join(root, 'windows.json'), 'utf8')) as Record<string, [string, string][]>;
-  const files = [];
+  const files: ReturnType<typeof prepareNabFile>[] = [];
   const scores = new Map<string, Float64Array>();
   for (const rel of Object.keys(windows).sort()) {
     const rows = parseTimestampValueCsv(readFileSync(join(root, 'data', rel), 'utf8'), rel);

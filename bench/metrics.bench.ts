@@ -3,7 +3,7 @@
 // an update of every series' value (the worst case: a scoring run finished since the last scrape)
 // and includes turning the text into the bytes sent, as res.send does.
 import { Gauge, Registry } from 'prom-client';
-import { SeriesFamilies, type SeriesHandle } from '../exporter/src/http/series-gauge-family.js';
+import { SeriesFamilies, type SeriesHandle } from '../exporter/src/metrics/series-gauge-family.js';
 
 const SERIES = 100_000;
 const ROUNDS = 7;

@@ -3,6 +3,7 @@
 // alerts, every request new alerts, so every request is a real write, durable before its answer and
 // loaded into alert_events within the durable endpoint's own measured time).
 // Goals (issue 4): at least half the bare endpoint's requests/s, p99 at most 50 ms.
+import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

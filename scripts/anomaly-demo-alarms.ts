@@ -71,8 +71,25 @@ for (const { metric, points } of scored) {
     }
   }
 }
+// The same points judged at other event thresholds: how the count falls as the threshold rises.
+// Incidents found: an event on one of the incident's metrics starts while it lasts.
+const judgedIncidents = incidents.filter((i) => i.start >= judgedFrom);
+const sweep = [0.5, 0.6, 0.65, 0.7, 0.8, 0.9, 0.95].map((threshold) => {
+  let count = 0;
+  const found = new Set<string>();
+  for (const { metric, points } of scored) {
+    const tracker = new EventTracker({ ...DEFAULT_EVENT_OPTIONS, threshold });
+    for (const p of points) if (p.t >= judgedFrom) tracker.add(p);
+    for (const e of tracker.touched) {
+      if (!busy(e.start)) count++;
+      for (const i of judgedIncidents) if (i.metrics.includes(metric) && e.start >= i.start && e.start < i.end) found.add(i.id);
+    }
+  }
+  return `${threshold}: ${(count / scored.length / healthyWeeks).toFixed(2)} (incidents found ${found.size}/${judgedIncidents.length})`;
+});
 console.log(`${scored.length} series in ${groups.size} groups; judged 14 days, ${(healthyWeeks).toFixed(2)} healthy weeks, ${incidents.length} incidents`);
 console.log(`events on healthy stretches: ${healthyEvents} = ${(healthyEvents / scored.length / healthyWeeks).toFixed(2)} per series per week (${(healthyEvents / (healthyWeeks * 7)).toFixed(1)} a day in all); during incidents: ${incidentEvents}`);
+console.log(`per series per week on healthy stretches at other event thresholds: ${sweep.join(', ')}`);
 console.log(`healthy events by severity: ${JSON.stringify(Object.fromEntries(bySeverity))}`);
 console.log(`healthy events by detector: ${JSON.stringify(Object.fromEntries(byDetector))}`);
 console.log(`healthy events by metric: ${JSON.stringify(Object.fromEntries(perMetric))}`);

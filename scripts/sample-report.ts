@@ -14,7 +14,6 @@ import { generateReport } from '../exporter/src/reports/generate.js';
 import { renderHtml } from '../exporter/src/reports/render-html.js';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from '../exporter/src/reports/render-pdf.js';
 import { createDemoSource, demoDatasets } from '../exporter/src/sources/demo-source.js';
-import { AnomalyStore } from '../exporter/src/warehouse/anomaly-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
 
 const DAY = 86_400_000;
@@ -41,12 +40,12 @@ try {
   }
   await warehouse.alerts.record(demoAlertObservations(SEED, TENANT, from, week.end));
   await warehouse.alerts.loaded();
-  const anomalies = new AnomalyStore(warehouse.handle);
+  const anomalies = warehouse.anomalies;
   await scoreTenant(anomalies, TENANT, datasets, { ...DEFAULT_SCORING_OPTIONS, maxPointsPerRun: 10_000_000 });
   await warehouse.rollup();
   mkdirSync(out, { recursive: true });
   const settings = { objectives: {}, defaultObjective: 0.99, capacityThreshold: 0.9 };
-  const common = { handle: warehouse.handle, tenant: TENANT, period: 'weekly' as const, range: week, settings, now: week.end + 6 * 3_600_000, chromiumPath: DEFAULT_CHROMIUM };
+  const common = { inputs: warehouse.reportInputs, tenant: TENANT, period: 'weekly' as const, range: week, settings, now: week.end + 6 * 3_600_000, chromiumPath: DEFAULT_CHROMIUM };
   const { report } = await generateReport(common, 'html', join(out, 'sample-weekly.html'));
   await generateReport(common, 'xlsx', join(out, 'sample-weekly.xlsx'));
   await generateReport(common, 'pdf', join(dir, 'sample-weekly.pdf'));

@@ -59,7 +59,7 @@ test('every alert of the reference rules reaches its intended receiver (amtool c
   const seen = new Set<string>();
   const kinds = new Set<string>();
   for (const rule of alerts) {
-    const labels = { alertname: rule.alert!, ...rule.labels };
+    const labels: Record<string, string> = { alertname: rule.alert!, ...rule.labels };
     kinds.add(labels.sextant_category ?? '');
     const key = JSON.stringify(labels);
     if (seen.has(key)) continue;

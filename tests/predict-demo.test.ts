@@ -19,8 +19,6 @@ import { createTrainJob, DEFAULT_PREDICT_SETTINGS } from '../exporter/src/jobs/t
 import { createLogger } from '../exporter/src/log.js';
 import { createDemoSource, demoDatasets } from '../exporter/src/sources/demo-source.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../exporter/src/warehouse/prediction-store.js';
-import { RecommendationStore } from '../exporter/src/warehouse/recommendation-store.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -54,8 +52,8 @@ test('demo: disk fill and memory leak are recommended before their alerts; an ap
   const oomAlert = alerts.find((a) => a.alertname === 'ServiceDown' && a.entity === leak.entity && a.startsAt >= leak.start)!;
   assert.ok(diskAlert && oomAlert, `alerts: ${JSON.stringify(alerts.map((a) => [a.entity, a.alertname]))}`);
 
-  const store = new RecommendationStore(warehouse.handle);
-  const predictions = new PredictionStore(warehouse.handle);
+  const store = warehouse.recommendations;
+  const predictions = warehouse.predictions;
   let clock = 0;
   const log = createLogger('error', () => {});
   const job = createRecommendJob({

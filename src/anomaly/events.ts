@@ -12,7 +12,7 @@ export interface EventOptions {
   mergeGapMs: number;
 }
 
-export const DEFAULT_EVENT_OPTIONS: EventOptions = { threshold: 0.5, mergeGapMs: 30 * 60_000 };
+export const DEFAULT_EVENT_OPTIONS: EventOptions = { threshold: 0.8, mergeGapMs: 30 * 60_000 };
 
 export interface OpenEvent {
   start: number;

@@ -5,6 +5,7 @@
  * touches an incident; and what matters on healthy stretches is how many alarms a series raises
  * per week. Pure: the caller reads the files.
  */
+import { DEFAULT_EVENT_OPTIONS } from './events.js';
 
 export interface LabelledScores {
   name: string;
@@ -26,7 +27,7 @@ export interface PointEvalOptions {
   history: number;
 }
 
-export const DEFAULT_POINT_EVAL_OPTIONS: PointEvalOptions = { threshold: 0.5, history: 0 };
+export const DEFAULT_POINT_EVAL_OPTIONS: PointEvalOptions = { threshold: DEFAULT_EVENT_OPTIONS.threshold, history: 0 };
 
 export interface PointEvalCounts {
   incidents: number;

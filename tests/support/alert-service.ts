@@ -7,7 +7,7 @@ import { DEFAULT_ANALYSIS_OPTIONS } from '@sextant/core/alerts';
 import { createAlertRecorder } from '../../exporter/src/alerts/recorder.js';
 import { createApp } from '../../exporter/src/http/app.js';
 import type { AuthContext } from '../../exporter/src/http/auth-context.js';
-import { SeriesFamilies } from '../../exporter/src/http/series-gauge-family.js';
+import { SeriesFamilies } from '../../exporter/src/metrics/series-gauge-family.js';
 import { alertsRoutes } from '../../exporter/src/http/routes/alerts.js';
 import { createLogger } from '../../exporter/src/log.js';
 import { openDuckDbWarehouse, DEFAULT_RETENTION_MS, type DuckDbWarehouse } from '../../exporter/src/warehouse/duckdb-warehouse.js';

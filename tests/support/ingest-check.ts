@@ -46,6 +46,7 @@ export async function assertPointsMatchPromQL(
   end: number,
 ): Promise<number> {
   const expected = await promQueryRange(prometheusUrl, dataset.query, start, end - dataset.stepMs, dataset.stepMs);
+  assert.ok(expected.length > 0, `Prometheus has no series for ${dataset.query}: nothing to compare the warehouse with`);
   const stored = await storedPoints(warehouse, dataset.name);
   assert.deepEqual([...stored.keys()].sort(), expected.map((s) => keyOf(s.metric, dataset.keepLabels)).sort());
   let n = 0;

@@ -10,7 +10,8 @@ import type { Job } from '../jobs/job.js';
 import { createLogger } from '../log.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { demoAlertObservations } from './demo-alerts.js';
-import { alertJobs, alertsApiRouter } from './setup.js';
+import { alertsApiRouter } from '../http/routes/alerts-router.js';
+import { alertJobs } from './setup.js';
 
 const DAY = 86_400_000;
 

@@ -1,11 +1,9 @@
-// Everything the service needs for alerts, from the `alerts` config section: the /api/v1 router
-// (webhook, history, analysis) and the jobs (alert datasets, reconciliation with Alertmanager, demo
-// alerts). Router and jobs share the warehouse's one store and one recorder for it: AlertStore.record
-// calls must not overlap, which the single recorder guarantees.
-import type { Router } from 'express';
+// The alert jobs from the `alerts` config section (alert datasets, reconciliation with Alertmanager,
+// demo alerts), and the one recorder of a store that they share with the webhook
+// (http/routes/alerts-router.ts): AlertStore.record calls must not overlap, which the single
+// recorder guarantees.
 import type { Registry } from 'prom-client';
 import type { AlertsSection } from '../config/sections/alerts.js';
-import { alertsRoutes } from '../http/routes/alerts.js';
 import { createAlertDatasetsJob } from '../jobs/alert-datasets.js';
 import { createAlertReconcileJob } from '../jobs/alert-reconcile.js';
 import type { Job } from '../jobs/job.js';
@@ -20,7 +18,7 @@ import { createAlertRecorder } from './recorder.js';
 const recorders = new WeakMap<AlertStore, GroupCommit<AlertObservation>>();
 
 /** The one recorder of a store (created on first use, with its metrics). */
-function recorderOf(store: AlertStore, registry: Registry): GroupCommit<AlertObservation> {
+export function recorderOf(store: AlertStore, registry: Registry): GroupCommit<AlertObservation> {
   let recorder = recorders.get(store);
   if (!recorder) {
     recorder = createAlertRecorder({ store, registry });
@@ -29,7 +27,7 @@ function recorderOf(store: AlertStore, registry: Registry): GroupCommit<AlertObs
   return recorder;
 }
 
-export interface AlertsApiDeps {
+export interface AlertsDeps {
   config: AlertsSection;
   /** The warehouse's alert history (DuckDbWarehouse.alerts). */
   store: AlertStore;
@@ -38,20 +36,7 @@ export interface AlertsApiDeps {
   now: () => number;
 }
 
-export function alertsApiRouter(deps: AlertsApiDeps): Router {
-  const { store } = deps;
-  return alertsRoutes({
-    store,
-    commit: recorderOf(store, deps.registry),
-    maxAlertsPerRequest: deps.config.webhook.maxAlertsPerRequest,
-    analysis: deps.config.analysis,
-    registry: deps.registry,
-    log: deps.log,
-    now: deps.now,
-  });
-}
-
-export interface AlertJobsDeps extends AlertsApiDeps {
+export interface AlertJobsDeps extends AlertsDeps {
   warehouse: Warehouse;
   /** When the service runs the demo source: record the demo scenario's alerts for this tenant. */
   demo?: { seed: number; tenant: string };

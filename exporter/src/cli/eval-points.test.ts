@@ -29,7 +29,7 @@ test('point labels: incident recall, alarm precision, F1, delay and false alarms
   writeFileSync(join(work, 'data', 'm', 'one.csv.gz'), gzipSync(`timestamp,x,label\n${labels.map((l, i) => `${stamp(i)},${i},${l}`).join('\n')}\n`));
   writeFileSync(join(work, 'results', 'm', 'one.csv'), `timestamp,anomaly_score\n${scores.map((s, i) => `${stamp(i)},${s}`).join('\n')}\n`);
   const json = join(work, 'points.json');
-  const r = eval_(['--labels', join(work, 'data'), '--results', join(work, 'results'), '--history', '0.25', '--json', json]);
+  const r = eval_(['--labels', join(work, 'data'), '--results', join(work, 'results'), '--history', '0.25', '--threshold', '0.5', '--json', json]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^total +2 +1 +2 +1 +0\.500 +0\.500 +0\.500 +1\.0 +3360\.00$/m);
   const result = JSON.parse(readFileSync(json, 'utf8'));

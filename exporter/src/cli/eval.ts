@@ -2,6 +2,7 @@
 // (`--windows`, NAB's rules) or point labels (`--labels`, incident recall and alarm precision).
 // The scoring itself is pure, in @sextant/core/anomaly.
 import { parseArgs } from 'node:util';
+import { DEFAULT_EVENT_OPTIONS } from '@sextant/core/anomaly';
 import { runNabEval } from './eval-nab.js';
 import { runPointEval } from './eval-points.js';
 
@@ -28,7 +29,7 @@ week of healthy (label 0) time, per file and in total.
   --results DIR        detector output, .csv or .csv.gz, with a score column and "timestamp"
   --label-column NAME  default "label"
   --score-column NAME  default "anomaly_score"
-  --threshold X        a point alarms when its score is >= X (default 0.5, the service's event threshold)
+  --threshold X        a point alarms when its score is >= X (default: the service's event threshold, ${DEFAULT_EVENT_OPTIONS.threshold})
   --history FRACTION   the first FRACTION of each file is history: scored but not judged (default 0)
 `;
 
@@ -62,7 +63,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.labels) {
     if (values.windows || values.data) return usageError('--labels cannot be combined with --windows or --data');
     if (!values.results) return usageError('--labels needs --results');
-    const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
+    const threshold = values.threshold === undefined ? DEFAULT_EVENT_OPTIONS.threshold : Number(values.threshold);
     const history = values.history === undefined ? 0 : Number(values.history);
     if (!Number.isFinite(threshold)) return usageError(`--threshold must be a number, got "${values.threshold}"`);
     if (!(history >= 0 && history < 1)) return usageError(`--history must be a fraction in [0,1), got "${values.history}"`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createApp } from '../http/app.js';
 import { referenceRoutes } from '../http/routes/reference.js';
-import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { testApiDeps } from '../http/testing/api-deps.js';
 import { listen } from '../http/testing/listen.js';
 import { createLogger } from '../log.js';
@@ -64,7 +64,7 @@ test('sextant import through a running service uploads the file with progress, a
   const second = await sextant('import', '--server', server.url, '--token', token, '--table', 'hosts', '--file', file, '--key', 'instance');
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stdout, /imported 10 rows .*: 10 stored rows replaced, 50000 rows now/);
-  const stored = await deps.reference.rows('team-a', 'hosts', 100_000);
+  const stored = await deps.stores.reference.rows('team-a', 'hosts', 100_000);
   assert.equal(stored.length, 50_000);
   const moved = stored.filter((r) => r.team === 'moved').map((r) => r.instance as string);
   assert.deepEqual(moved.sort(), Array.from({ length: 10 }, (_, i) => `node-${i}:9100`).sort());

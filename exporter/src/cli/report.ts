@@ -74,7 +74,7 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     const warehouse = await openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
     try {
       const { report, bytes } = await generateReport(
-        { handle: warehouse.handle, tenant, period: options.period, range: options.range, settings: reportSettingsFromConfig(config), now, chromiumPath: chromiumFromConfig(config), onProgress: progress },
+        { inputs: warehouse.reportInputs, tenant, period: options.period, range: options.range, settings: reportSettingsFromConfig(config), now, chromiumPath: chromiumFromConfig(config), onProgress: progress },
         options.format,
         options.out,
       );

@@ -4,12 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
-import { alertJobs, alertsApiRouter } from '../alerts/setup.js';
+import { alertJobs } from '../alerts/setup.js';
 import { ConfigError, configFileFrom, dumpConfig, loadConfig, type Config } from '../config/index.js';
 import { createApp, createStartingApp } from '../http/app.js';
 import { registerProcessMetrics } from '../http/process-metrics.js';
+import { alertsApiRouter } from '../http/routes/alerts-router.js';
 import { apiRouters } from '../http/routes/index.js';
-import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { closeServer, listen, startService, type Listener, type RunningService, type ServiceState } from '../http/service-lifecycle.js';
 import { BackfillRunner } from '../jobs/backfill-runner.js';
 import { createIngestJob } from '../jobs/ingest.js';
@@ -30,9 +31,9 @@ import { ReportService } from '../reports/report-service.js';
 import { jaegerIngest } from '../sources/jaeger-setup.js';
 import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
-import { AnomalyStore } from '../warehouse/anomaly-store.js';
 import { routeDatasets } from '../sources/source-router.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import type { ServiceWarehouse } from '../warehouse/stores.js';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
 
@@ -43,7 +44,7 @@ const usage = `usage: sextant serve [--config FILE] [--print-config]
 
 interface JobContext {
   config: Config;
-  warehouse: DuckDbWarehouse;
+  warehouse: ServiceWarehouse;
   source: MetricsSource;
   datasets: readonly DatasetDefinition[];
   registry: Registry;
@@ -63,11 +64,11 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))) }),
+    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))) }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
-      ? [createReportJob({ service: new ReportService({ handle: warehouse.handle, alerts: warehouse.alerts, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
+      ? [createReportJob({ service: new ReportService({ stores: warehouse, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
   ];
 }
@@ -99,7 +100,7 @@ function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Schedul
 }
 
 /** The full service on an open port, once the warehouse is open. */
-function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
+function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
   const registry = new Registry();
   registerProcessMetrics(registry);
   const families = new SeriesFamilies();
@@ -142,7 +143,7 @@ function startOn(listener: Listener, warehouse: DuckDbWarehouse, config: Config,
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, handle: warehouse.handle, alertStore: warehouse.alerts, reference: warehouse.reference, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills, live }),
+    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills, live }),
   });
   return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), endStreams: () => live.endAll(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }

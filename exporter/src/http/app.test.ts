@@ -7,7 +7,7 @@ import { QueryError } from '../warehouse/query-error.js';
 import { API_PREFIX, createApp } from './app.js';
 import type { ApiToken } from './auth.js';
 import { apiRouters } from './routes/index.js';
-import { SeriesFamilies } from './series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { testApiDeps } from './testing/api-deps.js';
 import { FakeWarehouse } from './testing/fake-warehouse.js';
 import { listen } from './testing/listen.js';

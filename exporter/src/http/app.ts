@@ -5,7 +5,7 @@ import { bearerAuth, type ApiToken } from './auth.js';
 import { errorHandler, HttpError, notFound } from './http-error.js';
 import { httpMetrics } from './http-metrics.js';
 import { requestLog, requestTimeout } from './request-log.js';
-import type { SeriesFamilies } from './series-gauge-family.js';
+import type { SeriesFamilies } from '../metrics/series-gauge-family.js';
 
 export interface AppDeps {
   /** prom-client metrics of the service (process metrics included). */

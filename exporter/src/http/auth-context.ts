@@ -1,7 +1,5 @@
 import type { Response } from 'express';
-
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../config/sections/roles.js';
 
 /** Who is calling: set by the auth middleware on `res.locals.auth` for every /api/ route. */
 export interface AuthContext {

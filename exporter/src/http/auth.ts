@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { AuthContext, Role } from './auth-context.js';
+import type { Role } from '../config/sections/roles.js';
+import type { AuthContext } from './auth-context.js';
 import { HttpError } from './http-error.js';
 
 /** A token as the API checks it (the config's token, revealed). */

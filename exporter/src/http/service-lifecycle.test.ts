@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { createApp, createStartingApp } from './app.js';
-import { SeriesFamilies } from './series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { closeServer, listen, startService, type ServiceState } from './service-lifecycle.js';
 import { FakeWarehouse } from './testing/fake-warehouse.js';
 

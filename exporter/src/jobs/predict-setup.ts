@@ -4,13 +4,12 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
 import { toPolicies } from '../config/sections/policies.js';
-import type { PredictApiDeps } from '../http/routes/api-deps.js';
 import type { Logger } from '../log.js';
 import { ActionRunner } from '../recommend/action-runner.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
-import type { DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../warehouse/prediction-store.js';
-import { RecommendationStore } from '../warehouse/recommendation-store.js';
+import type { PredictionStore } from '../warehouse/prediction-store.js';
+import type { RecommendationStore } from '../warehouse/recommendation-store.js';
+import type { ServiceWarehouse } from '../warehouse/stores.js';
 import type { Job } from './job.js';
 import { createPredictJob } from './predict.js';
 import { storedAlertAnalytics, storedAlertHistory } from './alert-inputs.js';
@@ -19,18 +18,25 @@ import { createTrainJob } from './train.js';
 
 export interface PredictSetupDeps {
   config: Config;
-  warehouse: DuckDbWarehouse;
+  warehouse: ServiceWarehouse;
   datasets: readonly DatasetDefinition[];
   registry: Registry;
   log: Logger;
   now: () => number;
 }
 
+/** What the prediction and recommendation routes share with their jobs. */
+export interface PredictApiDeps {
+  predictions: PredictionStore;
+  recommendations: RecommendationStore;
+  runner: ActionRunner;
+  now: () => number;
+}
+
 export function predictStagesFromConfig(deps: PredictSetupDeps): { jobs: Job[]; api: PredictApiDeps } {
   const { config, warehouse, registry, now } = deps;
   const tenants = [...new Set(deps.datasets.map((d) => d.tenant))];
-  const predictions = new PredictionStore(warehouse.handle);
-  const recommendations = new RecommendationStore(warehouse.handle);
+  const { predictions, recommendations } = warehouse;
   const alertStore = warehouse.alerts;
   const alerts = storedAlertHistory(alertStore);
   const p = config.predict;

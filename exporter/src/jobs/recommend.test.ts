@@ -7,8 +7,6 @@ import { Registry } from 'prom-client';
 import type { Series } from '@sextant/core';
 import { createLogger } from '../log.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../warehouse/prediction-store.js';
-import { RecommendationStore } from '../warehouse/recommendation-store.js';
 import { replayedAlertHistory } from './predict-inputs.js';
 import { createRecommendJob } from './recommend.js';
 
@@ -45,9 +43,9 @@ test('recommend job: container right-sizing from cAdvisor/KSM datasets, host rig
   await warehouse.rollup();
 
   const registry = new Registry();
-  const store = new RecommendationStore(warehouse.handle);
+  const store = warehouse.recommendations;
   const job = createRecommendJob({
-    warehouse, store, predictions: new PredictionStore(warehouse.handle), alerts: replayedAlertHistory(), registry,
+    warehouse, store, predictions: warehouse.predictions, alerts: replayedAlertHistory(), registry,
     log: createLogger('error', () => {}), now: () => END, intervalMs: 5 * MIN, tenants: ['default'],
     policies: [{ name: 'mem', serviceType: 'shop', actions: [{ action: 'restart', title: 'Restart {entity}', when: [{ metric: 'memory_level', op: '>=', value: 0.5 }], priority: 60, severity: 'warning', verifyWithinMs: 30 * MIN }] }],
     slos: [{ name: 'cart-availability', service: 'cart', objective: 0.999, windowMs: 2 * DAY }],

@@ -18,7 +18,7 @@ test('the report job makes each scheduled report once per period and tenant, and
   await deps.warehouse.migrate();
   let clock = Date.parse('2026-11-25T08:00:00Z');
   const config = { ...deps.config, reports: { ...deps.config.reports, directory: dir, retention: 2 * 86_400_000 } };
-  const service = new ReportService({ handle: deps.handle, alerts: deps.alertStore, config, registry: deps.registry, log: deps.log, now: () => clock });
+  const service = new ReportService({ stores: deps.stores, config, registry: deps.registry, log: deps.log, now: () => clock });
   const job = createReportJob({ service, schedule: [{ period: 'daily', formats: ['html', 'csv'] }], tenants: ['a', 'b'], log: deps.log, now: () => clock, intervalMs: 60_000 });
   await job.run(new AbortController().signal);
   await job.run(new AbortController().signal);

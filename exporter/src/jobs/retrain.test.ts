@@ -10,10 +10,10 @@ import { after, test } from 'node:test';
 import { UnivariateDetector } from '@sextant/core/anomaly';
 import { seriesKey, type Series } from '@sextant/core';
 import { Registry } from 'prom-client';
-import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { createLogger } from '../log.js';
 import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
-import { AnomalyStore } from '../warehouse/anomaly-store.js';
+import type { AnomalyStore } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { BackfillRunner } from './backfill-runner.js';
 import { RetrainRequests } from './retrain.js';
@@ -37,7 +37,7 @@ const retentionMs = { points: 365 * DAY, '5m': 365 * DAY, '1h': 365 * DAY, '1d':
 async function setUp(name: string) {
   const warehouse = await openDuckDbWarehouse({ path: join(dir, `${name}.duckdb`), retentionMs });
   await warehouse.migrate();
-  const store = new AnomalyStore(warehouse.handle);
+  const store = warehouse.anomalies;
   const retrain = new RetrainRequests();
   const families = new SeriesFamilies();
   const score = createScoreJob({ store, datasets, registry: new Registry(), families, log, intervalMs: 60_000, retrain });

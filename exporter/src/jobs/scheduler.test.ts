@@ -51,7 +51,7 @@ test('a job never overlaps itself, failures are logged and counted, and the loop
   assert.equal(failures.length, errors);
   assert.deepEqual({ job: failures[0].job, error: failures[0].error, level: failures[0].level }, { job: 'flaky', error: 'boom 2', level: 'error' });
   const histogram = await registry.getSingleMetric('sextant_job_duration_seconds')?.get();
-  assert.equal(histogram?.values.find((v) => v.metricName === 'sextant_job_duration_seconds_count')?.value, count);
+  assert.equal(histogram?.values.find((v) => (v as { metricName?: string }).metricName === 'sextant_job_duration_seconds_count')?.value, count);
 });
 
 test('stop() ends the wait at once and waits for the run in flight, whose signal aborts', async () => {

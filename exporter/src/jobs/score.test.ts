@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Registry } from 'prom-client';
-import { SeriesFamilies } from '../http/series-gauge-family.js';
+import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { createLogger } from '../log.js';
 import { createDemoSource, demoDatasets } from '../sources/demo-source.js';
 import { UnivariateDetector } from '@sextant/core/anomaly';
-import { AnomalyStore, decodeState, encodeState } from '../warehouse/anomaly-store.js';
+import { decodeState, encodeState } from '../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { createScoreJob, scoringFromConfig } from './score.js';
 
@@ -43,7 +43,7 @@ async function ingest(warehouse: DuckDbWarehouse, start: number, end: number): P
 }
 
 function job(warehouse: DuckDbWarehouse, families = new SeriesFamilies()) {
-  return createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets, registry: new Registry(), families, log, intervalMs: 60_000 });
+  return createScoreJob({ store: warehouse.anomalies, datasets, registry: new Registry(), families, log, intervalMs: 60_000 });
 }
 
 test('the demo error burst becomes an anomaly event, and a restart continues exactly where scoring stopped', async () => {
@@ -60,7 +60,7 @@ test('the demo error burst becomes an anomaly event, and a restart continues exa
     await ingest(twice, split, range.end);
     await job(twice).run(new AbortController().signal); // a new job, as after a restart: state comes from the warehouse
 
-    const events = await new AnomalyStore(once.handle).events(tenant, { limit: 1000 });
+    const events = await once.anomalies.events(tenant, { limit: 1000 });
     const onBurst = events.filter((e) => e.labels.job === 'checkout' && e.start >= burst.start && e.start < burst.end + 30 * 60_000);
     assert.ok(onBurst.length > 0, `no event on job="checkout" during the burst at ${new Date(burst.start).toISOString()}; events: ${JSON.stringify(events.map((e) => [e.labels, new Date(e.start).toISOString()]))}`);
     const first = onBurst[onBurst.length - 1]!;
@@ -104,7 +104,7 @@ test('a service is scored as a group: the group finds the demo latency regressio
     for (const dataset of groupDatasets) await warehouse.replaceWindow(tenant, dataset.name, { start, end }, await source.queryRange(dataset, { start, end }));
   };
   const groupJob = (warehouse: DuckDbWarehouse, families = new SeriesFamilies()) =>
-    createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: groupDatasets, registry: new Registry(), families, log, intervalMs: 60_000 });
+    createScoreJob({ store: warehouse.anomalies, datasets: groupDatasets, registry: new Registry(), families, log, intervalMs: 60_000 });
   const once = await warehouseWith('group-once');
   const twice = await warehouseWith('group-twice');
   try {
@@ -120,7 +120,7 @@ test('a service is scored as a group: the group finds the demo latency regressio
     // One group per service (5 series each: requests, errors, p95, p99, memory), saved beside the series.
     const groups = await once.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
     assert.equal(groups.length, 3);
-    const events = await new AnomalyStore(once.handle).events(tenant, { limit: 10_000 });
+    const events = await once.anomalies.events(tenant, { limit: 10_000 });
     // An event is explained by its highest-scoring alarm: the forest's, or a latency beyond its range (1).
     const found = events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.start + 30 * 60_000);
     assert.ok(found.length > 0, `the group detector found nothing at the ${service} latency regression (${new Date(regression.start).toISOString()}); events there: ${JSON.stringify(events.filter((e) => e.labels.job === service && e.start >= regression.start && e.start < regression.end).map((e) => [e.dataset, e.detector, new Date(e.start).toISOString()]))}`);
@@ -145,9 +145,9 @@ test('anomaly settings: maxGroupSize 0 scores every series alone, and no event o
     try {
       for (const dataset of serviceDatasets) await warehouse.replaceWindow(tenant, dataset.name, range, await source.queryRange(dataset, range));
       const scoring = scoringFromConfig(anomaly);
-      await createScoreJob({ store: new AnomalyStore(warehouse.handle), datasets: serviceDatasets, registry: new Registry(), families: new SeriesFamilies(), log, intervalMs: 60_000, scoring }).run(new AbortController().signal);
+      await createScoreJob({ store: warehouse.anomalies, datasets: serviceDatasets, registry: new Registry(), families: new SeriesFamilies(), log, intervalMs: 60_000, scoring }).run(new AbortController().signal);
       const groups = await warehouse.handle.read(`SELECT series_id FROM anomaly_detector_state WHERE dataset = 'sextant:groups'`);
-      return { groups: groups.length, events: await new AnomalyStore(warehouse.handle).events(tenant, { limit: 10_000 }) };
+      return { groups: groups.length, events: await warehouse.anomalies.events(tenant, { limit: 10_000 }) };
     } finally {
       await warehouse.close();
     }

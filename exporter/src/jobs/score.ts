@@ -19,7 +19,7 @@ import {
 import type { Labels } from '@sextant/core';
 import { groupBy } from '@sextant/core/collections';
 import { Counter, type Registry } from 'prom-client';
-import type { SeriesFamilies, SeriesGaugeFamily } from '../http/series-gauge-family.js';
+import type { SeriesFamilies, SeriesGaugeFamily } from '../metrics/series-gauge-family.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { createLogger } from '../log.js';
 import { openDuckDbWarehouse, DEFAULT_RETENTION_MS } from '../warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../warehouse/prediction-store.js';
 import { replayedAlertHistory } from './predict-inputs.js';
 import { createTrainJob, DEFAULT_PREDICT_SETTINGS } from './train.js';
 
@@ -15,7 +14,7 @@ test('a run that finds too little data (a fresh warehouse) retries soon, backing
   t.after(() => warehouse.close());
   await warehouse.migrate();
   const job = createTrainJob({
-    warehouse, store: new PredictionStore(warehouse.handle), alerts: replayedAlertHistory(), registry: new Registry(),
+    warehouse, store: warehouse.predictions, alerts: replayedAlertHistory(), registry: new Registry(),
     log: createLogger('error', () => {}), now: () => Date.UTC(2026, 10, 20), intervalMs: 6 * HOUR, retryMs: MIN, tenants: ['default'],
     settings: { ...DEFAULT_PREDICT_SETTINGS, trees: 2 },
   });

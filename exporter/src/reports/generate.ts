@@ -4,8 +4,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildReport, type Report, type ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
-import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
-import { readReportInput, type ReportSettings } from './report-queries.js';
+import type { ReportInputs, ReportSettings } from '../warehouse/report-inputs.js';
 import type { ReportMetrics } from './report-metrics.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
@@ -22,7 +21,7 @@ export function isFolderFormat(format: ReportFormat): boolean {
 }
 
 export interface GenerateOptions {
-  handle: DuckDbHandle;
+  inputs: ReportInputs;
   tenant: string;
   period: ReportPeriod;
   range: TimeRange;
@@ -63,7 +62,7 @@ export async function generateReport(options: GenerateOptions, format: ReportFor
   const stopTimer = metrics?.duration.startTimer({ period: options.period, format });
   try {
     onProgress('reading the warehouse');
-    const input = await readReportInput(options.handle, options.tenant, options.period, options.range, options.settings, options.now);
+    const input = await options.inputs.read(options.tenant, options.period, options.range, options.settings, options.now);
     onProgress('building the report');
     const report = buildReport(input);
     onProgress(`rendering ${format}`);

@@ -7,18 +7,18 @@ import type { ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { AlertStore } from '../warehouse/alert-store.js';
-import type { DuckDbHandle } from '../warehouse/duckdb-handle.js';
-import { DuckDbAuditLog, type AuditLog } from '../warehouse/audit-store.js';
-import { ReportStore, type StoredReport } from '../warehouse/report-store.js';
+import type { ReportStore, StoredReport } from '../warehouse/report-store.js';
+import type { WarehouseStores } from '../warehouse/stores.js';
 import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
 import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from './settings.js';
 
 export interface ReportServiceDeps {
-  handle: DuckDbHandle;
-  /** The warehouse's alert history: loaded into its tables before a report reads them. */
-  alerts: AlertStore;
+  /**
+   * The index of generated reports (reports), what a report reads (reportInputs), where the
+   * schedule's own reports are recorded (audit), and the alert history, loaded before a report reads it (alerts).
+   */
+  stores: Pick<WarehouseStores, 'reports' | 'reportInputs' | 'audit' | 'alerts'>;
   config: Config;
   registry: Registry;
   log: Logger;
@@ -29,13 +29,13 @@ const safe = (text: string): string => text.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 export class ReportService {
   readonly store: ReportStore;
-  private readonly audit: AuditLog;
+  private readonly audit: WarehouseStores['audit'];
   private readonly metrics: ReportMetrics;
   private readonly directory: string;
 
   constructor(private readonly deps: ReportServiceDeps) {
-    this.store = new ReportStore(deps.handle);
-    this.audit = new DuckDbAuditLog(deps.handle);
+    this.store = deps.stores.reports;
+    this.audit = deps.stores.audit;
     this.metrics = reportMetricsOn(deps.registry);
     this.directory = reportsDirectory(deps.config);
   }
@@ -50,10 +50,11 @@ export class ReportService {
     const base = { id, tenant, period, format, rangeStart: range.start, rangeEnd: range.end, createdAt, trigger };
     let stored: StoredReport;
     try {
-      const { config, handle } = this.deps;
-      await this.deps.alerts.loaded();
+      const { config } = this.deps;
+      const inputs = this.deps.stores.reportInputs;
+      await this.deps.stores.alerts.loaded();
       const written = await generateReport(
-        { handle, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
+        { inputs, tenant, period, range, settings: reportSettingsFromConfig(config), now: createdAt, chromiumPath: chromiumFromConfig(config), metrics: this.metrics },
         format,
         path,
       );

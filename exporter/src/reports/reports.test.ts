@@ -13,7 +13,8 @@ import { buildReport, periodRange, type Report } from '@sextant/core/reports';
 import type { Series } from '@sextant/core/model';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { generateReport, writeReport } from './generate.js';
-import { readReportInput, serviceMetrics, type ReportSettings } from './report-queries.js';
+import { readReportInput, serviceMetrics } from '../warehouse/duckdb-report-inputs.js';
+import type { ReportSettings } from '../warehouse/report-inputs.js';
 import { renderHtml } from './render-html.js';
 import { CHROMIUM_ARGS, ChromiumMissingError, DEFAULT_CHROMIUM, renderPdf } from './render-pdf.js';
 import { formatCell } from './format-cell.js';
@@ -214,16 +215,16 @@ test('pdf without Chromium is a clear error', async () => {
 });
 
 test('a tenant with no data and an empty period give a clearly worded report in every format', async () => {
-  const empty = await generateReport({ handle: warehouse.handle, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'html', join(dir, 'empty.html'));
+  const empty = await generateReport({ inputs: warehouse.reportInputs, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'html', join(dir, 'empty.html'));
   assert.equal(empty.report.hasData, false);
   assert.match(readFileSync(join(dir, 'empty.html'), 'utf8'), /No data: the warehouse holds nothing for tenant &quot;nobody&quot;/);
   const before = periodRange('daily', range.start - 30 * DAY);
-  const old = await generateReport({ handle: warehouse.handle, tenant: 't1', period: 'daily', range: before, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'xlsx', join(dir, 'old.xlsx'));
+  const old = await generateReport({ inputs: warehouse.reportInputs, tenant: 't1', period: 'daily', range: before, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'xlsx', join(dir, 'old.xlsx'));
   assert.equal(old.report.hasData, false);
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(join(dir, 'old.xlsx'));
   assert.match(String(book.getWorksheet('Summary')!.getCell('B7').value), /^No data/);
   assert.equal(book.getWorksheet('services')!.getCell('A2').value, report.tables[0]!.emptyText);
-  await generateReport({ handle: warehouse.handle, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'parquet', join(dir, 'empty-pq'));
+  await generateReport({ inputs: warehouse.reportInputs, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'parquet', join(dir, 'empty-pq'));
   assert.ok(existsSync(join(dir, 'empty-pq', 'services.parquet')));
 });

@@ -1,7 +1,7 @@
 // What a report takes from sextant.yaml.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { ReportSettings } from './report-queries.js';
+import type { ReportSettings } from '../warehouse/report-inputs.js';
 import { chromiumPath } from './render-pdf.js';
 
 export function reportSettingsFromConfig(config: Config): ReportSettings {

@@ -119,10 +119,16 @@ async function readBounded(response: Response, options: HttpSourceOptions, where
   if (!response.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > options.maxResponseBytes) throw tooLarge();
-    chunks.push(chunk);
+  // A reader rather than for await: the DOM's ReadableStream type (the tests' type check includes the
+  // DOM for page scripts) has no async iterator.
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > options.maxResponseBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(read.value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,6 @@
 // The audit log (migration 600): every state change made through the API, and the service's own
-// scheduled reports, per tenant; append-only, read newest first in pages.
-import type { DuckDbHandle, Row, SqlParam } from './duckdb-handle.js';
+// scheduled reports, per tenant; append-only, read newest first in pages. duckdb-audit-store.ts
+// implements it.
 
 export const AUDIT_RESULTS = ['ok', 'denied', 'refused', 'failed'] as const;
 export type AuditResult = (typeof AUDIT_RESULTS)[number];
@@ -40,54 +40,4 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
   /** The tenant's entries matching `filter`, newest first. */
   list(tenant: string, filter: AuditFilter): Promise<StoredAuditEntry[]>;
-}
-
-export class DuckDbAuditLog implements AuditLog {
-  constructor(private readonly handle: DuckDbHandle) {}
-
-  async record(e: AuditEntry): Promise<void> {
-    await this.handle.write((tx) =>
-      tx.run(
-        `INSERT INTO audit_log (tenant, at_ms, token_name, role, action, target, request, detail, status, result, error)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [e.tenant, e.at, e.tokenName, e.role, e.action, e.target ?? null, e.request, e.detail ?? null, e.status, e.result, e.error ?? null],
-      ),
-    );
-  }
-
-  async list(tenant: string, filter: AuditFilter): Promise<StoredAuditEntry[]> {
-    const params: SqlParam[] = [tenant];
-    const add = (v: SqlParam) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    const where = ['tenant = $1'];
-    if (filter.actions?.length) where.push(`action IN (${filter.actions.map((a) => add(a)).join(', ')})`);
-    if (filter.tokenName !== undefined) where.push(`token_name = ${add(filter.tokenName)}`);
-    if (filter.results?.length) where.push(`result IN (${filter.results.map((r) => add(r)).join(', ')})`);
-    if (filter.from !== undefined) where.push(`at_ms >= ${add(filter.from)}`);
-    if (filter.to !== undefined) where.push(`at_ms < ${add(filter.to)}`);
-    if (filter.before !== undefined) where.push(`id < ${add(filter.before)}`);
-    const rows = await this.handle.read(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${add(filter.limit)}`, params);
-    return rows.map(entryOf);
-  }
-}
-
-function entryOf(r: Row): StoredAuditEntry {
-  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-  const [target, detail, error] = [text(r.target), text(r.detail), text(r.error)];
-  return {
-    id: Number(r.id),
-    tenant: String(r.tenant),
-    at: Number(r.at_ms),
-    tokenName: String(r.token_name),
-    role: String(r.role),
-    action: String(r.action),
-    ...(target !== undefined ? { target } : {}),
-    request: String(r.request),
-    ...(detail !== undefined ? { detail } : {}),
-    status: Number(r.status),
-    result: String(r.result) as AuditResult,
-    ...(error !== undefined ? { error } : {}),
-  };
 }

@@ -1,5 +1,5 @@
-// The index of generated reports (the files themselves live in reports.directory).
-import type { DuckDbHandle, Row } from './duckdb-handle.js';
+// The index of generated reports (the files themselves live in reports.directory): what the report
+// service needs. duckdb-report-store.ts implements it.
 
 export interface StoredReport {
   id: string;
@@ -16,64 +16,13 @@ export interface StoredReport {
   bytes: number | undefined;
 }
 
-function fromRow(r: Row): StoredReport {
-  return {
-    id: String(r.id),
-    tenant: String(r.tenant),
-    period: String(r.period),
-    format: String(r.format),
-    rangeStart: Number(r.range_start_ms),
-    rangeEnd: Number(r.range_end_ms),
-    createdAt: Number(r.created_at_ms),
-    trigger: r.trigger === 'schedule' ? 'schedule' : 'api',
-    status: r.status === 'ok' ? 'ok' : 'error',
-    error: r.error === null ? undefined : String(r.error),
-    path: r.path === null ? undefined : String(r.path),
-    bytes: r.bytes === null ? undefined : Number(r.bytes),
-  };
-}
-
-export class ReportStore {
-  constructor(private readonly handle: DuckDbHandle) {}
-
-  async add(report: StoredReport): Promise<void> {
-    await this.handle.write((tx) =>
-      tx.run(`INSERT OR REPLACE INTO reports VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
-        report.tenant,
-        report.id,
-        report.period,
-        report.format,
-        report.rangeStart,
-        report.rangeEnd,
-        report.createdAt,
-        report.trigger,
-        report.status,
-        report.error ?? null,
-        report.path ?? null,
-        report.bytes ?? null,
-      ]),
-    );
-  }
-
-  async list(tenant: string, limit: number): Promise<StoredReport[]> {
-    return (await this.handle.read(`SELECT * FROM reports WHERE tenant = $1 ORDER BY created_at_ms DESC, id LIMIT $2`, [tenant, limit])).map(fromRow);
-  }
-
-  async get(tenant: string, id: string): Promise<StoredReport | undefined> {
-    const rows = await this.handle.read(`SELECT * FROM reports WHERE tenant = $1 AND id = $2`, [tenant, id]);
-    return rows[0] ? fromRow(rows[0]) : undefined;
-  }
-
-  /** Whether a successful report of this period, format and range exists (what the schedule checks). */
-  async exists(tenant: string, period: string, format: string, rangeStart: number): Promise<boolean> {
-    const rows = await this.handle.read(`SELECT 1 FROM reports WHERE tenant = $1 AND period = $2 AND format = $3 AND range_start_ms = $4 AND status = 'ok' AND trigger = 'schedule' LIMIT 1`, [tenant, period, format, rangeStart]);
-    return rows.length > 0;
-  }
-
-  /** Removes rows created before `cutoff` and returns them, so the caller deletes their files. */
-  async removeOlderThan(cutoff: number): Promise<StoredReport[]> {
-    const old = (await this.handle.read(`SELECT * FROM reports WHERE created_at_ms < $1`, [cutoff])).map(fromRow);
-    if (old.length) await this.handle.write((tx) => tx.run(`DELETE FROM reports WHERE created_at_ms < $1`, [cutoff]));
-    return old;
-  }
+export interface ReportStore {
+  add(report: StoredReport): Promise<void>;
+  /** Newest first. */
+  list(tenant: string, limit: number): Promise<StoredReport[]>;
+  get(tenant: string, id: string): Promise<StoredReport | undefined>;
+  /** Whether a successful scheduled report of this period, format and start exists (what the schedule checks). */
+  exists(tenant: string, period: string, format: string, rangeStart: number): Promise<boolean>;
+  /** Removes from the index the reports created before `cutoff` and returns them (their files are the caller's). */
+  removeOlderThan(cutoff: number): Promise<StoredReport[]>;
 }

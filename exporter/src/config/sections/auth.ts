@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../../http/auth-context.js';
+import { ROLES } from './roles.js';
 import { name, oneOf } from '../fields.js';
 import { secret } from '../secret.js';
 

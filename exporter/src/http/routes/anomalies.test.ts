@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../log.js';
-import { AnomalyStore, type AnomalyEvent } from '../../warehouse/anomaly-store.js';
+import type { AnomalyEvent } from '../../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
 import { createApp } from '../app.js';
-import { SeriesFamilies } from '../series-gauge-family.js';
+import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { listen } from '../testing/listen.js';
 import { apiRouters } from './index.js';
@@ -29,7 +29,7 @@ async function seed(tenant: string, job: string, start: number, score: number, s
     tenant, dataset: 'latency', seriesId, labels: { job }, start, end: start + 600_000, peakScore: score, peakAt: start,
     explainedAt: start, explainedScore: score, severity, detector: 'robust-level', value: 9, expected: 1, lower: 0, upper: 2, deviation: 8,
   };
-  await new AnomalyStore(warehouse.handle).saveRun(tenant, 'latency', [], [event]);
+  await warehouse.anomalies.saveRun(tenant, 'latency', [], [event]);
 }
 
 before(async () => {
@@ -39,7 +39,7 @@ before(async () => {
   await seed('a', 'web', T + DAY, 0.6, 'medium');
   await seed('b', 'api', T, 0.99, 'critical');
   const log = createLogger('error', () => {});
-  const api = await testApiDeps({ warehouse, handle: warehouse.handle, log });
+  const api = await testApiDeps({ warehouse, stores: warehouse, log });
   closeDeps = api.close;
   const app = createApp({
     registry: new Registry(), families: new SeriesFamilies(), log, tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,

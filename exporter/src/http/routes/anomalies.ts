@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { SEVERITIES } from '@sextant/core/anomaly';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
-import { AnomalyStore, type AnomalyEvent, type AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
+import type { AnomalyEvent, AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
 import type { ApiDeps } from './api-deps.js';
 
 const maxLimit = 1000;
@@ -15,7 +15,7 @@ const matcherSyntax = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\
  * min_score, severity (comma list), from / to (RFC 3339 or Unix ms; events overlapping), limit.
  */
 export function anomaliesRoutes(deps: ApiDeps): Router {
-  const store = new AnomalyStore(deps.handle);
+  const store = deps.stores.anomalies;
   const router = Router();
   router.get('/anomalies', async (req, res) => {
     const { tenant } = authOf(res);

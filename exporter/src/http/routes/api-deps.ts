@@ -2,32 +2,24 @@ import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config/schema.js';
 import type { BackfillRunner } from '../../jobs/backfill-runner.js';
+import type { PredictApiDeps } from '../../jobs/predict-setup.js';
 import type { Logger } from '../../log.js';
 import type { LiveEvents } from '../live-events.js';
-import type { ActionRunner } from '../../recommend/action-runner.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
-import type { AlertStore } from '../../warehouse/alert-store.js';
-import type { DuckDbHandle } from '../../warehouse/duckdb-handle.js';
-import type { PredictionStore } from '../../warehouse/prediction-store.js';
-import type { RecommendationStore } from '../../warehouse/recommendation-store.js';
-import type { ReferenceStore } from '../../warehouse/reference/reference-store.js';
+import type { WarehouseStores } from '../../warehouse/stores.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 
 /**
  * What the API routes get from the service. An area's routes build what they need from it: their
- * store on `handle`, their settings from `config.<section>`, their metrics on `registry`.
+ * stores on `stores`, their settings from `config.<section>`, their metrics on `registry`.
  */
 export interface ApiDeps {
   config: Config;
   /** The config file the service loaded (absolute path), shown by GET /status; absent in tests that build a config in memory. */
   configFile?: string;
   warehouse: Warehouse;
-  /** The warehouse's DuckDB handle, for the other areas' stores (anomalies, predictions, ...). */
-  handle: DuckDbHandle;
-  /** The warehouse's alert history (DuckDbWarehouse.alerts), for the routes that read it. */
-  alertStore: AlertStore;
-  /** The tenants' reference tables (imported business data). */
-  reference: ReferenceStore;
+  /** The warehouse's other stores (alert history, anomalies, reports, ...). */
+  stores: WarehouseStores;
   /** The datasets being ingested, every tenant's; routes show each caller only its tenant's. */
   datasets: readonly DatasetDefinition[];
   registry: Registry;
@@ -40,13 +32,6 @@ export interface ApiDeps {
   backfills?: BackfillRunner;
   /** What the jobs publish for GET /events (absent: that route answers 503). */
   live?: LiveEvents;
-  /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts/setup.ts), sharing its store with alertJobs. */
+  /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts-router.ts), sharing its store with alertJobs. */
   alerts?: Router;
-}
-
-export interface PredictApiDeps {
-  predictions: PredictionStore;
-  recommendations: RecommendationStore;
-  runner: ActionRunner;
-  now: () => number;
 }

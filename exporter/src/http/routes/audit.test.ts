@@ -12,7 +12,7 @@ import { createWriteTurns } from '../../jobs/write-turns.js';
 import { ReportService } from '../../reports/report-service.js';
 import { createDemoSource, demoDatasets } from '../../sources/demo-source.js';
 import { createApp } from '../app.js';
-import { SeriesFamilies } from '../series-gauge-family.js';
+import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { listen } from '../testing/listen.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { apiRouters } from './index.js';
@@ -156,7 +156,7 @@ test('audit log: every state change with who, when, what and result; admins only
   assert.deepEqual((await audit('other-admin')).entries, []);
 
   // A report of the schedule is recorded as the schedule's.
-  const reports = new ReportService({ handle: deps.handle, alerts: deps.alertStore, config: deps.config, registry: new Registry(), log: deps.log, now: () => now });
+  const reports = new ReportService({ stores: deps.stores, config: deps.config, registry: new Registry(), log: deps.log, now: () => now });
   const report = await reports.create('a', 'daily', 'csv', { start: now - 32 * HOUR, end: now - 8 * HOUR }, 'schedule');
   const [scheduled] = (await audit('admin-token', '?action=report.generate')).entries;
   assert.deepEqual([scheduled!.tokenName, scheduled!.role, scheduled!.target, scheduled!.result, scheduled!.status], ['schedule', 'schedule', report.id, 'ok', 201]);

@@ -5,7 +5,7 @@
 import express, { type Request, type Response } from 'express';
 import { authOf, roleAllows } from '../auth-context.js';
 import { auditTrail } from '../audit-trail.js';
-import { AUDIT_RESULTS, DuckDbAuditLog, type AuditFilter, type AuditResult } from '../../warehouse/audit-store.js';
+import { AUDIT_RESULTS, type AuditFilter, type AuditResult } from '../../warehouse/audit-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { BadRequest, queryInt, queryString, sendError } from './query-params.js';
 
@@ -48,7 +48,7 @@ function filterOf(req: Request): AuditFilter {
 }
 
 export function auditRoutes(deps: ApiDeps): express.Router {
-  const log = new DuckDbAuditLog(deps.handle);
+  const log = deps.stores.audit;
   const router = express.Router();
   router.use(auditTrail(log, deps.log.child({ area: 'audit' }), deps.now));
 

@@ -1,6 +1,6 @@
 // Every /api/v1 router of the service, in one list. An area adds its routes by writing
 // `routes/<name>.ts` exporting `<name>Routes(deps)` and adding one line below (building its deps
-// from ApiDeps: its store on `deps.handle`, its settings from `deps.config`, its metrics on `deps.registry`).
+// from ApiDeps: its store on `deps.stores`, its settings from `deps.config`, its metrics on `deps.registry`).
 // The app mounts each behind the bearer-token check, and the API tests enumerate the routes of this
 // list to check that every one refuses callers without a valid token.
 import type { Router } from 'express';

@@ -6,26 +6,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { parseConfig } from '../../config/load.js';
-import { createLogger } from '../../log.js';
 import { ActionRunner } from '../../recommend/action-runner.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { PredictionStore } from '../../warehouse/prediction-store.js';
-import { RecommendationStore } from '../../warehouse/recommendation-store.js';
-import type { ApiDeps } from './api-deps.js';
+import { testApiDeps } from '../testing/api-deps.js';
 import { predictionsRoutes } from './predictions.js';
 
 test('GET /predictions: latest per entity by default, filters, 400 on bad input, 503 when prediction is off', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-pred-api-'));
   const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   await warehouse.migrate();
-  const predictions = new PredictionStore(warehouse.handle);
+  const predictions = warehouse.predictions;
   const p = { entity: 'api', horizonMs: 1_800_000, at: 1000, probability: 0.2, modelVersion: 1, ongoing: false, contributions: [] };
   await predictions.savePredictions('a', [p, { ...p, at: 2000, probability: 0.7 }, { ...p, entity: 'db', horizonMs: 7_200_000, probability: 0.1 }]);
-  const base: ApiDeps = {
-    warehouse, datasets: [], queryLimits: parseConfig('', { origin: 'test', baseDir: '/', env: {} }).warehouse.query, log: createLogger('error', () => {}),
-  };
-  const recommendations = new RecommendationStore(warehouse.handle);
+  const { deps: base, close } = await testApiDeps({ warehouse });
+  const recommendations = warehouse.recommendations;
   const runner = new ActionRunner({ store: recommendations, now: () => 0, timeoutMs: 1000, safety: { enabled: false, maxPerWindow: 1, rateWindowMs: 1, allowedUrlPrefixes: [] } });
   const app = express();
   app.use((req, res, next) => {
@@ -38,6 +32,7 @@ test('GET /predictions: latest per entity by default, filters, 400 on bad input,
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(async () => {
     server.close();
+    await close();
     await warehouse.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,8 @@
 // with what, where and why; anything else a 500 without internals.
 import type { Request, Response } from 'express';
 import { LifecycleError } from '@sextant/core/recommend';
-import type { ApiDeps, PredictApiDeps } from './api-deps.js';
+import type { PredictApiDeps } from '../../jobs/predict-setup.js';
+import type { ApiDeps } from './api-deps.js';
 
 export class BadRequest extends Error {}
 export class NotFound extends Error {}

@@ -10,8 +10,6 @@ import { reconcile, type ActionSafety, type Candidate } from '@sextant/core/reco
 import { ActionRunner } from '../../recommend/action-runner.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
 import { testApiDeps } from '../testing/api-deps.js';
-import { PredictionStore } from '../../warehouse/prediction-store.js';
-import { RecommendationStore } from '../../warehouse/recommendation-store.js';
 import { recommendationsRoutes } from './recommendations.js';
 
 interface Received {
@@ -38,7 +36,7 @@ async function setup(t: { after(fn: () => unknown): void }, safety: Partial<Acti
   const dir = await mkdtemp(join(tmpdir(), 'sextant-recs-'));
   const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   await warehouse.migrate();
-  const store = new RecommendationStore(warehouse.handle);
+  const store = warehouse.recommendations;
   let clock = 1_000_000;
   const now = () => clock;
   const runner = new ActionRunner({
@@ -52,8 +50,8 @@ async function setup(t: { after(fn: () => unknown): void }, safety: Partial<Acti
     next();
   });
   const deps = await testApiDeps({
-    warehouse, handle: warehouse.handle, now,
-    predict: { predictions: new PredictionStore(warehouse.handle), recommendations: store, runner, now },
+    warehouse, stores: warehouse, now,
+    predict: { predictions: warehouse.predictions, recommendations: store, runner, now },
   });
   app.use('/api/v1', express.json(), recommendationsRoutes(deps.deps));
   const api = createServer(app);

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { createLogger } from '../../log.js';
 import { createApp } from '../app.js';
 import type { ApiToken } from '../auth.js';
-import { SeriesFamilies } from '../series-gauge-family.js';
+import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { listen } from '../testing/listen.js';
 import { queryRoutes } from './query.js';

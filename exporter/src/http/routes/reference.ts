@@ -110,7 +110,7 @@ export function referenceRoutes(deps: ApiDeps): express.Router {
 
   router.get('/reference', async (_req: Request, res: Response) => {
     try {
-      res.json({ tables: await deps.reference.list(authOf(res).tenant) });
+      res.json({ tables: await deps.stores.reference.list(authOf(res).tenant) });
     } catch (error) {
       send(res, error);
     }
@@ -121,9 +121,9 @@ export function referenceRoutes(deps: ApiDeps): express.Router {
       const { tenant } = authOf(res);
       const name = String(req.params.name);
       const limit = queryInt(req, 'limit', 0, 10_000) ?? 100;
-      const table = await deps.reference.get(tenant, name);
+      const table = await deps.stores.reference.get(tenant, name);
       if (!table) throw new NotFound(`tenant ${tenant} has no reference table "${name}"`);
-      res.json({ table, rows: await deps.reference.rows(tenant, name, limit) });
+      res.json({ table, rows: await deps.stores.reference.rows(tenant, name, limit) });
     } catch (error) {
       send(res, error);
     }
@@ -142,7 +142,7 @@ export function referenceRoutes(deps: ApiDeps): express.Router {
       const file = join(dir, `upload.${format}`);
       const bytes = await spool(req, file, deps.config.warehouse.reference.maxImportBytes);
       const started = deps.now();
-      const result = await deps.reference.importFile(tenant, String(req.params.name), file, { format, ...options });
+      const result = await deps.stores.reference.importFile(tenant, String(req.params.name), file, { format, ...options });
       deps.log.info('reference table imported', { tenant, table: result.table.name, format, bytes, rows: result.imported, replaced: result.replaced, durationMs: deps.now() - started });
       res.json({ ...result, bytes });
     } catch (error) {
@@ -157,7 +157,7 @@ export function referenceRoutes(deps: ApiDeps): express.Router {
       const name = String(req.params.name);
       const tenant = editor(res, `DELETE /reference/${name}`);
       if (tenant === undefined) return;
-      if (!(await deps.reference.drop(tenant, name))) throw new NotFound(`tenant ${tenant} has no reference table "${name}"`);
+      if (!(await deps.stores.reference.drop(tenant, name))) throw new NotFound(`tenant ${tenant} has no reference table "${name}"`);
       res.status(204).end();
     } catch (error) {
       send(res, error);

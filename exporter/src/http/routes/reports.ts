@@ -49,7 +49,7 @@ function parseBody(body: unknown, now: number): { period: ReportPeriod; format: 
 
 export function reportsRoutes(deps: ApiDeps): express.Router {
   const router = express.Router();
-  const service = new ReportService({ handle: deps.handle, alerts: deps.alertStore, config: deps.config, registry: deps.registry, log: deps.log.child({ area: 'reports' }), now: deps.now });
+  const service = new ReportService({ stores: deps.stores, config: deps.config, registry: deps.registry, log: deps.log.child({ area: 'reports' }), now: deps.now });
 
   router.post('/reports', async (req: Request, res: Response) => {
     try {

@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client';
 import { parseConfig } from '../../config/load.js';
-import { alertsApiRouter } from '../../alerts/setup.js';
 import { createLogger } from '../../log.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
+import { alertsApiRouter } from '../routes/alerts-router.js';
 import type { ApiDeps } from '../routes/api-deps.js';
 
 /**
@@ -18,9 +18,7 @@ export async function testApiDeps(overrides: Partial<ApiDeps> = {}): Promise<{ d
   const deps: ApiDeps = {
     config,
     warehouse: duckdb,
-    handle: duckdb.handle,
-    alertStore: duckdb.alerts,
-    reference: duckdb.reference,
+    stores: duckdb,
     datasets: [],
     registry,
     log,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Registry } from 'prom-client';
-import { registerProcessMetrics } from './process-metrics.js';
+import { registerProcessMetrics } from '../http/process-metrics.js';
 import { SeriesFamilies, SeriesGaugeFamily } from './series-gauge-family.js';
-import { promtoolCheckMetrics } from './testing/promtool.js';
+import { promtoolCheckMetrics } from '../http/testing/promtool.js';
 
 describe('SeriesGaugeFamily', () => {
   test('renders each label set once, sorted names, latest value, in the text format', () => {

@@ -7,8 +7,6 @@ import { trainPredictor } from '@sextant/core/predict';
 import { observe, reconcile, type Candidate } from '@sextant/core/recommend';
 import { syntheticScenario } from '../../../src/predict/synthetic.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
-import { PredictionStore } from './prediction-store.js';
-import { RecommendationStore } from './recommendation-store.js';
 
 async function open(t: { after(fn: () => unknown): void }): Promise<DuckDbWarehouse> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-predict-'));
@@ -23,7 +21,7 @@ async function open(t: { after(fn: () => unknown): void }): Promise<DuckDbWareho
 
 test('a model round-trips with version, range, features and evaluation; predictions are per tenant and idempotent', async (t) => {
   const w = await open(t);
-  const store = new PredictionStore(w.handle);
+  const store = w.predictions;
   const s = syntheticScenario({ seed: 3, start: Date.UTC(2026, 0, 5), days: 5, entities: 2 });
   const options = { version: 1, horizonMs: 1_800_000, windowMs: 1_800_000, stepMs: 900_000, severities: ['critical'], testFraction: 0.3, forest: { trees: 5 } };
   const model = trainPredictor(s.histories, s.alerts, s.range, s.range.end, options);
@@ -48,7 +46,7 @@ test('a model round-trips with version, range, features and evaluation; predicti
 
 test('recommendations keep their lifecycle; outcomes and feedback add to the action records', async (t) => {
   const w = await open(t);
-  const store = new RecommendationStore(w.handle);
+  const store = w.recommendations;
   const candidate: Candidate = {
     key: 'k', kind: 'capacity', entity: 'db', action: 'expand-disk', context: 'disk', severity: 'warning', priority: 60,
     title: 'disk full soon', explanation: 'x', evidence: [{ name: 'usage', value: 0.9, unit: 'ratio' }], verifyWithinMs: 100,

@@ -1,9 +1,10 @@
-// The warehouse queries behind a report: each fills one table of the core's ReportInput from the
-// tenant's rows, with every value bound as a parameter.
+// The warehouse queries behind a report on DuckDB: each fills one table of the core's ReportInput
+// from the tenant's rows, with every value bound as a parameter.
 import type { ReportPeriod } from '@sextant/core/reports';
 import { METRICS, previousPeriod, type AlertRow, type AnomalyRow, type CapacityRow, type IngestRow, type RecommendationRow, type ReportInput, type RiskRow, type ServiceMetricRow } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
-import type { DuckDbHandle, Row } from '../warehouse/duckdb-handle.js';
+import type { DuckDbHandle, Row } from './duckdb-handle.js';
+import type { ReportInputs, ReportSettings } from './report-inputs.js';
 
 export const CAPACITY_DATASETS = ['node_memory_used_ratio', 'node_filesystem_used_ratio'] as const;
 /** Around an anomaly, the plot shows this much before its start and after its end. */
@@ -149,12 +150,6 @@ export async function ingestHealth(handle: DuckDbHandle, tenant: string, range: 
   }));
 }
 
-export interface ReportSettings {
-  objectives: Record<string, number>;
-  defaultObjective: number;
-  capacityThreshold: number;
-}
-
 /** Every table of one report, read from the warehouse. */
 export async function readReportInput(handle: DuckDbHandle, tenant: string, period: ReportPeriod, range: TimeRange, settings: ReportSettings, generatedAt: number): Promise<ReportInput> {
   const previous = previousPeriod(period, range);
@@ -175,4 +170,12 @@ export async function readReportInput(handle: DuckDbHandle, tenant: string, peri
     recommendations: await recommendations(handle, tenant, range),
     ingest: await ingestHealth(handle, tenant, range),
   };
+}
+
+export class DuckDbReportInputs implements ReportInputs {
+  constructor(private readonly handle: DuckDbHandle) {}
+
+  read(tenant: string, period: ReportPeriod, range: TimeRange, settings: ReportSettings, generatedAt: number): Promise<ReportInput> {
+    return readReportInput(this.handle, tenant, period, range, settings, generatedAt);
+  }
 }
