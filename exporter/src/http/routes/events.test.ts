@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createApp } from '../app.js';
 import { LiveEvents } from '../live-events.js';
-import { SeriesFamilies } from '../series-gauge-family.js';
+import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { listen } from '../testing/listen.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { apiRouters } from './index.js';
