@@ -3,7 +3,7 @@
 // which Alertmanager routes Sextant's alerts (provisioning/alertmanager/sextant-routes.example.yml).
 // Kinds stay the same whatever the alert names in the config (SLO and score alerts are named by the user).
 
-export const ALERT_CATEGORIES = ['slo', 'anomaly', 'risk', 'capacity', 'threshold', 'absent'] as const;
+export const ALERT_CATEGORIES = ['slo', 'anomaly', 'risk', 'capacity', 'threshold', 'absent', 'pipeline'] as const;
 export type AlertCategory = (typeof ALERT_CATEGORIES)[number];
 
 export const ALERT_KINDS = {
@@ -19,6 +19,11 @@ export const ALERT_KINDS = {
   'error-ratio': 'threshold',
   'latency-p99': 'threshold',
   'dataset-absent': 'absent',
+  'ingest-lag': 'pipeline',
+  'ingest-failing': 'pipeline',
+  'job-stale': 'pipeline',
+  'alert-intake-backlog': 'pipeline',
+  'training-failing': 'pipeline',
 } as const satisfies Record<string, AlertCategory>;
 export type AlertKind = keyof typeof ALERT_KINDS;
 

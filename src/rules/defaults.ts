@@ -1,6 +1,7 @@
 // Defaults of every generator: the classic thresholds, and the datasets Sextant reads by default.
 import type { AbsentSpec } from './absent.js';
 import type { CapacitySpec } from './capacity.js';
+import type { PipelineSpec } from './pipeline.js';
 import type { ScoreAlertSpec } from './score-alerts.js';
 import type { SextantBandsSpec } from './sextant-bands.js';
 import type { HttpMetrics, ThresholdsSpec } from './thresholds.js';
@@ -56,3 +57,14 @@ export const DEFAULT_ABSENT: AbsentSpec = {
 
 /** Every scored dataset, with the contract's own alert settings (AnomalyDetected: 5m, warning). */
 export const DEFAULT_SEXTANT_BANDS: SextantBandsSpec = { datasets: [], for: '5m', severity: 'warning' };
+
+/** Sextant's own pipeline (ingest interval 1m, retention hourly, training every 6h by default). */
+export const DEFAULT_PIPELINE: PipelineSpec = {
+  severity: 'warning',
+  ingestLag: '30m',
+  ingestLagFor: '10m',
+  ingestFailingWindow: '30m',
+  staleAfter: { default: '1h', retention: '3h', train: '13h' },
+  intakeBacklogFor: '10m',
+  trainingFailingWindow: '13h',
+};

@@ -3,6 +3,7 @@
 import { absentRules, type AbsentSpec } from './absent.js';
 import { bandRules, type BandSpec } from './bands.js';
 import { capacityRules, type CapacitySpec } from './capacity.js';
+import { pipelineRules, type PipelineSpec } from './pipeline.js';
 import { isAlertingRule, type GeneratedRules } from './rule.js';
 import { ruleFileYaml, testFileYaml } from './rule-file.js';
 import { scoreAlertRules, type ScoreAlertSpec } from './score-alerts.js';
@@ -24,6 +25,8 @@ export interface RulesSpec {
   capacity: CapacitySpec | null;
   thresholds: ThresholdsSpec | null;
   absent: AbsentSpec | null;
+  /** Alerts on Sextant's own pipeline (ingest, jobs, alert intake, training). */
+  pipeline: PipelineSpec | null;
 }
 
 export interface GeneratedFile {
@@ -41,6 +44,7 @@ export function generateRuleFiles(spec: RulesSpec): GeneratedFile[] {
     ['capacity', spec.capacity ? capacityRules(spec.capacity, runbook) : { groups: [], tests: [] }],
     ['thresholds', spec.thresholds ? thresholdRules(spec.thresholds, runbook) : { groups: [], tests: [] }],
     ['absent', spec.absent ? absentRules(spec.absent, runbook) : { groups: [], tests: [] }],
+    ['pipeline', spec.pipeline ? pipelineRules(spec.pipeline, runbook) : { groups: [], tests: [] }],
   ];
   const files: GeneratedFile[] = [];
   for (const [name, generated] of parts) {

@@ -13,5 +13,6 @@ export * from './sextant-bands.js';
 export * from './capacity.js';
 export * from './thresholds.js';
 export * from './absent.js';
+export * from './pipeline.js';
 export * from './defaults.js';
 export * from './generate.js';

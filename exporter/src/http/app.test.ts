@@ -161,7 +161,12 @@ describe('POST /api/v1/query', () => {
     {
       name: 'bad regex',
       body: JSON.stringify({ ...goodQuery, filters: [{ label: 'instance', op: '=~', value: '(' }] }),
-      error: 'invalid query: filters[0].value: expected a valid regular expression',
+      error: 'invalid query: filters[0].value: expected a valid RE2 regular expression (no lookaround or backreferences)',
+    },
+    {
+      name: 'regex RE2 refuses',
+      body: JSON.stringify({ ...goodQuery, filters: [{ label: 'instance', op: '=~', value: '(?=a).*' }] }),
+      error: 'invalid query: filters[0].value: expected a valid RE2 regular expression (no lookaround or backreferences)',
     },
     {
       name: 'bad time',
@@ -207,9 +212,10 @@ describe('POST /api/v1/query', () => {
       const res = await post(goodQuery);
       assert.equal(res.status, 500);
       const text = await res.text();
-      assert.deepEqual(JSON.parse(text), { error: 'internal error; the service log has the details' });
+      const { errorId } = JSON.parse(text) as { errorId: string };
+      assert.deepEqual(JSON.parse(text), { error: `internal error ${errorId}; the service log has the details under this errorId`, errorId });
       assert.ok(!text.includes('secret') && !text.includes('at '), text);
-      assert.ok(logLines.some((line) => line.includes('/var/lib/secret/path.duckdb is locked')));
+      assert.ok(logLines.some((line) => line.includes('/var/lib/secret/path.duckdb is locked') && line.includes(errorId)));
     } finally {
       warehouse.failWith = undefined;
     }

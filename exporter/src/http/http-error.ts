@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import { QueryError } from '../warehouse/query-error.js';
@@ -23,6 +24,7 @@ interface BodyParserError {
   status?: number;
   limit?: number;
   message?: string;
+  code?: string;
 }
 
 /** Turns body-parser's errors into clear 4xx answers. */
@@ -36,6 +38,10 @@ function fromBodyParser(error: BodyParserError, limitBytes: number): HttpError |
     case 'charset.unsupported':
       return new HttpError(415, error.message ?? 'unsupported body encoding');
     default:
+      // zlib's errors (Z_DATA_ERROR, ERR_BROTLI...) for a body that is not what its Content-Encoding says.
+      if (error.status === 400 && error.code !== undefined && /^(Z_|ERR_)/.test(error.code)) {
+        return new HttpError(400, `request body does not decode as its Content-Encoding says (${error.message ?? 'decompression failed'}); send it as is, or compressed with gzip, deflate or br`);
+      }
       return undefined;
   }
 }
@@ -61,12 +67,15 @@ export function errorHandler(log: Logger, bodyLimitBytes: number): ErrorRequestH
       res.status(known.status).set(known.headers).json({ error: known.message });
       return;
     }
+    // The client gets only an id to quote; the log line with the same id has the reason.
+    const errorId = randomUUID();
     log.error('request failed', {
+      errorId,
       method: req.method,
       path: req.path,
       error: error instanceof Error ? error.message : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
-    res.status(500).json({ error: 'internal error; the service log has the details' });
+    res.status(500).json({ error: `internal error ${errorId}; the service log has the details under this errorId`, errorId });
   };
 }

@@ -1,5 +1,6 @@
 // The body of POST /api/v1/query, checked field by field before anything reaches the warehouse.
 import { BUCKETS, FILTER_OPS, MEASURES, type BiQuery, type Bucket } from '@sextant/core';
+import { checkRegex } from '@sextant/core/rules';
 import { z } from 'zod';
 import { formatDuration } from '../config/duration.js';
 import type { WarehouseConfig } from '../config/sections/warehouse.js';
@@ -21,7 +22,7 @@ const instant = z.union([
 
 function validRegex(value: string): boolean {
   try {
-    new RegExp(value);
+    checkRegex(value, 'regex');
     return true;
   } catch {
     return false;
@@ -38,7 +39,7 @@ export function biQuerySchema(limits: QueryLimits) {
         .array(
           z
             .strictObject({ label: fieldName, op: z.enum(FILTER_OPS), value: z.string().max(1024) })
-            .refine((f) => !f.op.endsWith('~') || validRegex(f.value), { message: 'expected a valid regular expression', path: ['value'] }),
+            .refine((f) => !f.op.endsWith('~') || validRegex(f.value), { message: 'expected a valid RE2 regular expression (no lookaround or backreferences)', path: ['value'] }),
         )
         .max(limits.maxFilters)
         .default([]),

@@ -4,6 +4,7 @@ import {
   ANOMALY_TYPES,
   DEFAULT_ABSENT,
   DEFAULT_CAPACITY,
+  DEFAULT_PIPELINE,
   DEFAULT_SCORE_ALERTS,
   DEFAULT_SEXTANT_BANDS,
   DEFAULT_THRESHOLDS,
@@ -95,6 +96,16 @@ const absent = z.strictObject({
   datasets: z.array(z.strictObject({ name: z.string().min(1), selector })).default(DEFAULT_ABSENT.datasets),
 });
 
+const pipeline = z.strictObject({
+  severity: z.string().default(DEFAULT_PIPELINE.severity),
+  ingestLag: duration.default(DEFAULT_PIPELINE.ingestLag),
+  ingestLagFor: duration.default(DEFAULT_PIPELINE.ingestLagFor),
+  ingestFailingWindow: duration.default(DEFAULT_PIPELINE.ingestFailingWindow),
+  staleAfter: z.record(z.string(), duration).default(DEFAULT_PIPELINE.staleAfter),
+  intakeBacklogFor: duration.default(DEFAULT_PIPELINE.intakeBacklogFor),
+  trainingFailingWindow: duration.default(DEFAULT_PIPELINE.trainingFailingWindow),
+});
+
 /** `false` turns a generator off; leaving it out uses its defaults. */
 function generator<T extends z.ZodType>(schema: T) {
   return z.union([z.literal(false), schema]).optional();
@@ -113,6 +124,7 @@ export const rulesSectionSchema = z.strictObject({
   thresholds: generator(thresholds),
   capacity: generator(capacity),
   absent: generator(absent),
+  pipeline: generator(pipeline),
 }).prefault({});
 
 export type RulesSection = z.infer<typeof rulesSectionSchema>;
@@ -131,5 +143,6 @@ export function rulesSpecOf(section: RulesSection): RulesSpec {
     thresholds: on(section.thresholds, thresholds),
     capacity: on(section.capacity, capacity),
     absent: on(section.absent, absent),
+    pipeline: on(section.pipeline, pipeline),
   };
 }

@@ -8,6 +8,7 @@ import { parseWebhook } from '../../alerts/webhook-payload.js';
 import type { Logger } from '../../log.js';
 import type { AlertObservation, AlertStore } from '../../warehouse/alert-store.js';
 import { authOf, roleAllows } from '../auth-context.js';
+import { parseInstant } from '../../time-text.js';
 
 export interface AlertsRoutesDeps {
   store: AlertStore;
@@ -32,8 +33,11 @@ function timeParam(req: Request, name: string): number | undefined | Error {
   const raw = req.query[name];
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || raw === '') return new Error(`query parameter ${name} must be one value`);
-  const value = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  return Number.isFinite(value) ? value : new Error(`query parameter ${name}=${JSON.stringify(raw)} is neither Unix milliseconds nor an RFC 3339 time`);
+  try {
+    return parseInstant(raw, `query parameter ${name}`);
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 export function alertsRoutes(deps: AlertsRoutesDeps): Router {

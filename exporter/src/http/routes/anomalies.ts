@@ -1,9 +1,11 @@
 import { Router, type Request } from 'express';
 import { SEVERITIES } from '@sextant/core/anomaly';
+import { checkRegex } from '@sextant/core/rules';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
 import type { AnomalyEvent, AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
 import type { ApiDeps } from './api-deps.js';
+import { parseInstant } from '../../time-text.js';
 
 const maxLimit = 1000;
 const matcherSyntax = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"$/;
@@ -73,9 +75,11 @@ function filterOf(req: Request): AnomalyEventFilter {
   for (const name of ['from', 'to'] as const) {
     const text = single(name);
     if (text === undefined) continue;
-    const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-    if (!Number.isFinite(ms)) throw new HttpError(400, `${name}: got "${text}", expected an RFC 3339 time or Unix milliseconds`);
-    filter[name] = ms;
+    try {
+      filter[name] = parseInstant(text, name);
+    } catch (error) {
+      throw new HttpError(400, (error as Error).message);
+    }
   }
   if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
     throw new HttpError(400, `from must be before to`);
@@ -90,9 +94,9 @@ function filterOf(req: Request): AnomalyEventFilter {
     const value = quoted!.replace(/\\(.)/g, '$1');
     if (op === '=~' || op === '!~') {
       try {
-        new RegExp(value);
+        checkRegex(value, `match ${JSON.stringify(m)}`);
       } catch (error) {
-        throw new HttpError(400, `match: "${m}" is not a valid regular expression: ${(error as Error).message}`);
+        throw new HttpError(400, (error as Error).message);
       }
     }
     return { label: label!, op: op as '=' | '!=' | '=~' | '!~', value };

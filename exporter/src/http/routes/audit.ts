@@ -8,15 +8,18 @@ import { auditTrail } from '../audit-trail.js';
 import { AUDIT_RESULTS, type AuditFilter, type AuditResult } from '../../warehouse/audit-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { BadRequest, queryInt, queryString, sendError } from './query-params.js';
+import { parseInstant } from '../../time-text.js';
 
 const MAX_LIMIT = 1000;
 
 function timeParam(req: Request, name: string): number | undefined {
   const text = queryString(req, name);
   if (text === undefined) return undefined;
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new BadRequest(`query parameter ${name}: got "${text}", expected an RFC 3339 time or Unix milliseconds`);
-  return ms;
+  try {
+    return parseInstant(text, `query parameter ${name}`);
+  } catch (error) {
+    throw new BadRequest((error as Error).message);
+  }
 }
 
 function listParam(req: Request, name: string): string[] | undefined {

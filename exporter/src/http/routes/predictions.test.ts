@@ -50,5 +50,8 @@ test('GET /predictions: latest per entity by default, filters, 400 on bad input,
   assert.equal(bad.status, 400);
   assert.match(bad.body.error!, /horizon/);
   assert.equal((await get('/on/predictions?limit=0')).status, 400);
+  const huge = await get('/on/predictions?horizon=99999999999999999999d');
+  assert.equal(huge.status, 400, 'a horizon beyond any time column is refused by name, not passed to DuckDB');
+  assert.match(huge.body.error!, /horizon: got "99999999999999999999d", expected a duration of at most 3650d/);
   assert.equal((await get('/off/predictions')).status, 503);
 });

@@ -1,5 +1,5 @@
 // Query and body checks shared by the prediction and recommendation routes: bad input becomes a 400
-// with what, where and why; anything else a 500 without internals.
+// with what, where and why; anything else a 500 without internals (from the app's error handler).
 import type { Request, Response } from 'express';
 import { LifecycleError } from '@sextant/core/recommend';
 import type { PredictApiDeps } from '../../jobs/predict-setup.js';
@@ -30,12 +30,16 @@ export function queryInt(req: Request, name: string, min: number, max: number): 
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Ten years: longer than any horizon or window the service keeps, short enough for every time column. */
+const MAX_DURATION_MS = 3650 * 86_400_000;
 
-/** "30m", "2h", "1d" to milliseconds. */
+/** "30m", "2h", "1d" to milliseconds, at most 3650d. */
 export function parseDurationParam(name: string, text: string): number {
   const match = /^(\d+)([smhd])$/.exec(text);
   if (!match) throw new BadRequest(`query parameter ${name}: got "${text}", expected a duration such as 30m, 2h, 1d`);
-  return Number(match[1]) * UNITS[match[2]!]!;
+  const ms = Number(match[1]) * UNITS[match[2]!]!;
+  if (ms > MAX_DURATION_MS) throw new BadRequest(`query parameter ${name}: got "${text}", expected a duration of at most 3650d`);
+  return ms;
 }
 
 export function sendError(res: Response, error: unknown): void {
@@ -43,5 +47,6 @@ export function sendError(res: Response, error: unknown): void {
   else if (error instanceof NotFound) res.status(404).json({ error: error.message });
   else if (error instanceof LifecycleError) res.status(409).json({ error: error.message });
   else if (error instanceof Unavailable) res.status(503).json({ error: error.message });
-  else res.status(500).json({ error: `internal error: ${(error as Error).message}` });
+  // Anything else is unexpected: the app's error handler logs it and answers a 500 with only an error id.
+  else throw error;
 }
