@@ -1,0 +1,261 @@
+// The warehouse on ClickHouse (warehouse.kind: clickhouse): points, rollups, ingest runs,
+// retention, queries and Parquet export, over @clickhouse/client. The service's other stores
+// (alerts, anomalies, predictions, ...) are DuckDB's only for now.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
+import { DuckDbHandle } from '../duckdb-handle.js';
+import { validateExportFile } from '../export-sql.js';
+import { KnownSeries } from '../known-series.js';
+import { LEVEL_TABLE, ROLLUP_LEVELS, STORAGE_LEVELS } from '../levels.js';
+import { QueryError } from '../query-error.js';
+import { toFrames } from '../query-frames.js';
+import { validateQuery } from '../query-sql.js';
+import { checkLevel, checkName, checkRange, checkRetention } from '../warehouse-checks.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../warehouse-settings.js';
+import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from '../warehouse.js';
+import { windowRows } from '../window-rows.js';
+import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { aggregateClickHouse, countSeriesClickHouse } from './clickhouse-query.js';
+import { recomputeOnClickHouse } from './clickhouse-rollup.js';
+import { bucketSpan, PARTITION_MS, schemaStatements } from './clickhouse-schema.js';
+import { sqlNumber, sqlString } from './sql-literal.js';
+
+export interface ClickHouseWarehouseOptions {
+  connection: ClickHouseConnection;
+  retentionMs: Record<StorageLevel, number>;
+  limits?: Partial<QueryLimits>;
+  /** Version counter of rewritten rows (rollup buckets, series); Date.now by default. */
+  now?: () => number;
+}
+
+/** Creates the database and tables if needed and returns the warehouse. */
+export async function openClickHouseWarehouse(options: ClickHouseWarehouseOptions): Promise<ClickHouseWarehouse> {
+  checkRetention(options.retentionMs);
+  const db = options.connection;
+  const [server] = await db.read('SELECT version() AS v').catch((error: unknown) => {
+    throw new Error(`cannot reach ClickHouse for database ${db.database}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const major = Number(String(server?.v ?? '0').split('.')[0]);
+  for (const statement of schemaStatements({ database: db.database, codecs: major >= 19 })) await db.run(statement);
+  return new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now);
+}
+
+export class ClickHouseWarehouse implements Warehouse {
+  private open = true;
+  private readonly knownSeries = new KnownSeries();
+  private lastVersion = 0;
+
+  constructor(
+    readonly db: ClickHouseConnection,
+    readonly retentionMs: Record<StorageLevel, number>,
+    readonly limits: QueryLimits,
+    private readonly now: () => number,
+  ) {}
+
+  async migrate(): Promise<number> {
+    return 1;
+  }
+
+  isReady(): boolean {
+    return this.open;
+  }
+
+  /** Strictly increasing versions, so a rewrite always wins over what it replaces. */
+  private version(): number {
+    this.lastVersion = Math.max(this.lastVersion + 1, this.now());
+    return this.lastVersion;
+  }
+
+  async replaceWindow(tenant: string, dataset: string, window: TimeRange, series: Series[]): Promise<number> {
+    checkName(tenant, 'tenant');
+    checkName(dataset, 'dataset');
+    checkRange(window, `replaceWindow(${dataset})`);
+    const rows = windowRows(tenant, dataset, window, series);
+    const watermark = await this.watermark(tenant, dataset);
+    const where = `tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`;
+    if (watermark !== undefined && window.start < watermark) {
+      await this.db.deleteWhere('points', `${where} AND ts >= ${sqlNumber(window.start)} AND ts < ${sqlNumber(window.end)}`);
+    }
+    const points = new Array<Record<string, unknown>>(rows.ts.length);
+    for (let i = 0; i < rows.ts.length; i++) points[i] = { tenant, dataset, series_id: rows.ids[i], ts: rows.ts[i], value: rows.values[i] };
+    await this.db.insert('points', points);
+    let stored = this.knownSeries.of(tenant, dataset);
+    if (!stored) {
+      const read = await this.db.read(`SELECT series_id, series_key, first_seen_ms, last_seen_ms FROM ${this.db.table('series')} FINAL WHERE ${where}`);
+      const loaded = new Map(read.map((r) => [Number(r.series_id), { key: String(r.series_key), firstSeen: Number(r.first_seen_ms), lastSeen: Number(r.last_seen_ms) }]));
+      this.knownSeries.load(tenant, dataset, loaded);
+      stored = loaded;
+    }
+    const changes = this.knownSeries.changes(dataset, stored, rows.series);
+    const version = this.version();
+    await this.db.insert(
+      'series',
+      [...changes.added, ...changes.widened].map((s) => {
+        const known = stored.get(s.id);
+        return {
+          tenant, dataset, series_id: s.id, series_key: s.key,
+          label_names: Object.keys(s.labels), label_values: Object.values(s.labels),
+          first_seen_ms: Math.min(s.firstSeen, known?.firstSeen ?? Infinity),
+          last_seen_ms: Math.max(s.lastSeen, known?.lastSeen ?? -Infinity),
+          version,
+        };
+      }),
+    );
+    this.knownSeries.remember(tenant, dataset, changes);
+    await this.db.insert('watermarks', [{ tenant, dataset, watermark_ms: Math.max(window.end, watermark ?? -Infinity) }]);
+    await this.db.insert('rollup_dirty', [{ tenant, dataset, start_ms: window.start, end_ms: window.end, seq: version }]);
+    return rows.ts.length;
+  }
+
+  async watermark(tenant: string, dataset: string): Promise<number | undefined> {
+    const [row] = await this.db.read(
+      `SELECT max(watermark_ms) AS w, count() AS n FROM ${this.db.table('watermarks')} WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`,
+    );
+    return Number(row?.n ?? 0) > 0 ? Number(row!.w) : undefined;
+  }
+
+  async recordIngestRun(run: IngestRun): Promise<void> {
+    await this.db.insert('ingest_runs', [
+      {
+        tenant: run.tenant, dataset: run.dataset, window_start_ms: run.window.start, window_end_ms: run.window.end, rows: run.rows,
+        status: run.status, error: run.error ?? null, duration_ms: run.durationMs, finished_at_ms: run.finishedAt,
+      },
+    ]);
+  }
+
+  async listIngestRuns(tenant: string, limit: number): Promise<IngestRun[]> {
+    const rows = await this.db.read(
+      `SELECT * FROM ${this.db.table('ingest_runs')} WHERE tenant = ${sqlString(tenant)}
+       ORDER BY finished_at_ms DESC, window_end_ms DESC LIMIT ${sqlNumber(Math.max(0, Math.floor(limit)))}`,
+    );
+    return rows.map((r) => ({
+      tenant: String(r.tenant),
+      dataset: String(r.dataset),
+      window: { start: Number(r.window_start_ms), end: Number(r.window_end_ms) },
+      rows: Number(r.rows),
+      status: r.status === 'ok' ? 'ok' : 'error',
+      ...(r.error === null || r.error === undefined ? {} : { error: String(r.error) }),
+      durationMs: Number(r.duration_ms),
+      finishedAt: Number(r.finished_at_ms),
+    }));
+  }
+
+  /** Recomputes every bucket, at every level, that a window written since the last run touches. */
+  async rollup(): Promise<RollupResult> {
+    const dirty = await this.db.read(`SELECT tenant, dataset, start_ms, end_ms, seq FROM ${this.db.table('rollup_dirty')}`);
+    const rows: Record<RollupLevel, number> = { '5m': 0, '1h': 0, '1d': 0 };
+    if (dirty.length === 0) return { rows };
+    const version = this.version();
+    for (const level of ROLLUP_LEVELS) {
+      const spans = new Map<string, { tenant: string; dataset: string; start: number; end: number }>();
+      for (const d of dirty) {
+        const span = { tenant: String(d.tenant), dataset: String(d.dataset), ...bucketSpan(level, Number(d.start_ms), Number(d.end_ms)) };
+        spans.set(JSON.stringify(span), span);
+      }
+      for (const span of spans.values()) {
+        await recomputeOnClickHouse(this.db, level, span, version);
+        const [n] = await this.db.read(
+          `SELECT count() AS n FROM ${this.db.table(LEVEL_TABLE[level])} WHERE version = ${sqlNumber(version)}
+             AND tenant = ${sqlString(span.tenant)} AND dataset = ${sqlString(span.dataset)} AND bucket >= ${sqlNumber(span.start)} AND bucket < ${sqlNumber(span.end)}`,
+        );
+        rows[level] += Number(n?.n ?? 0);
+      }
+    }
+    const done = Math.max(...dirty.map((d) => Number(d.seq)));
+    await this.db.deleteWhere('rollup_dirty', `seq <= ${sqlNumber(done)}`);
+    return { rows };
+  }
+
+  /**
+   * Rolls up pending windows, then drops every partition of each level that lies wholly before its
+   * retention: rows go a partition at a time (a day of points, up to a year of daily rollups).
+   */
+  async enforceRetention(now: number): Promise<Record<StorageLevel, number>> {
+    await this.rollup();
+    const deleted: Record<StorageLevel, number> = { points: 0, '5m': 0, '1h': 0, '1d': 0 };
+    for (const level of STORAGE_LEVELS) {
+      const table = LEVEL_TABLE[level];
+      const parts = await this.db.read(
+        `SELECT partition, sum(rows) AS n FROM system.parts
+         WHERE database = ${sqlString(this.db.database)} AND table = ${sqlString(table)} AND active GROUP BY partition`,
+      );
+      const cutoff = now - this.retentionMs[level];
+      for (const part of parts) {
+        const block = Number(String(part.partition).replace(/^'|'$/g, ''));
+        if ((block + 1) * PARTITION_MS[level] > cutoff) continue;
+        await this.db.run(`ALTER TABLE ${this.db.table(table)} DROP PARTITION ${sqlNumber(block)}`);
+        deleted[level] += Number(part.n);
+      }
+    }
+    return deleted;
+  }
+
+  async query(tenant: string, query: BiQuery): Promise<DataFrame[]> {
+    validateQuery(query);
+    const [counted] = await this.db.read(countSeriesClickHouse(this.db, tenant, query)).catch(asQueryError);
+    const matched = Number(counted?.n ?? 0);
+    if (matched > this.limits.maxSeries) {
+      throw new QueryError(`query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${this.limits.maxSeries}; add filters`);
+    }
+    const rows = await this.db.read(aggregateClickHouse(this.db, tenant, query, this.limits.maxRows)).catch(asQueryError);
+    if (rows.length > this.limits.maxRows) {
+      throw new QueryError(`query: the answer has more than ${this.limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`);
+    }
+    return toFrames(query, rows);
+  }
+
+  /**
+   * Reads the rows from ClickHouse and has an in-memory DuckDB write the Parquet file, with the
+   * columns and types of the DuckDB warehouse's export (Parquet output needs ClickHouse 19.x).
+   */
+  async exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {
+    checkRange(range, 'export');
+    checkLevel(level, 'export');
+    const target = await validateExportFile(file);
+    const time = level === 'points' ? 'ts' : 'bucket';
+    const columns = level === 'points' ? 'r.ts AS time_ms, r.value' : 'r.bucket AS time_ms, r.count, r.sum, r.min, r.max, r.avg, r.p50, r.p95, r.p99, r.last, r.last_ts AS last_ms';
+    const rows = await this.db.read(
+      `SELECT r.tenant AS tenant, r.dataset AS dataset, r.series_id AS series_id, s.series_key AS series_key, s.label_names AS names, s.label_values AS vals, ${columns}
+       FROM ${this.db.table(LEVEL_TABLE[level])} AS r ${level === 'points' ? '' : 'FINAL'}
+       ALL INNER JOIN (SELECT series_id, series_key, label_names, label_values FROM ${this.db.table('series')} FINAL
+                       WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}) AS s USING series_id
+       WHERE r.tenant = ${sqlString(tenant)} AND r.dataset = ${sqlString(dataset)} AND r.${time} >= ${sqlNumber(range.start)} AND r.${time} < ${sqlNumber(range.end)}
+       ORDER BY r.series_id, r.${time}`,
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'sextant-export-'));
+    const duck = await DuckDbHandle.open(':memory:');
+    try {
+      const ndjson = join(dir, 'rows.ndjson');
+      await writeFile(ndjson, rows.map((r) => JSON.stringify(r)).join('\n'));
+      const rollupColumns = level === 'points' ? 'value' : 'count, sum, min, max, avg, p50, p95, p99, last, last_ms';
+      const types = level === 'points' ? `value: 'DOUBLE'` : `count: 'BIGINT', sum: 'DOUBLE', min: 'DOUBLE', max: 'DOUBLE', avg: 'DOUBLE', p50: 'DOUBLE', p95: 'DOUBLE', p99: 'DOUBLE', last: 'DOUBLE', last_ms: 'BIGINT'`;
+      return await duck.exportCopy(
+        `COPY (SELECT tenant, dataset, series_id, series_key, map_from_entries(list_zip(names, vals)) AS labels, epoch_ms(time_ms) AS time, time_ms, ${rollupColumns}
+               FROM read_json($1, format = 'newline_delimited', columns = {tenant: 'VARCHAR', dataset: 'VARCHAR', series_id: 'BIGINT', series_key: 'VARCHAR',
+                    names: 'VARCHAR[]', vals: 'VARCHAR[]', time_ms: 'BIGINT', ${types}})
+               ORDER BY series_id, time_ms) TO $2 (FORMAT parquet)`,
+        [ndjson, target],
+      );
+    } finally {
+      await duck.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async sizeBytes(): Promise<number> {
+    const [row] = await this.db.read(`SELECT sum(bytes_on_disk) AS b FROM system.parts WHERE database = ${sqlString(this.db.database)} AND active`);
+    return Number(row?.b ?? 0);
+  }
+
+  async close(): Promise<void> {
+    this.open = false;
+  }
+}
+
+function asQueryError(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/regular expression|re2|regexp/i.test(message)) throw new QueryError(`query.filters: a regular expression is not valid (${message.split('\n')[0]})`);
+  throw error;
+}
