@@ -4,3 +4,4 @@ export { traffic, dayOfWeek } from './seasonality.js';
 export * from './requests.js';
 export * from './logs.js';
 export * from './traces.js';
+export * from './business.js';

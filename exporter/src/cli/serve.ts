@@ -32,6 +32,8 @@ import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source
 import { routeDatasets } from '../sources/source-router.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
+import { loadDemoBusinessData } from '../sources/demo-business.js';
+import { DEMO_BUSINESS_TABLE } from '@sextant/core/demo';
 
 const usage = `usage: sextant serve [--config FILE] [--print-config]
 
@@ -143,6 +145,13 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       alerts: { log: log.child({ area: 'alert-intake' }) },
     });
     log.info('warehouse open', { path });
+    if (config.source.kind === 'demo') {
+      // The demo's business data, so that BI queries can join on it (README quick tour).
+      await loadDemoBusinessData(warehouse.reference, config.datasets.tenant, config.source.demo.seed).then(
+        (loaded) => loaded && log.info('demo business data imported', { table: DEMO_BUSINESS_TABLE, tenant: config.datasets.tenant }),
+        (error: unknown) => log.warn('demo business data not imported', { error: String(error) }),
+      );
+    }
     return startOn(listener, warehouse, config, log, now, configFile);
   } catch (error) {
     await warehouse?.close();
