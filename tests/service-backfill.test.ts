@@ -4,7 +4,7 @@
 // once it stops, export opens the file itself, and the two exports must hold the same rows.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -237,6 +237,29 @@ test('a second backfill of the tenant is a 409 while one runs, Ctrl-C cancels th
   assert.equal(sample('sextant_backfill_jobs_total\\{tenant="default",state="cancelled"\\}'), 1);
 });
 
+test('sextant report goes through the running service: it makes the report (POST /api/v1/reports) and the CLI downloads it', async () => {
+  const html = await sextant(['report', '--period', 'daily', '--format', 'html', '--out', 'day.html', '--config', 'sextant.yaml'], { SEXTANT_TOKEN: tokens.editor });
+  assert.equal(html.code, 0, html.stderr);
+  assert.ok(html.stderr.includes(`sextant report: through the service at ${base}: config ${join(dir, 'sextant.yaml')}`), html.stderr);
+  assert.match(html.stdout, new RegExp(`^wrote the daily html report of tenant default \\(.*\\) to day.html \\((\\d+) bytes\\) through the service at ${base} \\(report (daily-[\\w-]+)\\)\n$`));
+  const [, bytes, id] = /\((\d+) bytes\).*\(report ([\w-]+)\)/.exec(html.stdout)!;
+  const file = readFileSync(join(dir, 'day.html'));
+  assert.equal(file.length, Number(bytes));
+  assert.match(file.toString(), /^<!doctype html>/i);
+  // The same file the service keeps: its list names the report, and its download is byte for byte the CLI's file.
+  const { reports } = (await (await api('GET', '/api/v1/reports', tokens.viewer)).json()) as { reports: Array<{ id: string; trigger: string }> };
+  assert.equal(reports.find((r) => r.id === id)?.trigger, 'api');
+  assert.deepEqual(Buffer.from(await (await api('GET', `/api/v1/reports/${id}/download`, tokens.viewer)).arrayBuffer()), file);
+
+  const csv = await sextant(['report', '--period', 'daily', '--format', 'csv', '--out', 'day-csv', '--server', base, '--token', tokens.editor]);
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.deepEqual(readdirSync(join(dir, 'day-csv')).sort(), ['alert_rules', 'anomalies', 'capacity', 'failure_risk', 'ingest', 'recommendations', 'services'].map((t) => `${t}.csv`));
+
+  const otherTenant = await sextant(['report', '--period', 'daily', '--format', 'html', '--out', 'no.html', '--config', 'sextant.yaml', '--token', tokens.editor, '--tenant', 'other']);
+  assert.equal(otherTenant.code, 2, otherTenant.stderr);
+  assert.match(otherTenant.stderr, /--tenant other: the token belongs to tenant default/);
+});
+
 test('a shutdown stops a running backfill cleanly; then export opens the file itself and writes the same rows as the export through the service', async () => {
   const running = await api('POST', '/api/v1/backfill', tokens.editor, { from: '2d' });
   assert.equal(running.status, 202);
@@ -250,4 +273,11 @@ test('a shutdown stops a running backfill cleanly; then export opens the file it
   const direct = await parquetRows(join(dir, 'direct.parquet'));
   assert.ok(direct.length > 0);
   assert.deepEqual(direct, await parquetRows(join(dir, 'service.parquet')));
+
+  // report too: with no service it reads the file itself, and says which.
+  const report = await sextant(['report', '--period', 'daily', '--format', 'html', '--out', 'direct.html', '--config', 'sextant.yaml']);
+  assert.equal(report.code, 0, report.stderr);
+  assert.ok(report.stderr.startsWith(`sextant report: no Sextant service answers at ${base}; reading the warehouse file itself: config ${join(dir, 'sextant.yaml')}`), report.stderr);
+  assert.doesNotMatch(report.stdout, /through the service/);
+  assert.match(readFileSync(join(dir, 'direct.html'), 'utf8'), /^<!doctype html>/i);
 });

@@ -18,6 +18,7 @@ const RULES: Record<IncidentKind, { alertname: string; runbook: boolean }> = {
   oom_restart: { alertname: 'TargetDown', runbook: false },
   disk_fill: { alertname: 'HostDiskWillFill', runbook: true },
   latency_regression: { alertname: 'ServiceLatencyP99Warning', runbook: true },
+  dependency_slowdown: { alertname: 'ServiceLatencyP99Warning', runbook: true },
   error_burst: { alertname: 'ServiceErrorRatioWarning', runbook: true },
   flapping: { alertname: 'HostCpuUsageCritical', runbook: true },
 };

@@ -10,6 +10,7 @@ const monday = Date.UTC(2026, 10, 23);
 const world = scenario(1);
 const incidents = world.incidents({ start: monday, end: monday + 14 * 24 * HOUR });
 const burst = incidents.find((i) => i.kind === 'error_burst')!;
+const slowdown = incidents.find((i) => i.kind === 'dependency_slowdown' && i.end === burst.start)!;
 const regression = incidents.find((i) => i.kind === 'latency_regression')!;
 
 const perMinute = (service: string, level: string, start: number, end: number): number[] =>
@@ -31,13 +32,23 @@ test('the counts per minute are the lines written in each minute', () => {
 });
 
 test('the error burst shows as error lines, with the traces of traced failures', () => {
-  const before = perMinute(burst.entity, 'error', burst.start - HOUR, burst.start);
+  const before = perMinute(burst.entity, 'error', slowdown.start - HOUR, slowdown.start);
   const during = perMinute(burst.entity, 'error', burst.start + MINUTE, burst.end + 1);
   assert.ok(median(during) > 20 * Math.max(1, median(before)), `errors/min during ${median(during)}, before ${median(before)}`);
   const lines = demoLogLines(world, { start: burst.start, end: burst.start + 5 * MINUTE });
   const failed = new Set(demoSpans(world, { start: burst.start, end: burst.start + 5 * MINUTE }).filter((s) => s.error).map((s) => s.traceId));
   const linked = lines.filter((l) => l.traceId !== undefined);
   assert.ok(linked.length > 0 && linked.every((l) => l.level === 'error' && failed.has(l.traceId!)));
+});
+
+test('the slowdown before the error burst shows as more and more errors and slow requests', () => {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const third = (slowdown.end - slowdown.start) / 3;
+  for (const level of ['error', 'warn']) {
+    const first = sum(perMinute(burst.entity, level, slowdown.start + MINUTE, slowdown.start + third + 1));
+    const last = sum(perMinute(burst.entity, level, slowdown.end - third + MINUTE, slowdown.end + 1));
+    assert.ok(last > 2 * Math.max(1, first), `${level} lines in the first third of the slowdown ${first}, in the last ${last}`);
+  }
 });
 
 test('the latency regression shows as warnings about slow requests', () => {

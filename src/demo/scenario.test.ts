@@ -42,7 +42,7 @@ test('any 14 days hold a complete occurrence of every incident kind, none overla
       const range = { start: monday + offset, end: monday + offset + 14 * DAY };
       const incidents = demo.incidents(range);
       const complete = new Set(incidents.filter((i) => i.start >= range.start && i.end <= range.end).map((i) => i.kind));
-      assert.deepEqual([...complete].sort(), ['disk_fill', 'error_burst', 'flapping', 'latency_regression', 'memory_leak', 'oom_restart'], `seed ${seed}`);
+      assert.deepEqual([...complete].sort(), ['dependency_slowdown', 'disk_fill', 'error_burst', 'flapping', 'latency_regression', 'memory_leak', 'oom_restart'], `seed ${seed}`);
       for (let i = 1; i < incidents.length; i += 1) assert.ok(incidents[i]!.start >= incidents[i - 1]!.end, 'incidents overlap');
     }
   }
@@ -71,7 +71,16 @@ test('each incident shows in its metrics', () => {
   assert.ok(p95(slow.start + 60 * MINUTE) > 2 * p95(slow.start - 60 * MINUTE));
 
   const burst = at('error_burst');
-  assert.ok(demo.value('http_error_ratio', { job: burst.entity, service: burst.entity }, burst.start + MINUTE)! > 0.08);
+  const errors = (t: number) => demo.value('http_error_ratio', { job: burst.entity, service: burst.entity }, t)!;
+  assert.ok(errors(burst.start + MINUTE) > 0.08);
+  // Its precursor: the dependency slows down first, latency climbing and a few requests timing out,
+  // yet below the 10 % a critical alert fires on.
+  const slowdown = incidents.find((i) => i.kind === 'dependency_slowdown' && i.end === burst.start)!;
+  assert.ok(slowdown && slowdown.entity === burst.entity && slowdown.severity === 'warning', 'the burst has its slowdown');
+  const burstP95 = (t: number) => demo.value('http_request_duration_p95_seconds', { job: burst.entity, service: burst.entity }, t)!;
+  assert.ok(burstP95(burst.start - 2 * MINUTE) > 1.5 * burstP95(slowdown.start - 2 * MINUTE), 'latency climbs before the burst');
+  const slowdownErrors = demo.series('http_error_ratio', slowdown, MINUTE).find((s) => s.labels.job === burst.entity)!.samples;
+  assert.ok(slowdownErrors.at(-1)!.v > 0.02 && slowdownErrors.every((p) => p.v < 0.1), `error ratio before the burst: ${slowdownErrors.at(-1)!.v}`);
 
   const flap = at('flapping');
   const cpu = demo.series('node_cpu_utilisation_ratio', { start: flap.start, end: flap.end }, MINUTE).find((s) => s.labels.instance === flap.labels.instance)!;

@@ -4,7 +4,7 @@
 // baselines, incident entities and timings) for evaluation.
 import type { Labels, Series, TimeRange } from '../model/index.js';
 import { seriesKey } from '../model/index.js';
-import { type Incident, type IncidentPlan, OOM_RESTART_MS, incidentsIn } from './incidents.js';
+import { type Incident, type IncidentPlan, companionMs, incidentsIn } from './incidents.js';
 import { gaussian, hashString, smoothNoise, uniform } from './random.js';
 import { traffic } from './seasonality.js';
 
@@ -33,11 +33,12 @@ export const DEMO_METRICS = [
 export type DemoMetric = (typeof DEMO_METRICS)[number];
 
 /**
- * 9.5 days: not a multiple of a day or a week, so an incident never lands at the same hour and weekday
- * twice in a row (a seasonal baseline cannot learn it as normal), and any 14 days hold a complete
- * occurrence of each kind.
+ * 87 hours: not a multiple of a day or a week, so an incident never lands at the same hour and weekday
+ * twice in a row (a seasonal baseline cannot learn it as normal), and the 14 days a fresh demo
+ * backfills hold three or four occurrences of each kind: enough for the failure predictor to learn
+ * from the older ones and be checked on the newest.
  */
-export const DEFAULT_CYCLE_MS = 228 * HOUR;
+export const DEFAULT_CYCLE_MS = 87 * HOUR;
 
 export interface DemoHost {
   name: string;
@@ -154,6 +155,8 @@ export function scenario(seed: number, options: ScenarioOptions = {}): DemoScena
     const wander = (periodMs: number): number => smoothNoise(seed, stream ^ 0x5bd1e995, t, periodMs);
     const during = (kind: Incident['kind']): Incident | undefined =>
       around.find((i) => i.kind === kind && i.start <= t && t < i.end && matches(i.labels, labels));
+    /** How far `t` is into the incident, from 0 at its start to 1 at its end. */
+    const progress = (incident: Incident): number => (t - incident.start) / (incident.end - incident.start);
     const demand = traffic(t);
     const hostLoad = (instance: string): number => {
       const host = hostOf(instance);
@@ -186,7 +189,7 @@ export function scenario(seed: number, options: ScenarioOptions = {}): DemoScena
         // Logs grow through the day and are rotated at midnight.
         const daily = 0.02 * ((((t % DAY) + DAY) % DAY) / DAY);
         const fill = during('disk_fill');
-        const filling = fill ? (0.97 - base) * Math.pow((t - fill.start) / (fill.end - fill.start), 1.5) : 0;
+        const filling = fill ? (0.97 - base) * Math.pow(progress(fill), 1.5) : 0;
         return clamp(base + daily + filling + 0.0005 * noise(), 0, 1);
       }
       case 'node_network_receive_bytes_per_second':
@@ -200,7 +203,7 @@ export function scenario(seed: number, options: ScenarioOptions = {}): DemoScena
         const base = (300 + 200 * draw(`rss/${labels.job}`)) * 1024 ** 2;
         const leak = during('memory_leak');
         // Grows faster and faster until the 3 GiB limit, where the kernel kills it.
-        const leaked = leak ? (3 * GIB - base) * Math.pow((t - leak.start) / (leak.end - leak.start), 1.3) : 0;
+        const leaked = leak ? (3 * GIB - base) * Math.pow(progress(leak), 1.3) : 0;
         return base * (1 + 0.02 * wander(30 * MINUTE) + 0.005 * noise()) + leaked;
       }
       case 'http_requests_per_second': {
@@ -210,16 +213,25 @@ export function scenario(seed: number, options: ScenarioOptions = {}): DemoScena
       }
       case 'http_error_ratio': {
         if (during('oom_restart')) return clamp(0.35 + 0.03 * noise(), 0, 1);
-        if (during('error_burst')) return clamp(0.12 + 0.02 * noise(), 0, 1);
+        if (during('error_burst')) return clamp(0.15 + 0.015 * noise(), 0, 1);
+        // Requests to the slowing dependency start to time out: up to 3 % just before it goes down.
+        const slowdown = during('dependency_slowdown');
+        const timeouts = slowdown ? 0.03 * Math.pow(progress(slowdown), 2) : 0;
         const regression = during('latency_regression') ? 1.8 : 1;
-        return clamp(0.002 * regression * Math.exp(0.3 * noise()), 0, 1);
+        return clamp(0.002 * regression * Math.exp(0.3 * noise()) + timeouts, 0, 1);
       }
       case 'http_request_duration_p95_seconds':
       case 'http_request_duration_p99_seconds': {
         const service = serviceOf(labels.job ?? '');
         const regression = during('latency_regression');
-        // A bad deploy: latency ramps up over 5 minutes and stays up until the rollback.
-        const slowdown = regression ? 1 + 1.6 * Math.min(1, (t - regression.start) / (5 * MINUTE)) : 1;
+        const dependency = during('dependency_slowdown');
+        // A bad deploy: latency ramps up over 5 minutes and stays up until the rollback. A slowing
+        // dependency: latency climbs steadily, to 1.8 times its usual, until the dependency goes down.
+        const slowdown = regression
+          ? 1 + 1.6 * Math.min(1, (t - regression.start) / (5 * MINUTE))
+          : dependency
+            ? 1 + 0.8 * progress(dependency)
+            : 1;
         const tail = metric === 'http_request_duration_p99_seconds' ? 1.9 * Math.exp(0.05 * gaussian(seed, stream ^ 1, minute)) : 1;
         const p95 = (service?.p95Seconds ?? 0.2) * (0.85 + 0.15 * demand) * Math.exp(0.04 * noise() + 0.05 * wander(30 * MINUTE));
         return p95 * tail * slowdown;
@@ -248,8 +260,10 @@ export function scenario(seed: number, options: ScenarioOptions = {}): DemoScena
 }
 
 /**
- * One incident of each kind per cycle, each in its own slot (so they never overlap), slots and
- * entities shuffled by the seed.
+ * One incident of each kind per cycle, each in its own slot (so they never overlap, companions
+ * included), slots and entities shuffled by the seed. The slow failures stay slow (a leak builds up
+ * over half a day, a disk fills over more than a day), which is what gives capacity recommendations
+ * and the failure predictor their lead time.
  */
 function incidentPlans(seed: number, cycleMs: number, hosts: DemoHost[], services: DemoService[]): IncidentPlan[] {
   const pick = <T>(items: readonly T[], name: string): T => items[Math.floor(uniform(seed, hashString(`pick/${name}`), 0) * items.length)] as T;
@@ -266,7 +280,7 @@ function incidentPlans(seed: number, cycleMs: number, hosts: DemoHost[], service
       metrics: ['process_resident_memory_bytes', 'node_memory_used_ratio'],
       severity: 'warning',
       description: `${leaking.name} leaks memory until it reaches its 3 GiB limit`,
-      durationMs: 30 * HOUR,
+      durationMs: 12 * HOUR,
     },
     {
       kind: 'disk_fill',
@@ -275,7 +289,7 @@ function incidentPlans(seed: number, cycleMs: number, hosts: DemoHost[], service
       metrics: ['node_filesystem_used_ratio'],
       severity: 'critical',
       description: `/var on ${filling.name} fills up to 97% until its logs are cleaned up`,
-      durationMs: 40 * HOUR,
+      durationMs: 30 * HOUR,
     },
     {
       kind: 'latency_regression',
@@ -292,7 +306,7 @@ function incidentPlans(seed: number, cycleMs: number, hosts: DemoHost[], service
       labels: { job: bursting.name },
       metrics: ['http_error_ratio'],
       severity: 'critical',
-      description: `${bursting.name} fails 12% of its requests (a dependency is down)`,
+      description: `${bursting.name} fails 15% of its requests (a dependency is down)`,
       durationMs: 25 * MINUTE,
     },
     {
@@ -309,11 +323,15 @@ function incidentPlans(seed: number, cycleMs: number, hosts: DemoHost[], service
     .map((shape, i) => ({ shape, key: uniform(seed, hashString('slot-order'), i) }))
     .sort((a, b) => a.key - b.key)
     .map((entry) => entry.shape);
-  const slotMs = cycleMs / order.length;
+  // Each slot holds its incident with companions, plus an equal share of the cycle's spare time.
+  const spans = order.map((shape) => companionMs(shape.kind).beforeMs + shape.durationMs + companionMs(shape.kind).afterMs);
+  const spareMs = (cycleMs - spans.reduce((a, b) => a + b, 0)) / order.length;
+  if (spareMs < 0) throw new Error(`demo scenario: a cycle of ${cycleMs} ms is too short for its incidents`);
+  let slotStartMs = 0;
   return order.map((shape, slot) => {
-    const room = slotMs - shape.durationMs - (shape.kind === 'memory_leak' ? OOM_RESTART_MS : 0);
-    if (room < 0) throw new Error(`demo scenario: a cycle of ${cycleMs} ms is too short for a ${shape.kind} incident`);
-    return { ...shape, slotStartMs: slot * slotMs, slackMs: room * 0.8 };
+    const plan = { ...shape, slotStartMs, slackMs: spareMs * 0.8 };
+    slotStartMs += spans[slot]! + spareMs;
+    return plan;
   });
 }
 

@@ -15,13 +15,14 @@ export function localSetup(file: string, config: Config): CommandSetup {
 
 /**
  * Prints on stderr the running service's own config file, source and warehouse (GET /api/v1/status),
- * and where they differ from the local config's, if one was loaded.
+ * and where they differ from the local config's, if one was loaded. Answers the status (it names the token's tenant).
  */
-export async function announceService(command: string, target: ServiceTarget, local: CommandSetup | undefined): Promise<void> {
+export async function announceService(command: string, target: ServiceTarget, local: CommandSetup | undefined): Promise<ServiceStatus> {
   const service = await callService<ServiceStatus>(target, 'GET', '/api/v1/status');
   process.stderr.write(`sextant ${command}: through the service at ${target.url}: ${describeSetup(service)}\n`);
   const differences = local ? setupDifferences(local, service) : [];
   if (local && differences.length) process.stderr.write(`sextant ${command}: note: that service is not the one ${local.configFile} describes: it uses ${differences.join('; ')}\n`);
+  return service;
 }
 
 /** "config /etc/sextant.yaml, source prometheus http://prom:9090, warehouse /var/lib/sextant/w.duckdb" */

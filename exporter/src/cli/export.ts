@@ -1,10 +1,6 @@
 // `sextant export`: one dataset's rows at one level over a time range, to a Parquet file. When a
 // service answers (--server, else the config's server.listen/port) the file comes from its API, since
 // the service owns the warehouse file; otherwise this process opens the file read-only.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { configFileFrom, loadConfig } from '../config/index.js';
 import { DatabaseLockedError } from '../warehouse/duckdb-handle.js';
@@ -13,7 +9,7 @@ import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
 import { validateExportFile } from '../warehouse/export-sql.js';
 import { parseTime } from '../time-text.js';
 import { announceService, describeSetup, localSetup } from './command-setup.js';
-import { findService, request, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
+import { findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant export [--config FILE | --warehouse PATH | --server URL] --dataset NAME --from TIME
                       [--to TIME] [--tenant NAME] [--level points|5m|1h|1d] [--token TOKEN] --out FILE.parquet
@@ -93,15 +89,7 @@ async function throughService(target: ServiceTarget, options: Options): Promise<
     await res.body?.cancel();
     throw new ServiceCallError(`--tenant ${options.tenant}: the token belongs to tenant ${name}, and the service exports only its token's tenant`, 2);
   }
-  if (!res.body) throw new ServiceCallError(`the service at ${target.url} sent no file`, 1);
-  const partial = `${out}.partial`;
-  try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(partial));
-    await rename(partial, out);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  await saveBody(res, out, target);
   return { name, rows: Number(res.headers.get('x-sextant-rows') ?? NaN) };
 }
 

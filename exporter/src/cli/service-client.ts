@@ -1,7 +1,10 @@
 // How `sextant backfill`, `sextant export` and `sextant import` reach a running service. The service owns the
 // warehouse file (DuckDB allows one writing process), so when one answers these commands go through
 // its API; when none answers they open the file themselves.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The service to call: its base URL and the bearer token to send. */
@@ -109,4 +112,17 @@ export async function request(target: ServiceTarget, method: string, path: strin
   }
   const hint = res.status === 401 ? ' (check --token / $SEXTANT_TOKEN)' : '';
   throw new ServiceCallError(`the service at ${target.url} answered ${res.status}: ${message}${hint}`, res.status === 400 || res.status === 401 || res.status === 403 ? 2 : 1);
+}
+
+/** Streams a response's body to a temporary file beside `out`, renamed over `out` once complete. */
+export async function saveBody(res: Response, out: string, target: ServiceTarget): Promise<void> {
+  if (!res.body) throw new ServiceCallError(`the service at ${target.url} sent no file`, 1);
+  const partial = `${out}.partial`;
+  try {
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(partial));
+    await rename(partial, out);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
 }

@@ -5,20 +5,13 @@ import { join } from 'node:path';
 import { buildReport, type Report, type ReportPeriod } from '@sextant/core/reports';
 import type { TimeRange } from '@sextant/core/model';
 import type { ReportInputs, ReportSettings } from '../warehouse/report-inputs.js';
+import type { ReportFormat } from './formats.js';
 import type { ReportMetrics } from './report-metrics.js';
 import { renderCsv } from './render-csv.js';
 import { renderHtml } from './render-html.js';
 import { writeParquet } from './render-parquet.js';
 import { renderPdf } from './render-pdf.js';
 import { renderXlsx } from './render-xlsx.js';
-
-export const REPORT_FORMATS = ['html', 'pdf', 'xlsx', 'csv', 'parquet'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** csv and parquet hold several tables: they are written as a folder with one file per table. */
-export function isFolderFormat(format: ReportFormat): boolean {
-  return format === 'csv' || format === 'parquet';
-}
 
 export interface GenerateOptions {
   inputs: ReportInputs;

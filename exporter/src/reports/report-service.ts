@@ -9,7 +9,8 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { ReportStore, StoredReport } from '../warehouse/report-store.js';
 import type { WarehouseStores } from '../warehouse/stores.js';
-import { generateReport, isFolderFormat, type ReportFormat } from './generate.js';
+import { isFolderFormat, type ReportFormat } from './formats.js';
+import { generateReport } from './generate.js';
 import { reportMetricsOn, type ReportMetrics } from './report-metrics.js';
 import { chromiumFromConfig, reportSettingsFromConfig, reportsDirectory } from './settings.js';
 

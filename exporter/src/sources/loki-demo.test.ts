@@ -7,12 +7,15 @@ import { SourceError } from './metrics-source.js';
 
 const MINUTE = 60_000;
 const monday = Date.UTC(2026, 10, 23);
-const burst = scenario(1).incidents({ start: monday, end: monday + 14 * 86_400_000 }).find((i) => i.kind === 'error_burst')!;
+const incidents = scenario(1).incidents({ start: monday, end: monday + 14 * 86_400_000 });
+const burst = incidents.find((i) => i.kind === 'error_burst')!;
+// The dependency slows down before it goes down: "before" is before that slowdown.
+const slowdown = incidents.find((i) => i.kind === 'dependency_slowdown' && i.end === burst.start)!;
 const [lines, errors] = lokiDefaultDatasets('default', defaultLokiStreams);
 
 test('the demo answers the default log datasets, error lines rising in the burst', async () => {
   const demo = createDemoLogSource({ seed: 1, now: () => burst.end + 60 * MINUTE });
-  const before = await demo.queryRange(errors!, { start: burst.start - 30 * MINUTE, end: burst.start });
+  const before = await demo.queryRange(errors!, { start: slowdown.start - 30 * MINUTE, end: slowdown.start });
   const during = await demo.queryRange(errors!, { start: burst.start + MINUTE, end: burst.end });
   assert.deepEqual([...new Set(during.map((s) => s.labels.level))], ['error']);
   const total = (series: typeof during) => series.filter((s) => s.labels.service === burst.entity).flatMap((s) => s.samples).reduce((sum, p) => sum + p.v, 0);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { lastCompletePeriod, periodRange, REPORT_PERIODS, type ReportPeriod } from '@sextant/core/reports';
-import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../../reports/generate.js';
+import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
 import { ReportService } from '../../reports/report-service.js';
 import type { StoredReport } from '../../warehouse/report-store.js';
 import { authOf, roleAllows } from '../auth-context.js';
