@@ -104,7 +104,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const turns = createWriteTurns();
   const retrain = new RetrainRequests();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
-  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, retrain });
+  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain });
   const jobs = [
     ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain }),
     ...predictStages.jobs,

@@ -5,7 +5,10 @@ import { after, before, test } from 'node:test';
 import { deflateSync, gzipSync, brotliCompressSync } from 'node:zlib';
 import { Router } from 'express';
 import { Registry } from 'prom-client';
+import { BackfillRunner } from '../jobs/backfill-runner.js';
+import { createWriteTurns } from '../jobs/write-turns.js';
 import { createLogger } from '../log.js';
+import { createDemoSource } from '../sources/demo-source.js';
 import { createApp } from './app.js';
 import { apiRouters } from './routes/index.js';
 import { SeriesFamilies } from '../metrics/series-gauge-family.js';
@@ -18,8 +21,22 @@ let server: Awaited<ReturnType<typeof listen>>;
 let closeDeps: () => Promise<void>;
 
 before(async () => {
-  const api = await testApiDeps({ datasets: [{ name: 'up', tenant: 'a', query: 'up', keepLabels: ['job'], stepMs: 60_000 }] });
+  const datasets = [{ name: 'up', tenant: 'a', query: 'up', keepLabels: ['job'], stepMs: 60_000 }];
+  const api = await testApiDeps({ datasets });
   closeDeps = api.close;
+  api.deps.backfills = new BackfillRunner({
+    warehouse: api.deps.warehouse,
+    source: createDemoSource({ seed: 1, now: Date.now }),
+    datasets,
+    turns: createWriteTurns(),
+    registry: new Registry(),
+    log: api.deps.log,
+    now: Date.now,
+    delayMs: 60_000,
+    windowMs: 6 * 3_600_000,
+    pointsRetentionMs: 30 * 86_400_000,
+    maxRangeMs: 400 * 86_400_000,
+  });
   const failing = Router().get('/explode', () => {
     throw new Error('IO Error: Could not read file "/var/lib/sextant/secret.duckdb": Binder Error');
   });
@@ -90,6 +107,17 @@ test('times and durations out of range are 400s naming the parameter', async () 
     assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
     assert.match(res.body.error!, reason, path);
   }
+});
+
+test('a backfill longer than ingest.maxBackfill is a 400 naming the limit; a shorter one starts', async () => {
+  for (const from of [0, '401d', '1970-01-01']) {
+    const res = await call('POST', '/backfill', JSON.stringify({ from }));
+    assert.equal(res.status, 400, String(from));
+    assert.match(res.body.error!, /is longer than ingest\.maxBackfill \(400d\)/, String(from));
+  }
+  const res = await call('POST', '/backfill', JSON.stringify({ from: '2h' }));
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  await call('DELETE', `/backfill/${(res.body as { backfill?: { id: string } }).backfill!.id}`);
 });
 
 test('a regex JavaScript accepts and RE2 (Prometheus, DuckDB) refuses is a 400 naming the matcher', async () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TimeRange } from '@sextant/core';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
@@ -61,6 +62,8 @@ export interface BackfillRunnerDeps {
   windowMs: number;
   /** warehouse.retention.points: older points go at the next retention run (a note says so). */
   pointsRetentionMs: number;
+  /** ingest.maxBackfill: the longest range one backfill may cover. */
+  maxRangeMs: number;
   /** Where the covered datasets go to be re-trained on their new history by the score job. */
   retrain?: RetrainRequests;
 }
@@ -96,6 +99,12 @@ export class BackfillRunner {
     const lastEnd = now - this.deps.delayMs;
     if (range.start >= lastEnd) {
       throw new BackfillRefused(400, `from: ${iso(range.start)} is after now minus ingest.delay (${iso(lastEnd)}), where ingest stops: there is nothing to backfill`);
+    }
+    if (Math.min(range.end, lastEnd) - range.start > this.deps.maxRangeMs) {
+      throw new BackfillRefused(
+        400,
+        `from: ${iso(range.start)} to ${iso(Math.min(range.end, lastEnd))} is longer than ingest.maxBackfill (${formatDuration(this.deps.maxRangeMs)}); backfill it in parts, or raise ingest.maxBackfill`,
+      );
     }
     const active = this.listOf(tenant).find((j) => j.state === 'running');
     if (active) throw new BackfillRefused(409, `backfill ${active.id} of tenant ${tenant} is still running (one at a time per tenant); wait for it or cancel it with DELETE /api/v1/backfill/${active.id}`);

@@ -52,6 +52,7 @@ async function setUp(name: string) {
     delayMs: 0,
     windowMs: 2 * DAY,
     pointsRetentionMs: retentionMs.points,
+    maxRangeMs: 400 * DAY,
     retrain,
   });
   return { warehouse, store, score, backfills, families };

@@ -13,6 +13,8 @@ export const ingestSection = z
     initialLookback: duration().prefault('1d'),
     /** Longest window fetched and committed in one piece; catching up proceeds chunk by chunk. */
     chunk: duration().prefault('6h'),
+    /** Longest range one backfill may cover: `{"from": 0}` would otherwise plan tens of thousands of windows. */
+    maxBackfill: duration().prefault('400d'),
   })
   .prefault({});
 

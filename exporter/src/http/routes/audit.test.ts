@@ -51,6 +51,7 @@ test('audit log: every state change with who, when, what and result; admins only
     delayMs: 0,
     windowMs: HOUR,
     pointsRetentionMs: 30 * 24 * HOUR,
+    maxRangeMs: 400 * 24 * HOUR,
   });
   const tokens = [
     { name: 'alice', token: 'viewer-token', tenant: 'a', role: 'viewer' as const },
