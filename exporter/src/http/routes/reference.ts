@@ -41,7 +41,7 @@ function formatOf(req: Request): ImportFormat {
 }
 
 /** `key=a,b` and `types=cost:number,since:date` (or `cost=number`). */
-export function importOptionsOf(req: Request): Omit<ImportOptions, 'format'> {
+function importOptionsOf(req: Request): Omit<ImportOptions, 'format'> {
   const key = (queryString(req, 'key') ?? '').split(',').filter((k) => k !== '');
   const types: Record<string, ColumnType> = {};
   for (const pair of (queryString(req, 'types') ?? '').split(',').filter((p) => p !== '')) {
