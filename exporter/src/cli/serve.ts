@@ -22,6 +22,8 @@ import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createReportJob } from '../jobs/report.js';
 import { RetrainRequests } from '../jobs/retrain.js';
+import { LiveEvents, type LiveEventType } from '../http/live-events.js';
+import { anomalyView } from '../http/routes/anomalies.js';
 import { createScoreJob, scoringFromConfig } from '../jobs/score.js';
 import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
@@ -55,6 +57,8 @@ interface JobContext {
   turns: WriteTurns;
   /** Filled by API backfills, drained by the score job. */
   retrain: RetrainRequests;
+  /** What the jobs publish to GET /api/v1/events. */
+  live: LiveEvents;
 }
 
 /** The scheduled stages of the service: one line per job (an area adds its job here). */
@@ -62,13 +66,29 @@ function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
     takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain }),
+    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))) }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
       ? [createReportJob({ service: new ReportService({ stores: warehouse, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
   ];
+}
+
+/** Which live event tells clients to re-read after a run of a stage's job. */
+const ANNOUNCED: Record<string, LiveEventType> = { predict: 'predictions', recommend: 'recommendations' };
+
+/** The job, telling every tenant's live clients after each run that its results may have changed. */
+function announcing(job: Job, live: LiveEvents, tenants: readonly string[]): Job {
+  const type = ANNOUNCED[job.name];
+  if (!type) return job;
+  return {
+    ...job,
+    run: async (signal) => {
+      await job.run(signal);
+      for (const tenant of tenants) live.publish(tenant, type, { stage: job.name });
+    },
+  };
 }
 
 /** The scheduler, whose stop also stops the API's backfills: both must end before the warehouse closes. */
@@ -103,11 +123,12 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const alertDeps = { config: config.alerts, store: warehouse.alerts, registry, log, now };
   const turns = createWriteTurns();
   const retrain = new RetrainRequests();
+  const live = new LiveEvents();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
   const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain });
   const jobs = [
-    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain }),
-    ...predictStages.jobs,
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live }),
+    ...predictStages.jobs.map((job) => announcing(job, live, [...new Set(datasets.map((d) => d.tenant))])),
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];
   const scheduler = withBackfills(createScheduler({ jobs, registry, log, now }), backfills);
@@ -124,9 +145,9 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
     requestTimeoutMs: config.server.requestTimeout,
-    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills }),
+    apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills, live }),
   });
-  return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
+  return startService({ listener, app, scheduler, closeWarehouse: () => warehouse.close(), endStreams: () => live.endAll(), state, log, shutdownTimeoutMs: config.server.shutdownTimeout });
 }
 
 /** Everything `sextant serve` runs, from a loaded config: the port opens first, then the warehouse. */

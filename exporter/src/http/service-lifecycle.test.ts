@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
@@ -103,5 +105,29 @@ test('a port in use is a clear error', async () => {
     });
   } finally {
     await closeServer(first.server);
+  }
+});
+
+test("a kept-alive connection idle longer than Node's default 5 s is still served (no reset for Prometheus or Grafana)", async () => {
+  const listener = await listen('127.0.0.1', 0, createStartingApp());
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: listener.address.port, path: '/-/healthy', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  try {
+    const first = await get();
+    await sleep(6_000);
+    const second = await get();
+    assert.deepEqual([first.status, second.status], [200, 200]);
+    assert.equal(second.socket, first.socket, 'the same connection, kept open by the server');
+  } finally {
+    agent.destroy();
+    await closeServer(listener.server);
   }
 });

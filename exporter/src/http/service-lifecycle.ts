@@ -15,6 +15,13 @@ export interface ServiceState {
   shuttingDown: boolean;
 }
 
+/**
+ * How long an idle kept-alive connection stays open. A client that reuses a connection the server
+ * has just closed gets a reset: so the server waits longer than its clients keep idle connections
+ * (Go's http.Transport, which Prometheus uses, 90 s; Grafana's data proxy, 90 s), not Node's 5 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 /** An open port whose request handler can be replaced (the starting app, then the full one). */
 export interface Listener {
   readonly server: Server;
@@ -25,6 +32,9 @@ export interface Listener {
 export async function listen(host: string, port: number, handler: Handler): Promise<Listener> {
   let current = handler;
   const server = createServer((req, res) => current(req, res));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Above keepAliveTimeout, as Node asks, so an idle connection is never cut by the headers timer.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(new Error(error.code === 'EADDRINUSE' ? `cannot listen on ${host}:${port}: the port is in use (server.port)` : `cannot listen on ${host}:${port}: ${error.message}`));
@@ -53,6 +63,8 @@ export interface LifecycleParts {
   app: Handler;
   scheduler: Scheduler;
   closeWarehouse: () => Promise<void>;
+  /** Ends the responses that never end by themselves (event streams), so the server can close. */
+  endStreams?: () => void;
   state: ServiceState;
   log: Logger;
   shutdownTimeoutMs: number;
@@ -90,6 +102,7 @@ export function startService(parts: LifecycleParts): RunningService {
   const steps = async (reason: string): Promise<boolean> => {
     log.info('shutting down', { reason });
     parts.state.shuttingDown = true;
+    parts.endStreams?.();
     const deadline = Date.now() + parts.shutdownTimeoutMs;
     const jobsDone = await withDeadline(parts.scheduler.stop(), deadline, () => log.error('shutdown: job runs still in flight at the deadline', { timeoutMs: parts.shutdownTimeoutMs }));
     const httpDone = await withDeadline(closeServer(listener.server), deadline, () => {

@@ -40,6 +40,8 @@ export interface ScoreJobDeps {
   scoring?: ScoringOptions;
   /** Datasets to re-train on their history (after a backfill) before the next scoring. */
   retrain?: RetrainRequests;
+  /** Told of the anomaly events each run opened, once they are saved (the API's live events). */
+  onNewEvents?: (tenant: string, events: readonly AnomalyEvent[]) => void;
 }
 
 export interface ScoringOptions {
@@ -104,6 +106,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
           const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
           for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
+          if (result.newEvents.length > 0) deps.onNewEvents?.(tenant, result.newEvents);
         } catch (error) {
           deps.log.error('score: tenant failed, it is retried on the next run', { tenant, datasets: datasets.map((d) => d.name), error });
         }

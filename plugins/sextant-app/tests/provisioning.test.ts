@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { BUCKETS, FILTER_OPS, MEASURES } from '@sextant/core';
+import { defaultDatasets } from '../../../exporter/src/sources/default-datasets.js';
 import { parseVariableQuery } from '../src/datasource/variables.js';
 import { PLUGIN_ROOT, PROVISIONING } from './support/paths.js';
 
@@ -180,4 +181,21 @@ test('the dashboards use both Sextant panels and the Sextant data source', () =>
   const types = dashboards.flatMap((d) => d.json.panels.map((p) => p.type));
   for (const panel of PANELS) assert.ok(types.includes(panel), `a dashboard uses ${panel}`);
   assert.ok(dashboards.every((d) => sextantQueries(d.json).length > 0), 'every dashboard queries Sextant');
+});
+
+test('the overview\'s anomaly panel asks for the band of the very dataset it draws', () => {
+  const overview = dashboards.find((d) => d.file === 'sextant-overview.json')!.json;
+  const panel = overview.panels.find((p) => p.type === 'sextant-anomaly-panel')!;
+  const exprs = (panel.targets ?? []).map((t) => (t as Target & { expr?: string }).expr ?? '');
+  const bands = exprs.filter((e) => e.startsWith('sextant_anomaly_'));
+  // Sextant exports a band per scored dataset, all with the input's job and service: unfiltered,
+  // every service would have several bands (errors, latency, ...) beside its request rate.
+  assert.deepEqual(bands.map((e) => /^sextant_anomaly_(upper_band|lower_band|score)\{sextant_dataset="(\w+)"\}$/.exec(e)?.slice(1)), [
+    ['upper_band', 'http_requests_per_second'],
+    ['lower_band', 'http_requests_per_second'],
+    ['score', 'http_requests_per_second'],
+  ]);
+  // The value is that dataset's own query (the default pack's), so band and value are the same numbers.
+  const requests = defaultDatasets('default').find((d) => d.name === 'http_requests_per_second')!;
+  assert.deepEqual(exprs.filter((e) => !bands.includes(e)), [requests.query]);
 });

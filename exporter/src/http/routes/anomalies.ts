@@ -3,7 +3,7 @@ import { SEVERITIES } from '@sextant/core/anomaly';
 import { checkRegex } from '@sextant/core/rules';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
-import type { AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
+import type { AnomalyEvent, AnomalyEventFilter } from '../../warehouse/anomaly-store.js';
 import type { ApiDeps } from './api-deps.js';
 import { parseInstant } from '../../time-text.js';
 
@@ -22,20 +22,23 @@ export function anomaliesRoutes(deps: ApiDeps): Router {
   router.get('/anomalies', async (req, res) => {
     const { tenant } = authOf(res);
     const events = await store.events(tenant, filterOf(req));
-    res.json({
-      anomalies: events.map((e) => ({
-        dataset: e.dataset,
-        labels: e.labels,
-        start: new Date(e.start).toISOString(),
-        end: new Date(e.end).toISOString(),
-        peakScore: e.peakScore,
-        peakAt: new Date(e.peakAt).toISOString(),
-        severity: e.severity,
-        explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation },
-      })),
-    });
+    res.json({ anomalies: events.map(anomalyView) });
   });
   return router;
+}
+
+/** An anomaly event as the API shows it (GET /anomalies, and the `anomaly` events of GET /events). */
+export function anomalyView(e: AnomalyEvent) {
+  return {
+    dataset: e.dataset,
+    labels: e.labels,
+    start: new Date(e.start).toISOString(),
+    end: new Date(e.end).toISOString(),
+    peakScore: e.peakScore,
+    peakAt: new Date(e.peakAt).toISOString(),
+    severity: e.severity,
+    explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation },
+  };
 }
 
 function filterOf(req: Request): AnomalyEventFilter {

@@ -4,6 +4,7 @@ import type { Config } from '../../config/schema.js';
 import type { BackfillRunner } from '../../jobs/backfill-runner.js';
 import type { PredictApiDeps } from '../../jobs/predict-setup.js';
 import type { Logger } from '../../log.js';
+import type { LiveEvents } from '../live-events.js';
 import type { DatasetDefinition } from '../../sources/metrics-source.js';
 import type { WarehouseStores } from '../../warehouse/stores.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
@@ -29,6 +30,8 @@ export interface ApiDeps {
   predict?: PredictApiDeps;
   /** Backfills started through the API, sharing write turns with the ingest job (absent: those routes answer 503). */
   backfills?: BackfillRunner;
+  /** What the jobs publish for GET /events (absent: that route answers 503). */
+  live?: LiveEvents;
   /** The alerts router (webhook, history, analysis), built by alertsApiRouter (alerts-router.ts), sharing its store with alertJobs. */
   alerts?: Router;
 }

@@ -9,6 +9,7 @@ import { anomaliesRoutes } from './anomalies.js';
 import { auditRoutes } from './audit.js';
 import { backfillRoutes } from './backfill.js';
 import { datasetsRoutes } from './datasets.js';
+import { eventsRoutes } from './events.js';
 import { exportRoutes } from './export.js';
 import { ingestRunsRoutes } from './ingest-runs.js';
 import { predictionsRoutes } from './predictions.js';
@@ -31,6 +32,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     backfillRoutes(deps),
     exportRoutes(deps),
     anomaliesRoutes(deps),
+    eventsRoutes(deps),
     predictionsRoutes(deps),
     recommendationsRoutes(deps),
     reportsRoutes(deps),

@@ -17,6 +17,7 @@ import {
 } from '@grafana/ui';
 import { listAnomalies, listDatasets } from '../common/api';
 import { useApp } from '../common/context';
+import { useLiveEvents } from '../common/live';
 import { exploreUrl } from '../common/explore';
 import { describeAnomaly, formatNumber, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
 import { RequestView } from '../common/RequestView';
@@ -44,7 +45,10 @@ export function Anomalies() {
   const [lengthMs, setLengthMs] = useState(DEFAULT_WINDOW_MS);
   const [severity, setSeverity] = useState<SeverityFilter>('all');
   const [search, setSearch] = useState('');
-  const window = useMemo(() => windowEndingNow(lengthMs), [lengthMs]);
+  // A new anomaly announced by the service moves the window's end to now and reloads the list.
+  const [announced, setAnnounced] = useState(0);
+  useLiveEvents(client.url('/api/v1/events'), ['anomaly'], () => setAnnounced((n) => n + 1));
+  const window = useMemo(() => windowEndingNow(lengthMs), [lengthMs, announced]);
   const state = useRequest(() => listAnomalies(client, window), [client, window]);
   // The datasets' PromQL, for the Explore links.
   const datasets = useRequest(() => listDatasets(client), [client]);

@@ -1,5 +1,5 @@
 import { seriesKey } from '@sextant/core';
-import React, { useMemo } from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
@@ -9,6 +9,7 @@ import { useApp } from '../common/context';
 import { formatPercent, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { DatasetInfo, IngestRun } from '../common/types';
+import { useLiveEvents } from '../common/live';
 import { useRequest } from '../common/useRequest';
 import { windowEndingNow } from '../common/window';
 import { prefixRoute, ROUTES } from '../constants';
@@ -37,10 +38,19 @@ export function ingestHealth(datasets: DatasetInfo[], runs: IngestRun[]): Datase
 export function Overview() {
   const { client } = useApp();
   const styles = useStyles2(getStyles);
-  const window = useMemo(() => windowEndingNow(NOW_WINDOW_MS), []);
+  // The service announces new anomalies, predictions and recommendations: each reloads its part.
+  const [announced, setAnnounced] = useState({ anomaly: 0, predictions: 0, recommendations: 0 });
+  useLiveEvents(client.url('/api/v1/events'), ['anomaly', 'predictions', 'recommendations'], (type) =>
+    setAnnounced((a) =>
+      type === 'reconnected'
+        ? { anomaly: a.anomaly + 1, predictions: a.predictions + 1, recommendations: a.recommendations + 1 }
+        : { ...a, [type]: a[type] + 1 }
+    )
+  );
+  const window = useMemo(() => windowEndingNow(NOW_WINDOW_MS), [announced.anomaly]);
   const anomalies = useRequest(() => listAnomalies(client, window), [client, window]);
-  const predictions = useRequest(() => listPredictions(client), [client]);
-  const recommendations = useRequest(() => listRecommendations(client), [client]);
+  const predictions = useRequest(() => listPredictions(client), [client, announced.predictions]);
+  const recommendations = useRequest(() => listRecommendations(client), [client, announced.recommendations]);
   const ingest = useRequest(async () => ingestHealth(await listDatasets(client), await ingestRuns(client, INGEST_RUNS)), [client]);
 
   return (

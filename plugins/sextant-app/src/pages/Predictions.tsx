@@ -6,6 +6,7 @@ import { useApp } from '../common/context';
 import { formatDuration, formatNumber, formatPercent, formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { Prediction, PredictionModel } from '../common/types';
+import { useLiveEvents } from '../common/live';
 import { useRequest } from '../common/useRequest';
 
 /** Badge colour of a probability: presentation only, the alert thresholds live in the generated rules. */
@@ -24,6 +25,7 @@ export function Predictions() {
   }, [client]);
   const waiting = state.value?.predictions.length === 0;
   const { reload } = state;
+  useLiveEvents(client.url('/api/v1/events'), ['predictions'], reload);
   useEffect(() => {
     if (!waiting) {
       return;

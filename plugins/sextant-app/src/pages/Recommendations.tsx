@@ -8,6 +8,7 @@ import { formatTime } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import { RECOMMENDATION_STATUSES, type Recommendation, type RecommendationStatus } from '../common/types';
 import { usePage } from '../common/usePage';
+import { useLiveEvents } from '../common/live';
 import { useRequest } from '../common/useRequest';
 import { SuccessRateBadge } from '../components/SuccessRateBadge';
 
@@ -27,6 +28,7 @@ export function Recommendations() {
   const { client } = useApp();
   const [status, setStatus] = useState<StatusFilter>('open');
   const state = useRequest(() => listRecommendations(client, status === 'all' ? RECOMMENDATION_STATUSES : [status]), [client, status]);
+  useLiveEvents(client.url('/api/v1/events'), ['recommendations'], state.reload);
   return (
     <PluginPage>
       <Stack direction="column" gap={2}>

@@ -7,6 +7,7 @@ import {
   DEFAULT_ABSENT,
   DEFAULT_CAPACITY,
   DEFAULT_HTTP_METRICS,
+  DEFAULT_PIPELINE,
   DEFAULT_SCORE_ALERTS,
   DEFAULT_SEXTANT_BANDS,
   DEFAULT_THRESHOLDS,
@@ -62,6 +63,7 @@ export interface RulesChoices {
   thresholds: Record<ThresholdKey, number[]> | null;
   scores: boolean;
   sextantBands: boolean;
+  pipeline: boolean;
   capacity: boolean;
   absent: boolean;
 }
@@ -86,6 +88,7 @@ export function rulesSpec(choices: RulesChoices): RulesSpec {
     scores: choices.scores ? DEFAULT_SCORE_ALERTS : [],
     bands: [],
     sextantBands: choices.sextantBands ? DEFAULT_SEXTANT_BANDS : null,
+    pipeline: choices.pipeline ? DEFAULT_PIPELINE : null,
     capacity: choices.capacity ? DEFAULT_CAPACITY : null,
     thresholds,
     absent: choices.absent ? DEFAULT_ABSENT : null,
@@ -116,18 +119,19 @@ export function Rules() {
   const [levels, setLevels] = useState(DEFAULT_LEVELS);
   const [scores, setScores] = useState(true);
   const [sextantBands, setSextantBands] = useState(true);
+  const [pipeline, setPipeline] = useState(true);
   const [capacity, setCapacity] = useState(true);
   const [absent, setAbsent] = useState(true);
   const [shown, setShown] = useState(0);
 
   const result = useMemo(() => {
     try {
-      const files = generateRuleFiles(rulesSpec({ slos, thresholds: useThresholds ? levels : null, scores, sextantBands, capacity, absent }));
+      const files = generateRuleFiles(rulesSpec({ slos, thresholds: useThresholds ? levels : null, scores, sextantBands, pipeline, capacity, absent }));
       return { files, error: undefined };
     } catch (error) {
       return { files: [] as GeneratedFile[], error: error instanceof Error ? error.message : String(error) };
     }
-  }, [slos, useThresholds, levels, scores, sextantBands, capacity, absent]);
+  }, [slos, useThresholds, levels, scores, sextantBands, pipeline, capacity, absent]);
   const file = result.files[Math.min(shown, result.files.length - 1)];
   const setSlo = (index: number, patch: Partial<SloChoice>) => setSlos(slos.map((s, i) => (i === index ? { ...s, ...patch } : s)));
 
@@ -189,6 +193,7 @@ export function Rules() {
               value={sextantBands}
               onChange={(e) => setSextantBands(e.currentTarget.checked)}
             />
+            <Checkbox label="Alerts on Sextant's own pipeline (ingest lag and failures, stale jobs, intake backlog, training)" value={pipeline} onChange={(e) => setPipeline(e.currentTarget.checked)} />
             <Checkbox label="Capacity forecasts (disk and memory, predict_linear)" value={capacity} onChange={(e) => setCapacity(e.currentTarget.checked)} />
             <Checkbox label="Absent-data alerts for the default datasets" value={absent} onChange={(e) => setAbsent(e.currentTarget.checked)} />
           </Section>

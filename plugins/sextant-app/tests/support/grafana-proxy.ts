@@ -98,11 +98,24 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
       const upstream = await fetch(target, { method: req.method, headers, body });
       // Grafana's proxy passes the upstream's headers on (a download keeps its file name).
       const disposition = upstream.headers.get('content-disposition');
+      const type = upstream.headers.get('content-type') ?? 'application/octet-stream';
       res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'application/octet-stream',
+        'content-type': type,
         ...(disposition ? { 'content-disposition': disposition } : {}),
       });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
+      if (!type.startsWith('text/event-stream') || !upstream.body) {
+        res.end(Buffer.from(await upstream.arrayBuffer()));
+        return;
+      }
+      // Event streams are passed on as they come (Go's reverse proxy flushes them at once).
+      const reader = upstream.body.getReader();
+      res.on('close', () => void reader.cancel().catch(() => undefined));
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true as const }));
+        if (done) break;
+        res.write(value);
+      }
+      res.end();
     } catch (error) {
       // Grafana answers 502 when the upstream cannot be reached.
       json(res, 502, { message: `data proxy: ${(error as Error).message}` });

@@ -27,11 +27,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startSextant(initialLookback = '1d'): Promise<SextantService> {
-  const configFile = join(REPO_ROOT, 'sextant.yaml');
+export interface SextantOptions {
+  /** Default: the repository's demo configuration (sextant.yaml). */
+  configFile?: string;
+  /** SEXTANT_* overrides on top of the ones below. */
+  env?: Record<string, string>;
+  /** A port and a warehouse folder to reuse (a restart); by default new ones, the folder deleted at stop. */
+  port?: number;
+  dir?: string;
+}
+
+export async function startSextant(options: SextantOptions = {}): Promise<SextantService> {
+  const configFile = options.configFile ?? join(REPO_ROOT, 'sextant.yaml');
   const token = parse(readFileSync(configFile, 'utf8')).auth.tokens[0].token as string;
-  const dir = mkdtempSync(join(tmpdir(), 'sextant-plugin-'));
-  const port = await freePort();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sextant-plugin-'));
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
   let stderr = '';
@@ -40,7 +50,7 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       ...env,
       SEXTANT_SERVER_PORT: String(port),
       SEXTANT_WAREHOUSE_PATH: join(dir, 'w.duckdb'),
-      SEXTANT_INGEST_INITIAL_LOOKBACK: initialLookback,
+      SEXTANT_INGEST_INITIAL_LOOKBACK: '1d',
       SEXTANT_LOG_LEVEL: 'warn',
       // Every stage soon after the first ingest, so scores, predictions and recommendations exist (the
       // training job retries at the inference interval while the warehouse is still empty).
@@ -50,6 +60,7 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       SEXTANT_WAREHOUSE_ROLLUP_INTERVAL: '5s',
       // A small forest: the first model (trained once the first ingest is in) comes in a few seconds.
       SEXTANT_PREDICT_TREES: '20',
+      ...options.env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -61,7 +72,7 @@ export async function startSextant(initialLookback = '1d'): Promise<SextantServi
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
   };
   // Ready once every dataset has a watermark: the first ingest is in the warehouse.
   for (let attempt = 0; attempt < 480; attempt++) {

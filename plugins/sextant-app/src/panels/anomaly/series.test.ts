@@ -64,6 +64,50 @@ describe('panelSeries on the anomaly: recording rules of promql-anomaly-detectio
   });
 });
 
+describe('panelSeries on bands that Prometheus scraped from Sextant', () => {
+  // The provisioned overview dashboard: the dataset's own query, and Sextant's gauges of that dataset.
+  // Prometheus sets job and instance to Sextant's target and keeps the input's job as exported_job.
+  const scraped = (name: string, service: string, values: number[]) =>
+    promFrame(name, {
+      job: 'sextant',
+      instance: 'sextant:9890',
+      exported_job: 'demo-workload',
+      service,
+      sextant_dataset: 'http_requests_per_second',
+      sextant_tenant: 'default',
+      sextant_detector: 'ensemble',
+    }, values);
+  const requests = (service: string, values: number[]) =>
+    toDataFrame({
+      fields: [
+        { name: 'Time', type: FieldType.time, values: T },
+        { name: 'Value', type: FieldType.number, values, labels: { job: 'demo-workload', service } },
+      ],
+    });
+  const frames = [
+    requests('checkout', [100, 110, 400, 100]),
+    requests('search', [300, 310, 320, 300]),
+    scraped('sextant_anomaly_upper_band', 'checkout', [150, 150, 150, 150]),
+    scraped('sextant_anomaly_lower_band', 'checkout', [50, 50, 50, 50]),
+    scraped('sextant_anomaly_score', 'checkout', [0.1, 0.1, 0.99, 0.1]),
+    scraped('sextant_anomaly_upper_band', 'search', [350, 350, 350, 350]),
+    scraped('sextant_anomaly_lower_band', 'search', [250, 250, 250, 250]),
+  ];
+
+  it('gives each service its own band and marks', () => {
+    const [checkout, search] = panelSeries(frames);
+    expect(checkout!.points.map((p) => [p.lower, p.upper])).toEqual(T.map(() => [50, 150]));
+    expect(search!.points.map((p) => [p.lower, p.upper])).toEqual(T.map(() => [250, 350]));
+    expect(checkout!.marks.map((m) => [m.t, m.v])).toEqual([[3_000, 400]]);
+    expect(search!.marks).toEqual([]);
+  });
+
+  it('does not give a series the band of a service it is not', () => {
+    const [, search] = panelSeries(frames.filter((_, i) => i !== 5 && i !== 6));
+    expect(search!.points.every((p) => p.upper === undefined && p.lower === undefined)).toBe(true);
+  });
+});
+
 describe('panelSeries on the Sextant data source', () => {
   it('draws the warehouse series and marks the anomaly events of that series', () => {
     const rollup = toDataFrame({

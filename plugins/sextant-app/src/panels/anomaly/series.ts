@@ -24,8 +24,30 @@ const ROLES: Array<[RegExp, Role]> = [
   [/(sextant_anomaly_level|^expected$)/, 'level'],
 ];
 
-/** Labels that name what a band series is, not which input series it belongs to. */
-const BAND_ONLY_LABELS = ['__name__', 'sextant_detector'];
+/** Labels that name what a band series is (`sextant_detector`, `sextant_dataset`, ...), not which input series it belongs to. */
+function isBandOnlyLabel(name: string): boolean {
+  return name === '__name__' || name.startsWith('sextant_');
+}
+
+/**
+ * Labels of the input series a band, level or score series belongs to. Scraped from Sextant without
+ * honor_labels, Prometheus keeps the input's own `job` and `instance` as `exported_job` and
+ * `exported_instance`, and sets `job` and `instance` to Sextant's scrape target.
+ */
+function inputLabels(labels: Labels): Labels {
+  const own: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (!isBandOnlyLabel(name) && !name.startsWith('exported_')) {
+      own[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(labels)) {
+    if (name.startsWith('exported_')) {
+      own[name.slice('exported_'.length)] = value;
+    }
+  }
+  return own;
+}
 
 interface NumberColumn {
   role: Role;
@@ -76,8 +98,12 @@ export function panelSeries(frames: DataFrame[]): PanelSeries[] {
 
   const values = columns.filter((c) => c.role === 'value');
   return values.map((value) => {
+    // The band of the same labels; else one that carries every label of the series (with the scrape
+    // target's labels beside them); else, for a lone series, the only band there is.
+    const wanted = inputLabels(value.labels);
     const related = (role: Role) =>
       columns.find((c) => c.role === role && c.identity === value.identity) ??
+      columns.find((c) => c.role === role && carries(inputLabels(c.labels), wanted)) ??
       (values.length === 1 ? columns.find((c) => c.role === role) : undefined);
     const upper = byTime(related('upper'));
     const lower = byTime(related('lower'));
@@ -110,13 +136,12 @@ function displayName(frame: DataFrame, field: Field, metric: string): string {
 }
 
 function identityOf(labels: Labels): string {
-  const own: Record<string, string> = {};
-  for (const [name, value] of Object.entries(labels)) {
-    if (!BAND_ONLY_LABELS.includes(name)) {
-      own[name] = value;
-    }
-  }
-  return seriesKey(own);
+  return seriesKey(inputLabels(labels));
+}
+
+function carries(labels: Labels, wanted: Labels): boolean {
+  const names = Object.keys(wanted);
+  return names.length > 0 && names.every((name) => labels[name] === wanted[name]);
 }
 
 function byTime(column: NumberColumn | undefined): Map<number, number | null> {
