@@ -20,6 +20,7 @@ import { runMigrations } from './migrator.js';
 import type { WarehouseStores } from './stores.js';
 import { checkRetention } from './warehouse-checks.js';
 import { DEFAULT_QUERY_LIMITS, DEFAULT_ROLLUP_REFRESH_MS, type QueryLimits } from './warehouse-settings.js';
+import { ingestRunFromRow } from './ingest-run-row.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from './warehouse.js';
 
 // Tests, benches and the CLI open a DuckDB warehouse with the shared defaults.
@@ -173,16 +174,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
       `SELECT * FROM ingest_runs WHERE tenant = $1 ORDER BY finished_at_ms DESC, window_end_ms DESC LIMIT $2`,
       [tenant, Math.max(0, Math.floor(limit))],
     );
-    return rows.map((r) => ({
-      tenant: String(r.tenant),
-      dataset: String(r.dataset),
-      window: { start: Number(r.window_start_ms), end: Number(r.window_end_ms) },
-      rows: Number(r.rows),
-      status: r.status === 'ok' ? 'ok' : 'error',
-      ...(r.error === null || r.error === undefined ? {} : { error: String(r.error) }),
-      durationMs: Number(r.duration_ms),
-      finishedAt: Number(r.finished_at_ms),
-    }));
+    return rows.map(ingestRunFromRow);
   }
 
   /** See rollupOnDuckDb. */

@@ -14,6 +14,7 @@ import { toFrames } from '../query-frames.js';
 import { validateQuery } from '../query-sql.js';
 import { checkLevel, checkName, checkRange, checkRetention } from '../warehouse-checks.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../warehouse-settings.js';
+import { ingestRunFromRow } from '../ingest-run-row.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from '../warehouse.js';
 import { windowRows } from '../window-rows.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
@@ -130,16 +131,7 @@ export class ClickHouseWarehouse implements Warehouse {
       `SELECT * FROM ${this.db.table('ingest_runs')} WHERE tenant = ${sqlString(tenant)}
        ORDER BY finished_at_ms DESC, window_end_ms DESC LIMIT ${sqlNumber(Math.max(0, Math.floor(limit)))}`,
     );
-    return rows.map((r) => ({
-      tenant: String(r.tenant),
-      dataset: String(r.dataset),
-      window: { start: Number(r.window_start_ms), end: Number(r.window_end_ms) },
-      rows: Number(r.rows),
-      status: r.status === 'ok' ? 'ok' : 'error',
-      ...(r.error === null || r.error === undefined ? {} : { error: String(r.error) }),
-      durationMs: Number(r.duration_ms),
-      finishedAt: Number(r.finished_at_ms),
-    }));
+    return rows.map(ingestRunFromRow);
   }
 
   /** Recomputes every bucket, at every level, that a window written since the last run touches. */
