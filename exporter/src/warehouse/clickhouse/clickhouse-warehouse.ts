@@ -76,11 +76,12 @@ export class ClickHouseWarehouse implements Warehouse {
     const rows = windowRows(tenant, dataset, window, series);
     const watermark = await this.watermark(tenant, dataset);
     const where = `tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`;
-    // Not only a re-run (a window before the watermark) holds rows: an attempt that failed half-way
-    // leaves some (on a cluster, the shards that were up took theirs), and this one replaces them.
+    // Without a transaction, an attempt cut short (ClickHouse down, the process killed) may have
+    // stored its points and not the watermark, which is written last: so the window is cleared
+    // whenever it holds any point, not only when it starts before the watermark.
     const inWindow = `${where} AND ts >= ${sqlNumber(window.start)} AND ts < ${sqlNumber(window.end)}`;
-    const [held] = await this.db.read(`SELECT count() AS n FROM (SELECT 1 FROM ${this.db.table('points')} WHERE ${inWindow} LIMIT 1)`);
-    if (Number(held?.n ?? 0) > 0) await this.db.deleteWhere('points', inWindow);
+    const [present] = await this.db.read(`SELECT count() AS n FROM ${this.db.table('points')} WHERE ${inWindow}`);
+    if (Number(present?.n ?? 0) > 0) await this.db.deleteWhere('points', inWindow);
     const points = new Array<Record<string, unknown>>(rows.ts.length);
     for (let i = 0; i < rows.ts.length; i++) points[i] = { tenant, dataset, series_id: rows.ids[i], ts: rows.ts[i], value: rows.values[i] };
     await this.db.insert('points', points);
