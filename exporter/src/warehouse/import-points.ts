@@ -81,9 +81,7 @@ async function readWindow(reader: DuckDbHandle, path: string, tenant: string, da
 function labelsOf(names: unknown, values: unknown): Labels {
   const keys = listItems(names);
   const vals = listItems(values);
-  const labels: Labels = {};
-  keys.forEach((k, i) => (labels[String(k)] = String(vals[i])));
-  return labels;
+  return Object.fromEntries(keys.map((k, i) => [String(k), String(vals[i])]));
 }
 
 function listItems(list: unknown): unknown[] {
