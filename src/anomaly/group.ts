@@ -63,8 +63,6 @@ export class GroupDetector {
   private readonly vector: Float64Array;
   /** Each series' own score at the last step, before the group's score was handed out. */
   readonly ownScores: Float64Array;
-  /** The group's (isolation forest's) calibrated score at the last step; 0 until the first fit. */
-  groupScore = 0;
 
   constructor(
     readonly size: number,
@@ -105,7 +103,6 @@ export class GroupDetector {
     for (let i = 0; i < this.size; i++) own[i] = this.detectors[i]!.update(t, values[i]!);
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
     const groupScore = this.forest ? this.likelihood.updateScore(this.forest.score(this.vector)) : 0;
-    this.groupScore = groupScore;
     const seen = this.seen;
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;
