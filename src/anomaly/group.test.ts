@@ -36,10 +36,8 @@ test('the group alarms when two members alarm within 15 minutes, not on one memb
   const corroborated = new GroupDetector(3);
   const seen: Record<number, { own: number[]; alone: number; group: number }> = {};
   for (let i = 0; i < 3000; i++) {
-    const v = [10 + random(), 20 + random(), 30 + random()];
-    if (i === 2000) v[0] += 30; // one member alone
-    if (i === 2500) v[1] += 30; // two members, five minutes apart
-    if (i === 2505) v[2] += 30;
+    // One member alone at 2000; two members, five minutes apart, at 2500 and 2505.
+    const v = [10 + random() + (i === 2000 ? 30 : 0), 20 + random() + (i === 2500 ? 30 : 0), 30 + random() + (i === 2505 ? 30 : 0)];
     alone.update(t(i), v);
     corroborated.update(t(i), v);
     seen[i] = { own: [...corroborated.ownScores], alone: alone.score, group: corroborated.score };
