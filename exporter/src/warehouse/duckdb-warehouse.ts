@@ -10,7 +10,7 @@ import { duckDbIntakeTarget, intakeDirOf } from './duckdb-intake-target.js';
 import { DuckDbPredictionStore } from './duckdb-prediction-store.js';
 import { exportOnDuckDb, queryOnDuckDb } from './duckdb-query.js';
 import { DuckDbRecommendationStore } from './duckdb-recommendation-store.js';
-import { DuckDbReportInputs } from './duckdb-report-inputs.js';
+import { DuckDbReportQueries } from './duckdb-report-inputs.js';
 import { DuckDbReportStore } from './duckdb-report-store.js';
 import { enforceRetentionOnDuckDb, rollupOnDuckDb } from './duckdb-rollup.js';
 import { replaceWindowOnDuckDb } from './duckdb-window-writer.js';
@@ -18,6 +18,7 @@ import { IntakeAlertStore } from './intake-alert-store.js';
 import { KnownSeries } from './known-series.js';
 import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import { migrations } from './migrations/index.js';
+import { reportInputsOf, type ReportInputs } from './report-inputs.js';
 import { runMigrations } from './migrator.js';
 import type { WarehouseStores } from './stores.js';
 import { checkRetention } from './warehouse-checks.js';
@@ -89,7 +90,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   readonly predictions: DuckDbPredictionStore;
   readonly recommendations: DuckDbRecommendationStore;
   readonly reports: DuckDbReportStore;
-  readonly reportInputs: DuckDbReportInputs;
+  readonly reportInputs: ReportInputs;
   readonly reference: DuckDbReferenceStore;
 
   constructor(
@@ -103,7 +104,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.predictions = new DuckDbPredictionStore(handle);
     this.recommendations = new DuckDbRecommendationStore(handle);
     this.reports = new DuckDbReportStore(handle);
-    this.reportInputs = new DuckDbReportInputs(handle);
+    this.reportInputs = reportInputsOf(new DuckDbReportQueries(handle));
     this.reference = new DuckDbReferenceStore(handle);
   }
 
