@@ -3,20 +3,13 @@
 // version here (ReplacingMergeTree on the row's key, read with FINAL), counters are rows of deltas
 // summed when read, and append-only logs are plain MergeTree tables. Keys lead with the tenant, as
 // every read filters on it. Nothing here needs more than ClickHouse 18.16 (no Map, JSON or
-// DateTime64 types: JSON objects are text, times Int64 Unix ms).
-
-/** A table: its columns, its engine clause, and the expression that picks its shard on a cluster. */
-export interface StoreTableSpec {
-  name: string;
-  columns: string;
-  engine: string;
-  /** Rows with the same key land on the same shard, so FINAL sees every version of a row. */
-  shardBy: string;
-}
+// DateTime64 types: JSON objects are text, times Int64 Unix ms). On a cluster, rows with the same
+// key land on the same shard (shardBy is a function of the key), so FINAL sees every version of a row.
+import type { TableSpec } from './clickhouse-schema.js';
 
 const replacing = (key: string): string => `ReplacingMergeTree(version) ORDER BY (${key})`;
 
-export const STORE_TABLES: StoreTableSpec[] = [
+export const STORE_TABLES: TableSpec[] = [
   // Every window written: the first is when the dataset was first seen (reports list it from then).
   {
     name: 'dataset_windows',
@@ -113,7 +106,3 @@ export const STORE_TABLES: StoreTableSpec[] = [
     shardBy: 'cityHash64(tenant)',
   },
 ];
-
-export function storeSchemaStatements(database: string): string[] {
-  return STORE_TABLES.map((t) => `CREATE TABLE IF NOT EXISTS ${database}.${t.name} (${t.columns}) ENGINE = ${t.engine}`);
-}
