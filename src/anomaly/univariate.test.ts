@@ -19,9 +19,31 @@ function dailySeries(n: number, seed = 1): { t: number[]; v: number[] } {
   return { t, v };
 }
 
-test('the same input gives the same scores', () => {
+// HTM's log scale of a likelihood of 0.5: -log10(1 - 0.5) / 10 = log10(2) / 10.
+const EVEN_ODDS = Math.log10(2) / 10;
+
+test('while the likelihood learns (50 points) every score is log10(2)/10, the log scale of even odds', () => {
+  const { t, v } = dailySeries(200);
+  const scores = scoreSeries(t, v);
+  for (let i = 0; i < 50; i++) assert.ok(Math.abs(scores[i]! - EVEN_ODDS) < 1e-9, `point ${i}: ${scores[i]}`);
+  assert.ok(scores.slice(50).some((s) => Math.abs(s - EVEN_ODDS) > 0.01), 'after learning, the scores depend on the data');
+});
+
+test('a constant series never surprises: every point scores even odds, for a week of 5-minute points', () => {
+  const n = 7 * 288;
+  const t = Array.from({ length: n }, (_, i) => T0 + i * STEP);
+  const scores = scoreSeries(t, new Array<number>(n).fill(42));
+  // Deviation 0 is a surprise of 0 and the long-run mean of 0: z = 0, likelihood 0.5 (read from a table: 1e-7).
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(scores[i]! - EVEN_ODDS) < 1e-7, `point ${i}: ${scores[i]}`);
+});
+
+test('scores are causal: changing later points leaves every earlier score as it was', () => {
   const { t, v } = dailySeries(2000);
-  assert.deepEqual(scoreSeries(t, v), scoreSeries(t, v));
+  const changed = v.map((x, i) => (i >= 1200 ? x * 3 + 50 : x));
+  const before = scoreSeries(t, v);
+  const after = scoreSeries(t, changed);
+  for (let i = 0; i < 1200; i++) assert.equal(after[i], before[i], `point ${i}`);
+  assert.ok(after[1200]! > before[1200]!, 'the first changed point scores higher');
 });
 
 test('a restored detector continues exactly like the one that was saved', () => {

@@ -15,7 +15,7 @@ function rareRule(n: number, seed: number): TrainingSet & { vectors: Float64Arra
   return { featureNames: ['x0', 'x1', 'x2'], matrix: toColumns(vectors, 3), labels, vectors };
 }
 
-test('the forest learns a rare rule, handles missing values, and is deterministic per seed', () => {
+test('the forest learns a rare rule and handles missing values; another seed grows other trees', () => {
   const train = rareRule(4000, 1);
   const test_ = rareRule(2000, 2);
   const model = trainForest(train, { trees: 30, seed: 9 });
@@ -24,10 +24,30 @@ test('the forest learns a rare rule, handles missing values, and is deterministi
   assert.ok(predictProbability(model, [0.95, 0.1, 0.5]) > 0.5);
   assert.ok(predictProbability(model, [0.5, 0.1, 0.5]) < 0.1);
   assert.ok(predictProbability(model, [NaN, 0.1, 0.5]) < 0.2);
-  assert.deepEqual(trainForest(train, { trees: 30, seed: 9 }), model);
   assert.notDeepEqual(trainForest(train, { trees: 30, seed: 10 }).trees[0], model.trees[0]);
   // The noise feature gets almost none of the importance.
   assert.ok(model.importance[2]! < 0.1);
+});
+
+test('a forest of root leaves predicts the base rate: each leaf is the positive share of its bootstrap sample', () => {
+  // 1000 rows, 300 positive. A bootstrap share has mean 0.3 and standard error sqrt(0.3 * 0.7 / 1000) =
+  // 0.0145; the mean of 400 trees has 0.0145 / 20 = 0.0007.
+  const vectors = Array.from({ length: 1000 }, (_, i) => Float64Array.of(i));
+  const labels = Uint8Array.from(vectors, (_, i) => (i % 10 < 3 ? 1 : 0));
+  const model = trainForest({ featureNames: ['x'], matrix: toColumns(vectors, 1), labels }, { trees: 400, maxDepth: 0, seed: 5 });
+  assert.ok(model.trees.every((t) => t.feature.length === 1 && t.feature[0] === -1), 'every tree is one leaf');
+  const p = predictProbability(model, [500]);
+  assert.ok(Math.abs(p - 0.3) < 0.005, `predicted ${p}, base rate 0.3`);
+  assert.ok(model.trees.some((t) => t.value[0] !== 0.3), 'the leaves are bootstrap shares, not the share of the whole data');
+});
+
+test('a separable rule is learned exactly: 0 well below the boundary, 1 well above it, in every tree', () => {
+  const vectors = Array.from({ length: 2000 }, (_, i) => Float64Array.of(i / 2000, (i * 7919) % 2000));
+  const labels = Uint8Array.from(vectors, (v) => (v[0]! >= 0.5 ? 1 : 0));
+  const model = trainForest({ featureNames: ['x', 'noise'], matrix: toColumns(vectors, 2), labels }, { trees: 20, minSamplesLeaf: 1, featuresPerSplit: 2, seed: 3 });
+  for (const x of [0, 0.1, 0.4]) assert.equal(predictProbability(model, [x, 1000]), 0, `x = ${x}`);
+  for (const x of [0.6, 0.9, 1]) assert.equal(predictProbability(model, [x, 1000]), 1, `x = ${x}`);
+  assert.ok(model.importance[0]! > 0.99, `importance of x: ${model.importance[0]}`);
 });
 
 test('contributions add up to the probability and name the features that matter', () => {

@@ -8,6 +8,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
+  JSDuckDBValueConverter,
   type DuckDBAppender,
   type DuckDBType,
   type DuckDBValue,
@@ -36,6 +37,13 @@ export interface WriteContext {
   onCommit(fn: () => void): void;
   /** The raw connection, for what the methods above do not cover. */
   readonly connection: DuckDBConnection;
+}
+
+/** What a read session (`readSession`) can do, all in its one snapshot. */
+export interface ReadSession {
+  read(sql: string, params?: SqlParam[]): Promise<Row[]>;
+  /** Runs a COPY ... TO; returns the rows written out. */
+  exportCopy(sql: string, params?: SqlParam[]): Promise<number>;
 }
 
 /**
@@ -96,7 +104,7 @@ export class DuckDbHandle {
     return new DuckDbHandle(path, instance, writer, reader);
   }
 
-  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms). */
+  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms), see readRows. */
   read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
     if (this.closed) return this.closedError();
     const result = this.readQueue.then(() => readRows(this.reader, sql, params));
@@ -123,6 +131,41 @@ export class DuckDbHandle {
   exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
     if (this.closed) return this.closedError();
     const result = this.readQueue.then(async () => (await this.reader.run(sql, toValues(params))).rowsChanged);
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `fn` with the reading connection to itself, in one transaction: every statement it runs
+   * sees the same committed snapshot (a list of cold files read first agrees with the tables read
+   * after it), and no other read runs in between.
+   */
+  readSession<T>(fn: (session: ReadSession) => Promise<T>): Promise<T> {
+    if (this.closed) return this.closedError();
+    const reader = this.reader;
+    const session: ReadSession = {
+      read: (sql, params = []) => readRows(reader, sql, params),
+      exportCopy: async (sql, params = []) => (await reader.run(sql, toValues(params))).rowsChanged,
+    };
+    const result = this.readQueue.then(async () => {
+      await reader.run('BEGIN TRANSACTION');
+      let value: T;
+      try {
+        value = await fn(session);
+      } catch (error) {
+        await reader.run('ROLLBACK');
+        throw error;
+      }
+      await reader.run('COMMIT');
+      return value;
+    });
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs `fn` once every read queued before it has finished (to delete a file those reads may use). */
+  afterReads<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.readQueue.then(fn);
     this.readQueue = result.catch(() => undefined);
     return result;
   }
@@ -199,13 +242,22 @@ function toValues(params: SqlParam[]): DuckDBValue[] {
   return params as DuckDBValue[];
 }
 
+/**
+ * Rows of a query as plain objects, converted one chunk (about 2,048 rows) at a time: fetching each
+ * chunk is asynchronous, so however large the result (a 100,000-instance alert history), the event
+ * loop serves what waits between chunks instead of converting all of it in one go.
+ */
 async function readRows(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<Row[]> {
-  const reader = await connection.runAndReadAll(sql, params.length ? toValues(params) : undefined);
-  return reader.getRowObjectsJS().map((row) => {
-    const out: Row = {};
-    for (const [key, value] of Object.entries(row)) out[key] = plain(value);
-    return out;
-  });
+  const result = await connection.stream(sql, params.length ? toValues(params) : undefined);
+  const rows: Row[] = [];
+  for await (const chunk of result.yieldConvertedRowObjects(JSDuckDBValueConverter)) {
+    for (const row of chunk) {
+      const out: Row = {};
+      for (const key in row) out[key] = plain(row[key]);
+      rows.push(out);
+    }
+  }
+  return rows;
 }
 
 /** BIGINT and friends to number, dates and timestamps to Unix ms, recursively through lists. */

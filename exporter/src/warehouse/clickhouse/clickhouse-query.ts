@@ -5,30 +5,14 @@ import type { BiQuery, LabelFilter, Measure } from '@sextant/core';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS } from '../levels.js';
 import { QueryError } from '../query-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { labelMatchSql, labelValue } from './clickhouse-labels.js';
 import { interpolatedQuantile } from './clickhouse-rollup.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 const DAY_MS = LEVEL_WIDTH_MS['1d'];
 
-/** A label's value on the series row, '' when the series lacks it. */
-function labelValue(label: string): string {
-  return `arrayElement(label_values, indexOf(label_names, ${sqlString(label)}))`;
-}
-
 function filterSql(filter: LabelFilter): string {
-  const value = labelValue(filter.label);
-  // RE2 as in DuckDB's regexp_full_match: anchored at both ends.
-  const anchored = sqlString(`^(?:${filter.value})$`);
-  switch (filter.op) {
-    case '=':
-      return `${value} = ${sqlString(filter.value)}`;
-    case '!=':
-      return `${value} != ${sqlString(filter.value)}`;
-    case '=~':
-      return `match(${value}, ${anchored})`;
-    case '!~':
-      return `NOT match(${value}, ${anchored})`;
-  }
+  return labelMatchSql(filter.label, filter.op, filter.value);
 }
 
 function seriesWhere(tenant: string, query: BiQuery): string {
@@ -87,7 +71,7 @@ export function aggregateClickHouse(db: ClickHouseConnection, tenant: string, qu
   const keys = [...groupCols, 'time'];
   return `SELECT ${[...groupCols, `${time} AS time`, 'count() AS series_rows', ...query.measures.map((m) => `${measureSql(m, raw)} AS m_${m}`)].join(', ')}
     FROM ${table} ${raw ? '' : 'FINAL'}
-    ALL INNER JOIN (SELECT series_id${groups.map((g) => `, ${g}`).join('')} FROM ${db.table('series')} FINAL WHERE ${seriesWhere(tenant, query)}) AS s USING series_id
+    ALL INNER JOIN (SELECT series_id${groups.map((g) => `, ${g}`).join('')} FROM ${db.localTable('series')} FINAL WHERE ${seriesWhere(tenant, query)}) AS s USING series_id
     WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(query.dataset)}
       AND ${time} > ${sqlNumber(query.range.start - width)} AND ${time} < ${sqlNumber(query.range.end)}
     GROUP BY ${keys.join(', ')}
