@@ -1,7 +1,7 @@
 // Reads on DuckDB: BI queries (validated, limited, bound as parameters, optionally joined with a
 // reference table) and Parquet export.
 import type { BiQuery, DataFrame, TimeRange } from '@sextant/core';
-import type { DuckDbHandle } from './duckdb-handle.js';
+import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
 import { exportSql, validateExportFile } from './export-sql.js';
 import { QueryError } from './query-error.js';
 import { toFrames } from './query-frames.js';
@@ -21,8 +21,9 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
     });
   }
   const referenceTable = query.join ? await joinedTable(handle, reference, tenant, query) : undefined;
+  const read = (sql: string, params: SqlParam[]) => (referenceTable === undefined ? handle.read(sql, params) : whileJoined(handle.read(sql, params), reference, tenant, query, referenceTable));
   const count = countSeriesSql(tenant, query, referenceTable);
-  const [counted] = await handle.read(count.sql, count.params);
+  const [counted] = await read(count.sql, count.params);
   const matched = Number(counted?.n ?? 0);
   if (matched > limits.maxSeries) {
     throw new QueryError(
@@ -30,13 +31,26 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
     );
   }
   const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable);
-  const rows = await handle.read(aggregate.sql, aggregate.params);
+  const rows = await read(aggregate.sql, aggregate.params);
   if (rows.length > limits.maxRows) {
     throw new QueryError(
       `query: the answer has more than ${limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`,
     );
   }
   return toFrames(query, rows);
+}
+
+/**
+ * The result of `reading` from the joined table at `sqlTable`. An import or a drop of that table
+ * between locating it and reading it leaves a name that is gone: then a 409 that says to run again.
+ */
+async function whileJoined<T>(reading: Promise<T>, reference: DuckDbReferenceStore, tenant: string, query: BiQuery, sqlTable: string): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if ((await reference.locate(tenant, query.join!.table))?.sqlTable === sqlTable) throw error;
+    throw new QueryError(`query.join.table: table ${query.join!.table} was replaced or dropped while the query ran; run the query again`, 409);
+  }
 }
 
 /**
@@ -63,8 +77,12 @@ async function joinedTable(handle: DuckDbHandle, reference: DuckDbReferenceStore
   if (scaleType !== undefined && scaleType !== 'number' && scaleType !== 'integer') {
     throw new QueryError(`query.join.scaleBy: column ${join.scaleBy} of table ${join.table} is ${scaleType}, not a number`);
   }
-  const [repeated] = await handle.read(
-    `SELECT CAST("${join.column}" AS VARCHAR) AS value, count(*) AS n FROM ${found.sqlTable} WHERE "${join.column}" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 1`,
+  const [repeated] = await whileJoined(
+    handle.read(`SELECT CAST("${join.column}" AS VARCHAR) AS value, count(*) AS n FROM ${found.sqlTable} WHERE "${join.column}" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 1`),
+    reference,
+    tenant,
+    query,
+    found.sqlTable,
   );
   if (repeated) {
     throw new QueryError(`query.join.column: ${join.column} of table ${join.table} holds ${JSON.stringify(repeated.value)} in ${Number(repeated.n)} rows; a join column must identify one row (import the table with --key ${join.column})`);
