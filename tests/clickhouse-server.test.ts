@@ -8,7 +8,7 @@ let server: RunningClickHouse | undefined;
 clickHouseContract(
   async () => {
     server = await startClickHouseServer();
-    return serverClient(server.url);
+    return { client: serverClient(server.url) };
   },
   async () => server?.dispose(),
 );

@@ -1,27 +1,49 @@
 // A real ClickHouse server (Debian's clickhouse-server, 18.16) as a plain process on free loopback
-// ports, with its own config, users and data folder in a temp dir.
+// ports, with its own config, users and data folder in a temp dir; and a cluster of two of them,
+// one per shard, with ZooKeeper for their ON CLUSTER DDL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './prometheus.js';
+import { startZooKeeper, type RunningZooKeeper } from './zookeeper.js';
 
 export interface RunningClickHouse {
   url: string;
+  /** Stops the server (SIGTERM, or `signal`) and deletes its folder. */
+  dispose(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface RunningClickHouseCluster {
+  /** Name of the cluster in every server's remote_servers. */
+  cluster: string;
+  /** HTTP address of each server, shard 1 first. */
+  urls: string[];
   dispose(): Promise<void>;
 }
 
-export async function startClickHouseServer(): Promise<RunningClickHouse> {
+interface ServerPorts {
+  http: number;
+  tcp: number;
+  interserver: number;
+}
+
+async function serverPorts(): Promise<ServerPorts> {
+  return { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
+}
+
+/** Starts one server with `ports`; `clusterXml` goes into its config (remote_servers, zookeeper). */
+async function startServer(ports: ServerPorts, clusterXml = ''): Promise<RunningClickHouse> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-clickhouse-'));
-  const [http, tcp, interserver] = [await freePort(), await freePort(), await freePort()];
   await writeFile(
     join(dir, 'config.xml'),
     `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><console>1</console></logger>
-  <http_port>${http}</http_port>
-  <tcp_port>${tcp}</tcp_port>
-  <interserver_http_port>${interserver}</interserver_http_port>
+  <http_port>${ports.http}</http_port>
+  <tcp_port>${ports.tcp}</tcp_port>
+  <interserver_http_port>${ports.interserver}</interserver_http_port>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
   <listen_host>127.0.0.1</listen_host>
   <path>${dir}/data/</path>
   <tmp_path>${dir}/tmp/</tmp_path>
@@ -31,7 +53,7 @@ export async function startClickHouseServer(): Promise<RunningClickHouse> {
   <default_profile>default</default_profile>
   <default_database>default</default_database>
   <mark_cache_size>5368709</mark_cache_size>
-</yandex>
+${clusterXml}</yandex>
 `,
   );
   await writeFile(
@@ -48,24 +70,62 @@ export async function startClickHouseServer(): Promise<RunningClickHouse> {
   const child: ChildProcess = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const url = `http://127.0.0.1:${http}`;
+  const url = `http://127.0.0.1:${ports.http}`;
+  const dispose = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`clickhouse-server exited with ${child.exitCode}:\n${log}`);
     const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`clickhouse-server not ready at ${url} after 30 s:\n${log}`);
+    if (Date.now() > deadline) {
+      await dispose();
+      throw new Error(`clickhouse-server not ready at ${url} after 30 s:\n${log}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return {
-    url,
-    async dispose() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+  return { url, dispose };
+}
+
+export async function startClickHouseServer(): Promise<RunningClickHouse> {
+  return startServer(await serverPorts());
+}
+
+/**
+ * Two servers, each one shard of the cluster `sextant` (one replica each), and a ZooKeeper that
+ * carries their ON CLUSTER DDL. ZooKeeper is up before the servers start: 18.16's DDL worker can
+ * crash the server when its first connection to ZooKeeper fails.
+ */
+export async function startClickHouseCluster(): Promise<RunningClickHouseCluster> {
+  const cluster = 'sextant';
+  const zookeeper: RunningZooKeeper = await startZooKeeper();
+  const ports = [await serverPorts(), await serverPorts()];
+  const shards = ports.map((p) => `      <shard><replica><host>127.0.0.1</host><port>${p.tcp}</port></replica></shard>`).join('\n');
+  const clusterXml = `  <zookeeper><node><host>${zookeeper.host}</host><port>${zookeeper.port}</port></node></zookeeper>
+  <distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>
+  <remote_servers>
+    <${cluster}>
+${shards}
+    </${cluster}>
+  </remote_servers>
+`;
+  const started = await Promise.allSettled(ports.map((p) => startServer(p, clusterXml)));
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  // A cluster member's graceful stop waits seconds on its ZooKeeper session; its data is thrown away.
+  const dispose = async (): Promise<void> => {
+    await Promise.all(servers.map((s) => s.dispose('SIGKILL')));
+    await zookeeper.dispose();
   };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await dispose();
+    throw failed.reason;
+  }
+  return { cluster, urls: servers.map((s) => s.url), dispose };
 }

@@ -87,7 +87,7 @@ export function aggregateClickHouse(db: ClickHouseConnection, tenant: string, qu
   const keys = [...groupCols, 'time'];
   return `SELECT ${[...groupCols, `${time} AS time`, 'count() AS series_rows', ...query.measures.map((m) => `${measureSql(m, raw)} AS m_${m}`)].join(', ')}
     FROM ${table} ${raw ? '' : 'FINAL'}
-    ALL INNER JOIN (SELECT series_id${groups.map((g) => `, ${g}`).join('')} FROM ${db.table('series')} FINAL WHERE ${seriesWhere(tenant, query)}) AS s USING series_id
+    ALL INNER JOIN (SELECT series_id${groups.map((g) => `, ${g}`).join('')} FROM ${db.localTable('series')} FINAL WHERE ${seriesWhere(tenant, query)}) AS s USING series_id
     WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(query.dataset)}
       AND ${time} > ${sqlNumber(query.range.start - width)} AND ${time} < ${sqlNumber(query.range.end)}
     GROUP BY ${keys.join(', ')}

@@ -1,11 +1,13 @@
-// The ClickHouse tables of a warehouse. Points and rollups are MergeTree tables ordered by tenant,
-// dataset, series and time (what every query filters on), partitioned by blocks of time so that
-// retention drops whole partitions instead of rewriting parts. Rollup rows are recomputed, never
+// The ClickHouse tables of a warehouse (on a cluster: each shard's local tables and Distributed
+// tables over them, see clickhouse-connection.ts). Points and rollups are MergeTree tables ordered
+// by tenant, dataset, series and time (what every query filters on), partitioned by blocks of time
+// so that retention drops whole partitions instead of rewriting parts. Rollup rows are recomputed, never
 // updated: a ReplacingMergeTree keeps the newest version of a bucket, and reads use FINAL. Codecs
 // (Delta/DoubleDelta for times, Gorilla for values, ZSTD on top) need ClickHouse 19.1 or later and
 // are left out on older servers.
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS } from '../levels.js';
 import type { RollupLevel, StorageLevel } from '../warehouse.js';
+import type { ClickHouseConnection } from './clickhouse-connection.js';
 
 const DAY_MS = 86_400_000;
 
@@ -23,44 +25,94 @@ export interface SchemaOptions {
   codecs: boolean;
 }
 
-export function schemaStatements(o: SchemaOptions): string[] {
+/** A table: its columns, its engine clause, and the expression that picks its shard on a cluster. */
+export interface TableSpec {
+  name: string;
+  columns: string;
+  engine: string;
+  /** Rows of one series share a shard (the series id is a hash of its identity); small tables go by dataset. */
+  shardBy: string;
+}
+
+const BY_SERIES = 'series_id';
+const BY_DATASET = 'cityHash64(tenant, dataset)';
+
+export function tableSpecs(o: SchemaOptions): TableSpec[] {
   const codec = (spec: string): string => (o.codecs ? ` CODEC(${spec})` : '');
-  const t = (name: string): string => `${o.database}.${name}`;
-  const rollup = (level: RollupLevel): string => `CREATE TABLE IF NOT EXISTS ${t(LEVEL_TABLE[level])} (
-      tenant String, dataset String, series_id Int64,
+  const rollup = (level: RollupLevel): TableSpec => ({
+    name: LEVEL_TABLE[level],
+    columns: `tenant String, dataset String, series_id Int64,
       bucket Int64${codec('DoubleDelta, ZSTD')},
       count UInt64, sum Float64, min Float64, max Float64, avg Float64, p50 Float64, p95 Float64, p99 Float64,
-      last Float64, last_ts Int64, version UInt64
-    ) ENGINE = ReplacingMergeTree(version)
-    PARTITION BY intDiv(bucket, ${PARTITION_MS[level]})
-    ORDER BY (tenant, dataset, series_id, bucket)`;
+      last Float64, last_ts Int64, version UInt64`,
+    engine: `ReplacingMergeTree(version) PARTITION BY intDiv(bucket, ${PARTITION_MS[level]}) ORDER BY (tenant, dataset, series_id, bucket)`,
+    shardBy: BY_SERIES,
+  });
   return [
-    `CREATE DATABASE IF NOT EXISTS ${o.database}`,
-    `CREATE TABLE IF NOT EXISTS ${t('points')} (
-      tenant String, dataset String, series_id Int64,
-      ts Int64${codec('DoubleDelta, ZSTD')},
-      value Float64${codec('Gorilla, ZSTD')}
-    ) ENGINE = MergeTree
-    PARTITION BY intDiv(ts, ${PARTITION_MS.points})
-    ORDER BY (tenant, dataset, series_id, ts)`,
-    // Labels as two arrays: Map needs ClickHouse 21.1.
-    `CREATE TABLE IF NOT EXISTS ${t('series')} (
-      tenant String, dataset String, series_id Int64, series_key String,
-      label_names Array(String), label_values Array(String),
-      first_seen_ms Int64, last_seen_ms Int64, version UInt64
-    ) ENGINE = ReplacingMergeTree(version)
-    ORDER BY (tenant, dataset, series_id)`,
-    `CREATE TABLE IF NOT EXISTS ${t('watermarks')} (tenant String, dataset String, watermark_ms Int64)
-    ENGINE = ReplacingMergeTree(watermark_ms) ORDER BY (tenant, dataset)`,
-    `CREATE TABLE IF NOT EXISTS ${t('ingest_runs')} (
-      tenant String, dataset String, window_start_ms Int64, window_end_ms Int64, rows UInt64,
-      status String, error Nullable(String), duration_ms Float64, finished_at_ms Int64
-    ) ENGINE = MergeTree ORDER BY (tenant, finished_at_ms)`,
+    {
+      name: 'points',
+      columns: `tenant String, dataset String, series_id Int64, ts Int64${codec('DoubleDelta, ZSTD')}, value Float64${codec('Gorilla, ZSTD')}`,
+      engine: `MergeTree PARTITION BY intDiv(ts, ${PARTITION_MS.points}) ORDER BY (tenant, dataset, series_id, ts)`,
+      shardBy: BY_SERIES,
+    },
+    // Labels as two arrays: Map needs ClickHouse 21.1. On a cluster a series row sits on the shard
+    // of its points, so each shard joins its points with its own series rows.
+    {
+      name: 'series',
+      columns: `tenant String, dataset String, series_id Int64, series_key String,
+      label_names Array(String), label_values Array(String), first_seen_ms Int64, last_seen_ms Int64, version UInt64`,
+      engine: 'ReplacingMergeTree(version) ORDER BY (tenant, dataset, series_id)',
+      shardBy: BY_SERIES,
+    },
+    {
+      name: 'watermarks',
+      columns: 'tenant String, dataset String, watermark_ms Int64',
+      engine: 'ReplacingMergeTree(watermark_ms) ORDER BY (tenant, dataset)',
+      shardBy: BY_DATASET,
+    },
+    {
+      name: 'ingest_runs',
+      columns: `tenant String, dataset String, window_start_ms Int64, window_end_ms Int64, rows UInt64,
+      status String, error Nullable(String), duration_ms Float64, finished_at_ms Int64`,
+      engine: 'MergeTree ORDER BY (tenant, finished_at_ms)',
+      shardBy: BY_DATASET,
+    },
     // Windows written since the last rollup run; a run recomputes their buckets, then deletes them.
-    `CREATE TABLE IF NOT EXISTS ${t('rollup_dirty')} (tenant String, dataset String, start_ms Int64, end_ms Int64, seq UInt64)
-    ENGINE = MergeTree ORDER BY seq`,
+    {
+      name: 'rollup_dirty',
+      columns: 'tenant String, dataset String, start_ms Int64, end_ms Int64, seq UInt64',
+      engine: 'MergeTree ORDER BY seq',
+      shardBy: BY_DATASET,
+    },
     ...ROLLUP_LEVELS.map(rollup),
   ];
+}
+
+/**
+ * The DDL that creates `tables` in stages; the statements of one stage are independent of each
+ * other. On one server: the database, then the tables. On a cluster, all ON CLUSTER: the database,
+ * then each shard's `name_local` table, then the Distributed `name` table over them.
+ */
+export function createStages(db: ClickHouseConnection, tables: readonly TableSpec[]): string[][] {
+  const database = [`CREATE DATABASE IF NOT EXISTS ${db.database}${db.onCluster}`];
+  const local = tables.map((t) => `CREATE TABLE IF NOT EXISTS ${db.localTable(t.name)}${db.onCluster} (${t.columns}) ENGINE = ${t.engine}`);
+  if (db.cluster === undefined) return [database, local];
+  const distributed = tables.map(
+    (t) => `CREATE TABLE IF NOT EXISTS ${db.table(t.name)}${db.onCluster} AS ${db.localTable(t.name)}
+      ENGINE = Distributed(${db.cluster}, ${db.database}, ${db.localName(t.name)}, ${t.shardBy})`,
+  );
+  return [database, local, distributed];
+}
+
+/**
+ * Runs the stages in order. On a cluster each ON CLUSTER statement waits for every shard (about
+ * half a second each on 18.16), so a stage's statements are sent together.
+ */
+export async function createTables(db: ClickHouseConnection, tables: readonly TableSpec[]): Promise<void> {
+  for (const stage of createStages(db, tables)) {
+    if (db.cluster === undefined) for (const statement of stage) await db.run(statement);
+    else await Promise.all(stage.map((statement) => db.run(statement)));
+  }
 }
 
 /** The first bucket of `level` at or before `ms`, and the end of the last bucket that `end` touches. */

@@ -3,4 +3,4 @@
 import { chdbClient } from './testing/clients.js';
 import { clickHouseContract } from './testing/warehouse-contract.js';
 
-clickHouseContract(async () => chdbClient());
+clickHouseContract(async () => ({ client: chdbClient() }));

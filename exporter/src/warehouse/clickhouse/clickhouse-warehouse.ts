@@ -20,7 +20,7 @@ import { windowRows } from '../window-rows.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { aggregateClickHouse, countSeriesClickHouse } from './clickhouse-query.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
-import { bucketSpan, PARTITION_MS, schemaStatements } from './clickhouse-schema.js';
+import { bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 export interface ClickHouseWarehouseOptions {
@@ -39,7 +39,7 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
     throw new Error(`cannot reach ClickHouse for database ${db.database}: ${error instanceof Error ? error.message : String(error)}`);
   });
   const major = Number(String(server?.v ?? '0').split('.')[0]);
-  for (const statement of schemaStatements({ database: db.database, codecs: major >= 19 })) await db.run(statement);
+  await createTables(db, tableSpecs({ database: db.database, codecs: major >= 19 }));
   return new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now);
 }
 
@@ -170,14 +170,15 @@ export class ClickHouseWarehouse implements Warehouse {
     for (const level of STORAGE_LEVELS) {
       const table = LEVEL_TABLE[level];
       const parts = await this.db.read(
-        `SELECT partition, sum(rows) AS n FROM system.parts
-         WHERE database = ${sqlString(this.db.database)} AND table = ${sqlString(table)} AND active GROUP BY partition`,
+        `SELECT partition, sum(rows) AS n
+         FROM ${this.db.system('parts')}
+         WHERE database = ${sqlString(this.db.database)} AND table = ${sqlString(this.db.localName(table))} AND active GROUP BY partition`,
       );
       const cutoff = now - this.retentionMs[level];
       for (const part of parts) {
         const block = Number(String(part.partition).replace(/^'|'$/g, ''));
         if ((block + 1) * PARTITION_MS[level] > cutoff) continue;
-        await this.db.run(`ALTER TABLE ${this.db.table(table)} DROP PARTITION ${sqlNumber(block)}`);
+        await this.db.run(`ALTER TABLE ${this.db.localTable(table)}${this.db.onCluster} DROP PARTITION ${sqlNumber(block)}`);
         deleted[level] += Number(part.n);
       }
     }
@@ -211,7 +212,7 @@ export class ClickHouseWarehouse implements Warehouse {
     const rows = await this.db.read(
       `SELECT r.tenant AS tenant, r.dataset AS dataset, r.series_id AS series_id, s.series_key AS series_key, s.label_names AS names, s.label_values AS vals, ${columns}
        FROM ${this.db.table(LEVEL_TABLE[level])} AS r ${level === 'points' ? '' : 'FINAL'}
-       ALL INNER JOIN (SELECT series_id, series_key, label_names, label_values FROM ${this.db.table('series')} FINAL
+       ALL INNER JOIN (SELECT series_id, series_key, label_names, label_values FROM ${this.db.localTable('series')} FINAL
                        WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}) AS s USING series_id
        WHERE r.tenant = ${sqlString(tenant)} AND r.dataset = ${sqlString(dataset)} AND r.${time} >= ${sqlNumber(range.start)} AND r.${time} < ${sqlNumber(range.end)}
        ORDER BY r.series_id, r.${time}`,
@@ -237,7 +238,7 @@ export class ClickHouseWarehouse implements Warehouse {
   }
 
   async sizeBytes(): Promise<number> {
-    const [row] = await this.db.read(`SELECT sum(bytes_on_disk) AS b FROM system.parts WHERE database = ${sqlString(this.db.database)} AND active`);
+    const [row] = await this.db.read(`SELECT sum(bytes_on_disk) AS b FROM ${this.db.system('parts')} WHERE database = ${sqlString(this.db.database)} AND active`);
     return Number(row?.b ?? 0);
   }
 

@@ -29,17 +29,48 @@ function seriesOf(start: number, end: number, shift = 0): Series[] {
   return [make('a:9100', 0), make("b'); DROP TABLE points; --\\", 1), make('c:9100', 2)];
 }
 
+/** Frames equal to DuckDB's: names, labels, lengths; numbers to 1e-9 relative. */
+export function assertSameFrames(actual: DataFrame[], expected: DataFrame[], what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: frames`);
+  expected.forEach((frame, i) => {
+    const got = actual[i]!;
+    assert.equal(got.name, frame.name, what);
+    assert.deepEqual(got.meta, frame.meta, `${what}: meta of ${frame.name}`);
+    frame.fields.forEach((field, j) => {
+      const values = got.fields[j]!.values as number[];
+      assert.equal(values.length, field.values.length, `${what}: ${frame.name} ${field.name} length`);
+      (field.values as number[]).forEach((v, k) => {
+        const close = Math.abs(values[k]! - v) <= 1e-9 * Math.max(1, Math.abs(v));
+        assert.ok(close, `${what}: ${frame.name} ${field.name}[${k}] is ${values[k]} on ClickHouse, ${v} on DuckDB`);
+      });
+    });
+  });
+}
+
+/** The ClickHouse engine under test: a client and, for a cluster, its name in remote_servers. */
+export interface ClickHouseTarget {
+  client: ClickHouseClient;
+  cluster?: string;
+}
+
+/** The two warehouses of a contract run, for tests a caller adds. */
+export interface ContractWarehouses {
+  duck: DuckDbWarehouse;
+  ch: ClickHouseWarehouse;
+}
+
 /**
  * The contract: ClickHouse answers as DuckDB. `connect` gives a client of the engine to test,
  * `disconnect` stops what connect started.
  */
-export function clickHouseContract(connect: () => Promise<ClickHouseClient>, disconnect: () => Promise<void> = async () => {}): void {
+export function clickHouseContract(connect: () => Promise<ClickHouseTarget>, disconnect: () => Promise<void> = async () => {}): () => ContractWarehouses {
   let client: ClickHouseClient;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sextant-ch-'));
-    client = await connect();
+    const target = await connect();
+    client = target.client;
     duck = await openDuckDbWarehouse({ path: ':memory:', retentionMs: DEFAULT_RETENTION_MS });
-    ch = await openClickHouseWarehouse({ connection: new ClickHouseConnection(client, `sextant_test_${process.pid}`), retentionMs: DEFAULT_RETENTION_MS });
+    ch = await openClickHouseWarehouse({ connection: new ClickHouseConnection(client, `sextant_test_${process.pid}`, target.cluster), retentionMs: DEFAULT_RETENTION_MS });
     for (const w of [duck, ch]) {
       await w.replaceWindow('t1', 'cpu', { start: T0, end: T0 + 86_400_000 }, seriesOf(T0, T0 + 86_400_000, 1));
       await w.replaceWindow('t1', 'cpu', { start: T0 + 86_400_000, end: T0 + 2 * 86_400_000 }, seriesOf(T0 + 86_400_000, T0 + 2 * 86_400_000));
@@ -56,23 +87,6 @@ export function clickHouseContract(connect: () => Promise<ClickHouseClient>, dis
     await disconnect();
     await rm(dir, { recursive: true, force: true });
   });
-
-  function assertSameFrames(actual: DataFrame[], expected: DataFrame[], what: string): void {
-    assert.equal(actual.length, expected.length, `${what}: frames`);
-    expected.forEach((frame, i) => {
-      const got = actual[i]!;
-      assert.equal(got.name, frame.name, what);
-      assert.deepEqual(got.meta, frame.meta, `${what}: meta of ${frame.name}`);
-      frame.fields.forEach((field, j) => {
-        const values = got.fields[j]!.values as number[];
-        assert.equal(values.length, field.values.length, `${what}: ${frame.name} ${field.name} length`);
-        (field.values as number[]).forEach((v, k) => {
-          const close = Math.abs(values[k]! - v) <= 1e-9 * Math.max(1, Math.abs(v));
-          assert.ok(close, `${what}: ${frame.name} ${field.name}[${k}] is ${values[k]} on ClickHouse, ${v} on DuckDB`);
-        });
-      });
-    });
-  }
 
   test('queries answer as on DuckDB at every bucket, with filters, groups and percentiles', async () => {
     const range = { start: T0 - 3_600_000, end: T0 + 2 * 86_400_000 };
@@ -153,4 +167,5 @@ export function clickHouseContract(connect: () => Promise<ClickHouseClient>, dis
     assert.equal(Number(row!.nan), 1);
     assert.equal(Number(row!.neg), 1);
   });
+  return () => ({ duck, ch });
 }
