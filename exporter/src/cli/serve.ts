@@ -17,6 +17,7 @@ import { createIngestJob } from '../jobs/ingest.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import type { Job } from '../jobs/job.js';
 import { predictStagesFromConfig } from '../jobs/predict-setup.js';
+import { createColdTierJob } from '../jobs/cold-tier.js';
 import { createRetentionJob } from '../jobs/retention.js';
 import { createRollupJob } from '../jobs/rollup.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
@@ -69,6 +70,7 @@ function jobsOf(c: JobContext): Job[] {
     createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))) }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
+    ...(warehouse.cold && c.config.warehouse.cold.enabled ? [createColdTierJob({ cold: warehouse.cold, registry, log: c.log, now, intervalMs: c.config.warehouse.cold.interval })] : []),
     ...(c.config.reports.enabled && c.config.reports.schedule.length
       ? [createReportJob({ service: new ReportService({ stores: warehouse, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
@@ -163,10 +165,14 @@ export async function serve(config: Config, log: Logger, now: () => number = Dat
       path,
       now,
       retentionMs: config.warehouse.retention,
+      ...(config.warehouse.cold.enabled ? { coldAfterMs: config.warehouse.cold.after } : {}),
       limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
       alerts: { log: log.child({ area: 'alert-intake' }) },
     });
     log.info('warehouse open', { path });
+    const { removed, missing } = warehouse.coldReconciled;
+    if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
+    if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });
     if (config.source.kind === 'demo') {
       // The demo's business data, so that BI queries can join on it (README quick tour).
       await loadDemoBusinessData(warehouse.reference, config.datasets.tenant, config.source.demo.seed).then(

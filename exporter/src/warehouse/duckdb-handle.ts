@@ -38,6 +38,13 @@ export interface WriteContext {
   readonly connection: DuckDBConnection;
 }
 
+/** What a read session (`readSession`) can do, all in its one snapshot. */
+export interface ReadSession {
+  read(sql: string, params?: SqlParam[]): Promise<Row[]>;
+  /** Runs a COPY ... TO; returns the rows written out. */
+  exportCopy(sql: string, params?: SqlParam[]): Promise<number>;
+}
+
 /**
  * A column whose every row holds one value (a tenant, a dataset): written into each data chunk
  * once rather than per row, so appending it costs nothing per row.
@@ -123,6 +130,41 @@ export class DuckDbHandle {
   exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
     if (this.closed) return this.closedError();
     const result = this.readQueue.then(async () => (await this.reader.run(sql, toValues(params))).rowsChanged);
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `fn` with the reading connection to itself, in one transaction: every statement it runs
+   * sees the same committed snapshot (a list of cold files read first agrees with the tables read
+   * after it), and no other read runs in between.
+   */
+  readSession<T>(fn: (session: ReadSession) => Promise<T>): Promise<T> {
+    if (this.closed) return this.closedError();
+    const reader = this.reader;
+    const session: ReadSession = {
+      read: (sql, params = []) => readRows(reader, sql, params),
+      exportCopy: async (sql, params = []) => (await reader.run(sql, toValues(params))).rowsChanged,
+    };
+    const result = this.readQueue.then(async () => {
+      await reader.run('BEGIN TRANSACTION');
+      let value: T;
+      try {
+        value = await fn(session);
+      } catch (error) {
+        await reader.run('ROLLBACK');
+        throw error;
+      }
+      await reader.run('COMMIT');
+      return value;
+    });
+    this.readQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs `fn` once every read queued before it has finished (to delete a file those reads may use). */
+  afterReads<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.readQueue.then(fn);
     this.readQueue = result.catch(() => undefined);
     return result;
   }

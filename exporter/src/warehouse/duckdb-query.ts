@@ -1,7 +1,9 @@
 // Reads on DuckDB: BI queries (validated, limited, bound as parameters, optionally joined with a
 // reference table) and Parquet export.
 import type { BiQuery, DataFrame, TimeRange } from '@sextant/core';
-import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
+import type { DuckDbColdTier } from './cold/duckdb-cold-tier.js';
+import type { DuckDbHandle } from './duckdb-handle.js';
+import { LEVEL_WIDTH_MS } from './levels.js';
 import { exportSql, validateExportFile } from './export-sql.js';
 import { QueryError } from './query-error.js';
 import { toFrames } from './query-frames.js';
@@ -11,7 +13,7 @@ import { checkLevel, checkRange } from './warehouse-checks.js';
 import type { QueryLimits } from './warehouse-settings.js';
 import type { StorageLevel } from './warehouse.js';
 
-export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbReferenceStore, limits: QueryLimits, tenant: string, query: BiQuery): Promise<DataFrame[]> {
+export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbReferenceStore, cold: DuckDbColdTier, limits: QueryLimits, tenant: string, query: BiQuery): Promise<DataFrame[]> {
   validateQuery(query);
   for (const [i, filter] of query.filters.entries()) {
     if (filter.op !== '=~' && filter.op !== '!~') continue;
@@ -21,17 +23,25 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
     });
   }
   const referenceTable = query.join ? await joinedTable(handle, reference, tenant, query) : undefined;
-  const read = (sql: string, params: SqlParam[]) => (referenceTable === undefined ? handle.read(sql, params) : whileJoined(handle.read(sql, params), reference, tenant, query, referenceTable));
+  const joined = <T>(reading: Promise<T>) => (referenceTable === undefined ? reading : whileJoined(reading, reference, tenant, query, referenceTable));
   const count = countSeriesSql(tenant, query, referenceTable);
-  const [counted] = await read(count.sql, count.params);
+  const [counted] = await joined(handle.read(count.sql, count.params));
   const matched = Number(counted?.n ?? 0);
   if (matched > limits.maxSeries) {
     throw new QueryError(
       `query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${limits.maxSeries}; add filters`,
     );
   }
-  const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable);
-  const rows = await read(aggregate.sql, aggregate.params);
+  const level: StorageLevel = query.bucket === 'raw' ? 'points' : query.bucket;
+  const width = level === 'points' ? 1 : LEVEL_WIDTH_MS[level];
+  // The cold files and the table in one snapshot: a day moving meanwhile is read from one of them.
+  const rows = await joined(
+    handle.readSession(async (session) => {
+      const source = await cold.source(session, level, query.range.start - width, query.range.end);
+      const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable, source);
+      return session.read(aggregate.sql, aggregate.params);
+    }),
+  );
   if (rows.length > limits.maxRows) {
     throw new QueryError(
       `query: the answer has more than ${limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`,
@@ -90,10 +100,13 @@ async function joinedTable(handle: DuckDbHandle, reference: DuckDbReferenceStore
   return found.sqlTable;
 }
 
-export async function exportOnDuckDb(handle: DuckDbHandle, tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {
+export async function exportOnDuckDb(handle: DuckDbHandle, cold: DuckDbColdTier, tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {
   checkRange(range, 'export');
   checkLevel(level, 'export');
   const target = await validateExportFile(file);
-  const { sql, params } = exportSql(tenant, dataset, level, range, target);
-  return handle.exportCopy(sql, params);
+  return handle.readSession(async (session) => {
+    const source = await cold.source(session, level, range.start, range.end);
+    const { sql, params } = exportSql(tenant, dataset, level, range, target, source);
+    return session.exportCopy(sql, params);
+  });
 }

@@ -2,6 +2,7 @@
 // and rows past their level's retention deleted.
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS, STORAGE_LEVELS } from './levels.js';
 import type { DuckDbHandle, Row } from './duckdb-handle.js';
+import type { DuckDbColdTier } from './cold/duckdb-cold-tier.js';
 import type { KnownSeries } from './known-series.js';
 import { datasetKey, planLevel, type BucketSpan, type DirtyWindow } from './rollup-plan.js';
 import { recomputeSpan } from './rollup-sql.js';
@@ -58,13 +59,15 @@ export function rollupOnDuckDb(handle: DuckDbHandle, refreshMs: Record<RollupLev
 }
 
 /**
- * Deletes points older than their retention and rollup buckets that end before theirs (the caller
- * rolls up pending windows first, so no bucket is computed from half-deleted points).
+ * Deletes points older than their retention and rollup buckets that end before theirs, in the
+ * tables and in the cold tier (the caller rolls up pending windows first, so no bucket is computed
+ * from half-deleted points).
  */
 export async function enforceRetentionOnDuckDb(
   handle: DuckDbHandle,
   retentionMs: Record<StorageLevel, number>,
   knownSeries: KnownSeries,
+  cold: DuckDbColdTier,
   now: number,
 ): Promise<Record<StorageLevel, number>> {
   const longest = Math.max(...STORAGE_LEVELS.map((l) => retentionMs[l]));
@@ -83,6 +86,8 @@ export async function enforceRetentionOnDuckDb(
         now - retentionMs[level],
       ]);
     }
+    const dropped = await cold.expire(tx, now);
+    for (const level of STORAGE_LEVELS) deleted[level] += dropped[level];
     // Reference rows and run history outlive every level they describe, then go too.
     await tx.run('DELETE FROM series WHERE last_seen_ms < $1', [now - longest]);
     tx.onCommit(() => knownSeries.forgetAll());

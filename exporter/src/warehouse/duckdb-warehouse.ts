@@ -5,6 +5,8 @@ import type { AlertStore } from './alert-store.js';
 import { DuckDbAlertStore } from './duckdb-alert-store.js';
 import { DuckDbAnomalyStore } from './duckdb-anomaly-store.js';
 import { DuckDbAuditLog } from './duckdb-audit-store.js';
+import { ColdLayout } from './cold/cold-layout.js';
+import { DuckDbColdTier, type ColdReconcileResult } from './cold/duckdb-cold-tier.js';
 import { DuckDbHandle } from './duckdb-handle.js';
 import { DuckDbPredictionStore } from './duckdb-prediction-store.js';
 import { exportOnDuckDb, queryOnDuckDb } from './duckdb-query.js';
@@ -35,6 +37,11 @@ export interface DuckDbWarehouseOptions {
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
   /**
+   * How old each level's days must be to move to the cold tier (Parquet files in `<path>.cold/`);
+   * a level without an age stays in its table. Cold files are read whatever this says.
+   */
+  coldAfterMs?: Partial<Record<StorageLevel, number>>;
+  /**
    * How much newer the data must be before a rollup run refreshes the bucket still filling at each
    * level (default: 5m always, 1h every 5 minutes of data, 1d every hour of data). Complete
    * buckets are always recomputed at the next run.
@@ -64,11 +71,14 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     options.retentionMs,
     { ...DEFAULT_QUERY_LIMITS, ...options.limits },
     { ...DEFAULT_ROLLUP_REFRESH_MS, ...options.rollupRefreshMs },
+    ColdLayout.beside(options.path),
+    options.coldAfterMs ?? {},
   );
   try {
     if (options.readOnly) await warehouse.checkSchema();
     else {
       await warehouse.migrate();
+      warehouse.coldReconciled = await warehouse.cold.reconcile();
       await warehouse.openAlerts(options.now ?? Date.now, options.alerts);
     }
   } catch (error) {
@@ -89,12 +99,17 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   readonly reports: DuckDbReportStore;
   readonly reportInputs: DuckDbReportInputs;
   readonly reference: DuckDbReferenceStore;
+  readonly cold: DuckDbColdTier;
+  /** What the cold tier's check at open found (files of unfinished moves deleted, files missing). */
+  coldReconciled: ColdReconcileResult = { removed: [], missing: [] };
 
   constructor(
     readonly handle: DuckDbHandle,
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
     readonly rollupRefreshMs: Record<RollupLevel, number> = DEFAULT_ROLLUP_REFRESH_MS,
+    coldLayout?: ColdLayout,
+    coldAfterMs: Partial<Record<StorageLevel, number>> = {},
   ) {
     this.audit = new DuckDbAuditLog(handle);
     this.anomalies = new DuckDbAnomalyStore(handle);
@@ -103,6 +118,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.reports = new DuckDbReportStore(handle);
     this.reportInputs = new DuckDbReportInputs(handle);
     this.reference = new DuckDbReferenceStore(handle);
+    this.cold = new DuckDbColdTier(handle, coldLayout, coldAfterMs, retentionMs, () => this.rollup());
   }
 
   async migrate(): Promise<number> {
@@ -111,16 +127,17 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     return version;
   }
 
-  /** Refuses a file that is not a Sextant warehouse or whose schema is older than this code's. */
+  /** Refuses a file that is not a Sextant warehouse or that lacks a migration of this code's. */
   async checkSchema(): Promise<void> {
-    const latest = Math.max(...migrations.map((m) => m.version));
-    const version = await this.handle.read('SELECT max(version) AS v FROM schema_migrations').then(
-      ([row]) => Number(row?.v ?? 0),
+    const applied = await this.handle.read('SELECT version FROM schema_migrations').then(
+      (rows) => new Set(rows.map((row) => Number(row.version))),
       () => undefined,
     );
-    if (version === undefined) throw new Error(`${this.handle.path} is not a Sextant warehouse (it has no schema_migrations table)`);
-    if (version < latest) {
-      throw new Error(`the warehouse ${this.handle.path} has schema version ${version}, this sextant expects ${latest}; start the service once to migrate it`);
+    if (applied === undefined) throw new Error(`${this.handle.path} is not a Sextant warehouse (it has no schema_migrations table)`);
+    const missing = migrations.filter((m) => !applied.has(m.version));
+    if (missing.length) {
+      const version = Math.max(0, ...applied);
+      throw new Error(`the warehouse ${this.handle.path} has schema version ${version} without migration ${missing.map((m) => m.version).join(', ')} of this sextant; start the service once to migrate it`);
     }
     this.migrated = true;
   }
@@ -142,7 +159,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   }
 
   replaceWindow(tenant: string, dataset: string, window: TimeRange, series: Series[]): Promise<number> {
-    return replaceWindowOnDuckDb(this.handle, this.knownSeries, tenant, dataset, window, series);
+    return replaceWindowOnDuckDb(this.handle, this.knownSeries, this.cold, tenant, dataset, window, series);
   }
 
   async watermark(tenant: string, dataset: string): Promise<number | undefined> {
@@ -185,15 +202,15 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   /** Rolls up pending windows first, then deletes what is past its retention. */
   async enforceRetention(now: number): Promise<Record<StorageLevel, number>> {
     await this.rollup();
-    return enforceRetentionOnDuckDb(this.handle, this.retentionMs, this.knownSeries, now);
+    return enforceRetentionOnDuckDb(this.handle, this.retentionMs, this.knownSeries, this.cold, now);
   }
 
   query(tenant: string, query: BiQuery): Promise<DataFrame[]> {
-    return queryOnDuckDb(this.handle, this.reference, this.limits, tenant, query);
+    return queryOnDuckDb(this.handle, this.reference, this.cold, this.limits, tenant, query);
   }
 
   exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number> {
-    return exportOnDuckDb(this.handle, tenant, dataset, level, range, file);
+    return exportOnDuckDb(this.handle, this.cold, tenant, dataset, level, range, file);
   }
 
   sizeBytes(): Promise<number> {

@@ -3,6 +3,7 @@
 import type { Series, TimeRange } from '@sextant/core';
 import { mapValue } from '@duckdb/node-api';
 import { Repeated, type DuckDbHandle, type WriteContext } from './duckdb-handle.js';
+import type { DuckDbColdTier } from './cold/duckdb-cold-tier.js';
 import type { KnownSeries } from './known-series.js';
 import { checkName, checkRange } from './warehouse-checks.js';
 import { windowRows, type SeriesRow } from './window-rows.js';
@@ -10,6 +11,7 @@ import { windowRows, type SeriesRow } from './window-rows.js';
 export async function replaceWindowOnDuckDb(
   handle: DuckDbHandle,
   knownSeries: KnownSeries,
+  cold: DuckDbColdTier,
   tenant: string,
   dataset: string,
   window: TimeRange,
@@ -20,6 +22,8 @@ export async function replaceWindowOnDuckDb(
   checkRange(window, `replaceWindow(${dataset})`);
   const rows = windowRows(tenant, dataset, window, series);
   return handle.write(async (tx) => {
+    // A window in a cold day is written to the tables like any other, once the day is back in them.
+    await cold.thaw(tx, window.start, window.end);
     // Plain INSERT or UPDATE from what is stored: an ON CONFLICT upsert costs DuckDB ten times more.
     const [stored] = await tx.read(
       `SELECT (SELECT watermark_ms FROM watermarks WHERE tenant = $1 AND dataset = $2) AS watermark_ms,

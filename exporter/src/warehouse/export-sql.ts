@@ -24,9 +24,10 @@ export async function validateExportFile(file: string): Promise<string> {
 /**
  * COPY of one dataset's rows at one level over [range.start, range.end) to Parquet, with each
  * series' key and labels, times both as TIMESTAMP (UTC) for tools and as Unix ms for exactness.
+ * `source` is the relation to read the level from when it is more than its table (with cold files).
  */
-export function exportSql(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): { sql: string; params: SqlParam[] } {
-  const table = LEVEL_TABLE[level];
+export function exportSql(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string, source?: string): { sql: string; params: SqlParam[] } {
+  const table = source ?? LEVEL_TABLE[level];
   const select =
     level === 'points'
       ? `r.tenant, r.dataset, r.series_id, s.series_key, s.labels,

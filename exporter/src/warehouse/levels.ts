@@ -21,3 +21,16 @@ export const LEVEL_TABLE: Record<StorageLevel, string> = {
 export function isStorageLevel(value: string): value is StorageLevel {
   return (STORAGE_LEVELS as readonly string[]).includes(value);
 }
+
+/** The column each level's rows are placed in time by: a point's time, a bucket's start. */
+export const LEVEL_TIME_COLUMN: Record<StorageLevel, string> = { points: 'ts', '5m': 'bucket', '1h': 'bucket', '1d': 'bucket' };
+
+const ROLLUP_COLUMNS = ['tenant', 'dataset', 'series_id', 'bucket', 'count', 'sum', 'min', 'max', 'avg', 'p50', 'p95', 'p99', 'last', 'last_ts'];
+
+/** The columns of each level's table, in table order. */
+export const LEVEL_COLUMNS: Record<StorageLevel, readonly string[]> = {
+  points: ['tenant', 'dataset', 'series_id', 'ts', 'value'],
+  '5m': ROLLUP_COLUMNS,
+  '1h': ROLLUP_COLUMNS,
+  '1d': ROLLUP_COLUMNS,
+};

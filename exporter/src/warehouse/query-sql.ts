@@ -193,9 +193,10 @@ function measureSql(measure: Measure, raw: boolean, scaled: boolean): string {
 /**
  * One row per (group, time): columns g0..gN (group label values), `time` (bucket start, ms),
  * `series_rows` (series rows merged into the row) and one `m_<measure>` per measure. Asks for
- * `maxRows + 1` rows so that the caller can tell an overflow from an exact fit.
+ * `maxRows + 1` rows so that the caller can tell an overflow from an exact fit. `source` is the
+ * relation to read the level from when it is more than its table (the cold tier's files with it).
  */
-export function aggregateSql(tenant: string, query: BiQuery, maxRows: number, referenceTable?: string): CompiledSql {
+export function aggregateSql(tenant: string, query: BiQuery, maxRows: number, referenceTable?: string, source?: string): CompiledSql {
   const params = new Params();
   const groups = query.groupBy.map((label, i) => `${fieldValue(params, label)} AS g${i}`);
   const scaled = query.join?.scaleBy !== undefined;
@@ -203,7 +204,7 @@ export function aggregateSql(tenant: string, query: BiQuery, maxRows: number, re
   const seriesCte = `SELECT s.series_id${groups.map((g) => `, ${g}`).join('')} ${seriesWhere(params, tenant, query, referenceTable)}`;
   const groupCols = query.groupBy.map((_, i) => `s.g${i}`);
   const raw = query.bucket === 'raw';
-  const table = raw ? LEVEL_TABLE.points : LEVEL_TABLE[query.bucket as Exclude<typeof query.bucket, 'raw'>];
+  const table = source ?? (raw ? LEVEL_TABLE.points : LEVEL_TABLE[query.bucket as Exclude<typeof query.bucket, 'raw'>]);
   const time = raw ? 'r.ts' : 'r.bucket';
   const width = raw ? 1 : LEVEL_WIDTH_MS[query.bucket as Exclude<typeof query.bucket, 'raw'>];
   const measures = query.measures.map((m) => `${measureSql(m, raw, scaled)} AS m_${m}`);

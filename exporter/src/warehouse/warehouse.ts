@@ -1,4 +1,5 @@
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
+import type { ColdTier } from './cold-tier.js';
 
 /** Outcome of one ingest attempt of one dataset window, kept in the ingest_runs table. */
 export interface IngestRun {
@@ -48,6 +49,11 @@ export interface Warehouse {
   query(tenant: string, query: BiQuery): Promise<DataFrame[]>;
   /** Writes a dataset's rows at a level over a range to a Parquet file; returns rows written. */
   exportParquet(tenant: string, dataset: string, level: StorageLevel, range: TimeRange, file: string): Promise<number>;
+  /**
+   * Old days of points and rollups in Parquet files, read back by queries and export, where the
+   * engine has such a tier (DuckDB; ClickHouse keeps its history compressed in its own parts).
+   */
+  readonly cold?: ColdTier;
   /** Bytes the warehouse occupies on disk. */
   sizeBytes(): Promise<number>;
   close(): Promise<void>;

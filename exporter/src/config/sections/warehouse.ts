@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, integer, text } from '../fields.js';
+import { duration, flag, integer, text } from '../fields.js';
 
 export const warehouseSection = z
   .strictObject({
@@ -12,6 +12,24 @@ export const warehouseSection = z
         '5m': duration().prefault('90d'),
         '1h': duration().prefault('400d'),
         '1d': duration().prefault('1825d'),
+      })
+      .prefault({}),
+    /**
+     * The cold tier: each level's days older than its age move to Parquet files beside the
+     * warehouse file (`<path>.cold/<level>/<day>.parquet`), read back by queries and export.
+     */
+    cold: z
+      .strictObject({
+        enabled: flag().default(false),
+        after: z
+          .strictObject({
+            points: duration().prefault('7d'),
+            '5m': duration().prefault('30d'),
+            '1h': duration().prefault('30d'),
+            '1d': duration().prefault('90d'),
+          })
+          .prefault({}),
+        interval: duration().prefault('1h'),
       })
       .prefault({}),
     rollupInterval: duration().prefault('1m'),

@@ -3,6 +3,7 @@
 import { warehouseCore } from './001-warehouse-core.js';
 import { rollupOpenBuckets } from './002-rollup-open-buckets.js';
 import { referenceTables } from './003-reference-tables.js';
+import { coldFiles } from './004-cold-files.js';
 import { anomalyTables } from './100-anomaly.js';
 import { alertHistory } from './200-alert-history.js';
 import { alertEventsAppendOnly } from './201-alert-events-append-only.js';
@@ -15,4 +16,4 @@ import { auditLog } from './600-audit-log.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, referenceTables, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables, auditLog];
+export const migrations: readonly Migration[] = [warehouseCore, rollupOpenBuckets, referenceTables, coldFiles, anomalyTables, alertHistory, alertEventsAppendOnly, alertIntake, predictions, recommendations, reportTables, auditLog];
