@@ -10,8 +10,8 @@ import { startZooKeeper, type RunningZooKeeper } from './zookeeper.js';
 
 export interface RunningClickHouse {
   url: string;
-  /** Stops the server (SIGTERM), keeping its data: an outage. */
-  stop(): Promise<void>;
+  /** Stops the server (SIGTERM, or `signal`), keeping its data: an outage; again after a stop does nothing. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the stopped server again on the same ports and data, and waits until it answers. */
   start(): Promise<void>;
   /** Stops the server (SIGTERM, or `signal`) and deletes its folder. */
@@ -23,6 +23,10 @@ export interface RunningClickHouseCluster {
   cluster: string;
   /** HTTP address of each server, shard 1 first. */
   urls: string[];
+  /** Native-protocol port of each server (what remote_servers names and errors quote). */
+  tcpPorts: number[];
+  /** Kills the server of shard `index` (from 0), as a crash would. */
+  stopShard(index: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -105,7 +109,7 @@ ${clusterXml}</yandex>
     await dispose();
     throw error;
   }
-  return { url, stop: () => stop(), start, dispose };
+  return { url, stop, start, dispose };
 }
 
 export async function startClickHouseServer(): Promise<RunningClickHouse> {
@@ -142,5 +146,11 @@ ${shards}
     await dispose();
     throw failed.reason;
   }
-  return { cluster, urls: servers.map((s) => s.url), dispose };
+  return {
+    cluster,
+    urls: servers.map((s) => s.url),
+    tcpPorts: ports.map((p) => p.tcp),
+    stopShard: (index) => servers[index]!.stop('SIGKILL'),
+    dispose,
+  };
 }
