@@ -116,9 +116,9 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.predictions = new DuckDbPredictionStore(handle);
     this.recommendations = new DuckDbRecommendationStore(handle);
     this.reports = new DuckDbReportStore(handle);
-    this.reportInputs = new DuckDbReportInputs(handle);
     this.reference = new DuckDbReferenceStore(handle);
     this.cold = new DuckDbColdTier(handle, coldLayout, coldAfterMs, retentionMs, () => this.rollup());
+    this.reportInputs = new DuckDbReportInputs(handle, this.cold);
   }
 
   async migrate(): Promise<number> {
