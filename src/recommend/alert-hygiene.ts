@@ -66,8 +66,9 @@ export function analyzeAlertHygiene(
 ): Candidate[] {
   const o = { ...DEFAULT_HYGIENE_OPTIONS, ...overrides };
   const out: Candidate[] = [];
+  const byRule = groupBy(periods, (p) => p.alertname);
   for (const rule of rules) {
-    const own = periods.filter((p) => p.alertname === rule.alertname);
+    const own = byRule.get(rule.alertname) ?? [];
     const series = bySeries(own);
     let flaps = 0;
     let worstGap = 0;

@@ -46,6 +46,8 @@ export const SEXTANT_METRICS: Readonly<Record<string, SextantMetric>> = {
   sextant_job_runs_total: { type: 'counter', labels: { job: 'ingest', outcome: 'ok' } },
   sextant_job_duration_seconds: { type: 'histogram', labels: { job: 'ingest' } },
   sextant_job_last_success_timestamp_seconds: { type: 'gauge', labels: { job: 'ingest' } },
+  sextant_event_loop_delay_seconds: { type: 'histogram', labels: {} },
+  sextant_event_loop_delay_max_seconds: { type: 'gauge', labels: {} },
   sextant_alert_state_changes_total: { type: 'counter', labels: {} },
   sextant_alert_intake_unloaded_bytes: { type: 'gauge', labels: {} },
   sextant_alert_intake_rejected_lines_total: { type: 'counter', labels: {} },

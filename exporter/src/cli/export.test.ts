@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
-import { parseTime } from '../time-text.js';
 import { run } from './export.js';
 
 const MIN = 60_000;
@@ -123,13 +122,4 @@ test('sextant export explains bad arguments (exit 2) and a missing warehouse (ex
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, message);
   }
-});
-
-test('times are ISO dates or ages before now', () => {
-  const now = Date.UTC(2026, 0, 10, 12);
-  assert.equal(parseTime('7d', now, '--from'), now - 7 * 86_400_000);
-  assert.equal(parseTime('90m', now, '--from'), now - 90 * 60_000);
-  assert.equal(parseTime('now', now, '--to'), now);
-  assert.equal(parseTime('2026-01-05', now, '--from'), T0);
-  assert.equal(parseTime('2026-01-05T01:30:00Z', now, '--from'), T0 + 90 * MIN);
 });

@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import { alertJobs } from '../alerts/setup.js';
 import { ConfigError, configFileFrom, dumpConfig, loadConfig, type Config } from '../config/index.js';
 import { createApp, createStartingApp } from '../http/app.js';
+import { registerEventLoopMetrics } from '../http/event-loop-metrics.js';
 import { registerProcessMetrics } from '../http/process-metrics.js';
 import { alertsApiRouter } from '../http/routes/alerts-router.js';
 import { apiRouters } from '../http/routes/index.js';
@@ -107,6 +108,7 @@ function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Schedul
 function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
   const registry = new Registry();
   registerProcessMetrics(registry);
+  registerEventLoopMetrics(registry);
   const families = new SeriesFamilies();
   if (config.source.kind === 'demo' && config.datasets.custom.length) {
     log.warn('datasets.custom is ignored with the demo source (it answers only its own datasets)', { ignored: config.datasets.custom.map((d) => d.name) });

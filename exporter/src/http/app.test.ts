@@ -29,8 +29,10 @@ const registry = new Registry();
 let routers: Router[];
 let server: Awaited<ReturnType<typeof listen>>;
 let closeDeps: () => Promise<void>;
+/** The service's clock, for times relative to now. */
+const NOW = Date.UTC(2026, 10, 21, 5, 30);
 before(async () => {
-  const api = await testApiDeps({ warehouse, datasets, registry });
+  const api = await testApiDeps({ warehouse, datasets, registry, now: () => NOW });
   closeDeps = api.close;
   routers = apiRouters(api.deps);
   const app = createApp({
@@ -128,6 +130,17 @@ describe('POST /api/v1/query', () => {
     assert.deepEqual(warehouse.queries.at(-1)?.query.range, goodQuery.range);
   });
 
+  test('times relative to now count back from the service\'s clock, rounded down when asked', async () => {
+    const res = await post({ ...goodQuery, range: { start: 'now-24h', end: 'now' } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(warehouse.queries.at(-1)?.query.range, { start: NOW - 24 * hour, end: NOW });
+    // now-1d/d: the start of yesterday (UTC); now/d: the start of today; an age like 6h is now-6h.
+    assert.equal((await post({ ...goodQuery, range: { start: 'now-1d/d', end: 'now/d' } })).status, 200);
+    assert.deepEqual(warehouse.queries.at(-1)?.query.range, { start: Date.UTC(2026, 10, 20), end: Date.UTC(2026, 10, 21) });
+    assert.equal((await post({ ...goodQuery, range: { start: '6h', end: Date.UTC(2026, 10, 21) } })).status, 200);
+    assert.deepEqual(warehouse.queries.at(-1)?.query.range, { start: NOW - 6 * hour, end: Date.UTC(2026, 10, 21) });
+  });
+
   test('a viewer cannot reach another tenant\'s dataset, nor pick a tenant in the body', async () => {
     const before = warehouse.queries.length;
     const other = await post(goodQuery, tokens[1]?.token);
@@ -171,7 +184,13 @@ describe('POST /api/v1/query', () => {
     {
       name: 'bad time',
       body: JSON.stringify({ ...goodQuery, range: { start: 'yesterday', end: start } }),
-      error: 'invalid query: range.start: expected Unix milliseconds or an RFC 3339 date-time such as 2026-11-25T06:00:00Z',
+      error: 'invalid query: range.start: expected Unix milliseconds, an RFC 3339 date-time such as 2026-11-25T06:00:00Z, or a time relative to now such as now-24h',
+    },
+    { name: 'relative end before start', body: JSON.stringify({ ...goodQuery, range: { start: 'now', end: 'now-1h' } }), error: 'invalid query: range: range.end must be later than range.start' },
+    {
+      name: 'relative time before 1970',
+      body: JSON.stringify({ ...goodQuery, range: { start: 'now-99999d', end: 'now' } }),
+      error: 'invalid query: range.start: "now-99999d" is outside the times Sextant keeps (1970-01-01 to 9999-12-31)',
     },
     { name: 'end before start', body: JSON.stringify({ ...goodQuery, range: { start, end: start - 1 } }), error: 'invalid query: range: range.end must be later than range.start' },
     {

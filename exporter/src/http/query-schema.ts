@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formatDuration } from '../config/duration.js';
 import type { WarehouseConfig } from '../config/sections/warehouse.js';
 import { formatPath, type PathSegment } from '../config/schema-walk.js';
+import { isRelativeTime, parseTime } from '../time-text.js';
 import { HttpError } from './http-error.js';
 
 export type QueryLimits = WarehouseConfig['query'];
@@ -14,11 +15,11 @@ const identifier = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'expected a name
 /** A label, or `<table>.<column>` of the joined reference table. */
 const fieldName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)?$/, 'expected a label name (letters, digits, _; not starting with a digit), or table.column of the joined reference table');
 
-/** Unix milliseconds, or an RFC 3339 date-time such as 2026-11-25T06:00:00Z. */
+/** Unix milliseconds, or an RFC 3339 date-time such as 2026-11-25T06:00:00Z (relative times are resolved before). */
 const instant = z.union([
   z.number().int().min(0).max(8.64e15),
   z.iso.datetime({ offset: true }).transform((text) => Date.parse(text)),
-], { error: 'expected Unix milliseconds or an RFC 3339 date-time such as 2026-11-25T06:00:00Z' });
+], { error: 'expected Unix milliseconds, an RFC 3339 date-time such as 2026-11-25T06:00:00Z, or a time relative to now such as now-24h' });
 
 function validRegex(value: string): boolean {
   try {
@@ -71,15 +72,32 @@ export function biQuerySchema(limits: QueryLimits) {
     });
 }
 
-/** The query in `body`, or an HttpError 400 that says every reason it is refused. */
-export function parseBiQuery(body: unknown, schema: ReturnType<typeof biQuerySchema>): BiQuery {
+/** `body` with a range written relative to now ("now-24h", "now", "now-2d/d") turned into Unix ms, both ends at the same `now`. */
+function resolveRelativeRange(body: object, now: number): object {
+  const range = (body as { range?: unknown }).range;
+  if (range === null || typeof range !== 'object' || Array.isArray(range)) return body;
+  const resolved: Record<string, unknown> = { ...range };
+  for (const end of ['start', 'end']) {
+    const text = resolved[end];
+    if (typeof text !== 'string' || !isRelativeTime(text)) continue;
+    try {
+      resolved[end] = parseTime(text, now, `range.${end}`);
+    } catch (error) {
+      throw new HttpError(400, `invalid query: ${(error as Error).message}`);
+    }
+  }
+  return { ...body, range: resolved };
+}
+
+/** The query in `body`, or an HttpError 400 that says every reason it is refused; relative times count back from `now`. */
+export function parseBiQuery(body: unknown, schema: ReturnType<typeof biQuerySchema>, now: number): BiQuery {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new HttpError(400, 'expected a JSON object body (Content-Type: application/json)');
   }
   if ('tenant' in body) {
     throw new HttpError(400, 'tenant: not allowed in the body; the tenant comes from the bearer token');
   }
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(resolveRelativeRange(body, now));
   if (!parsed.success) {
     const reasons = parsed.error.issues.map((issue) => `${formatPath(issue.path as PathSegment[]) || 'body'}: ${issue.message}`);
     throw new HttpError(400, `invalid query: ${reasons.join('; ')}`);

@@ -1,13 +1,13 @@
 // The training stage: on its schedule, per tenant and horizon, reads the training range from the
 // warehouse, trains a failure predictor in a worker thread (the event loop keeps serving /metrics and
 // the API meanwhile) and stores it with its version, range, features and held-out evaluation.
-import { Worker } from 'node:worker_threads';
 import type { TimeRange } from '@sextant/core';
 import type { AlertPeriod, EntityHistory, TrainOptions, TrainedPredictor } from '@sextant/core/predict';
 import { Counter, Gauge } from 'prom-client';
 import type { Job } from './job.js';
 import { horizonLabel, type PredictJobDeps } from './predict.js';
 import { loadPredictInputs } from './predict-inputs.js';
+import { coreWorkers, WorkerTaskError } from '../worker-pool.js';
 
 export interface PredictSettings {
   horizonsMs: number[];
@@ -47,51 +47,16 @@ export interface TrainJob extends Job {
   trainAll(signal?: AbortSignal): Promise<TrainedPredictor[]>;
 }
 
-// The worker runs the core's pure trainPredictor; it is given as source so that it loads the built
-// core in production and under tsx in tests alike.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.core).then(({ trainPredictor }) => {
-  const { histories, alerts, range, now, options } = workerData;
-  try {
-    parentPort.postMessage({ ok: true, model: trainPredictor(histories, alerts, range, now, options) });
-  } catch (error) {
-    parentPort.postMessage({ ok: false, error: error.message, notEnoughData: error.name === 'NotEnoughDataError' });
-  }
-}, (error) => parentPort.postMessage({ ok: false, error: 'cannot load the core: ' + error.message }));
-`;
-
-interface WorkerInput {
-  histories: EntityHistory[];
-  alerts: AlertPeriod[];
-  range: TimeRange;
-  now: number;
-  options: TrainOptions;
-}
-
-type WorkerReply = { ok: true; model: TrainedPredictor } | { ok: false; error: string; notEnoughData?: boolean };
-
 export class NotEnoughTrainingData extends Error {}
 
-function trainInWorker(input: WorkerInput, signal?: AbortSignal): Promise<TrainedPredictor> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...input, core: import.meta.resolve('@sextant/core/predict') } });
-    const abort = () => {
-      void worker.terminate();
-      reject(new Error('training aborted'));
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-    worker.once('message', (reply: WorkerReply) => {
-      signal?.removeEventListener('abort', abort);
-      void worker.terminate();
-      if (reply.ok) resolve(reply.model);
-      else reject(reply.notEnoughData ? new NotEnoughTrainingData(reply.error) : new Error(reply.error));
-    });
-    worker.once('error', (error) => {
-      signal?.removeEventListener('abort', abort);
-      reject(error);
-    });
-  });
+/** The core's trainPredictor in the service's worker pool: the event loop keeps serving meanwhile. */
+async function trainInWorker(histories: EntityHistory[], alerts: AlertPeriod[], range: TimeRange, now: number, options: TrainOptions, signal?: AbortSignal): Promise<TrainedPredictor> {
+  try {
+    return await coreWorkers.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictor' }, [histories, alerts, range, now, options], signal);
+  } catch (error) {
+    if (error instanceof WorkerTaskError && error.errorName === 'NotEnoughDataError') throw new NotEnoughTrainingData(error.message);
+    throw error;
+  }
 }
 
 export function createTrainJob(deps: TrainJobDeps): TrainJob {
@@ -154,7 +119,7 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
               testFraction: settings.testFraction,
               forest: { trees: settings.trees, maxDepth: settings.maxDepth, seed: settings.seed },
             };
-            const model = await trainInWorker({ histories: inputs.histories, alerts: inputs.alerts, range, now, options }, signal);
+            const model = await trainInWorker(inputs.histories, inputs.alerts, range, now, options, signal);
             await deps.store.saveModel(tenant, model);
             stored.push(model);
             runs.inc({ horizon, outcome: 'ok' });

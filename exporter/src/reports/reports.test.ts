@@ -13,7 +13,8 @@ import { buildReport, periodRange, type Report } from '@sextant/core/reports';
 import type { Series } from '@sextant/core/model';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { generateReport, writeReport } from './generate.js';
-import { readReportInput, serviceMetrics } from '../warehouse/duckdb-report-inputs.js';
+import { DuckDbReportQueries } from '../warehouse/duckdb-report-inputs.js';
+import { readReportInput } from '../warehouse/report-inputs.js';
 import type { ReportSettings } from '../warehouse/report-inputs.js';
 import { renderHtml } from './render-html.js';
 import { CHROMIUM_ARGS, ChromiumMissingError, DEFAULT_CHROMIUM, renderPdf } from './render-pdf.js';
@@ -70,7 +71,7 @@ before(async () => {
   for (const [i, status] of (['ok', 'ok', 'error'] as const).entries()) {
     await warehouse.recordIngestRun({ tenant: 't1', dataset: 'up', window: { start: range.start + i * H, end: range.start + (i + 1) * H }, rows: 24, status, ...(status === 'error' ? { error: 'prometheus: 503' } : {}), durationMs: 5, finishedAt: range.start + (i + 1) * H });
   }
-  report = buildReport(await readReportInput(warehouse.handle, 't1', 'daily', range, settings, range.end + H));
+  report = buildReport(await readReportInput(new DuckDbReportQueries(warehouse.handle), 't1', 'daily', range, settings, range.end + H));
 });
 
 after(async () => {
@@ -90,7 +91,7 @@ test('the report model equals an independent computation from the data written',
   assert.equal(api.objective_met, 'no');
   assert.equal(rowOf('services', 'service', 'db').availability, 1);
   // The service row comes straight from the query.
-  const queried = (await serviceMetrics(warehouse.handle, 't1', range, { start: previousStart, end: range.start })).find((r) => r.service === 'api' && r.metric === 'up' && r.period === 'current')!;
+  const queried = (await new DuckDbReportQueries(warehouse.handle).serviceMetrics('t1', range, { start: previousStart, end: range.start })).find((r) => r.service === 'api' && r.metric === 'up' && r.period === 'current')!;
   close(api.availability, queried.mean, 'availability against the query');
   assert.deepEqual(rowOf('alert_rules', 'alertname', 'HighErrorRate'), { alertname: 'HighErrorRate', service: 'api', severity: 'critical', firings: 1, still_firing: 0, firing_hours: 1, mttr_minutes: 60 });
   const ingest = rowOf('ingest', 'dataset', 'http_requests_per_second');

@@ -1,6 +1,8 @@
 // The demo behind the LogSource interface: the log datasets Loki would give, answered from the demo
 // scenario's logs instead of LogQL, so demo mode has log error rates consistent with its incidents.
+import { seriesKey, type Series } from '@sextant/core';
 import { DEMO_LOG_LEVELS, demoLogSeries, scenario, type DemoLogLevel } from '@sextant/core/demo';
+import { yieldToEventLoop } from '../event-loop.js';
 import { keepDatasetLabels } from './jaeger-source.js';
 import { lokiDatasetNames } from './loki-datasets.js';
 import type { LogSource } from './loki-source.js';
@@ -11,6 +13,8 @@ export interface DemoLogSourceOptions {
   /** The demo never answers for windows that have not ended yet. */
   now: () => number;
 }
+
+const GENERATION_PIECE_MS = 3_600_000;
 
 const levelsOf: Record<string, readonly DemoLogLevel[]> = {
   [lokiDatasetNames.lines]: DEMO_LOG_LEVELS,
@@ -27,8 +31,19 @@ export function createDemoLogSource(options: DemoLogSourceOptions): LogSource {
         throw new SourceError('demo-loki', `dataset "${dataset.name}" is not part of the demo (it has: ${Object.keys(levelsOf).join(', ')})`, false);
       }
       const end = Math.min(range.end, options.now() + 1);
-      if (end <= range.start) return [];
-      return keepDatasetLabels('demo-loki', demoLogSeries(world, { start: range.start, end }, dataset.stepMs, levels), dataset);
+      // Generated an hour at a time, with a turn for the event loop between hours: a day of a
+      // service's seconds is a second of work. Every window end falls in exactly one piece.
+      const merged = new Map<string, Series>();
+      for (let from = range.start; from < end; from += GENERATION_PIECE_MS) {
+        for (const piece of demoLogSeries(world, { start: from, end: Math.min(end, from + GENERATION_PIECE_MS) }, dataset.stepMs, levels)) {
+          const key = seriesKey(piece.labels);
+          const series = merged.get(key);
+          if (series) for (const sample of piece.samples) series.samples.push(sample);
+          else merged.set(key, piece);
+        }
+        await yieldToEventLoop();
+      }
+      return keepDatasetLabels('demo-loki', [...merged.values()], dataset);
     },
   };
 }

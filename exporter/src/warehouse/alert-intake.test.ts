@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLogger } from '../log.js';
 import { AlertIntake, type AlertEventRow } from './alert-intake.js';
+import { duckDbIntakeTarget } from './duckdb-intake-target.js';
 import { DuckDbHandle } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 import { migrations } from './migrations/index.js';
@@ -270,7 +271,7 @@ test('a warehouse path that DuckDB would read as a glob is refused with the reas
 test('a warehouse in memory keeps its intake log in a temporary directory, removed on close', async () => {
   const handle = await DuckDbHandle.open(':memory:');
   await runMigrations(handle, migrations);
-  const intake = await AlertIntake.open(handle);
+  const intake = await AlertIntake.open(duckDbIntakeTarget(handle));
   try {
     assert.ok(intake.dir.startsWith(tmpdir()));
     await intake.append([row(1)]);

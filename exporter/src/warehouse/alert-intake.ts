@@ -1,14 +1,17 @@
 // The alert history's intake log. A state change is acknowledged once it is appended to a segment
 // file beside the warehouse and fdatasync'ed; segments move into alert_events in the background,
-// one transaction each. Why: a DuckDB write transaction has a fixed cost of a few milliseconds,
+// one load each (an IntakeTarget: a DuckDB transaction, or a ClickHouse insert that a re-load
+// replaces rather than duplicates). Why: a DuckDB write transaction has a fixed cost of a few milliseconds,
 // most of it on Node's main thread, and it queues behind every other warehouse write (an ingest
 // window, a rollup); an fdatasync costs a fraction of a millisecond, off the main thread. So a
 // webhook is answered as soon as its alerts are durable, and the warehouse gets one large
 // transaction a second instead of hundreds of small ones. Readers of the history call load()
 // first, so they always see every acknowledged change.
 //
-// Crash safety: the transaction that loads a segment also records its id in alert_intake, so at
-// start a segment is loaded again if its id is above loaded_through, and deleted otherwise. A torn
+// Crash safety: the load of a segment also records its id in alert_intake, so at start a segment
+// is loaded again if its id is above loaded_through, and deleted otherwise. While the warehouse is
+// unreachable (a ClickHouse server down), loads fail and are retried; appends, and so the webhook's
+// acknowledgements, go on. A torn
 // last line (a crash during an append that was never acknowledged) is cut off before loading.
 //
 // A line DuckDB refuses (a segment corrupted by hand or by the disk, or written by a bug) would stop
@@ -19,7 +22,6 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, unlink, type
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger } from '../log.js';
-import type { DuckDbHandle } from './duckdb-handle.js';
 
 /** One row of alert_events, as the intake log stores it (labels, annotations and suppressed_by as JSON). */
 export interface AlertEventRow {
@@ -42,7 +44,7 @@ export interface AlertEventRow {
 }
 
 /** Column types for DuckDB's read_json; the JSON ones are stored as their JSON text. */
-const COLUMNS: Record<keyof AlertEventRow, string> = {
+export const ALERT_EVENT_COLUMNS: Record<keyof AlertEventRow, string> = {
   tenant: 'VARCHAR',
   fingerprint: 'VARCHAR',
   starts_at_ms: 'BIGINT',
@@ -60,16 +62,22 @@ const COLUMNS: Record<keyof AlertEventRow, string> = {
   receiver: 'VARCHAR',
   suppressed_by: 'JSON',
 };
-const NAMES = Object.keys(COLUMNS).join(', ');
-// A line holds one row: label values are bounded by the webhook's validation, but DuckDB's default
-// of 16 MB per JSON object is not a limit to meet by luck.
-const LOAD_SQL = `INSERT INTO alert_events (${NAMES}) SELECT ${NAMES} FROM read_json($1, format = 'newline_delimited',
-  maximum_object_size = 268435456, columns = {${Object.entries(COLUMNS).map(([name, type]) => `${name}: '${type}'`).join(', ')}})`;
+
+/** Where segments load: alert_events and the id of the last segment loaded, in one engine. */
+export interface IntakeTarget {
+  /** Id of the last segment loaded (0 when none). */
+  loadedThrough(): Promise<number>;
+  /**
+   * Loads the segment file's rows (none when `file` is undefined) and records `id` as loaded. A
+   * segment loaded again after a crash must not leave its rows twice.
+   */
+  loadSegment(id: number, file: string | undefined): Promise<void>;
+}
 
 const SEGMENT = /^(\d{12})\.ndjson$/;
 
 export interface AlertIntakeOptions {
-  /** Directory of the segment files; by default `<warehouse file>.alert-intake`, a temporary one for ':memory:'. */
+  /** Directory of the segment files; a temporary one (removed on close) when not given. */
   dir?: string;
   /** How long after an append the segment is loaded into alert_events (default 1 s). */
   loadDelayMs?: number;
@@ -98,7 +106,7 @@ export class AlertIntake {
   private rejected = 0;
 
   private constructor(
-    private readonly handle: DuckDbHandle,
+    private readonly target: IntakeTarget,
     readonly dir: string,
     private nextId: number,
     private readonly loadDelayMs: number,
@@ -109,21 +117,16 @@ export class AlertIntake {
   ) {}
 
   /** Opens the intake log of a migrated warehouse and loads what an earlier process left in it. */
-  static async open(handle: DuckDbHandle, options: AlertIntakeOptions = {}): Promise<AlertIntake> {
-    const memory = handle.path === ':memory:' || handle.path === '';
-    const dir = options.dir ?? (memory ? await mkdtemp(join(tmpdir(), 'sextant-alert-intake-')) : `${handle.path}.alert-intake`);
-    if (/[*?[]/.test(dir)) {
-      throw new Error(`the alert intake log ${dir} has a glob character (* ? [) in its path, which DuckDB's file reader would expand to other files: move the warehouse file`);
-    }
+  static async open(target: IntakeTarget, options: AlertIntakeOptions = {}): Promise<AlertIntake> {
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'sextant-alert-intake-')));
     await mkdir(dir, { recursive: true });
-    const [row] = await handle.read('SELECT loaded_through FROM alert_intake');
-    const loadedThrough = Number(row?.loaded_through ?? 0);
+    const loadedThrough = await target.loadedThrough();
     const ids = (await readdir(dir)).flatMap((name) => {
       const match = SEGMENT.exec(name);
       return match ? [Number(match[1])] : [];
     });
     ids.sort((a, b) => a - b);
-    const intake = new AlertIntake(handle, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, memory && !options.dir, options.log ?? createLogger('warn'));
+    const intake = new AlertIntake(target, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, !options.dir, options.log ?? createLogger('warn'));
     for (const id of ids) {
       if (id <= loadedThrough) await unlink(intake.pathOf(id));
       else intake.waiting.push({ id, bytes: (await stat(intake.pathOf(id))).size });
@@ -259,10 +262,7 @@ export class AlertIntake {
   }
 
   private loadFile(id: number, hasLines: boolean): Promise<void> {
-    return this.handle.write(async (tx) => {
-      if (hasLines) await tx.run(LOAD_SQL, [this.pathOf(id)]);
-      await tx.run('UPDATE alert_intake SET loaded_through = $1', [id]);
-    });
+    return this.target.loadSegment(id, hasLines ? this.pathOf(id) : undefined);
   }
 
   /**
@@ -340,7 +340,7 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
 
 /** A line of a segment as the row it holds, or why it holds none that the writer could have written. */
-function parseLine(line: string): AlertEventRow | string {
+export function parseLine(line: string): AlertEventRow | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -349,7 +349,7 @@ function parseLine(line: string): AlertEventRow | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const fields = value as Record<string, unknown>;
-  const row = Object.fromEntries(Object.keys(COLUMNS).map((name) => [name, fields[name]])) as unknown as AlertEventRow;
+  const row = Object.fromEntries(Object.keys(ALERT_EVENT_COLUMNS).map((name) => [name, fields[name]])) as unknown as AlertEventRow;
   const problem = unloadable(row);
   if (problem) return problem;
   if (!isStringRecord(row.labels) || !isStringRecord(row.annotations)) return 'labels and annotations must map names to strings';

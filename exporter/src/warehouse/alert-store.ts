@@ -1,6 +1,6 @@
 // Alert history in the warehouse: every state change of every alert instance (fingerprint +
 // startsAt), recorded once however often Alertmanager re-delivers it. What the webhook, the alert
-// jobs, the analysis and the reports need; duckdb-alert-store.ts implements it.
+// jobs, the analysis and the reports need; intake-alert-store.ts implements it on every engine.
 import type { AlertInstance } from '@sextant/core/alerts';
 
 export const ALERT_STATES = ['firing', 'silenced', 'inhibited', 'resolved'] as const;

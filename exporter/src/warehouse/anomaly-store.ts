@@ -85,3 +85,32 @@ export function decodeState(text: string): Float64Array {
   copy.set(bytes);
   return new Float64Array(copy.buffer, 0, Math.floor(bytes.length / 8));
 }
+
+/** A row of anomaly_events (either engine) as an event with its series' labels. */
+export function eventOf(r: Record<string, unknown>, labels: Labels): AnomalyEvent {
+  return {
+    tenant: String(r.tenant),
+    dataset: String(r.dataset),
+    seriesId: Number(r.series_id),
+    labels,
+    start: Number(r.start_ms),
+    end: Number(r.end_ms),
+    peakScore: Number(r.peak_score),
+    peakAt: Number(r.peak_ms),
+    explainedAt: Number(r.explained_ms),
+    explainedScore: Number(r.explained_score),
+    severity: String(r.severity),
+    detector: String(r.detector),
+    value: Number(r.value),
+    expected: Number(r.expected),
+    lower: Number(r.lower_band),
+    upper: Number(r.upper_band),
+    deviation: Number(r.deviation),
+  };
+}
+
+export function zipLabels(names: unknown, values: unknown): Labels {
+  const labels: Record<string, string> = {};
+  if (Array.isArray(names) && Array.isArray(values)) names.forEach((n, i) => (labels[String(n)] = String(values[i])));
+  return labels;
+}

@@ -41,3 +41,23 @@ export interface AuditLog {
   /** The tenant's entries matching `filter`, newest first. */
   list(tenant: string, filter: AuditFilter): Promise<StoredAuditEntry[]>;
 }
+
+/** A row of audit_log (either engine) as an entry. */
+export function entryOf(r: Record<string, unknown>): StoredAuditEntry {
+  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
+  const [target, detail, error] = [text(r.target), text(r.detail), text(r.error)];
+  return {
+    id: Number(r.id),
+    tenant: String(r.tenant),
+    at: Number(r.at_ms),
+    tokenName: String(r.token_name),
+    role: String(r.role),
+    action: String(r.action),
+    ...(target !== undefined ? { target } : {}),
+    request: String(r.request),
+    ...(detail !== undefined ? { detail } : {}),
+    status: Number(r.status),
+    result: String(r.result) as AuditResult,
+    ...(error !== undefined ? { error } : {}),
+  };
+}

@@ -1,230 +1,62 @@
-// The alert history on DuckDB: alert_events behind the intake log (alert-intake.ts).
+// The alert history's reads on DuckDB: alert_events and its alert_instances view (migrations 200-202).
 import type { AlertInstance } from '@sextant/core/alerts';
-import type { AlertEventRow, AlertIntake } from './alert-intake.js';
-import type { AlertObservation, AlertSource, AlertState, AlertStore, HistoryRow } from './alert-store.js';
-import type { DuckDbHandle, Row, SqlParam } from './duckdb-handle.js';
+import { alertInstanceOf, historyRowOf, instanceStateOf } from './alert-event-rows.js';
+import type { AlertState, HistoryRow } from './alert-store.js';
+import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
+import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from './intake-alert-store.js';
 
-interface LastState {
-  state: AlertState;
-  seq: number;
-  startsAtMs: number;
-}
+export class DuckDbAlertEvents implements AlertEventsTable {
+  constructor(private readonly handle: DuckDbHandle) {}
 
-/** Instances remembered; beyond this, the resolved ones that started earliest are forgotten. */
-const CACHE_LIMIT = 200_000;
-/** Resolved instances remembered at start: re-deliveries come within minutes, never a week later. */
-const RECENT_MS = 7 * 86_400_000;
-/** Instances looked up in the table per query (three parameters each). */
-const LOOKUP_CHUNK = 300;
-
-/**
- * alert_events is append-only, without a unique index (maintaining one cost most of each webhook
- * commit): the store itself makes sure that an instance's state change is written once. It keeps the
- * last state of instances in memory, and for an instance it may have forgotten it asks the table.
- * Changes are acknowledged once they are in the intake log, and every read here first loads the
- * log into alert_events, so readers see every acknowledged change.
- */
-export class DuckDbAlertStore implements AlertStore {
-  private readonly last = new Map<string, LastState>();
-  private warmed = false;
-  /**
-   * Every recorded instance that started at or after this is in the cache; an older one may have
-   * been left out (by warm or trim) and is looked up in the table before anything is written for it.
-   */
-  private certainSince = Infinity;
-
-  constructor(
-    private readonly handle: DuckDbHandle,
-    private readonly intake: AlertIntake,
-    private readonly now: () => number,
-    /** Trimming keeps half of it, room for many commits before the next trim. */
-    private readonly cacheLimit = CACHE_LIMIT,
-  ) {}
-
-  /**
-   * Records the observations durably (in the intake log) and returns how many were state changes.
-   * A change is a new instance or a different state; a firing instance never returns from resolved
-   * (a late re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a
-   * new startsAt). Calls must not overlap (the recorder serialises them): the cache of last states
-   * assumes it.
-   */
-  async record(observations: readonly AlertObservation[]): Promise<number> {
-    // Re-deliveries of what is known already need no write at all.
-    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return 0;
-    await this.warm();
-    this.trim();
-    await this.recall(observations);
-    /** Cache entries before this batch changed them, to restore if the append fails. */
-    const before = new Map<string, LastState | undefined>();
-    const observedAt = this.now();
-    const rows: AlertEventRow[] = [];
-    for (const o of observations) {
-      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
-      const previous = this.last.get(key);
-      if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
-      const seq = previous ? previous.seq + 1 : 0;
-      if (!before.has(key)) before.set(key, previous);
-      this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
-      rows.push(eventRow(o, seq, observedAt));
-    }
-    if (rows.length === 0) return 0;
-    try {
-      await this.intake.append(rows);
-    } catch (error) {
-      // Nothing was acknowledged: put the cache back as it was.
-      for (const [key, value] of before) {
-        if (value) this.last.set(key, value);
-        else this.last.delete(key);
-      }
-      throw error;
-    }
-    return rows.length;
-  }
-
-  /** Resolves once every change recorded so far is in alert_events, for reads of the table itself. */
-  loaded(): Promise<void> {
-    return this.intake.load();
-  }
-
-  /** Reads alert_events (or its views) once the intake log is loaded into it: every acknowledged change is there. */
-  private async read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
-    await this.loaded();
-    return this.handle.read(sql, params);
-  }
-
-  /** Bytes of acknowledged changes waiting in the intake log. */
-  get unloadedBytes(): number {
-    return this.intake.unloadedBytes;
-  }
-
-  /** Lines of the intake log set aside since start, because they held no loadable state change. */
-  get rejectedLines(): number {
-    return this.intake.rejectedLines;
-  }
-
-  /** Loads what the intake log holds into alert_events and closes the log. */
-  close(): Promise<void> {
-    return this.intake.close();
-  }
-
-  /** Instances whose last state the store remembers (bounded by the cache limit). */
-  get cachedInstances(): number {
-    return this.last.size;
-  }
-
-  private isKnownNoChange(o: AlertObservation): boolean {
-    const previous = this.last.get(keyOf(o.tenant, o.fingerprint, o.startsAtMs));
-    return previous !== undefined && (previous.state === o.state || previous.state === 'resolved');
-  }
-
-  /**
-   * Loads, once, the last state of every open instance and of every instance that started in the last
-   * week (or later: a startsAt in the future is bad data, not a reason to write twice). Older resolved
-   * instances are left out, which is what certainSince says.
-   */
-  private async warm(): Promise<void> {
-    if (this.warmed) return;
-    const certainSince = this.now() - RECENT_MS;
-    const rows = await this.read(
+  async lastStates(since: number): Promise<InstanceState[]> {
+    const rows = await this.handle.read(
       `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
        HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
-      [certainSince],
+      [since],
     );
-    this.certainSince = certainSince;
-    for (const r of rows) this.remember(r);
-    this.warmed = true;
+    return rows.map(instanceStateOf);
   }
 
-  /** Loads into the cache the instances of `observations` that the cache may have forgotten. */
-  private async recall(observations: readonly AlertObservation[]): Promise<void> {
-    const unsure = new Map<string, AlertObservation>();
-    for (const o of observations) {
-      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
-      if (o.startsAtMs < this.certainSince && !this.last.has(key)) unsure.set(key, o);
-    }
-    const keys = [...unsure.values()];
-    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
-      const chunk = keys.slice(i, i + LOOKUP_CHUNK);
-      const params: SqlParam[] = [Math.min(...chunk.map((o) => o.startsAtMs)), Math.max(...chunk.map((o) => o.startsAtMs))];
-      const tuples = chunk.map((o) => {
-        params.push(o.tenant, o.fingerprint, o.startsAtMs);
-        const n = params.length;
-        return `($${n - 2}, $${n - 1}, $${n})`;
-      });
-      // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
-      const rows = await this.read(
-        `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
-         SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
-         FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
-         WHERE e.starts_at_ms BETWEEN $1 AND $2
-         GROUP BY e.tenant, e.fingerprint, e.starts_at_ms`,
-        params,
-      );
-      for (const r of rows) this.remember(r);
-    }
+  async lastStatesOf(keys: readonly InstanceKey[]): Promise<InstanceState[]> {
+    if (keys.length === 0) return [];
+    const params: SqlParam[] = [Math.min(...keys.map((k) => k.startsAtMs)), Math.max(...keys.map((k) => k.startsAtMs))];
+    const tuples = keys.map((k) => {
+      params.push(k.tenant, k.fingerprint, k.startsAtMs);
+      const n = params.length;
+      return `($${n - 2}, $${n - 1}, $${n})`;
+    });
+    // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
+    const rows = await this.handle.read(
+      `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
+       SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
+       FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
+       WHERE e.starts_at_ms BETWEEN $1 AND $2
+       GROUP BY e.tenant, e.fingerprint, e.starts_at_ms`,
+      params,
+    );
+    return rows.map(instanceStateOf);
   }
 
-  private remember(r: Row): void {
-    const startsAtMs = Number(r.starts_at_ms);
-    this.last.set(keyOf(String(r.tenant), String(r.fingerprint), startsAtMs), { state: r.state as AlertState, seq: Number(r.seq), startsAtMs });
-  }
-
-  /**
-   * When the cache grows too large, forgets the resolved instances that started earliest and moves
-   * certainSince up to the first start it kept, so that any it forgot is looked up again if it comes back.
-   */
-  private trim(): void {
-    if (this.last.size <= this.cacheLimit) return;
-    const resolvedStarts: number[] = [];
-    for (const value of this.last.values()) if (value.state === 'resolved') resolvedStarts.push(value.startsAtMs);
-    resolvedStarts.sort((a, b) => a - b);
-    const excess = this.last.size - Math.floor(this.cacheLimit / 2);
-    // Instances that started at the cut are all kept, so certainSince stays true.
-    const cut = resolvedStarts[Math.min(excess, resolvedStarts.length - 1)];
-    if (cut === undefined) return;
-    for (const [key, value] of this.last) if (value.state === 'resolved' && value.startsAtMs < cut) this.last.delete(key);
-    this.certainSince = Math.max(this.certainSince, cut);
-  }
-
-  /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
   instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
     return this.instancesWhere('starts_at_ms >= $2 AND starts_at_ms < $3', [tenant, fromMs, toMs]);
   }
 
-  /** Instances of a tenant firing at some time in [fromMs, toMs). */
   overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
     return this.instancesWhere('starts_at_ms < $3 AND (ends_at_ms IS NULL OR ends_at_ms > $2)', [tenant, fromMs, toMs]);
   }
 
-  /** Tenants with any alert history. */
   async tenants(): Promise<string[]> {
-    return (await this.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
+    return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
   private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
-    const rows = await this.read(
-      `SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
-      params,
-    );
-    return rows.map((r) => ({
-      fingerprint: String(r.fingerprint),
-      alertname: String(r.alertname),
-      service: String(r.service),
-      severity: String(r.severity),
-      startsAtMs: Number(r.starts_at_ms),
-      endsAtMs: r.ends_at_ms === null ? null : Number(r.ends_at_ms),
-      silenced: Boolean(r.was_silenced),
-      inhibited: Boolean(r.was_inhibited),
-      hasRunbook: Boolean(r.has_runbook),
-    }));
+    const rows = await this.handle.read(`SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`, params);
+    return rows.map(alertInstanceOf);
   }
 
-  /** Instances whose last state is not resolved: what reconciliation compares with Alertmanager. */
-  async open(
-    tenant: string,
-  ): Promise<{ fingerprint: string; startsAtMs: number; state: AlertState; labels: Record<string, string>; observedAtMs: number }[]> {
-    const rows = await this.read(
+  async open(tenant: string): Promise<OpenInstance[]> {
+    const rows = await this.handle.read(
       `SELECT fingerprint, starts_at_ms, arg_max(state, seq) AS state, arg_max(labels, seq) AS labels, max(observed_at_ms) AS observed_at_ms
        FROM alert_events WHERE tenant = $1 GROUP BY fingerprint, starts_at_ms HAVING arg_max(state, seq) <> 'resolved'`,
       [tenant],
@@ -238,8 +70,7 @@ export class DuckDbAlertStore implements AlertStore {
     }));
   }
 
-  /** State changes of a tenant's alerts, newest first. */
-  async history(tenant: string, filter: { alertname?: string; fingerprint?: string; fromMs?: number; toMs?: number; limit: number }): Promise<HistoryRow[]> {
+  async history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]> {
     const where = ['tenant = $1'];
     const params: (string | number)[] = [tenant];
     const add = (sql: string, value: string | number) => {
@@ -251,53 +82,10 @@ export class DuckDbAlertStore implements AlertStore {
     if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
     params.push(filter.limit);
-    const rows = await this.read(
+    const rows = await this.handle.read(
       `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(historyRow);
+    return rows.map(historyRowOf);
   }
-}
-
-function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string {
-  return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
-}
-
-function eventRow(o: AlertObservation, seq: number, observedAt: number): AlertEventRow {
-  return {
-    tenant: o.tenant,
-    fingerprint: o.fingerprint,
-    starts_at_ms: o.startsAtMs,
-    seq,
-    state: o.state,
-    ends_at_ms: o.state === 'resolved' ? o.endsAtMs : null,
-    observed_at_ms: observedAt,
-    source: o.source,
-    alertname: o.labels.alertname ?? '',
-    service: o.labels.service ?? o.labels.job ?? '',
-    severity: o.labels.severity ?? '',
-    labels: o.labels,
-    annotations: o.annotations,
-    generator_url: o.generatorUrl,
-    receiver: o.receiver,
-    suppressed_by: o.suppressedBy,
-  };
-}
-
-function historyRow(r: Row): HistoryRow {
-  return {
-    fingerprint: String(r.fingerprint),
-    startsAtMs: Number(r.starts_at_ms),
-    seq: Number(r.seq),
-    state: r.state as AlertState,
-    endsAtMs: r.ends_at_ms === null ? null : Number(r.ends_at_ms),
-    observedAtMs: Number(r.observed_at_ms),
-    source: r.source as AlertSource,
-    alertname: String(r.alertname),
-    service: String(r.service),
-    severity: String(r.severity),
-    labels: JSON.parse(String(r.labels)) as Record<string, string>,
-    annotations: JSON.parse(String(r.annotations)) as Record<string, string>,
-    suppressedBy: JSON.parse(String(r.suppressed_by)) as string[],
-  };
 }

@@ -1,7 +1,7 @@
 // The anomaly store on DuckDB (tables of migration 100).
 import type { Labels } from '@sextant/core';
 import type { AnomalyEvent, AnomalyEventFilter, AnomalyStore, PointBatch, SeriesScoringState } from './anomaly-store.js';
-import { decodeState, encodeState } from './anomaly-store.js';
+import { decodeState, encodeState, eventOf, zipLabels } from './anomaly-store.js';
 import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
 
 export class DuckDbAnomalyStore implements AnomalyStore {
@@ -156,30 +156,4 @@ export class DuckDbAnomalyStore implements AnomalyStore {
   }
 }
 
-function eventOf(r: Record<string, unknown>, labels: Labels): AnomalyEvent {
-  return {
-      tenant: String(r.tenant),
-      dataset: String(r.dataset),
-      seriesId: Number(r.series_id),
-      labels,
-      start: Number(r.start_ms),
-      end: Number(r.end_ms),
-      peakScore: Number(r.peak_score),
-      peakAt: Number(r.peak_ms),
-      explainedAt: Number(r.explained_ms),
-      explainedScore: Number(r.explained_score),
-      severity: String(r.severity),
-      detector: String(r.detector),
-      value: Number(r.value),
-      expected: Number(r.expected),
-      lower: Number(r.lower_band),
-      upper: Number(r.upper_band),
-      deviation: Number(r.deviation),
-  };
-}
 
-function zipLabels(names: unknown, values: unknown): Labels {
-  const labels: Record<string, string> = {};
-  if (Array.isArray(names) && Array.isArray(values)) names.forEach((n, i) => (labels[String(n)] = String(values[i])));
-  return labels;
-}

@@ -1,6 +1,6 @@
 // The audit log on DuckDB (table audit_log, migration 600).
-import type { AuditEntry, AuditFilter, AuditLog, AuditResult, StoredAuditEntry } from './audit-store.js';
-import type { DuckDbHandle, Row, SqlParam } from './duckdb-handle.js';
+import { entryOf, type AuditEntry, type AuditFilter, type AuditLog, type StoredAuditEntry } from './audit-store.js';
+import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
 
 export class DuckDbAuditLog implements AuditLog {
   constructor(private readonly handle: DuckDbHandle) {}
@@ -33,21 +33,3 @@ export class DuckDbAuditLog implements AuditLog {
   }
 }
 
-function entryOf(r: Row): StoredAuditEntry {
-  const text = (v: unknown) => (v === null || v === undefined ? undefined : String(v));
-  const [target, detail, error] = [text(r.target), text(r.detail), text(r.error)];
-  return {
-    id: Number(r.id),
-    tenant: String(r.tenant),
-    at: Number(r.at_ms),
-    tokenName: String(r.token_name),
-    role: String(r.role),
-    action: String(r.action),
-    ...(target !== undefined ? { target } : {}),
-    request: String(r.request),
-    ...(detail !== undefined ? { detail } : {}),
-    status: Number(r.status),
-    result: String(r.result) as AuditResult,
-    ...(error !== undefined ? { error } : {}),
-  };
-}

@@ -8,6 +8,7 @@ import {
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
+  JSDuckDBValueConverter,
   type DuckDBAppender,
   type DuckDBType,
   type DuckDBValue,
@@ -103,7 +104,7 @@ export class DuckDbHandle {
     return new DuckDbHandle(path, instance, writer, reader);
   }
 
-  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms). */
+  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms), see readRows. */
   read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
     if (this.closed) return this.closedError();
     const result = this.readQueue.then(() => readRows(this.reader, sql, params));
@@ -248,13 +249,22 @@ function toValues(params: SqlParam[]): DuckDBValue[] {
   return params as DuckDBValue[];
 }
 
+/**
+ * Rows of a query as plain objects, converted one chunk (about 2,048 rows) at a time: fetching each
+ * chunk is asynchronous, so however large the result (a 100,000-instance alert history), the event
+ * loop serves what waits between chunks instead of converting all of it in one go.
+ */
 async function readRows(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<Row[]> {
-  const reader = await connection.runAndReadAll(sql, params.length ? toValues(params) : undefined);
-  return reader.getRowObjectsJS().map((row) => {
-    const out: Row = {};
-    for (const [key, value] of Object.entries(row)) out[key] = plain(value);
-    return out;
-  });
+  const result = await connection.stream(sql, params.length ? toValues(params) : undefined);
+  const rows: Row[] = [];
+  for await (const chunk of result.yieldConvertedRowObjects(JSDuckDBValueConverter)) {
+    for (const row of chunk) {
+      const out: Row = {};
+      for (const key in row) out[key] = plain(row[key]);
+      rows.push(out);
+    }
+  }
+  return rows;
 }
 
 /** BIGINT and friends to number, dates and timestamps to Unix ms, recursively through lists. */

@@ -1,6 +1,6 @@
 import type { Prediction, TrainedPredictor } from '@sextant/core/predict';
 import type { DuckDbHandle } from './duckdb-handle.js';
-import type { ModelInfo, PredictionQuery, PredictionStore } from './prediction-store.js';
+import { modelInfoOf, predictionOf, type ModelInfo, type PredictionQuery, type PredictionStore } from './prediction-store.js';
 
 /** The prediction store on DuckDB. */
 export class DuckDbPredictionStore implements PredictionStore {
@@ -39,16 +39,7 @@ export class DuckDbPredictionStore implements PredictionStore {
        FROM prediction_models WHERE tenant = $1 ORDER BY version DESC LIMIT $2`,
       [tenant, limit],
     );
-    return rows.map((r) => ({
-      version: Number(r.version),
-      horizonMs: Number(r.horizon_ms),
-      trainedAt: Number(r.trained_at_ms),
-      trainingRange: { start: Number(r.range_start_ms), end: Number(r.range_end_ms) },
-      featureNames: JSON.parse(String(r.feature_names)) as string[],
-      evaluation: JSON.parse(String(r.evaluation)) as TrainedPredictor['evaluation'],
-      trainRows: Number(r.train_rows),
-      testRows: Number(r.test_rows),
-    }));
+    return rows.map(modelInfoOf);
   }
 
   /** Idempotent per (entity, horizon, time): re-running a tick replaces its rows. */
@@ -83,14 +74,6 @@ export class DuckDbPredictionStore implements PredictionStore {
        ORDER BY at_ms DESC, probability DESC, entity LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => ({
-      entity: String(r.entity),
-      horizonMs: Number(r.horizon_ms),
-      at: Number(r.at_ms),
-      probability: Number(r.probability),
-      modelVersion: Number(r.model_version),
-      ongoing: Boolean(r.ongoing),
-      contributions: JSON.parse(String(r.contributions)) as Prediction['contributions'],
-    }));
+    return rows.map(predictionOf);
   }
 }

@@ -1,6 +1,6 @@
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
-import type { DuckDbHandle, Row, WriteContext } from './duckdb-handle.js';
-import type { AuditRow, FeedbackRow, RecommendationStore } from './recommendation-store.js';
+import type { DuckDbHandle, WriteContext } from './duckdb-handle.js';
+import { toRecommendation, type AuditRow, type FeedbackRow, type RecommendationStore } from './recommendation-store.js';
 
 /** The recommendation store on DuckDB. */
 export class DuckDbRecommendationStore implements RecommendationStore {
@@ -107,27 +107,3 @@ async function upsert(tx: WriteContext, tenant: string, r: Recommendation): Prom
   );
 }
 
-function toRecommendation(r: Row): Recommendation {
-  return {
-    id: String(r.id),
-    key: String(r.key),
-    kind: String(r.kind) as Recommendation['kind'],
-    entity: String(r.entity),
-    action: String(r.action),
-    context: String(r.context),
-    severity: String(r.severity) as Recommendation['severity'],
-    priority: Number(r.priority),
-    title: String(r.title),
-    explanation: String(r.explanation),
-    evidence: JSON.parse(String(r.evidence)) as Recommendation['evidence'],
-    ...(r.runbook_url ? { runbookUrl: String(r.runbook_url) } : {}),
-    ...(r.webhook ? { webhook: JSON.parse(String(r.webhook)) as NonNullable<Recommendation['webhook']> } : {}),
-    verifyWithinMs: Number(r.verify_within_ms),
-    status: String(r.status) as RecommendationStatus,
-    createdAt: Number(r.created_at_ms),
-    updatedAt: Number(r.updated_at_ms),
-    ...(r.applied_at_ms !== null && r.applied_at_ms !== undefined ? { appliedAt: Number(r.applied_at_ms) } : {}),
-    ...(r.outcome ? { outcome: String(r.outcome) as NonNullable<Recommendation['outcome']> } : {}),
-    ...(r.outcome_at_ms !== null && r.outcome_at_ms !== undefined ? { outcomeAt: Number(r.outcome_at_ms) } : {}),
-  };
-}

@@ -1,23 +1,7 @@
 // The report index on DuckDB.
-import type { DuckDbHandle, Row } from './duckdb-handle.js';
-import type { ReportStore, StoredReport } from './report-store.js';
+import type { DuckDbHandle } from './duckdb-handle.js';
+import { fromRow, type ReportStore, type StoredReport } from './report-store.js';
 
-function fromRow(r: Row): StoredReport {
-  return {
-    id: String(r.id),
-    tenant: String(r.tenant),
-    period: String(r.period),
-    format: String(r.format),
-    rangeStart: Number(r.range_start_ms),
-    rangeEnd: Number(r.range_end_ms),
-    createdAt: Number(r.created_at_ms),
-    trigger: r.trigger === 'schedule' ? 'schedule' : 'api',
-    status: r.status === 'ok' ? 'ok' : 'error',
-    error: r.error === null ? undefined : String(r.error),
-    path: r.path === null ? undefined : String(r.path),
-    bytes: r.bytes === null ? undefined : Number(r.bytes),
-  };
-}
 
 export class DuckDbReportStore implements ReportStore {
   constructor(private readonly handle: DuckDbHandle) {}

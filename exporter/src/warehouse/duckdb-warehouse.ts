@@ -2,12 +2,13 @@ import { stat } from 'node:fs/promises';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
 import { AlertIntake, type AlertIntakeOptions } from './alert-intake.js';
 import type { AlertStore } from './alert-store.js';
-import { DuckDbAlertStore } from './duckdb-alert-store.js';
+import { DuckDbAlertEvents } from './duckdb-alert-store.js';
 import { DuckDbAnomalyStore } from './duckdb-anomaly-store.js';
 import { DuckDbAuditLog } from './duckdb-audit-store.js';
 import { ColdLayout } from './cold/cold-layout.js';
 import { DuckDbColdTier, type ColdReconcileResult } from './cold/duckdb-cold-tier.js';
 import { DuckDbHandle } from './duckdb-handle.js';
+import { duckDbIntakeTarget, intakeDirOf } from './duckdb-intake-target.js';
 import { DuckDbPredictionStore } from './duckdb-prediction-store.js';
 import { exportOnDuckDb, queryOnDuckDb } from './duckdb-query.js';
 import { DuckDbRecommendationStore } from './duckdb-recommendation-store.js';
@@ -15,9 +16,11 @@ import { DuckDbReportInputs } from './duckdb-report-inputs.js';
 import { DuckDbReportStore } from './duckdb-report-store.js';
 import { enforceRetentionOnDuckDb, rollupOnDuckDb } from './duckdb-rollup.js';
 import { replaceWindowOnDuckDb } from './duckdb-window-writer.js';
+import { IntakeAlertStore } from './intake-alert-store.js';
 import { KnownSeries } from './known-series.js';
 import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import { migrations } from './migrations/index.js';
+import type { ReportInputs } from './report-inputs.js';
 import { runMigrations } from './migrator.js';
 import type { WarehouseStores } from './stores.js';
 import { checkRetention } from './warehouse-checks.js';
@@ -97,7 +100,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   readonly predictions: DuckDbPredictionStore;
   readonly recommendations: DuckDbRecommendationStore;
   readonly reports: DuckDbReportStore;
-  readonly reportInputs: DuckDbReportInputs;
+  readonly reportInputs: ReportInputs;
   readonly reference: DuckDbReferenceStore;
   readonly cold: DuckDbColdTier;
   /** What the cold tier's check at open found (files of unfinished moves deleted, files missing). */
@@ -144,8 +147,9 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
 
   /** Opens the alert history; alerts acknowledged by an earlier process are loaded first. */
   async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
-    const intake = await AlertIntake.open(this.handle, options);
-    this.alertStore = new DuckDbAlertStore(this.handle, intake, now, options.cacheLimit);
+    const dir = options.dir ?? intakeDirOf(this.handle);
+    const intake = await AlertIntake.open(duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
+    this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, options.cacheLimit);
   }
 
   /** The alert history: one store per warehouse, since its cache must see every change recorded. */

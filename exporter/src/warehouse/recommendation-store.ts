@@ -32,3 +32,29 @@ export interface RecommendationStore {
   auditTrail(tenant: string, recommendationId?: string): Promise<AuditRow[]>;
   openCounts(): Promise<{ tenant: string; kind: string; severity: string; count: number }[]>;
 }
+
+/** A row of recommendations (either engine) as a recommendation. */
+export function toRecommendation(r: Record<string, unknown>): Recommendation {
+  return {
+    id: String(r.id),
+    key: String(r.key),
+    kind: String(r.kind) as Recommendation['kind'],
+    entity: String(r.entity),
+    action: String(r.action),
+    context: String(r.context),
+    severity: String(r.severity) as Recommendation['severity'],
+    priority: Number(r.priority),
+    title: String(r.title),
+    explanation: String(r.explanation),
+    evidence: JSON.parse(String(r.evidence)) as Recommendation['evidence'],
+    ...(r.runbook_url ? { runbookUrl: String(r.runbook_url) } : {}),
+    ...(r.webhook ? { webhook: JSON.parse(String(r.webhook)) as NonNullable<Recommendation['webhook']> } : {}),
+    verifyWithinMs: Number(r.verify_within_ms),
+    status: String(r.status) as RecommendationStatus,
+    createdAt: Number(r.created_at_ms),
+    updatedAt: Number(r.updated_at_ms),
+    ...(r.applied_at_ms !== null && r.applied_at_ms !== undefined ? { appliedAt: Number(r.applied_at_ms) } : {}),
+    ...(r.outcome ? { outcome: String(r.outcome) as NonNullable<Recommendation['outcome']> } : {}),
+    ...(r.outcome_at_ms !== null && r.outcome_at_ms !== undefined ? { outcomeAt: Number(r.outcome_at_ms) } : {}),
+  };
+}

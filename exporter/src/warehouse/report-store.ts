@@ -26,3 +26,21 @@ export interface ReportStore {
   /** Removes from the index the reports created before `cutoff` and returns them (their files are the caller's). */
   removeOlderThan(cutoff: number): Promise<StoredReport[]>;
 }
+
+/** A row of reports (either engine) as a stored report. */
+export function fromRow(r: Record<string, unknown>): StoredReport {
+  return {
+    id: String(r.id),
+    tenant: String(r.tenant),
+    period: String(r.period),
+    format: String(r.format),
+    rangeStart: Number(r.range_start_ms),
+    rangeEnd: Number(r.range_end_ms),
+    createdAt: Number(r.created_at_ms),
+    trigger: r.trigger === 'schedule' ? 'schedule' : 'api',
+    status: r.status === 'ok' ? 'ok' : 'error',
+    error: r.error === null ? undefined : String(r.error),
+    path: r.path === null ? undefined : String(r.path),
+    bytes: r.bytes === null ? undefined : Number(r.bytes),
+  };
+}

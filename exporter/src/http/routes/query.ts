@@ -10,7 +10,7 @@ export function queryRoutes(deps: ApiDeps): Router {
   const schema = biQuerySchema(deps.config.warehouse.query);
   router.post('/query', async (req, res) => {
     const { tenant } = authOf(res);
-    const query = parseBiQuery(req.body, schema);
+    const query = parseBiQuery(req.body, schema, deps.now());
     const known = deps.datasets.filter((d) => d.tenant === tenant).map((d) => d.name);
     if (!known.includes(query.dataset)) {
       throw new HttpError(404, `dataset: "${query.dataset}" is not a dataset of tenant ${tenant}; known: ${known.join(', ') || 'none'}`);

@@ -58,6 +58,22 @@ export class ClickHouseConnection {
     return result.json<ClickHouseRow>();
   }
 
+  /** Reads rows as the server streams them, handed over in batches of up to `batchRows`. */
+  async readBatches(query: string, batchRows: number, onBatch: (rows: ClickHouseRow[]) => void): Promise<void> {
+    const result = await this.client.query({ query, format: 'JSONEachRow' });
+    let batch: ClickHouseRow[] = [];
+    for await (const rows of result.stream<ClickHouseRow>()) {
+      for (const row of rows) {
+        batch.push(row.json());
+        if (batch.length >= batchRows) {
+          onBatch(batch);
+          batch = [];
+        }
+      }
+    }
+    if (batch.length) onBatch(batch);
+  }
+
   async run(query: string): Promise<void> {
     await this.client.command({ query, clickhouse_settings: this.settings });
   }

@@ -5,30 +5,14 @@ import type { BiQuery, LabelFilter, Measure } from '@sextant/core';
 import { LEVEL_TABLE, LEVEL_WIDTH_MS } from '../levels.js';
 import { QueryError } from '../query-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { labelMatchSql, labelValue } from './clickhouse-labels.js';
 import { interpolatedQuantile } from './clickhouse-rollup.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 const DAY_MS = LEVEL_WIDTH_MS['1d'];
 
-/** A label's value on the series row, '' when the series lacks it. */
-function labelValue(label: string): string {
-  return `arrayElement(label_values, indexOf(label_names, ${sqlString(label)}))`;
-}
-
 function filterSql(filter: LabelFilter): string {
-  const value = labelValue(filter.label);
-  // RE2 as in DuckDB's regexp_full_match: anchored at both ends.
-  const anchored = sqlString(`^(?:${filter.value})$`);
-  switch (filter.op) {
-    case '=':
-      return `${value} = ${sqlString(filter.value)}`;
-    case '!=':
-      return `${value} != ${sqlString(filter.value)}`;
-    case '=~':
-      return `match(${value}, ${anchored})`;
-    case '!~':
-      return `NOT match(${value}, ${anchored})`;
-  }
+  return labelMatchSql(filter.label, filter.op, filter.value);
 }
 
 function seriesWhere(tenant: string, query: BiQuery): string {

@@ -1,34 +1,56 @@
 // The warehouse on ClickHouse (warehouse.kind: clickhouse): points, rollups, ingest runs,
-// retention, queries and Parquet export, over @clickhouse/client. The service's other stores
-// (alerts, anomalies, predictions, ...) are DuckDB's only for now.
+// retention, queries and Parquet export, over @clickhouse/client, and every store of the service
+// (alerts, anomalies, predictions, recommendations, reports, audit, reference tables).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BiQuery, DataFrame, Series, TimeRange } from '@sextant/core';
+import { AlertIntake, type AlertIntakeOptions } from '../alert-intake.js';
+import type { AlertStore } from '../alert-store.js';
 import { DuckDbHandle } from '../duckdb-handle.js';
 import { validateExportFile } from '../export-sql.js';
+import { IncreasingIds } from '../increasing-ids.js';
+import { IntakeAlertStore } from '../intake-alert-store.js';
 import { KnownSeries } from '../known-series.js';
 import { LEVEL_TABLE, ROLLUP_LEVELS, STORAGE_LEVELS } from '../levels.js';
 import { QueryError } from '../query-error.js';
 import { toFrames } from '../query-frames.js';
 import { validateQuery } from '../query-sql.js';
+import type { ReferenceStore } from '../reference/reference-store.js';
+import { reportInputsOf, type ReportInputs } from '../report-inputs.js';
+import type { WarehouseStores } from '../stores.js';
 import { checkLevel, checkName, checkRange, checkRetention } from '../warehouse-checks.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../warehouse-settings.js';
 import { ingestRunFromRow } from '../ingest-run-row.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from '../warehouse.js';
 import { windowRows } from '../window-rows.js';
+import { ClickHouseAlertEvents } from './clickhouse-alert-events.js';
+import { ClickHouseAnomalyStore } from './clickhouse-anomaly-store.js';
+import { ClickHouseAuditLog } from './clickhouse-audit-log.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { clickHouseIntakeTarget } from './clickhouse-intake-target.js';
+import { ClickHousePredictionStore } from './clickhouse-prediction-store.js';
 import { aggregateClickHouse, countSeriesClickHouse } from './clickhouse-query.js';
+import { ClickHouseRecommendationStore } from './clickhouse-recommendation-store.js';
+import { ClickHouseReferenceStore } from './clickhouse-reference-store.js';
+import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
+import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
 import { bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
+import { STORE_TABLES } from './clickhouse-store-schema.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 export interface ClickHouseWarehouseOptions {
   connection: ClickHouseConnection;
   retentionMs: Record<StorageLevel, number>;
   limits?: Partial<QueryLimits>;
-  /** Version counter of rewritten rows (rollup buckets, series); Date.now by default. */
+  /** The clock of versions of rewritten rows (rollup buckets, series, stores' rows) and of the alert history; Date.now by default. */
   now?: () => number;
+  /**
+   * The alert history's intake log (alert-intake.ts): a local directory (a temporary one when not
+   * given), and its name in alert_intake (by default host and directory).
+   */
+  alerts?: AlertIntakeOptions & { name?: string; cacheLimit?: number };
 }
 
 /** Creates the database and tables if needed and returns the warehouse. */
@@ -39,21 +61,55 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
     throw new Error(`cannot reach ClickHouse for database ${db.database}: ${error instanceof Error ? error.message : String(error)}`);
   });
   const major = Number(String(server?.v ?? '0').split('.')[0]);
-  await createTables(db, tableSpecs({ database: db.database, codecs: major >= 19 }));
-  return new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now);
+  await createTables(db, [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES]);
+  const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now);
+  await warehouse.openAlerts(options.alerts);
+  return warehouse;
 }
 
-export class ClickHouseWarehouse implements Warehouse {
+export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
   private open = true;
   private readonly knownSeries = new KnownSeries();
   private lastVersion = 0;
+  private alertStore: AlertStore | undefined;
+  /** Versions of the stores' rewritten rows, and ids of their logs. */
+  private readonly ids: IncreasingIds;
+  readonly audit: ClickHouseAuditLog;
+  readonly anomalies: ClickHouseAnomalyStore;
+  readonly predictions: ClickHousePredictionStore;
+  readonly recommendations: ClickHouseRecommendationStore;
+  readonly reports: ClickHouseReportStore;
+  readonly reportInputs: ReportInputs;
+  readonly reference: ReferenceStore;
 
   constructor(
     readonly db: ClickHouseConnection,
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.ids = new IncreasingIds(now);
+    this.audit = new ClickHouseAuditLog(db, this.ids);
+    this.anomalies = new ClickHouseAnomalyStore(db, this.ids);
+    this.predictions = new ClickHousePredictionStore(db, this.ids);
+    this.recommendations = new ClickHouseRecommendationStore(db, this.ids);
+    this.reports = new ClickHouseReportStore(db, this.ids);
+    this.reportInputs = reportInputsOf(new ClickHouseReportQueries(db));
+    this.reference = new ClickHouseReferenceStore();
+  }
+
+  /** Opens the alert history; what an earlier process acknowledged in the intake log is loaded first. */
+  async openAlerts(options: ClickHouseWarehouseOptions['alerts'] = {}): Promise<void> {
+    const { name, cacheLimit, ...intakeOptions } = options;
+    const intake = await AlertIntake.open(clickHouseIntakeTarget(this.db, name ?? `${hostname()}:${options.dir ?? 'temporary'}`), intakeOptions);
+    this.alertStore = new IntakeAlertStore(new ClickHouseAlertEvents(this.db), intake, this.now, cacheLimit);
+  }
+
+  /** The alert history: one store per warehouse, since its cache must see every change recorded. */
+  get alerts(): AlertStore {
+    if (!this.alertStore) throw new Error('the ClickHouse warehouse has no alert history open');
+    return this.alertStore;
+  }
 
   async migrate(): Promise<number> {
     return 1;
@@ -76,9 +132,12 @@ export class ClickHouseWarehouse implements Warehouse {
     const rows = windowRows(tenant, dataset, window, series);
     const watermark = await this.watermark(tenant, dataset);
     const where = `tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`;
-    if (watermark !== undefined && window.start < watermark) {
-      await this.db.deleteWhere('points', `${where} AND ts >= ${sqlNumber(window.start)} AND ts < ${sqlNumber(window.end)}`);
-    }
+    // Without a transaction, an attempt cut short (ClickHouse down, the process killed) may have
+    // stored its points and not the watermark, which is written last: so the window is cleared
+    // whenever it holds any point, not only when it starts before the watermark.
+    const inWindow = `${where} AND ts >= ${sqlNumber(window.start)} AND ts < ${sqlNumber(window.end)}`;
+    const [present] = await this.db.read(`SELECT count() AS n FROM ${this.db.table('points')} WHERE ${inWindow}`);
+    if (Number(present?.n ?? 0) > 0) await this.db.deleteWhere('points', inWindow);
     const points = new Array<Record<string, unknown>>(rows.ts.length);
     for (let i = 0; i < rows.ts.length; i++) points[i] = { tenant, dataset, series_id: rows.ids[i], ts: rows.ts[i], value: rows.values[i] };
     await this.db.insert('points', points);
@@ -105,8 +164,10 @@ export class ClickHouseWarehouse implements Warehouse {
       }),
     );
     this.knownSeries.remember(tenant, dataset, changes);
-    await this.db.insert('watermarks', [{ tenant, dataset, watermark_ms: Math.max(window.end, watermark ?? -Infinity) }]);
+    await this.db.insert('dataset_windows', [{ tenant, dataset, start_ms: window.start, end_ms: window.end }]);
     await this.db.insert('rollup_dirty', [{ tenant, dataset, start_ms: window.start, end_ms: window.end, seq: version }]);
+    // Last: the watermark moves over the window only once all of it is stored.
+    await this.db.insert('watermarks', [{ tenant, dataset, watermark_ms: Math.max(window.end, watermark ?? -Infinity) }]);
     return rows.ts.length;
   }
 
@@ -242,8 +303,10 @@ export class ClickHouseWarehouse implements Warehouse {
     return Number(row?.b ?? 0);
   }
 
+  /** Loads what the alert intake log holds (what cannot be loaded now stays in it for the next start). */
   async close(): Promise<void> {
     this.open = false;
+    await this.alertStore?.close();
   }
 }
 

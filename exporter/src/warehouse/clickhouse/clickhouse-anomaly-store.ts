@@ -1,0 +1,136 @@
+// The anomaly store on ClickHouse. A run's states and events are new versions of their rows
+// (ReplacingMergeTree, read with FINAL). Without a transaction, the events are written first and the
+// states last: a run cut in between leaves the old states, so the next run scores the same points
+// again and writes the same events, which replace those written before.
+import type { Labels } from '@sextant/core';
+import { decodeState, encodeState, eventOf, zipLabels, type AnomalyEvent, type AnomalyEventFilter, type AnomalyStore, type PointBatch, type SeriesScoringState } from '../anomaly-store.js';
+import type { IncreasingIds } from '../increasing-ids.js';
+import type { ClickHouseConnection, ClickHouseRow } from './clickhouse-connection.js';
+import { labelMatchSql } from './clickhouse-labels.js';
+import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
+
+const BATCH_ROWS = 65_536;
+const EVENT_COLUMNS = `tenant, dataset, series_id, start_ms, end_ms, peak_score, peak_ms, explained_ms, explained_score, severity, detector,
+  value, expected, lower_band, upper_band, deviation`;
+
+const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export class ClickHouseAnomalyStore implements AnomalyStore {
+  constructor(
+    private readonly db: ClickHouseConnection,
+    private readonly versions: IncreasingIds,
+  ) {}
+
+  private scope(tenant: string, dataset: string): string {
+    return `tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`;
+  }
+
+  async states(tenant: string, dataset: string): Promise<Map<number, SeriesScoringState>> {
+    const rows = await this.db.read(
+      `SELECT series_id, scored_until_ms, state, open_event_start_ms, last_alarm_ms
+       FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}`,
+    );
+    const out = new Map<number, SeriesScoringState>();
+    for (const r of rows) {
+      const seriesId = Number(r.series_id);
+      out.set(seriesId, {
+        seriesId,
+        scoredUntil: Number(r.scored_until_ms),
+        state: decodeState(String(r.state)),
+        openEventStart: nullableNumber(r.open_event_start_ms),
+        lastAlarm: nullableNumber(r.last_alarm_ms),
+      });
+    }
+    return out;
+  }
+
+  /** The dataset's points joined with each series' scored-until time (has_state 0 for a series without state). */
+  private pointsWithState(tenant: string, dataset: string, where: string, kind: 'LEFT' | 'INNER'): string {
+    return `SELECT series_id, ts, value
+      FROM (SELECT series_id, ts, value FROM ${this.db.table('points')} WHERE ${this.scope(tenant, dataset)}) AS l
+      ALL ${kind} JOIN (SELECT series_id, scored_until_ms, toUInt8(1) AS has_state
+                        FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}) AS r USING series_id
+      WHERE ${where}
+      ORDER BY series_id, ts`;
+  }
+
+  async newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch> {
+    const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
+    await this.db.readBatches(
+      `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT')} LIMIT ${sqlNumber(Math.max(0, Math.floor(limit)))}`,
+      BATCH_ROWS,
+      (rows) => appendRows(batch, rows),
+    );
+    return batch;
+  }
+
+  async scoredHistory(tenant: string, dataset: string, onChunk: (batch: PointBatch) => void): Promise<void> {
+    await this.db.readBatches(this.pointsWithState(tenant, dataset, 'ts <= scored_until_ms', 'INNER'), BATCH_ROWS, (rows) => {
+      const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
+      appendRows(batch, rows);
+      onChunk(batch);
+    });
+  }
+
+  async seriesLabels(tenant: string, dataset: string): Promise<Map<number, Labels>> {
+    const rows = await this.db.read(`SELECT series_id, label_names, label_values FROM ${this.db.table('series')} FINAL WHERE ${this.scope(tenant, dataset)}`);
+    return new Map(rows.map((r) => [Number(r.series_id), zipLabels(r.label_names, r.label_values)]));
+  }
+
+  async saveRun(tenant: string, dataset: string, states: readonly SeriesScoringState[], events: readonly AnomalyEvent[]): Promise<void> {
+    const version = this.versions.next();
+    await this.db.insert(
+      'anomaly_events',
+      events.map((e) => ({
+        tenant, dataset, series_id: e.seriesId, start_ms: e.start, end_ms: e.end, peak_score: e.peakScore, peak_ms: e.peakAt,
+        explained_ms: e.explainedAt, explained_score: e.explainedScore, severity: e.severity, detector: e.detector, value: e.value,
+        expected: e.expected, lower_band: e.lower, upper_band: e.upper, deviation: e.deviation, version,
+      })),
+    );
+    await this.db.insert(
+      'anomaly_detector_state',
+      states.map((s) => ({
+        tenant, dataset, series_id: s.seriesId, scored_until_ms: s.scoredUntil, state: encodeState(s.state),
+        open_event_start_ms: s.openEventStart, last_alarm_ms: s.lastAlarm, version,
+      })),
+    );
+  }
+
+  async openEvents(tenant: string, dataset: string): Promise<Map<number, AnomalyEvent>> {
+    const rows = await this.db.read(
+      `SELECT ${EVENT_COLUMNS}
+       FROM (SELECT ${EVENT_COLUMNS} FROM ${this.db.table('anomaly_events')} FINAL WHERE ${this.scope(tenant, dataset)}) AS l
+       ALL INNER JOIN (SELECT series_id, assumeNotNull(open_event_start_ms) AS start_ms FROM ${this.db.table('anomaly_detector_state')} FINAL
+                       WHERE ${this.scope(tenant, dataset)} AND isNotNull(open_event_start_ms)) AS r USING (series_id, start_ms)`,
+    );
+    return new Map(rows.map((r) => [Number(r.series_id), eventOf(r, {})]));
+  }
+
+  async events(tenant: string, filter: AnomalyEventFilter): Promise<AnomalyEvent[]> {
+    const where = [`tenant = ${sqlString(tenant)}`];
+    if (filter.dataset !== undefined) where.push(`dataset = ${sqlString(filter.dataset)}`);
+    if (filter.minScore !== undefined) where.push(`peak_score >= ${sqlNumber(filter.minScore)}`);
+    if (filter.severities?.length) where.push(`severity IN (${sqlStrings(filter.severities)})`);
+    if (filter.from !== undefined) where.push(`end_ms >= ${sqlNumber(filter.from)}`);
+    if (filter.to !== undefined) where.push(`start_ms < ${sqlNumber(filter.to)}`);
+    const matchers = (filter.matchers ?? []).map((m) => labelMatchSql(m.label, m.op, m.value));
+    const rows = await this.db.read(
+      `SELECT ${EVENT_COLUMNS}, label_names, label_values
+       FROM (SELECT ${EVENT_COLUMNS} FROM ${this.db.table('anomaly_events')} FINAL WHERE ${where.join(' AND ')}) AS l
+       ALL INNER JOIN (SELECT dataset, series_id, label_names, label_values FROM ${this.db.table('series')} FINAL WHERE tenant = ${sqlString(tenant)}) AS r
+       USING (dataset, series_id)
+       ${matchers.length ? `WHERE ${matchers.join(' AND ')}` : ''}
+       ORDER BY start_ms DESC, series_id
+       LIMIT ${sqlNumber(Math.max(0, Math.floor(filter.limit)))}`,
+    );
+    return rows.map((r) => eventOf(r, zipLabels(r.label_names, r.label_values)));
+  }
+}
+
+function appendRows(batch: PointBatch, rows: readonly ClickHouseRow[]): void {
+  for (const r of rows) {
+    batch.seriesIds.push(Number(r.series_id));
+    batch.ts.push(Number(r.ts));
+    batch.values.push(Number(r.value));
+  }
+}

@@ -1,0 +1,36 @@
+// Where the alert intake log loads on DuckDB: one transaction per segment reads the file with
+// read_json into alert_events and records the segment's id in alert_intake, so a segment is
+// loaded exactly once, however a crash falls.
+import { ALERT_EVENT_COLUMNS, type IntakeTarget } from './alert-intake.js';
+import type { DuckDbHandle } from './duckdb-handle.js';
+
+const NAMES = Object.keys(ALERT_EVENT_COLUMNS).join(', ');
+// A line holds one row: label values are bounded by the webhook's validation, but DuckDB's default
+// of 16 MB per JSON object is not a limit to meet by luck.
+const LOAD_SQL = `INSERT INTO alert_events (${NAMES}) SELECT ${NAMES} FROM read_json($1, format = 'newline_delimited',
+  maximum_object_size = 268435456, columns = {${Object.entries(ALERT_EVENT_COLUMNS).map(([name, type]) => `${name}: '${type}'`).join(', ')}})`;
+
+/** The intake log's directory beside a warehouse file: `<file>.alert-intake` (undefined in memory: a temporary one). */
+export function intakeDirOf(handle: DuckDbHandle): string | undefined {
+  if (handle.path === ':memory:' || handle.path === '') return undefined;
+  const dir = `${handle.path}.alert-intake`;
+  if (/[*?[]/.test(dir)) {
+    throw new Error(`the alert intake log ${dir} has a glob character (* ? [) in its path, which DuckDB's file reader would expand to other files: move the warehouse file`);
+  }
+  return dir;
+}
+
+export function duckDbIntakeTarget(handle: DuckDbHandle): IntakeTarget {
+  return {
+    async loadedThrough() {
+      const [row] = await handle.read('SELECT loaded_through FROM alert_intake');
+      return Number(row?.loaded_through ?? 0);
+    },
+    loadSegment(id, file) {
+      return handle.write(async (tx) => {
+        if (file !== undefined) await tx.run(LOAD_SQL, [file]);
+        await tx.run('UPDATE alert_intake SET loaded_through = $1', [id]);
+      });
+    },
+  };
+}

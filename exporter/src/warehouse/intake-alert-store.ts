@@ -1,0 +1,259 @@
+// The alert history behind the intake log (alert-intake.ts), whatever the engine: what changed is
+// decided here, from a cache of each instance's last state, and acknowledged once in the log; the
+// engine's AlertEventsTable answers the reads, after the log is loaded into it.
+import type { AlertInstance } from '@sextant/core/alerts';
+import type { AlertEventRow, AlertIntake } from './alert-intake.js';
+import type { AlertObservation, AlertState, AlertStore, HistoryRow } from './alert-store.js';
+
+/** The last state of one instance, as the table knows it. */
+export interface InstanceState {
+  tenant: string;
+  fingerprint: string;
+  startsAtMs: number;
+  seq: number;
+  state: AlertState;
+}
+
+export type InstanceKey = Pick<InstanceState, 'tenant' | 'fingerprint' | 'startsAtMs'>;
+
+export interface OpenInstance {
+  fingerprint: string;
+  startsAtMs: number;
+  state: AlertState;
+  labels: Record<string, string>;
+  observedAtMs: number;
+}
+
+export interface HistoryFilter {
+  alertname?: string;
+  fingerprint?: string;
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+}
+
+/** The reads of alert_events in one engine; each sees what is loaded, the store loads first. */
+export interface AlertEventsTable {
+  /** Last state of every instance not resolved, or that started at or after `since`. */
+  lastStates(since: number): Promise<InstanceState[]>;
+  /** Last state of those of `keys` that the table holds. */
+  lastStatesOf(keys: readonly InstanceKey[]): Promise<InstanceState[]>;
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  tenants(): Promise<string[]>;
+  open(tenant: string): Promise<OpenInstance[]>;
+  history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]>;
+}
+
+interface LastState {
+  state: AlertState;
+  seq: number;
+  startsAtMs: number;
+}
+
+/** Instances remembered; beyond this, the resolved ones that started earliest are forgotten. */
+const CACHE_LIMIT = 200_000;
+/** Resolved instances remembered at start: re-deliveries come within minutes, never a week later. */
+const RECENT_MS = 7 * 86_400_000;
+/** Instances looked up in the table per query. */
+const LOOKUP_CHUNK = 300;
+
+/**
+ * alert_events is append-only, without a unique index (on DuckDB, maintaining one cost most of each
+ * webhook commit): the store itself makes sure that an instance's state change is written once. It keeps the
+ * last state of instances in memory, and for an instance it may have forgotten it asks the table.
+ * Changes are acknowledged once they are in the intake log, and every read here first loads the
+ * log into alert_events, so readers see every acknowledged change.
+ */
+export class IntakeAlertStore implements AlertStore {
+  private readonly last = new Map<string, LastState>();
+  private warmed = false;
+  /**
+   * Every recorded instance that started at or after this is in the cache; an older one may have
+   * been left out (by warm or trim) and is looked up in the table before anything is written for it.
+   */
+  private certainSince = Infinity;
+
+  constructor(
+    private readonly table: AlertEventsTable,
+    private readonly intake: AlertIntake,
+    private readonly now: () => number,
+    /** Trimming keeps half of it, room for many commits before the next trim. */
+    private readonly cacheLimit = CACHE_LIMIT,
+  ) {}
+
+  /**
+   * Records the observations durably (in the intake log) and returns how many were state changes.
+   * A change is a new instance or a different state; a firing instance never returns from resolved
+   * (a late re-delivery of its firing state is ignored, since Alertmanager gives a re-fired alert a
+   * new startsAt). Calls must not overlap (the recorder serialises them): the cache of last states
+   * assumes it.
+   */
+  async record(observations: readonly AlertObservation[]): Promise<number> {
+    // Re-deliveries of what is known already need no write at all.
+    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return 0;
+    await this.warm();
+    this.trim();
+    await this.recall(observations);
+    /** Cache entries before this batch changed them, to restore if the append fails. */
+    const before = new Map<string, LastState | undefined>();
+    const observedAt = this.now();
+    const rows: AlertEventRow[] = [];
+    for (const o of observations) {
+      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+      const previous = this.last.get(key);
+      if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
+      const seq = previous ? previous.seq + 1 : 0;
+      if (!before.has(key)) before.set(key, previous);
+      this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
+      rows.push(eventRow(o, seq, observedAt));
+    }
+    if (rows.length === 0) return 0;
+    try {
+      await this.intake.append(rows);
+    } catch (error) {
+      // Nothing was acknowledged: put the cache back as it was.
+      for (const [key, value] of before) {
+        if (value) this.last.set(key, value);
+        else this.last.delete(key);
+      }
+      throw error;
+    }
+    return rows.length;
+  }
+
+  /** Resolves once every change recorded so far is in alert_events, for reads of the table itself. */
+  loaded(): Promise<void> {
+    return this.intake.load();
+  }
+
+  /** Bytes of acknowledged changes waiting in the intake log. */
+  get unloadedBytes(): number {
+    return this.intake.unloadedBytes;
+  }
+
+  /** Lines of the intake log set aside since start, because they held no loadable state change. */
+  get rejectedLines(): number {
+    return this.intake.rejectedLines;
+  }
+
+  /** Loads what the intake log holds into alert_events and closes the log. */
+  close(): Promise<void> {
+    return this.intake.close();
+  }
+
+  /** Instances whose last state the store remembers (bounded by the cache limit). */
+  get cachedInstances(): number {
+    return this.last.size;
+  }
+
+  private isKnownNoChange(o: AlertObservation): boolean {
+    const previous = this.last.get(keyOf(o.tenant, o.fingerprint, o.startsAtMs));
+    return previous !== undefined && (previous.state === o.state || previous.state === 'resolved');
+  }
+
+  /**
+   * Loads, once, the last state of every open instance and of every instance that started in the last
+   * week (or later: a startsAt in the future is bad data, not a reason to write twice). Older resolved
+   * instances are left out, which is what certainSince says.
+   */
+  private async warm(): Promise<void> {
+    if (this.warmed) return;
+    const certainSince = this.now() - RECENT_MS;
+    await this.loaded();
+    const rows = await this.table.lastStates(certainSince);
+    this.certainSince = certainSince;
+    for (const r of rows) this.remember(r);
+    this.warmed = true;
+  }
+
+  /** Loads into the cache the instances of `observations` that the cache may have forgotten. */
+  private async recall(observations: readonly AlertObservation[]): Promise<void> {
+    const unsure = new Map<string, AlertObservation>();
+    for (const o of observations) {
+      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+      if (o.startsAtMs < this.certainSince && !this.last.has(key)) unsure.set(key, o);
+    }
+    const keys = [...unsure.values()];
+    if (keys.length) await this.loaded();
+    for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
+      for (const r of await this.table.lastStatesOf(keys.slice(i, i + LOOKUP_CHUNK))) this.remember(r);
+    }
+  }
+
+  private remember(r: InstanceState): void {
+    this.last.set(keyOf(r.tenant, r.fingerprint, r.startsAtMs), { state: r.state, seq: r.seq, startsAtMs: r.startsAtMs });
+  }
+
+  /**
+   * When the cache grows too large, forgets the resolved instances that started earliest and moves
+   * certainSince up to the first start it kept, so that any it forgot is looked up again if it comes back.
+   */
+  private trim(): void {
+    if (this.last.size <= this.cacheLimit) return;
+    const resolvedStarts: number[] = [];
+    for (const value of this.last.values()) if (value.state === 'resolved') resolvedStarts.push(value.startsAtMs);
+    resolvedStarts.sort((a, b) => a - b);
+    const excess = this.last.size - Math.floor(this.cacheLimit / 2);
+    // Instances that started at the cut are all kept, so certainSince stays true.
+    const cut = resolvedStarts[Math.min(excess, resolvedStarts.length - 1)];
+    if (cut === undefined) return;
+    for (const [key, value] of this.last) if (value.state === 'resolved' && value.startsAtMs < cut) this.last.delete(key);
+    this.certainSince = Math.max(this.certainSince, cut);
+  }
+
+  /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
+  async instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    await this.loaded();
+    return this.table.instances(tenant, fromMs, toMs);
+  }
+
+  /** Instances of a tenant firing at some time in [fromMs, toMs). */
+  async overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    await this.loaded();
+    return this.table.overlapping(tenant, fromMs, toMs);
+  }
+
+  /** Tenants with any alert history. */
+  async tenants(): Promise<string[]> {
+    await this.loaded();
+    return this.table.tenants();
+  }
+
+  /** Instances whose last state is not resolved: what reconciliation compares with Alertmanager. */
+  async open(tenant: string): Promise<OpenInstance[]> {
+    await this.loaded();
+    return this.table.open(tenant);
+  }
+
+  /** State changes of a tenant's alerts, newest first. */
+  async history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]> {
+    await this.loaded();
+    return this.table.history(tenant, filter);
+  }
+}
+
+function keyOf(tenant: string, fingerprint: string, startsAtMs: number): string {
+  return `${tenant}\u0000${fingerprint}\u0000${startsAtMs}`;
+}
+
+function eventRow(o: AlertObservation, seq: number, observedAt: number): AlertEventRow {
+  return {
+    tenant: o.tenant,
+    fingerprint: o.fingerprint,
+    starts_at_ms: o.startsAtMs,
+    seq,
+    state: o.state,
+    ends_at_ms: o.state === 'resolved' ? o.endsAtMs : null,
+    observed_at_ms: observedAt,
+    source: o.source,
+    alertname: o.labels.alertname ?? '',
+    service: o.labels.service ?? o.labels.job ?? '',
+    severity: o.labels.severity ?? '',
+    labels: o.labels,
+    annotations: o.annotations,
+    generator_url: o.generatorUrl,
+    receiver: o.receiver,
+    suppressed_by: o.suppressedBy,
+  };
+}

@@ -1,0 +1,138 @@
+// Runs the core's pure functions in worker threads, so that a computation that grows with the data
+// (training a forest, building a report) never holds the service's event loop. One pool for every
+// job and route: a few long-lived workers, tasks queued in order, a task's worker ended when its
+// signal aborts.
+import { Worker } from 'node:worker_threads';
+
+/** A function of the core, by the module that exports it ('@sextant/core/predict') and its name. */
+export interface CoreFunction {
+  module: string;
+  name: string;
+}
+
+export interface WorkerPoolOptions {
+  /** Workers at most (default 1: the machine's other cores serve DuckDB and the event loop). */
+  size?: number;
+}
+
+interface Task {
+  url: string;
+  name: string;
+  args: unknown[];
+  signal: AbortSignal | undefined;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: string; errorName: string };
+
+/** A task's error as the core threw it: same message, same name (e.g. NotEnoughDataError). */
+export class WorkerTaskError extends Error {
+  constructor(message: string, readonly errorName: string) {
+    super(message);
+  }
+}
+
+// Given as source so that the worker imports the built core both in the service and under tsx in
+// tests (the modules are resolved to files by the pool, in the main thread).
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', ({ url, name, args }) => {
+  import(url).then((module) => {
+    if (typeof module[name] !== 'function') throw new Error(url + ' exports no function ' + name);
+    parentPort.postMessage({ ok: true, value: module[name](...args) });
+  }).catch((error) => parentPort.postMessage({ ok: false, error: String(error && error.message || error), errorName: String(error && error.name || 'Error') }));
+});
+`;
+
+export class WorkerPool {
+  private readonly size: number;
+  private readonly idle: Worker[] = [];
+  private readonly queue: Task[] = [];
+  private busy = 0;
+  private closed = false;
+
+  constructor(options: WorkerPoolOptions = {}) {
+    this.size = Math.max(1, options.size ?? 1);
+  }
+
+  /**
+   * Calls `fn` with `args` (copied to the worker with the structured clone algorithm: plain data,
+   * no functions) in a worker and resolves with what it returns. Aborting `signal` rejects at once
+   * and ends the worker, whatever it was computing.
+   */
+  run<T>(fn: CoreFunction, args: unknown[], signal?: AbortSignal): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
+    if (signal?.aborted) return Promise.reject(new Error(`${fn.name} aborted`));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ url: import.meta.resolve(fn.module), name: fn.name, args, signal, resolve: resolve as (value: unknown) => void, reject });
+      this.next();
+    });
+  }
+
+  /** Ends every worker; queued and running tasks reject. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) task.reject(new Error('the worker pool is closed'));
+    await Promise.all(this.idle.splice(0).map((w) => w.terminate()));
+  }
+
+  private next(): void {
+    while (this.queue.length && (this.idle.length || this.busy < this.size)) {
+      const task = this.queue.shift()!;
+      if (task.signal?.aborted) {
+        task.reject(new Error(`${task.name} aborted`));
+        continue;
+      }
+      this.busy += 1;
+      this.start(this.idle.pop() ?? this.spawn(), task);
+    }
+  }
+
+  private spawn(): Worker {
+    return new Worker(WORKER_SOURCE, { eval: true });
+  }
+
+  private start(worker: Worker, task: Task): void {
+    let settled = false;
+    const finish = (keep: boolean) => {
+      settled = true;
+      task.signal?.removeEventListener('abort', abort);
+      worker.removeListener('message', onMessage);
+      worker.removeListener('error', onError);
+      worker.removeListener('exit', onExit);
+      this.busy -= 1;
+      if (keep && !this.closed) {
+        // An idle worker does not keep the process alive; a busy one does (a CLI awaits its answer).
+        worker.unref();
+        this.idle.push(worker);
+      } else void worker.terminate();
+      this.next();
+    };
+    const onMessage = (reply: Reply) => {
+      finish(true);
+      if (reply.ok) task.resolve(reply.value);
+      else task.reject(new WorkerTaskError(reply.error, reply.errorName));
+    };
+    const onError = (error: Error) => {
+      if (settled) return;
+      finish(false);
+      task.reject(error);
+    };
+    const onExit = (code: number) => onError(new Error(`the worker computing ${task.name} exited (code ${code})`));
+    const abort = () => {
+      if (settled) return;
+      finish(false);
+      task.reject(new Error(`${task.name} aborted`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.ref();
+    task.signal?.addEventListener('abort', abort, { once: true });
+    worker.postMessage({ url: task.url, name: task.name, args: task.args });
+  }
+}
+
+/** The service's pool: jobs and routes share its worker, so their computations queue rather than compete for the cores. */
+export const coreWorkers = new WorkerPool();
