@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../stats/random.js';
-import { GroupDetector } from './group.js';
+import { DEFAULT_GROUP_OPTIONS, GroupDetector } from './group.js';
 
 test('the group detector flags two series that move apart, and resumes from saved state exactly', () => {
   const random = seededRandom(5);
@@ -27,4 +27,25 @@ test('the group detector flags two series that move apart, and resumes from save
   for (let i = 1000; i < 1300; i++) {
     assert.equal(Math.max(...resumed.update(t(i), rows[i]!).map((p) => p.score)), scores[i], `point ${i}`);
   }
+});
+
+test('the group alarms when two members alarm within 15 minutes, not on one member alone', () => {
+  const random = seededRandom(7);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { members: 1, withinMs: 15 * 60_000 } });
+  const corroborated = new GroupDetector(3);
+  const seen: Record<number, { own: number[]; alone: number; group: number }> = {};
+  for (let i = 0; i < 3000; i++) {
+    // One member alone at 2000; two members, five minutes apart, at 2500 and 2505.
+    const v = [10 + random() + (i === 2000 ? 30 : 0), 20 + random() + (i === 2500 ? 30 : 0), 30 + random() + (i === 2505 ? 30 : 0)];
+    alone.update(t(i), v);
+    corroborated.update(t(i), v);
+    seen[i] = { own: [...corroborated.ownScores], alone: alone.score, group: corroborated.score };
+  }
+  for (const i of [2000, 2500, 2505]) assert.ok(Math.max(...seen[i]!.own) > 0.9, `step ${i}: a member alarms (${seen[i]!.own})`);
+  // Without corroboration the group's score is its highest member's (the forest's if higher).
+  for (const i of [2000, 2500, 2505]) assert.ok(seen[i]!.alone >= Math.max(...seen[i]!.own), `step ${i}: ${seen[i]!.alone}`);
+  assert.ok(seen[2000]!.group < 0.5, `one member alone: group ${seen[2000]!.group}`);
+  assert.ok(seen[2500]!.group < 0.5, `the first of two, not yet corroborated: group ${seen[2500]!.group}`);
+  assert.ok(seen[2505]!.group > 0.9, `the second within 15 minutes: group ${seen[2505]!.group}`);
 });

@@ -8,6 +8,13 @@
  * likelihood, so it speaks the same [0,1] language as the univariate channels. A series' score
  * is the larger of its own and the group's, where the group's counts only for the series that
  * deviate most at that step (see `blame`).
+ *
+ * The group's own alarm (`score`, what `sextant detect` writes for a wide file) asks for
+ * corroboration: one member's alarm alone is a weak sign that the whole machine or service is in
+ * trouble (on SMD an alarm on one metric alone touches an incident 8% of the time, on three or more
+ * 34%), so the group scores the forest's score or, if higher, the `corroboration.members`-th highest
+ * of the members' peak scores within `corroboration.withinMs`, capped by the highest member score
+ * now: a group alarm at any level needs that many members at that level within the window.
  */
 import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
@@ -28,6 +35,8 @@ export interface GroupOptions {
    * every member of the service.
    */
   blame: number;
+  /** The group's alarm needs this many members alarming within `withinMs` (1: any member alone). */
+  corroboration: { members: number; withinMs: number };
 }
 
 export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
@@ -37,6 +46,7 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
   blame: 0.5,
+  corroboration: { members: 2, withinMs: 15 * 60_000 },
 };
 
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
@@ -57,14 +67,16 @@ export interface PartialGroupState {
 export class GroupDetector {
   readonly detectors: UnivariateDetector[];
   private readonly ring: Float64Array;
-  private readonly meta: Float64Array; // [vectors seen, likelihood state...]
+  private readonly meta: Float64Array; // [vectors seen, likelihood state..., each member's recent peak score, ... its time]
   private readonly likelihood: AnomalyLikelihood;
   private forest: IsolationForest | undefined;
   private readonly vector: Float64Array;
   /** Each series' own score at the last step, before the group's score was handed out. */
   readonly ownScores: Float64Array;
-  /** The group's (isolation forest's) calibrated score at the last step; 0 until the first fit. */
-  groupScore = 0;
+  /** The group's alarm score at the last step: the forest's, or the corroborated members' (see the file's comment). */
+  score = 0;
+  private readonly peakAt: number;
+  private readonly peaks: Float64Array;
 
   constructor(
     readonly size: number,
@@ -86,12 +98,14 @@ export class GroupDetector {
     this.likelihood = new AnomalyLikelihood(this.meta, 1, options.likelihood);
     this.vector = new Float64Array(size);
     this.ownScores = new Float64Array(size);
+    this.peakAt = 1 + likelihoodSlots(options.likelihood);
+    this.peaks = new Float64Array(size);
     if (this.seen >= options.fitSize) this.refit();
   }
 
   /** How many numbers the group's own state (`save().group`) has for `size` series. */
   static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
-    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood);
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + 2 * size;
   }
 
   private get seen(): number {
@@ -105,7 +119,6 @@ export class GroupDetector {
     for (let i = 0; i < this.size; i++) own[i] = this.detectors[i]!.update(t, values[i]!);
     for (let i = 0; i < this.size; i++) this.vector[i] = Math.max(-clip, Math.min(clip, this.detectors[i]!.deviation));
     const groupScore = this.forest ? this.likelihood.updateScore(this.forest.score(this.vector)) : 0;
-    this.groupScore = groupScore;
     const seen = this.seen;
     this.ring.set(this.vector, (seen % (2 * fitSize)) * this.size);
     this.meta[0] = seen + 1;
@@ -113,12 +126,38 @@ export class GroupDetector {
     let largest = 0;
     for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(this.vector[i]!));
     const blamed = this.options.blame * largest;
+    this.score = Math.max(groupScore, this.corroborated(t));
     return this.detectors.map((d, i) => {
       const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > own[i]!;
       const point = d.explain(t, values[i]!, fromGroup ? groupScore : own[i]!);
       if (fromGroup) point.detector = 'isolation-forest';
       return point;
     });
+  }
+
+  /**
+   * Updates each member's peak score within the corroboration window (a peak older than the window
+   * gives way to the current score) and returns the `members`-th highest peak, capped by the
+   * highest score now, so a group alarm is raised at a step where a member alarms.
+   */
+  private corroborated(t: number): number {
+    const { members, withinMs } = this.options.corroboration;
+    const m = this.meta;
+    const own = this.ownScores;
+    const at = this.peakAt;
+    let now = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (own[i]! > now) now = own[i]!;
+      if (own[i]! >= m[at + i]! || t - m[at + this.size + i]! > withinMs) {
+        m[at + i] = own[i]!;
+        m[at + this.size + i] = t;
+      }
+      this.peaks[i] = m[at + i]!;
+    }
+    if (members <= 1) return now;
+    if (members > this.size) return 0;
+    this.peaks.sort();
+    return Math.min(now, this.peaks[this.size - members]!);
   }
 
   /** State to save; `new GroupDetector(size, options, state)` continues exactly where this one is. */

@@ -7,7 +7,7 @@
 import { DEFAULT_GROUP_OPTIONS, GroupDetector, type GroupOptions } from './group.js';
 
 export interface WideScores {
-  /** The group's score per row: the largest score any column gets, the forest's included. */
+  /** The group's alarm score per row (`GroupDetector.score`: the forest's, or corroborated members'). */
   group: Float64Array;
   /** The largest of the columns' own (univariate) scores per row, without the forest. */
   maxSeries: Float64Array;
@@ -44,7 +44,7 @@ export function scoreWide(timestamps: ArrayLike<number>, columns: readonly Array
       if (score > top) top = score;
       if (detector.ownScores[k]! > topOwn) topOwn = detector.ownScores[k]!;
     }
-    out.group[r] = top;
+    out.group[r] = detector.score;
     out.maxSeries[r] = topOwn;
     const blamed: number[] = [];
     if (top > 0) for (let k = 0; k < width; k++) if (out.columns[k]![r]! >= top / 2) blamed.push(k);

@@ -132,10 +132,11 @@ export class DuckDbReportQueries implements ReportQueries {
          FROM ingest_runs WHERE tenant = $1 AND finished_at_ms >= $2 AND finished_at_ms < $3 GROUP BY dataset),
        hours AS (
          SELECT dataset, list(DISTINCT bucket) AS covered FROM ${rollup1h}
-         WHERE tenant = $1 AND bucket >= $2 AND bucket < $3 AND count > 0 GROUP BY dataset)
+         WHERE tenant = $1 AND bucket >= $2 AND bucket < $3 AND count > 0 GROUP BY dataset),
+       first AS (SELECT dataset, min(first_seen_ms) AS first_sample FROM series WHERE tenant = $1 GROUP BY dataset)
        SELECT n.dataset, coalesce(runs.runs, 0) AS runs, coalesce(runs.failed, 0) AS failed, coalesce(runs.rows, 0) AS rows,
-              runs.last_error, coalesce(hours.covered, []) AS covered
-       FROM names n LEFT JOIN runs USING (dataset) LEFT JOIN hours USING (dataset) ORDER BY n.dataset`,
+              runs.last_error, coalesce(hours.covered, []) AS covered, first.first_sample
+       FROM names n LEFT JOIN runs USING (dataset) LEFT JOIN hours USING (dataset) LEFT JOIN first USING (dataset) ORDER BY n.dataset`,
       [tenant, range.start, range.end],
     );
     return rows.map(ingestRowOf);

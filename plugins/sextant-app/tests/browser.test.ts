@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { APP_PAGES } from '../src/common/pageNav.js';
+import type { ROUTES } from '../src/constants.js';
 import { launchChromium } from './support/browser.js';
 import { startGrafanaProxy, type GrafanaProxy } from './support/grafana-proxy.js';
 import { buildHarness } from './support/harness-bundle.js';
@@ -14,9 +16,8 @@ import { startSextant, type SextantService } from './support/sextant-service.js'
 
 const SCREENSHOTS = join(PLUGIN_ROOT, 'tests', 'output', 'screenshots');
 const THEMES = ['dark', 'light'] as const;
-const PAGES = ['overview', 'anomalies', 'predictions', 'recommendations', 'alerts', 'rules', 'reports', 'audit'] as const;
 /** What each page shows once its data has loaded. */
-const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
+const LOADED: Record<ROUTES | 'config', string> = {
   overview: '[data-testid="overview-anomaly-count"]',
   anomalies: '[data-testid="anomaly-list"]',
   predictions: '[data-testid="prediction-list"]',
@@ -27,6 +28,9 @@ const LOADED: Record<(typeof PAGES)[number] | 'config', string> = {
   audit: '[data-testid="audit-log"]',
   config: '[data-testid="app-config"]',
 };
+
+/** A desktop screen: Grafana's menu docked beside the page. */
+const VIEWPORT = { width: 1600, height: 1000 };
 
 let service: SextantService;
 let TOKEN: string;
@@ -106,7 +110,7 @@ before(async () => {
     datasource: { jsonData: { url: service.url }, secureJsonData: { token: TOKEN } },
   });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport: VIEWPORT });
   page.on('console', (message) => {
     if (message.type() === 'error') seen.errors.push(`console: ${message.text()} at ${message.location().url}`);
   });
@@ -123,18 +127,85 @@ after(async () => {
   if (harness) rmSync(harness, { recursive: true, force: true });
 });
 
-describe('every page renders its data in both themes, with no console errors', () => {
+/** The page header Grafana's PluginPage draws: title, subtitle, and the tabs with the active one. */
+async function pageHeader() {
+  const pluginPage = page.getByTestId('plugin-page');
+  return {
+    title: await pluginPage.locator('h1').innerText(),
+    subtitle: await pluginPage.getByTestId('page-subtitle').innerText(),
+    tabs: await pluginPage.getByTestId('page-tabs').getByRole('tab').allInnerTexts(),
+    active: await pluginPage.getByTestId('page-tabs').locator('[role="tab"][aria-selected="true"]').allInnerTexts(),
+    crumbs: (await page.getByTestId('breadcrumbs').innerText()).split('\n').map((c) => c.trim()).filter(Boolean),
+  };
+}
+
+describe("every page renders its data in Grafana's page layout, in both themes, with no console errors", () => {
   for (const theme of THEMES) {
-    for (const view of [...PAGES, 'config'] as const) {
-      test(`${view} (${theme})`, async () => {
+    for (const { route, title, subtitle } of APP_PAGES) {
+      test(`${title} (${theme})`, async () => {
+        const view = route;
         const { errors, requests } = await open(view, theme);
         await page.waitForSelector(LOADED[view]);
+        // Its own title and subtitle (plugin.json's name for it), every page of the app as a tab (the
+        // harness' user is an admin), its own active, and the breadcrumbs Grafana shows for it.
+        assert.deepEqual(await pageHeader(), {
+          title,
+          subtitle,
+          tabs: APP_PAGES.map((p) => p.title),
+          active: [title],
+          crumbs: ['Home', 'More apps', 'Sextant Insights', title],
+        });
         await screenshot(page, `${view}-${theme}`);
         assert.deepEqual(errors, []);
         assert.ok(!requests.some((r) => r.includes(TOKEN)), 'the token never reaches the browser');
-          });
+      });
     }
+    test(`configuration (${theme})`, async () => {
+      const { errors } = await open('config', theme);
+      await page.waitForSelector(LOADED.config);
+      const header = await pageHeader();
+      assert.equal(header.title, 'Sextant Insights');
+      assert.deepEqual(header.active, ['Configuration']);
+      await screenshot(page, `config-${theme}`);
+      assert.deepEqual(errors, []);
+    });
   }
+});
+
+test("a tab opens the app's page it names, inside the app (Grafana routes the link, nothing reloads)", async () => {
+  const { errors } = await open('overview', 'dark');
+  await page.waitForSelector(LOADED.overview);
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page.getByTestId('plugin-page').getByRole('tab', { name: 'Alert analytics' }).click();
+  await page.waitForSelector(LOADED.alerts);
+  assert.equal((await pageHeader()).title, 'Alert analytics');
+  assert.deepEqual((await pageHeader()).active, ['Alert analytics']);
+  assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'the page was not reloaded');
+  const routed = await page.evaluate(() => (window as unknown as { harness: { routed: string[] } }).harness.routed);
+  assert.equal(routed.at(-1), '/a/sextant-insights-app/alerts');
+  assert.deepEqual(errors, []);
+});
+
+test("the rules page's checkbox labels sit beside their boxes", async () => {
+  await open('rules', 'light');
+  await page.waitForSelector(LOADED.rules);
+  const gaps = await page.locator('label:has(input[type="checkbox"])').evaluateAll((labels) =>
+    labels.map((label) => {
+      const box = label.querySelector('input')!.nextElementSibling!.getBoundingClientRect();
+      // Where the text itself is drawn (its lines), not its element, which may be wider.
+      const range = document.createRange();
+      range.selectNodeContents(label.lastElementChild!);
+      const lines = [...range.getClientRects()];
+      const middle = (box.top + box.bottom) / 2;
+      return { gap: lines[0]!.left - box.right, middle: middle > lines[0]!.top && middle < lines.at(-1)!.bottom };
+    })
+  );
+  assert.ok(gaps.length >= 6, `${gaps.length} checkboxes`);
+  for (const { gap, middle } of gaps) {
+    assert.ok(gap >= 0 && gap <= 16, `label ${gap} px from its box`);
+    assert.ok(middle, 'the box beside its label\'s lines');
+  }
+  assert.match(await page.getByTestId('rules-yaml').innerText(), /^# Generated by `sextant rules generate`[\s\S]*groups:/);
 });
 
 test('the anomalies page lists the service\'s anomalies of the last 24 hours, paginated and filterable', async () => {
@@ -150,6 +221,15 @@ test('the anomalies page lists the service\'s anomalies of the last 24 hours, pa
   // Each row's sparkline asks the warehouse for the series around the event: a line and its peak.
   await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] polyline').nth(rows - 1).waitFor();
   assert.equal(await page.locator('[data-testid="anomaly-list"] [data-testid="band-chart"] circle').count(), rows);
+  // Every peak time on one line (not a date broken over three).
+  const lines = await page.locator('[data-testid="anomaly-list"] tbody tr td:first-child').evaluateAll((cells) =>
+    cells.map((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    })
+  );
+  assert.deepEqual(lines, lines.map(() => 1), 'each peak time on one line');
   await screenshot(page, 'anomalies-with-sparklines-dark');
   const severity = anomalies[0]!.severity;
   await page.getByRole('radio', { name: severity[0]!.toUpperCase() + severity.slice(1) }).click({ force: true });
@@ -241,6 +321,11 @@ test('the data source\'s frames are drawn by the anomaly panel: one chart per se
     const points = frames.frames.reduce((sum, f) => sum + f.fields[1]!.values.filter((v) => v !== null).length, 0);
     assert.equal(drawn, points, 'every hourly average of the warehouse is a point of a line');
     assert.equal(await page.locator('circle[data-testid^="anomaly-"]').count(), anomalies.length);
+    // The panel fills the dashboard beside the menu, and its charts fill the panel.
+    const panel = (await page.getByTestId('anomaly-panel').boundingBox())!;
+    assert.ok(panel.height >= 0.8 * VIEWPORT.height && panel.width >= 0.7 * VIEWPORT.width, `panel ${panel.width}x${panel.height}`);
+    const charts = await page.locator('[data-testid="band-chart"]').evaluateAll((svgs) => svgs.reduce((sum, svg) => sum + svg.getBoundingClientRect().height, 0));
+    assert.ok(charts >= 0.8 * panel.height, `charts ${charts} px high in a panel of ${panel.height} px`);
     await screenshot(page, `panel-anomaly-${theme}`);
     assert.deepEqual(errors, []);
   }
