@@ -86,6 +86,8 @@ async function open(view: string, theme: 'dark' | 'light', extra: Record<string,
 
 async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // No hover effect left where an earlier test clicked.
+  await page.mouse.move(0, VIEWPORT.height - 1);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
