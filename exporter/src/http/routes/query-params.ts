@@ -6,7 +6,6 @@ import type { PredictApiDeps } from '../../jobs/predict-setup.js';
 import type { ApiDeps } from './api-deps.js';
 
 export class BadRequest extends Error {}
-
 export class NotFound extends Error {}
 export class Unavailable extends Error {}
 
