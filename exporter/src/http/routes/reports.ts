@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { lastCompletePeriod, periodRange, REPORT_PERIODS, type ReportPeriod } from '@sextant/core/reports';
 import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
+import { parseTime } from '../../time-text.js';
 import { ReportService } from '../../reports/report-service.js';
 import type { StoredReport } from '../../warehouse/report-store.js';
 import { authOf, roleAllows } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
+import { shownValue } from '../../shown-value.js';
 import { BadRequest, NotFound, queryInt, queryString, sendError } from './query-params.js';
 
 const TABLES = ['services', 'alert_rules', 'anomalies', 'capacity', 'failure_risk', 'recommendations', 'ingest'];
@@ -28,6 +30,8 @@ function view(r: StoredReport) {
     from: new Date(r.rangeStart).toISOString(),
     to: new Date(r.rangeEnd).toISOString(),
     createdAt: new Date(r.createdAt).toISOString(),
+    // Made before its period was over: it covers the period only up to createdAt.
+    partial: r.createdAt < r.rangeEnd,
     trigger: r.trigger,
     status: r.status,
     ...(r.error !== undefined ? { error: r.error } : {}),
@@ -39,11 +43,16 @@ function view(r: StoredReport) {
 function parseBody(body: unknown, now: number): { period: ReportPeriod; format: ReportFormat; range: { start: number; end: number } } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('POST /reports: the body must be a JSON object {period, format, from?}');
   const { period, format, from } = body as Record<string, unknown>;
-  if (!REPORT_PERIODS.includes(period as ReportPeriod)) throw new BadRequest(`POST /reports: period: got ${JSON.stringify(period)}, expected daily, weekly or monthly`);
-  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new BadRequest(`POST /reports: format: got ${JSON.stringify(format)}, expected one of ${REPORT_FORMATS.join(', ')}`);
+  if (!REPORT_PERIODS.includes(period as ReportPeriod)) throw new BadRequest(`POST /reports: period: got ${shownValue(period)}, expected daily, weekly or monthly`);
+  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new BadRequest(`POST /reports: format: got ${shownValue(format)}, expected one of ${REPORT_FORMATS.join(', ')}`);
   if (from === undefined) return { period: period as ReportPeriod, format: format as ReportFormat, range: lastCompletePeriod(period as ReportPeriod, now) };
-  const ms = typeof from === 'string' && /^\d{4}-\d{2}-\d{2}/.test(from) ? Date.parse(from.length === 10 ? `${from}T00:00:00Z` : from) : NaN;
-  if (Number.isNaN(ms)) throw new BadRequest(`POST /reports: from: got ${JSON.stringify(from)}, expected an ISO date such as 2026-11-16`);
+  if (typeof from !== 'string') throw new BadRequest(`POST /reports: from: got ${shownValue(from)}, expected an ISO date such as 2026-11-16, or now for the period running now`);
+  let ms: number;
+  try {
+    ms = parseTime(from, now, 'from');
+  } catch (error) {
+    throw new BadRequest(`POST /reports: ${(error as Error).message}`);
+  }
   return { period: period as ReportPeriod, format: format as ReportFormat, range: periodRange(period as ReportPeriod, ms) };
 }
 

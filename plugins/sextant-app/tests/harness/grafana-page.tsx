@@ -11,6 +11,8 @@ import { Icon, Tab, TabsBar, useStyles2, type IconName } from '@grafana/ui';
 
 export const TOP_BAR_HEIGHT = 40;
 export const MENU_WIDTH = 260;
+/** Space between the page and the window's edges below and beside it. */
+export const MAIN_PADDING = 4;
 
 /** The app's node of Grafana's nav tree and the entry of it that is open. */
 export interface AppNav {
@@ -171,7 +173,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.action.selected,
     boxShadow: `inset 3px 0 0 ${theme.colors.primary.main}`,
   }),
-  main: css({ flex: 1, minWidth: 0, padding: theme.spacing(0, 0.5, 0.5) }),
+  main: css({ flex: 1, minWidth: 0, padding: `0 ${MAIN_PADDING}px ${MAIN_PADDING}px` }),
   page: css({
     minHeight: '100%',
     padding: theme.spacing(3, 4),

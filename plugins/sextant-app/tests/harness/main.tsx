@@ -32,7 +32,7 @@ import { QueryEditor } from '../../src/datasource/QueryEditor';
 import type { SextantQuery } from '../../src/datasource/types';
 import type { AppSettings } from '../../src/common/context';
 import { createBackendSrv } from './backend-srv';
-import { appNav, GrafanaChrome, HarnessPluginPage, MENU_WIDTH, TOP_BAR_HEIGHT } from './grafana-page';
+import { appNav, GrafanaChrome, HarnessPluginPage, MAIN_PADDING, MENU_WIDTH, TOP_BAR_HEIGHT } from './grafana-page';
 import { queryPrometheus, type PromQuery } from './prometheus';
 import { createDataSourceSrv, createTemplateSrv, PROMETHEUS, SEXTANT } from './services';
 
@@ -149,8 +149,8 @@ function PanelView({ kind, params }: { kind: 'anomaly' | 'recommendations'; para
   const Panel = plugin.panel as React.ComponentType<PanelProps>;
   const title = params.get('title') ?? PANEL_NAMES[kind];
   // A dashboard of this one panel, as wide and as high as the page beside Grafana's menu.
-  const width = window.innerWidth - MENU_WIDTH - 2 * DASHBOARD_PADDING;
-  const height = window.innerHeight - TOP_BAR_HEIGHT - 2 * DASHBOARD_PADDING;
+  const width = window.innerWidth - MENU_WIDTH - 2 * MAIN_PADDING - 2 * DASHBOARD_PADDING;
+  const height = window.innerHeight - TOP_BAR_HEIGHT - MAIN_PADDING - 2 * DASHBOARD_PADDING;
   return (
     <div data-testid="panel-frame" data-frames={frames.length} style={{ padding: DASHBOARD_PADDING }}>
       <PanelChrome width={width} height={height} title={title}>
