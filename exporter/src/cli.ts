@@ -15,6 +15,10 @@ const commands: Record<string, Command> = {
   },
   export: { summary: 'write a dataset range of the warehouse to a Parquet file', load: () => import('./cli/export.js') },
   import: { summary: 'load a CSV, NDJSON or Parquet file into a reference table (business data to join)', load: () => import('./cli/import.js') },
+  'import-points': {
+    summary: 'replay Parquet exports of points into the configured warehouse (moving history to ClickHouse)',
+    load: () => import('./cli/import-points.js'),
+  },
   detect: { summary: 'score timestamp,value CSV files (and wide CSVs as groups) for anomalies', load: () => import('./cli/detect.js') },
   eval: { summary: 'score detector output with the NAB rules or against point labels', load: () => import('./cli/eval.js') },
   rules: { summary: 'generate Prometheus rule files and their promtool tests', load: () => import('./cli/rules.js') },
