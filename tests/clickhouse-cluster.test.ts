@@ -68,3 +68,35 @@ test('each series lives on the shard its id picks, both shards hold about half, 
   ];
   for (const q of queries) assertSameFrames(await ch.query('t1', q), await duck.query('t1', q), `requests at ${q.bucket} by ${q.groupBy.join(',') || 'nothing'}`);
 });
+
+test('a window whose write failed half-way is written again without duplicates', async () => {
+  const { ch } = warehouses();
+  const shards = cluster!.urls.map((url) => serverClient(url));
+  const window = { start: START, end: START + HOUR };
+  const series = manySeries().map((s) => ({ ...s, samples: s.samples.filter((p) => p.t < window.end) }));
+  const count = async (): Promise<number> =>
+    Number((await ch.db.read(`SELECT count() AS n FROM ${ch.db.table('points')} WHERE dataset = 'halfway'`))[0]?.n);
+  const onEveryShard = (statement: string): Promise<unknown> => Promise.all(shards.map((c) => c.command({ query: statement })));
+  try {
+    // The series rows are away: the points reach both shards, then the write fails.
+    await onEveryShard(`DETACH TABLE ${ch.db.database}.series_local`);
+    await assert.rejects(ch.replaceWindow('t1', 'halfway', window, series), /series_local/);
+    await onEveryShard(`ATTACH TABLE ${ch.db.database}.series_local`);
+    assert.equal(await count(), SERIES * 60, 'the failed attempt left its points');
+    assert.equal(await ch.watermark('t1', 'halfway'), undefined, 'and no watermark');
+    assert.equal(await ch.replaceWindow('t1', 'halfway', window, series), SERIES * 60);
+    assert.equal(await count(), SERIES * 60, 'every point once after the retry');
+    assert.equal(await ch.watermark('t1', 'halfway'), window.end);
+  } finally {
+    await Promise.all(shards.map((c) => c.close()));
+  }
+});
+
+test('with a shard down, reads and writes fail with an error naming it, and nothing is acknowledged', async () => {
+  const { ch } = warehouses();
+  await cluster!.stopShard(1);
+  const range = { start: START, end: START + 2 * HOUR };
+  const query: BiQuery = { dataset: 'requests', measures: ['count'], groupBy: [], filters: [], bucket: '1h', range };
+  await assert.rejects(ch.query('t1', query), new RegExp(`127\\.0\\.0\\.1:${cluster!.tcpPorts[1]}|Connection refused`));
+  await assert.rejects(ch.replaceWindow('t1', 'requests', { start: START + 2 * HOUR, end: START + 3 * HOUR }, manySeries()));
+});

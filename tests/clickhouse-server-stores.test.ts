@@ -8,7 +8,7 @@ let server: RunningClickHouse | undefined;
 storeContract(
   async () => {
     server = await startClickHouseServer();
-    return serverClient(server.url);
+    return { client: serverClient(server.url) };
   },
   async () => server?.dispose(),
 );

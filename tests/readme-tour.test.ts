@@ -3,8 +3,10 @@
 // carries on) against the demo service started from the repository's own sextant.yaml, and each
 // answer must hold sensible data: on any day, since the tour's times are relative to now.
 // Differences from `npm start`, all through the documented SEXTANT_* overrides: a free port instead
-// of 9890, a warehouse in a temporary folder, and two days of demo history instead of 14 (every
-// incident of the demo recurs within 87 h, and the tour looks at the last two days).
+// of 9890, a warehouse in a temporary folder, and three days of demo history instead of 14: the tour
+// looks at the last two days, and any 60 hours of the demo hold an error burst, a latency regression,
+// a flapping alert or an OOM restart (computed from the scenario over a month), so high and critical
+// anomalies are there on any day.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -113,7 +115,7 @@ const CHECKS: TourCheck[] = [
       const today = Math.floor(now / DAY) * DAY;
       const list = frames(out);
       checkFrames(list, today - 2 * DAY, today, 'hosts.team', (v) => v > 0);
-      // The service's history starts two days before it started: yesterday is whole, every team has it.
+      // The service's history starts three days before it started: yesterday is whole, every team has it.
       assert.ok(list.every((f) => f.fields[0]!.values.includes(today - DAY)), 'a team without yesterday');
     },
   },
@@ -130,7 +132,7 @@ before(async () => {
   port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
   child = spawn(process.execPath, [join(root, 'exporter', 'dist', 'cli.js'), 'serve', '--config', join(dir, 'sextant.yaml')], {
-    env: { ...env, SEXTANT_SERVER_PORT: String(port), SEXTANT_INGEST_INITIAL_LOOKBACK: '2d' },
+    env: { ...env, SEXTANT_SERVER_PORT: String(port), SEXTANT_INGEST_INITIAL_LOOKBACK: '3d' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -169,7 +171,8 @@ test('the README quick tour answers every command with real data, on any day', {
 
   // "Within a minute or two": the first ingest, scoring and rollups take a while on a loaded machine.
   let failures: string[] = [];
-  for (let attempt = 0; attempt < 80; attempt++) {
+  const deadline = Date.now() + 360_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) assert.fail(`the service exited ${child.exitCode}: ${stderr}`);
     const now = Date.now();
     const answers = runTour(commands);

@@ -18,7 +18,7 @@ test('periods are UTC days, ISO weeks from Monday and calendar months', () => {
   assert.equal(periodRange('weekly', Date.parse('2026-11-22T23:00:00Z')).start, Date.parse('2026-11-16T00:00:00Z'));
 });
 
-test('firing time is clipped to the period and a still-firing alert counts to its end', () => {
+test('firing time is clipped to the period and a still-firing alert counts to its end (or now)', () => {
   assert.equal(firingMsInside({ alertname: 'a', service: 's', severity: 'x', startsAt: -H, endsAt: 2 * H }, 0, DAY), 2 * H);
   assert.equal(firingMsInside({ alertname: 'a', service: 's', severity: 'x', startsAt: DAY - H, endsAt: undefined }, 0, DAY), H);
   assert.equal(change(110, 100), 0.1);
@@ -27,7 +27,7 @@ test('firing time is clipped to the period and a still-firing alert counts to it
 
 test('gaps are the hours without samples, merged into spans', () => {
   const covered = [0, 1, 2, 6, 7].map((h) => h * H);
-  assert.deepEqual(gapsOf({ dataset: 'd', runs: 0, failedRuns: 0, rows: 0, lastError: undefined, coveredHours: covered }, 0, 8 * H), [
+  assert.deepEqual(gapsOf({ dataset: 'd', runs: 0, failedRuns: 0, rows: 0, lastError: undefined, coveredHours: covered, firstSampleAt: 0 }, 0, 8 * H), [
     { start: 3 * H, end: 6 * H },
   ]);
 });
@@ -97,4 +97,68 @@ test('service rows, the overall row and the summary come from the same numbers',
   assert.match(text, /Availability: 1 of 2 services met their objective; the lowest was api at 99\.800% \(objective 99\.900%\)/);
   assert.match(text, /Traffic averaged 40\.00 req\/s \(no previous period to compare\)|Traffic averaged 40\.00 req\/s, up 100\.0%/);
   assert.match(text, /Alerts: 2 firings of 1 rule, 20\.0 h firing in total, mean time to resolve 60 min; the noisiest rule was HighLatency \(2\)/);
+});
+
+test('a report over the period that includes now is partial: it counts up to now and never into the future', () => {
+  const input = empty();
+  input.tenant = 't';
+  const now = input.range.start + 10 * H + 30 * 60_000; // 10:30 on the report's day
+  input.generatedAt = now;
+  input.alerts = [
+    // Fired a minute ago and still firing: one minute, not the 13.5 h to the day's end.
+    { alertname: 'JustFired', service: 'api', severity: 'warning', startsAt: now - 60_000, endsAt: undefined },
+    // Firing since the day before: the 10.5 h of today so far.
+    { alertname: 'Long', service: 'db', severity: 'critical', startsAt: input.range.start - 5 * H, endsAt: undefined },
+  ];
+  const row = (dataset: string, coveredHours: number[], firstSampleAt: number | null) => ({ dataset, runs: 5, failedRuns: 0, rows: 100, lastError: undefined, coveredHours: coveredHours.map((h) => input.range.start + h * H), firstSampleAt });
+  input.ingest = [
+    // First sample at 04:20 today, data in every hour since (hour 10 is running): no gap.
+    row('up', [4, 5, 6, 7, 8, 9, 10], input.range.start + 4 * H + 20 * 60_000),
+    // Same start, nothing after 08:00: hours 8 and 9 are gaps; 10 is not over, 11-23 are the future.
+    row('cpu', [4, 5, 6, 7], input.range.start + 4 * H + 20 * 60_000),
+    // Stored since long before; only hours 0-2 and 5-9 today: one gap of hours 3 and 4.
+    row('mem', [0, 1, 2, 5, 6, 7, 8, 9], input.range.start - 30 * DAY),
+    // Ingested but never a sample: data was expected all along, hours 0-9.
+    row('disk', [], null),
+  ];
+  // A filesystem filling at 4% a day, hourly up to now: it reaches 90% (0.9 - 0.5) / 0.04 = 10 days after the first sample.
+  const first = input.range.start - 7 * DAY;
+  const samples = [];
+  for (let t = first; t <= now; t += H) samples.push({ t, v: 0.5 + ((t - first) / DAY) * 0.04 });
+  input.capacity = [{ dataset: 'node_filesystem_used_ratio', entity: '{instance="a"}', samples }];
+
+  const report = buildReport(input);
+  assert.equal(report.partial, true);
+  const rules = report.tables.find((t) => t.name === 'alert_rules')!.rows;
+  assert.equal(rules.find((r) => r.alertname === 'JustFired')!.firing_hours, 1 / 60);
+  assert.equal(rules.find((r) => r.alertname === 'Long')!.firing_hours, 10.5);
+  const ingest = Object.fromEntries(report.tables.find((t) => t.name === 'ingest')!.rows.map((r) => [r.dataset, r]));
+  assert.deepEqual([ingest.up!.gaps, ingest.up!.coverage], [0, 1]);
+  assert.deepEqual([ingest.cpu!.gaps, ingest.cpu!.longest_gap_hours, ingest.cpu!.first_gap_start, ingest.cpu!.coverage], [1, 2, input.range.start + 8 * H, 4 / 6]);
+  assert.deepEqual([ingest.mem!.gaps, ingest.mem!.longest_gap_hours, ingest.mem!.first_gap_start, ingest.mem!.coverage], [1, 2, input.range.start + 3 * H, 8 / 10]);
+  assert.deepEqual([ingest.disk!.gaps, ingest.disk!.longest_gap_hours, ingest.disk!.coverage], [1, 10, 0]);
+  const capacity = report.tables.find((t) => t.name === 'capacity')!.rows[0]!;
+  const daysLeft = (first + 10 * DAY - now) / DAY;
+  assert.ok(Math.abs((capacity.days_left as number) - daysLeft) < 0.1, `days left ${String(capacity.days_left)}, expected ${daysLeft} from now`);
+
+  const [mark, ...rest] = report.summary;
+  assert.equal(mark, 'Partial report: this daily period runs to 2026-11-19 00:00 UTC, but the report was made at 2026-11-18 10:30 UTC; it covers 2026-11-18 00:00 UTC to 2026-11-18 10:30 UTC only, and counts nothing after it.');
+  const text = rest.join('\n');
+  // up is stored but no service row came out of the rollups yet: not known, not "no samples".
+  assert.match(text, /Availability: not known yet: `up` is ingested, but no hour of it in this partial period has been rolled up yet\./);
+  assert.doesNotMatch(text, /no `up` samples were stored/);
+  assert.match(text, /Alerts: 2 firings of 2 rules, 10\.5 h firing in total;/);
+  assert.match(text, /3 of 4 datasets have gaps where data was expected \(the longest 10 h\)/);
+});
+
+test('a report made after its period is not partial and counts the whole period', () => {
+  const input = empty();
+  input.alerts = [{ alertname: 'A', service: 's', severity: 'x', startsAt: input.range.end - H, endsAt: undefined }];
+  input.ingest = [{ dataset: 'up', runs: 1, failedRuns: 0, rows: 1, lastError: undefined, coveredHours: [], firstSampleAt: input.range.start - DAY }];
+  const report = buildReport(input);
+  assert.equal(report.partial, false);
+  assert.equal(report.tables.find((t) => t.name === 'alert_rules')!.rows[0]!.firing_hours, 1);
+  assert.equal(report.tables.find((t) => t.name === 'ingest')!.rows[0]!.longest_gap_hours, 24);
+  assert.ok(!report.summary.some((line) => line.startsWith('Partial report')));
+  assert.match(report.summary.join('\n'), /Availability: no `up` samples were stored for this period/);
 });

@@ -110,13 +110,21 @@ export function objectiveOf(input: ReportInput, service: string): number {
   return input.objectives[service] ?? input.defaultObjective;
 }
 
-/** Time an alert spent firing inside the period (a still-firing alert counts up to the period's end). */
-export function firingMsInside(alert: AlertRow, start: number, end: number): number {
-  const to = Math.min(alert.endsAt ?? end, end);
+/**
+ * Where a report stops counting: the period's end, or when the report is made if the period is not
+ * over yet (nothing in the future counts).
+ */
+export function countedUntil(input: Pick<ReportInput, 'range' | 'generatedAt'>): number {
+  return Math.max(input.range.start, Math.min(input.range.end, input.generatedAt));
+}
+
+/** Time an alert spent firing in [start, until) (a still-firing alert counts up to `until`). */
+export function firingMsInside(alert: AlertRow, start: number, until: number): number {
+  const to = Math.min(alert.endsAt ?? until, until);
   return Math.max(0, to - Math.max(alert.startsAt, start));
 }
 
-function alertTable(input: ReportInput): ReportTable {
+function alertTable(input: ReportInput, until: number): ReportTable {
   const groups = groupBy(input.alerts, (a) => JSON.stringify([a.alertname, a.service, a.severity]));
   const rows = [...groups.values()].map((alerts) => {
     const resolved = alerts.filter((a) => a.endsAt !== undefined);
@@ -127,7 +135,7 @@ function alertTable(input: ReportInput): ReportTable {
       severity: first.severity,
       firings: alerts.length,
       still_firing: alerts.length - resolved.length,
-      firing_hours: alerts.reduce((sum, a) => sum + firingMsInside(a, input.range.start, input.range.end), 0) / HOUR_MS,
+      firing_hours: alerts.reduce((sum, a) => sum + firingMsInside(a, input.range.start, until), 0) / HOUR_MS,
       mttr_minutes: resolved.length ? resolved.reduce((sum, a) => sum + ((a.endsAt as number) - a.startsAt), 0) / resolved.length / 60_000 : null,
     };
   });
@@ -140,7 +148,7 @@ function alertTable(input: ReportInput): ReportTable {
       { key: 'service', label: 'Service', kind: 'text' },
       { key: 'severity', label: 'Severity', kind: 'text' },
       { key: 'firings', label: 'Firings', kind: 'number', unit: 'count' },
-      { key: 'still_firing', label: 'Still firing at period end', kind: 'number', unit: 'count' },
+      { key: 'still_firing', label: 'Still firing at the end', kind: 'number', unit: 'count' },
       { key: 'firing_hours', label: 'Time firing', kind: 'number', unit: 'h' },
       { key: 'mttr_minutes', label: 'MTTR', kind: 'number', unit: 'min' },
     ],
@@ -188,17 +196,17 @@ interface CapacityForecast {
   chart: SparkChart;
 }
 
-function capacityForecasts(input: ReportInput): CapacityForecast[] {
+function capacityForecasts(input: ReportInput, until: number): CapacityForecast[] {
   const out: CapacityForecast[] = [];
   for (const c of input.capacity) {
     const last = c.samples[c.samples.length - 1];
     const fit = fitSeasonal(c.samples, { ...DAILY, trendWindowMs: 3 * DAY_MS });
     if (!last || !fit) continue;
-    const from = input.range.end;
+    const from = until;
     const crossing = timeToThreshold(fit, from, { threshold: input.capacityThreshold, maxHorizonMs: CAPACITY_HORIZON_MS, stepMs: HOUR_MS });
     const forecast: Sample[] = [];
-    const until = crossing ? crossing.at : from + 7 * DAY_MS;
-    for (let t = from; t <= until; t += Math.max(HOUR_MS, Math.floor((until - from) / 48))) forecast.push({ t, v: forecastAt(fit, t) });
+    const to = crossing ? crossing.at : from + 7 * DAY_MS;
+    for (let t = from; t <= to; t += Math.max(HOUR_MS, Math.floor((to - from) / 48))) forecast.push({ t, v: forecastAt(fit, t) });
     out.push({
       dataset: c.dataset,
       entity: c.entity,
@@ -212,7 +220,7 @@ function capacityForecasts(input: ReportInput): CapacityForecast[] {
   return out;
 }
 
-function capacityTable(forecasts: readonly CapacityForecast[], input: ReportInput): ReportTable {
+function capacityTable(forecasts: readonly CapacityForecast[], input: ReportInput, until: number): ReportTable {
   return {
     name: 'capacity',
     title: `Capacity forecasts (threshold ${Math.round(input.capacityThreshold * 100)}%, next 30 days)`,
@@ -230,7 +238,7 @@ function capacityTable(forecasts: readonly CapacityForecast[], input: ReportInpu
       current: f.current,
       trend_per_day: f.trendPerDay,
       fills_at: f.fillsAt,
-      days_left: f.fillsAt === null ? null : (f.fillsAt - input.range.end) / DAY_MS,
+      days_left: f.fillsAt === null ? null : (f.fillsAt - until) / DAY_MS,
     })),
     emptyText: 'No capacity series (memory, filesystem) was stored for this period.',
   };
@@ -281,11 +289,23 @@ function recommendationTable(input: ReportInput): ReportTable {
   };
 }
 
-/** Hours of the period without any sample, merged into spans. */
-export function gapsOf(row: IngestRow, start: number, end: number): { start: number; end: number }[] {
+const hourOf = (t: number): number => Math.floor(t / HOUR_MS) * HOUR_MS;
+
+/**
+ * The hours of a period starting at `start` in which a dataset should have samples: the complete hours
+ * before `until` (never the hour still running, nor the future), from the hour of its first sample on
+ * (a dataset with none yet is expected all along). As [from, to), hour-aligned; empty when from >= to.
+ */
+export function expectedHours(row: IngestRow, start: number, until: number): { from: number; to: number } {
+  return { from: Math.max(hourOf(start), row.firstSampleAt === null ? -Infinity : hourOf(row.firstSampleAt)), to: hourOf(until) };
+}
+
+/** Expected hours (see expectedHours) without any sample, merged into spans. */
+export function gapsOf(row: IngestRow, start: number, until: number): { start: number; end: number }[] {
   const covered = new Set(row.coveredHours);
   const gaps: { start: number; end: number }[] = [];
-  for (let h = Math.floor(start / HOUR_MS) * HOUR_MS; h < end; h += HOUR_MS) {
+  const { from, to } = expectedHours(row, start, until);
+  for (let h = from; h < to; h += HOUR_MS) {
     if (covered.has(h)) continue;
     const last = gaps[gaps.length - 1];
     if (last && last.end === h) last.end = h + HOUR_MS;
@@ -294,8 +314,7 @@ export function gapsOf(row: IngestRow, start: number, end: number): { start: num
   return gaps;
 }
 
-function ingestTable(input: ReportInput): ReportTable {
-  const hours = Math.ceil((input.range.end - input.range.start) / HOUR_MS);
+function ingestTable(input: ReportInput, until: number): ReportTable {
   return {
     name: 'ingest',
     title: 'Ingest health',
@@ -304,20 +323,23 @@ function ingestTable(input: ReportInput): ReportTable {
       { key: 'runs', label: 'Runs', kind: 'number', unit: 'count' },
       { key: 'failed_runs', label: 'Failed runs', kind: 'number', unit: 'count' },
       { key: 'rows', label: 'Rows written', kind: 'number', unit: 'count' },
-      { key: 'coverage', label: 'Hours with data', kind: 'ratio', unit: '%' },
+      { key: 'coverage', label: 'Expected hours with data', kind: 'ratio', unit: '%' },
       { key: 'gaps', label: 'Gaps', kind: 'number', unit: 'count' },
       { key: 'longest_gap_hours', label: 'Longest gap', kind: 'number', unit: 'h' },
       { key: 'first_gap_start', label: 'First gap from', kind: 'time', unit: 'UTC' },
       { key: 'last_error', label: 'Last error', kind: 'text' },
     ],
     rows: input.ingest.map((r) => {
-      const gaps = gapsOf(r, input.range.start, input.range.end);
+      const gaps = gapsOf(r, input.range.start, until);
+      const { from, to } = expectedHours(r, input.range.start, until);
+      const expected = Math.max(0, (to - from) / HOUR_MS);
+      const covered = new Set(r.coveredHours.filter((h) => h >= from && h < to)).size;
       return {
         dataset: r.dataset,
         runs: r.runs,
         failed_runs: r.failedRuns,
         rows: r.rows,
-        coverage: hours ? new Set(r.coveredHours).size / hours : null,
+        coverage: expected ? covered / expected : null,
         gaps: gaps.length,
         longest_gap_hours: gaps.reduce((m, g) => Math.max(m, (g.end - g.start) / HOUR_MS), 0),
         first_gap_start: gaps[0]?.start ?? null,
@@ -329,9 +351,10 @@ function ingestTable(input: ReportInput): ReportTable {
 }
 
 export function buildReport(input: ReportInput): Report {
+  const until = countedUntil(input);
   const services = serviceTable(input);
-  const forecasts = capacityForecasts(input);
-  const tables = [services, alertTable(input), anomalyTable(input), capacityTable(forecasts, input), riskTable(input), recommendationTable(input), ingestTable(input)];
+  const forecasts = capacityForecasts(input, until);
+  const tables = [services, alertTable(input, until), anomalyTable(input), capacityTable(forecasts, input, until), riskTable(input), recommendationTable(input), ingestTable(input, until)];
   const num = (v: Cell | undefined): number | null => (typeof v === 'number' ? v : null);
   const perService = services.rows.filter((r) => r.service !== ALL_SERVICES);
   const availability: BarDatum[] = perService
@@ -350,6 +373,7 @@ export function buildReport(input: ReportInput): Report {
     range: input.range,
     previous: input.previous,
     generatedAt: input.generatedAt,
+    partial: input.generatedAt < input.range.end,
     hasData,
     summary: [],
     tables,

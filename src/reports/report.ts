@@ -46,6 +46,11 @@ export interface Report {
   range: TimeRange;
   previous: TimeRange;
   generatedAt: number;
+  /**
+   * True when the period was not over when the report was made: every number covers the period only
+   * up to `generatedAt` (alerts fire until then, gaps are counted up to its last complete hour).
+   */
+  partial: boolean;
   /** False when the warehouse held nothing at all for the tenant in the period. */
   hasData: boolean;
   summary: string[];

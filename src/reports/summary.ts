@@ -22,12 +22,17 @@ function table(report: Report, name: string): ReportTable {
 
 const num = (v: Cell | undefined): number | null => (typeof v === 'number' ? v : null);
 
+/** The visible mark of a partial report: what it covers of a period that is not over. */
+export function partialLine(report: Report): string {
+  return `Partial report: this ${report.period} period runs to ${utc(report.range.end)}, but the report was made at ${utc(report.generatedAt)}; it covers ${utc(report.range.start)} to ${utc(report.generatedAt)} only, and counts nothing after it.`;
+}
+
 export function summarise(report: Report, input: ReportInput): string[] {
-  const span = `${utc(report.range.start)} to ${utc(report.range.end)}`;
+  const span = `${utc(report.range.start)} to ${utc(report.partial ? report.generatedAt : report.range.end)}`;
+  const lines: string[] = report.partial ? [partialLine(report)] : [];
   if (!report.hasData) {
-    return [`No data: the warehouse holds nothing for tenant "${report.tenant}" from ${span}: no metrics were ingested, no alert fired and no anomaly was found. Check that ingest runs for this tenant.`];
+    return [...lines, `No data: the warehouse holds nothing for tenant "${report.tenant}" from ${span}: no metrics were ingested, no alert fired and no anomaly was found. Check that ingest runs for this tenant.`];
   }
-  const lines: string[] = [];
   const services = table(report, 'services').rows;
   const perService = services.filter((r) => r.service !== 'all services' && num(r.availability) !== null);
   if (perService.length) {
@@ -36,6 +41,8 @@ export function summarise(report: Report, input: ReportInput): string[] {
     lines.push(
       `Availability: ${met} of ${perService.length} services met their objective; the lowest was ${worst.service} at ${percent(num(worst.availability) as number, 3)} (objective ${percent(num(worst.objective) as number, 3)}).`,
     );
+  } else if (report.partial && input.ingest.some((r) => r.dataset === 'up' && r.firstSampleAt !== null && r.firstSampleAt < report.generatedAt)) {
+    lines.push('Availability: not known yet: `up` is ingested, but no hour of it in this partial period has been rolled up yet.');
   } else {
     lines.push('Availability: no `up` samples were stored for this period, so availability is unknown.');
   }
@@ -97,7 +104,7 @@ export function summarise(report: Report, input: ReportInput): string[] {
   lines.push(
     `Data: ${runs} ingest run${runs === 1 ? '' : 's'}, ${failed} failed; ` +
       (gappy.length
-        ? `${gappy.length} of ${ingest.length} datasets have gaps (the longest ${Math.max(...gappy.map((r) => num(r.longest_gap_hours) ?? 0))} h), so numbers above cover only the hours with data.`
+        ? `${gappy.length} of ${ingest.length} datasets have gaps where data was expected (the longest ${Math.max(...gappy.map((r) => num(r.longest_gap_hours) ?? 0))} h), so numbers above cover only the hours with data.`
         : 'no gaps.'),
   );
   return lines;

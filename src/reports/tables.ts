@@ -71,6 +71,8 @@ export interface IngestRow {
   lastError: string | undefined;
   /** Start of each hour of the period with at least one sample. */
   coveredHours: number[];
+  /** Time of the dataset's first sample ever stored (data is expected from then on); null if it has none. */
+  firstSampleAt: number | null;
 }
 
 export interface ReportInput {
@@ -78,6 +80,7 @@ export interface ReportInput {
   period: 'daily' | 'weekly' | 'monthly';
   range: TimeRange;
   previous: TimeRange;
+  /** When the report is made: a period that ends later is partial, and nothing after this counts. */
   generatedAt: number;
   /** Availability objective per service (from the SLOs), else `defaultObjective`. */
   objectives: Record<string, number>;

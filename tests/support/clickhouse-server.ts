@@ -10,6 +10,8 @@ import { startZooKeeper, type RunningZooKeeper } from './zookeeper.js';
 
 export interface RunningClickHouse {
   url: string;
+  /** Stops the server (SIGTERM, or `signal`); again after a stop does nothing. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stops the server (SIGTERM, or `signal`) and deletes its folder. */
   dispose(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -19,6 +21,10 @@ export interface RunningClickHouseCluster {
   cluster: string;
   /** HTTP address of each server, shard 1 first. */
   urls: string[];
+  /** Native-protocol port of each server (what remote_servers names and errors quote). */
+  tcpPorts: number[];
+  /** Kills the server of shard `index` (from 0), as a crash would. */
+  stopShard(index: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -71,12 +77,15 @@ ${clusterXml}</yandex>
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const url = `http://127.0.0.1:${ports.http}`;
-  const dispose = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill(signal);
       await exited;
     }
+  };
+  const dispose = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    await stop(signal);
     await rm(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 30_000;
@@ -90,7 +99,7 @@ ${clusterXml}</yandex>
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, dispose };
+  return { url, stop, dispose };
 }
 
 export async function startClickHouseServer(): Promise<RunningClickHouse> {
@@ -127,5 +136,11 @@ ${shards}
     await dispose();
     throw failed.reason;
   }
-  return { cluster, urls: servers.map((s) => s.url), dispose };
+  return {
+    cluster,
+    urls: servers.map((s) => s.url),
+    tcpPorts: ports.map((p) => p.tcp),
+    stopShard: (index) => servers[index]!.stop('SIGKILL'),
+    dispose,
+  };
 }

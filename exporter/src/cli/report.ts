@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { periodRange, lastCompletePeriod, REPORT_PERIODS, type ReportPeriod } from '@sextant/core/reports';
 import { ConfigError, configFileFrom, loadConfig } from '../config/index.js';
 import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/formats.js';
+import { parseTime } from '../time-text.js';
 import { announceService, describeSetup, localSetup } from './command-setup.js';
 import { callService, findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
@@ -15,7 +16,9 @@ const USAGE = `usage: sextant report --period daily|weekly|monthly [--from DATE]
                       [--config FILE | --server URL] [--token TOKEN] [--tenant NAME]
 
   --period P      daily (a UTC day), weekly (an ISO week, Monday first) or monthly
-  --from DATE     a date inside the period to report (default: the last complete period)
+  --from DATE     a date inside the period to report (default: the last complete period); now, or
+                  a time like now-1d, for the period running then; the period running now gives a
+                  partial report, counted up to now
   --format F      html, pdf, xlsx (one file) or csv, parquet (a folder, one file per table)
   --out PATH      the file, or the folder for csv and parquet
   --config FILE   the service's config (default: $SEXTANT_CONFIG, else ./sextant.yaml): its
@@ -55,9 +58,11 @@ function parse(args: string[], now: number) {
   if (!values.out) throw new UsageError('--out is required');
   let range = lastCompletePeriod(period, now);
   if (values.from !== undefined) {
-    const from = /^\d{4}-\d{2}-\d{2}/.test(values.from) ? Date.parse(values.from.length === 10 ? `${values.from}T00:00:00Z` : values.from) : NaN;
-    if (Number.isNaN(from)) throw new UsageError(`--from: "${values.from}" is not an ISO date such as 2026-11-16`);
-    range = periodRange(period, from);
+    try {
+      range = periodRange(period, parseTime(values.from, now, '--from'));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   return { period, format, out: values.out, range, config: values.config, server: values.server, token: values.token, tenant: values.tenant };
 }
@@ -98,7 +103,7 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
         options.format,
         options.out,
       );
-      wrote(options, tenant, report.range, bytes, '');
+      wrote(options, tenant, report.range, report.partial, bytes, '');
       if (!report.hasData) progress(`warning: ${report.summary[0] ?? 'no data'}`);
     } finally {
       await warehouse.close();
@@ -118,6 +123,7 @@ interface ReportView {
   id: string;
   from: string;
   to: string;
+  partial: boolean;
   bytes?: number;
   download?: string;
   tables?: string[];
@@ -142,12 +148,12 @@ async function throughService(target: ServiceTarget, options: Options, local: Pa
   } else {
     await saveBody(await request(target, 'GET', report.download), options.out, target);
   }
-  wrote(options, tenant, { start: Date.parse(report.from), end: Date.parse(report.to) }, report.bytes ?? NaN, ` through the service at ${target.url} (report ${report.id})`);
+  wrote(options, tenant, { start: Date.parse(report.from), end: Date.parse(report.to) }, report.partial, report.bytes ?? NaN, ` through the service at ${target.url} (report ${report.id})`);
   return 0;
 }
 
-function wrote(options: Options, tenant: string, range: { start: number; end: number }, bytes: number, how: string): void {
-  const span = `${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()}`;
+function wrote(options: Options, tenant: string, range: { start: number; end: number }, partial: boolean, bytes: number, how: string): void {
+  const span = `${new Date(range.start).toISOString()} to ${new Date(range.end).toISOString()}${partial ? '; partial: the period is not over, counted up to now' : ''}`;
   process.stdout.write(`wrote the ${options.period} ${options.format} report of tenant ${tenant} (${span}) to ${options.out}${isFolderFormat(options.format) ? '/' : ''} (${bytes} bytes)${how}\n`);
 }
 

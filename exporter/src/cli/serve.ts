@@ -148,6 +148,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
     metricsToken: config.auth.metricsToken?.reveal(),
     isReady: () => !state.shuttingDown && warehouse.isReady(),
     bodyLimitBytes: config.server.bodyLimitBytes,
+    bodyMaxDepth: config.server.bodyMaxDepth,
     requestTimeoutMs: config.server.requestTimeout,
     apiRouters: apiRouters({ config, ...(configFile ? { configFile } : {}), warehouse, stores: warehouse, datasets, registry, log, now, predict: predictStages.api, alerts: alertsApiRouter(alertDeps), backfills, live }),
   });

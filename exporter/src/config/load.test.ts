@@ -44,7 +44,7 @@ describe('bad configs are refused with the place, the value and what was expecte
     },
     {
       yaml: 'server:\n  colour: blue\n',
-      problems: ['sextant.yaml: server.colour: unknown key, expected one of listen, port, bodyLimitBytes, requestTimeout, shutdownTimeout'],
+      problems: ['sextant.yaml: server.colour: unknown key, expected one of listen, port, bodyLimitBytes, bodyMaxDepth, requestTimeout, shutdownTimeout'],
     },
     {
       yaml: 'warehous:\n  path: x.duckdb\n',

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { bearerAuth, type ApiToken } from './auth.js';
 import { errorHandler, HttpError, notFound } from './http-error.js';
 import { httpMetrics } from './http-metrics.js';
+import { checkJsonDepth } from './json-depth.js';
 import { requestLog, requestTimeout } from './request-log.js';
 import type { SeriesFamilies } from '../metrics/series-gauge-family.js';
 
@@ -19,12 +20,16 @@ export interface AppDeps {
   /** True once the warehouse is open and migrated, false again when shutdown begins. */
   isReady: () => boolean;
   bodyLimitBytes: number;
+  /** Deepest nesting of a JSON body (server.bodyMaxDepth; DEFAULT_BODY_MAX_DEPTH when not given). */
+  bodyMaxDepth?: number;
   requestTimeoutMs: number;
   /** Routers mounted under /api/v1 behind the token check (see routes/index.ts). */
   apiRouters: readonly Router[];
 }
 
 export const API_PREFIX = '/api/v1';
+/** server.bodyMaxDepth's default: Alertmanager's payload and a BI query nest 4 levels. */
+export const DEFAULT_BODY_MAX_DEPTH = 32;
 
 const healthy: RequestHandler = (_req, res) => {
   res.type('text/plain').send('Sextant is healthy.\n');
@@ -69,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
     res.type(deps.registry.contentType).send(text);
   });
 
-  app.use('/api', bearerAuth(deps.tokens), express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  app.use('/api', bearerAuth(deps.tokens), express.json({ limit: deps.bodyLimitBytes, strict: true, verify: checkJsonDepth(deps.bodyMaxDepth ?? DEFAULT_BODY_MAX_DEPTH) }));
   for (const router of deps.apiRouters) app.use(API_PREFIX, router);
 
   app.use(notFound);

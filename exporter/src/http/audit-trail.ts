@@ -20,14 +20,23 @@ const ACTIONS: Array<[string, RegExp, string]> = [
   ['DELETE', /^\/reference\/([^/]+)$/, 'reference.drop'],
 ];
 
+/** A path segment decoded, or as sent when it is not valid percent-encoded UTF-8 (`%ZZ`, `%ED%A0%80`). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** The action's name and target: `recommendation.execute` for an apply that runs its webhook. */
 export function actionOf(method: string, path: string, body: unknown): { action: string; target?: string } {
   for (const [m, pattern, name] of ACTIONS) {
     const found = m === method ? pattern.exec(path) : null;
     if (!found) continue;
-    if (name !== 'recommendation.') return { action: name, ...(found[1] ? { target: decodeURIComponent(found[1]) } : {}) };
+    if (name !== 'recommendation.') return { action: name, ...(found[1] ? { target: decodeSegment(found[1]) } : {}) };
     const executes = found[2] === 'apply' && (body as { execute?: unknown } | undefined)?.execute === true;
-    return { action: `recommendation.${executes ? 'execute' : found[2]}`, target: decodeURIComponent(found[1]!) };
+    return { action: `recommendation.${executes ? 'execute' : found[2]}`, target: decodeSegment(found[1]!) };
   }
   // Another area's state change (an import, ...): named by its request until it gets a name above.
   return { action: `${method} ${path}` };
@@ -41,7 +50,13 @@ function resultOf(status: number): AuditResult {
 
 function detailOf(body: unknown): string | undefined {
   if (body === undefined || (typeof body === 'object' && body !== null && Object.keys(body).length === 0)) return undefined;
-  const text = JSON.stringify(body);
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    // JSON.parse takes a body nested 100,000 deep; JSON.stringify runs out of stack on it.
+    return '(the body is nested too deeply to record)';
+  }
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text;
 }
 
@@ -66,11 +81,9 @@ export function auditTrail(log: AuditLog, logger: Logger, now: () => number): Re
       }
       return json(body);
     };
-    res.on('finish', () => {
-      const auth = res.locals.auth as AuthContext | undefined;
-      if (!auth) return;
+    const entryOf = (auth: AuthContext) => {
       const { action, target } = actionOf(req.method, path, req.body);
-      const entry = {
+      return {
         tenant: auth.tenant,
         at,
         tokenName: auth.tokenName,
@@ -83,7 +96,17 @@ export function auditTrail(log: AuditLog, logger: Logger, now: () => number): Re
         result: resultOf(res.statusCode),
         error,
       };
-      log.record(entry).catch((failure: unknown) => logger.error('audit: an entry could not be recorded', { entry, error: failure }));
+    };
+    res.on('finish', () => {
+      const auth = res.locals.auth as AuthContext | undefined;
+      if (!auth) return;
+      // An exception thrown here would escape the event emitter and end the process.
+      try {
+        const entry = entryOf(auth);
+        log.record(entry).catch((failure: unknown) => logger.error('audit: an entry could not be recorded', { entry, error: failure }));
+      } catch (failure) {
+        logger.error('audit: an entry could not be built', { request: `${req.method} ${req.originalUrl}`, error: String(failure) });
+      }
     });
     next();
   };

@@ -110,6 +110,12 @@ test('times and durations out of range are 400s naming the parameter', async () 
 });
 
 test('a backfill longer than ingest.maxBackfill is a 400 naming the limit; a shorter one starts', async () => {
+  // 1.8e24 was a 500 (found by the fuzz suite): an integer, so taken as Unix ms, which no date can show.
+  for (const [body, reason] of [[{ from: 1.796532166813e24 }, /from: 1\.796532166813e\+24 is outside the times Sextant keeps/], [{ from: '2h', to: 8.64e15 + 1 }, /to: 8640000000000001 is outside the times/]] as const) {
+    const res = await call('POST', '/backfill', JSON.stringify(body));
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(res.body.error!, reason);
+  }
   for (const from of [0, '401d', '1970-01-01']) {
     const res = await call('POST', '/backfill', JSON.stringify({ from }));
     assert.equal(res.status, 400, String(from));
@@ -135,4 +141,34 @@ test('a 500 shows only an error id, and the log has the reason under the same id
   assert.doesNotMatch(JSON.stringify(res.body), /duckdb|Binder|\/var\//i);
   const logged = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.errorId === res.body.errorId);
   assert.match(String(logged?.error), /Binder Error/);
+});
+
+// Found by the fuzz suite (tests/fuzz.test.ts): `DELETE /api/v1/reference/%` was a 500, and then the
+// audit trail's decodeURIComponent threw in the response's 'finish' handler and ended the process.
+test('a path that is not percent-encoded UTF-8 is a 400, and the service lives on', async () => {
+  for (const [method, path] of [['DELETE', '/reference/%'], ['POST', '/recommendations/%ZZ/apply'], ['POST', '/recommendations/%ED%A0%80/dismiss'], ['PUT', '/reference/%C0%AF']]) {
+    const res = await call(method!, path!, method === 'POST' ? '{}' : undefined);
+    assert.equal(res.status, 400, `${method} ${path}`);
+    assert.match(res.body.error!, /is not valid: a part of it is not percent-encoded UTF-8/);
+  }
+  // The audit entries are written after the answer: give them a moment, then the service must still answer.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal((await call('POST', '/backfill', '{}')).status, 400);
+});
+
+// A body nested 100,000 deep parses (and fits 1 MB), but JSON.stringify (the audit trail, error messages) ran out of
+// stack on it: a 500 from POST /backfill, and a RangeError in the audit trail that ended the process.
+test('a body nested deeper than server.bodyMaxDepth is a 400 naming the limit, compressed or not', async () => {
+  const deep = (depth: number) => `{"from":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+  for (const path of ['/backfill', '/query', '/alerts/webhook', '/reports', '/recommendations/x/feedback']) {
+    for (const body of [Buffer.from(deep(30_000)), gzipSync(deep(30_000))]) {
+      const res = await call('POST', path, body, body[0] === 0x1f ? { 'content-encoding': 'gzip' } : {});
+      assert.equal(res.status, 400, path);
+      assert.match(res.body.error!, /nests arrays and objects more than 32 levels deep \(server\.bodyMaxDepth\)/, path);
+    }
+  }
+  // Brackets inside strings are text, not nesting; 32 levels are allowed.
+  assert.equal((await call('POST', '/backfill', JSON.stringify({ from: '['.repeat(1000) }))).status, 400);
+  assert.match((await call('POST', '/backfill', JSON.stringify({ from: '['.repeat(1000) }))).body.error!, /from: "\[+" is neither/);
+  assert.match((await call('POST', '/backfill', deep(31))).body.error!, /from: got \[\[\[/);
 });

@@ -56,8 +56,11 @@ export function errorHandler(log: Logger, bodyLimitBytes: number): ErrorRequestH
       error instanceof HttpError
         ? error
         : error instanceof QueryError
-          ? new HttpError(400, error.message)
-          : fromBodyParser(error as BodyParserError, bodyLimitBytes);
+          ? new HttpError(error.status, error.message)
+          : error instanceof URIError
+            ? // The router decodes path parameters: `%ZZ` or `%ED%A0%80` (not UTF-8) cannot be.
+              new HttpError(400, `the path ${JSON.stringify(req.path)} is not valid: a part of it is not percent-encoded UTF-8`)
+            : fromBodyParser(error as BodyParserError, bodyLimitBytes);
     if (res.headersSent) {
       // The answer is already on its way (e.g. a timeout answered first); all we can do is log.
       if (!known) log.error('error after response started', { method: req.method, path: req.path, error: String(error) });

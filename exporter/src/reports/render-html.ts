@@ -10,6 +10,7 @@ body{font-family:-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem;border-bottom:2px solid #2e86c1}
 .meta{color:#566573;font-size:.9rem}.summary{background:#eaf2f8;padding:.75rem 1rem;border-radius:6px}.summary li{margin:.25rem 0}
 .nodata{background:#fdedec;padding:1rem;border-radius:6px;font-weight:bold}
+.partial{background:#fef5e7;border-left:4px solid #f39c12;padding:.75rem 1rem;border-radius:6px;font-weight:bold}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85rem;width:100%}
 th,td{border:1px solid #d5d8dc;padding:.3rem .45rem;text-align:left;vertical-align:top}th{background:#f4f6f7}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
@@ -48,10 +49,12 @@ function chartsFor(report: Report, name: string): string {
 }
 
 export function renderHtml(report: Report): string {
-  const title = `Sextant ${report.period} report, ${utc(report.range.start).slice(0, 10)}`;
+  const title = `Sextant ${report.period} report, ${utc(report.range.start).slice(0, 10)}${report.partial ? ' (partial)' : ''}`;
+  // A partial report's summary opens with the line that says so: shown apart, above the rest.
+  const [banner, lines] = report.partial ? [`<p class="partial" data-partial>${escapeXml(report.summary[0] ?? '')}</p>\n`, report.summary.slice(1)] : ['', report.summary];
   const summary = report.hasData
-    ? `<ul class="summary">${report.summary.map((s) => `<li>${escapeXml(s)}</li>`).join('')}</ul>`
-    : `<p class="nodata">${escapeXml(report.summary.join(' '))}</p>`;
+    ? `<ul class="summary">${lines.map((s) => `<li>${escapeXml(s)}</li>`).join('')}</ul>`
+    : `<p class="nodata">${escapeXml(lines.join(' '))}</p>`;
   const sections = report.hasData ? report.tables.map((t) => `<section id="${t.name}"><h2>${escapeXml(t.title)}</h2>${chartsFor(report, t.name)}${tableHtml(t)}</section>`).join('\n') : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -60,7 +63,7 @@ export function renderHtml(report: Report): string {
 <h1>${escapeXml(title)}</h1>
 <p class="meta">Tenant <b>${escapeXml(report.tenant)}</b> · ${escapeXml(utc(report.range.start))} to ${escapeXml(utc(report.range.end))} · compared with ${escapeXml(utc(report.previous.start))} to ${escapeXml(utc(report.previous.end))} · generated ${escapeXml(utc(report.generatedAt))}</p>
 <h2>Summary</h2>
-${summary}
+${banner}${summary}
 ${sections}
 </body></html>
 `;

@@ -17,6 +17,7 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
   summary.addRow(['From (UTC)', new Date(report.range.start)]);
   summary.addRow(['To (UTC)', new Date(report.range.end)]);
   summary.addRow(['Generated (UTC)', new Date(report.generatedAt)]);
+  summary.addRow(['Partial', report.partial ? 'yes: the period was not over; nothing after the time generated counts' : 'no']);
   for (const r of [3, 4, 5]) summary.getCell(r, 2).numFmt = 'yyyy-mm-dd hh:mm';
   summary.addRow([]);
   report.summary.forEach((line, i) => summary.addRow([i === 0 ? 'Summary' : '', line]));

@@ -106,8 +106,40 @@ test('the report model equals an independent computation from the data written',
   assert.equal(report.charts.anomalies[0]!.samples.length > 0, true);
   const summary = report.summary.join('\n');
   assert.match(summary, /Availability: 1 of 2 services met their objective; the lowest was api/);
-  assert.match(summary, /1 of \d+ datasets have gaps \(the longest 3 h\)/);
+  assert.match(summary, /1 of \d+ datasets have gaps where data was expected \(the longest 3 h\)/);
   assert.match(summary, /Data: 3 ingest runs, 1 failed/);
+});
+
+test('a report of the day running now, from the warehouse: partial, counted up to now, gaps only where data was expected', async () => {
+  // Tenant t3 started ingesting at 04:20 of the report's day; "now" is 10:30. Its up series has a
+  // sample every 5 minutes since; its cpu series stopped at 08:00. An alert fired a minute ago.
+  const now = range.start + 10 * H + 30 * 60_000;
+  const started = range.start + 4 * H + 20 * 60_000;
+  const window = { start: started, end: now };
+  await warehouse.replaceWindow('t3', 'up', window, [series({ job: 'api' }, started, now, () => 1)]);
+  await warehouse.replaceWindow('t3', 'node_cpu_utilisation_ratio', window, [series({ instance: 'h' }, started, range.start + 8 * H, () => 0.4)]);
+  await warehouse.rollup();
+  await warehouse.handle.write((tx) =>
+    tx.run(`INSERT INTO alert_events VALUES ('t3', 'fp3', $1, 0, 'firing', NULL, $1, 'webhook', 'JustFired', 'api', 'warning', '{}', '{}', '', 'team', '[]')`, [now - 60_000]),
+  );
+  const partial = buildReport(await readReportInput(new DuckDbReportQueries(warehouse.handle), 't3', 'daily', range, settings, now));
+  assert.equal(partial.partial, true);
+  const table = (name: string) => partial.tables.find((t) => t.name === name)!.rows;
+  assert.equal(table('alert_rules')[0]!.firing_hours, 1 / 60);
+  const ingest = Object.fromEntries(table('ingest').map((r) => [r.dataset, r]));
+  // Expected: hours 4 to 9 (first sample at 04:20; 10:00-11:00 is still running; the rest is the future).
+  assert.deepEqual([ingest.up!.gaps, ingest.up!.coverage], [0, 1]);
+  assert.deepEqual([ingest.node_cpu_utilisation_ratio!.gaps, ingest.node_cpu_utilisation_ratio!.longest_gap_hours, ingest.node_cpu_utilisation_ratio!.coverage], [1, 2, 4 / 6]);
+  close(table('services').find((r) => r.service === 'api')!.availability, 1, 'availability so far');
+  assert.match(partial.summary[0]!, /^Partial report: this daily period runs to 2026-11-19 00:00 UTC, but the report was made at 2026-11-18 10:30 UTC;/);
+  assert.match(partial.summary.join('\n'), /Availability: 1 of 1 services met their objective/);
+  const html = renderHtml(partial);
+  assert.match(html, /<p class="partial" data-partial>Partial report: /);
+  const file = join(dir, 'partial.xlsx');
+  await writeReport(partial, 'xlsx', file, DEFAULT_CHROMIUM);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(file);
+  assert.match(String(book.getWorksheet('Summary')!.getCell('B6').value), /^yes/);
 });
 
 test('csv and parquet tables read back through DuckDB equal the report', async () => {
@@ -224,7 +256,7 @@ test('a tenant with no data and an empty period give a clearly worded report in 
   assert.equal(old.report.hasData, false);
   const book = new ExcelJS.Workbook();
   await book.xlsx.readFile(join(dir, 'old.xlsx'));
-  assert.match(String(book.getWorksheet('Summary')!.getCell('B7').value), /^No data/);
+  assert.match(String(book.getWorksheet('Summary')!.getCell('B8').value), /^No data/);
   assert.equal(book.getWorksheet('services')!.getCell('A2').value, report.tables[0]!.emptyText);
   await generateReport({ inputs: warehouse.reportInputs, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'parquet', join(dir, 'empty-pq'));
   assert.ok(existsSync(join(dir, 'empty-pq', 'services.parquet')));

@@ -143,9 +143,16 @@ export class DuckDbHandle {
   readSession<T>(fn: (session: ReadSession) => Promise<T>): Promise<T> {
     if (this.closed) return this.closedError();
     const reader = this.reader;
+    // One statement at a time on the connection, even when the caller starts several at once.
+    let turn: Promise<unknown> = Promise.resolve();
+    const inTurn = <R>(statement: () => Promise<R>): Promise<R> => {
+      const result = turn.then(statement);
+      turn = result.catch(() => undefined);
+      return result;
+    };
     const session: ReadSession = {
-      read: (sql, params = []) => readRows(reader, sql, params),
-      exportCopy: async (sql, params = []) => (await reader.run(sql, toValues(params))).rowsChanged,
+      read: (sql, params = []) => inTurn(() => readRows(reader, sql, params)),
+      exportCopy: (sql, params = []) => inTurn(async () => (await reader.run(sql, toValues(params))).rowsChanged),
     };
     const result = this.readQueue.then(async () => {
       await reader.run('BEGIN TRANSACTION');

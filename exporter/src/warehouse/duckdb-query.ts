@@ -23,8 +23,9 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
     });
   }
   const referenceTable = query.join ? await joinedTable(handle, reference, tenant, query) : undefined;
+  const joined = <T>(reading: Promise<T>) => (referenceTable === undefined ? reading : whileJoined(reading, reference, tenant, query, referenceTable));
   const count = countSeriesSql(tenant, query, referenceTable);
-  const [counted] = await handle.read(count.sql, count.params);
+  const [counted] = await joined(handle.read(count.sql, count.params));
   const matched = Number(counted?.n ?? 0);
   if (matched > limits.maxSeries) {
     throw new QueryError(
@@ -34,17 +35,32 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
   const level: StorageLevel = query.bucket === 'raw' ? 'points' : query.bucket;
   const width = level === 'points' ? 1 : LEVEL_WIDTH_MS[level];
   // The cold files and the table in one snapshot: a day moving meanwhile is read from one of them.
-  const rows = await handle.readSession(async (session) => {
-    const source = await cold.source(session, level, query.range.start - width, query.range.end);
-    const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable, source);
-    return session.read(aggregate.sql, aggregate.params);
-  });
+  const rows = await joined(
+    handle.readSession(async (session) => {
+      const source = await cold.source(session, level, query.range.start - width, query.range.end);
+      const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable, source);
+      return session.read(aggregate.sql, aggregate.params);
+    }),
+  );
   if (rows.length > limits.maxRows) {
     throw new QueryError(
       `query: the answer has more than ${limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`,
     );
   }
   return toFrames(query, rows);
+}
+
+/**
+ * The result of `reading` from the joined table at `sqlTable`. An import or a drop of that table
+ * between locating it and reading it leaves a name that is gone: then a 409 that says to run again.
+ */
+async function whileJoined<T>(reading: Promise<T>, reference: DuckDbReferenceStore, tenant: string, query: BiQuery, sqlTable: string): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if ((await reference.locate(tenant, query.join!.table))?.sqlTable === sqlTable) throw error;
+    throw new QueryError(`query.join.table: table ${query.join!.table} was replaced or dropped while the query ran; run the query again`, 409);
+  }
 }
 
 /**
@@ -71,8 +87,12 @@ async function joinedTable(handle: DuckDbHandle, reference: DuckDbReferenceStore
   if (scaleType !== undefined && scaleType !== 'number' && scaleType !== 'integer') {
     throw new QueryError(`query.join.scaleBy: column ${join.scaleBy} of table ${join.table} is ${scaleType}, not a number`);
   }
-  const [repeated] = await handle.read(
-    `SELECT CAST("${join.column}" AS VARCHAR) AS value, count(*) AS n FROM ${found.sqlTable} WHERE "${join.column}" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 1`,
+  const [repeated] = await whileJoined(
+    handle.read(`SELECT CAST("${join.column}" AS VARCHAR) AS value, count(*) AS n FROM ${found.sqlTable} WHERE "${join.column}" IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, value LIMIT 1`),
+    reference,
+    tenant,
+    query,
+    found.sqlTable,
   );
   if (repeated) {
     throw new QueryError(`query.join.column: ${join.column} of table ${join.table} holds ${JSON.stringify(repeated.value)} in ${Number(repeated.n)} rows; a join column must identify one row (import the table with --key ${join.column})`);

@@ -12,7 +12,7 @@ import { duckDbIntakeTarget, intakeDirOf } from './duckdb-intake-target.js';
 import { DuckDbPredictionStore } from './duckdb-prediction-store.js';
 import { exportOnDuckDb, queryOnDuckDb } from './duckdb-query.js';
 import { DuckDbRecommendationStore } from './duckdb-recommendation-store.js';
-import { DuckDbReportQueries } from './duckdb-report-inputs.js';
+import { DuckDbReportInputs } from './duckdb-report-inputs.js';
 import { DuckDbReportStore } from './duckdb-report-store.js';
 import { enforceRetentionOnDuckDb, rollupOnDuckDb } from './duckdb-rollup.js';
 import { replaceWindowOnDuckDb } from './duckdb-window-writer.js';
@@ -20,7 +20,7 @@ import { IntakeAlertStore } from './intake-alert-store.js';
 import { KnownSeries } from './known-series.js';
 import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import { migrations } from './migrations/index.js';
-import { reportInputsOf, type ReportInputs } from './report-inputs.js';
+import type { ReportInputs } from './report-inputs.js';
 import { runMigrations } from './migrator.js';
 import type { WarehouseStores } from './stores.js';
 import { checkRetention } from './warehouse-checks.js';
@@ -119,9 +119,9 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.predictions = new DuckDbPredictionStore(handle);
     this.recommendations = new DuckDbRecommendationStore(handle);
     this.reports = new DuckDbReportStore(handle);
-    this.reportInputs = reportInputsOf(new DuckDbReportQueries(handle));
     this.reference = new DuckDbReferenceStore(handle);
     this.cold = new DuckDbColdTier(handle, coldLayout, coldAfterMs, retentionMs, () => this.rollup());
+    this.reportInputs = new DuckDbReportInputs(handle, this.cold);
   }
 
   async migrate(): Promise<number> {

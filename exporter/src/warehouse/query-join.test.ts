@@ -141,3 +141,36 @@ test('a join the warehouse cannot answer honestly is a QueryError that says why'
   }
   await assert.rejects(w.query('other', query({})), /tenant other has no reference table "hosts"/, 'another tenant cannot join tenant default\'s table');
 });
+
+test('a join table dropped or replaced between locating it and reading it is a 409 QueryError to run again, not the warehouse\'s error', async (t) => {
+  // Found by the fuzz suite: a query racing a DELETE or a PUT of its table got DuckDB's "Catalog Error" as a 500.
+  const w = await seeded(t);
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-join-race-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const replacement = join(dir, 'hosts.csv');
+  await writeFile(replacement, 'host,team,cost_per_hour\nnode-1,web,1\n');
+  const changes: [string, () => Promise<unknown>][] = [
+    ['replaced', () => w.reference.importFile('default', 'hosts', replacement, { format: 'csv', key: ['host'], types: {}, replace: true })],
+    ['dropped', () => w.reference.drop('default', 'hosts')],
+  ];
+  const locate = w.reference.locate.bind(w.reference);
+  for (const [what, change] of changes) {
+    // The change lands right after the query located the table, before it reads it.
+    let raced = false;
+    w.reference.locate = async (tenant, name) => {
+      const found = await locate(tenant, name);
+      if (!raced) {
+        raced = true;
+        await change();
+      }
+      return found;
+    };
+    await assert.rejects(w.query('default', query({})), (error: unknown) => {
+      assert.ok(error instanceof QueryError, `${what}: ${String(error)}`);
+      assert.equal(error.status, 409, what);
+      assert.match(error.message, /query.join.table: table hosts was replaced or dropped while the query ran; run the query again/, what);
+      return true;
+    });
+  }
+  w.reference.locate = locate;
+});

@@ -111,4 +111,5 @@ export const ingestRowOf = (r: Row): IngestRow => ({
   rows: num(r.rows),
   lastError: r.last_error === null || r.last_error === undefined ? undefined : str(r.last_error),
   coveredHours: (r.covered as unknown[]).map(Number).sort((a, b) => a - b),
+  firstSampleAt: r.first_sample === null || r.first_sample === undefined ? null : num(r.first_sample),
 });

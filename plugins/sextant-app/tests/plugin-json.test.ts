@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { globSync } from 'glob';
+import { APP_PAGES } from '../src/common/pageNav.js';
 import { DIST, PLUGIN_ROOT, SHARED } from './support/paths.js';
 
 const schema = JSON.parse(readFileSync(join(SHARED, 'grafana', 'plugin.schema.json'), 'utf8'));
@@ -74,6 +75,17 @@ test("the app's routes are split by Grafana role: a viewer's requests never carr
   assert.equal(new Set(tokens).size, tokens.length);
   // The audit page is shown to Grafana admins only.
   assert.equal(app.includes.find((i: { name: string }) => i.name === 'Audit log')?.role, 'Admin');
+});
+
+test("the app's page includes are its pages: each page's title (the menu's name), path and role, in the tabs' order", () => {
+  const app = JSON.parse(readFileSync(join(DIST, 'plugin.json'), 'utf8'));
+  interface Include { type: string; name: string; path: string; role?: string; addToNav?: boolean }
+  const pages = (app.includes as Include[]).filter((i) => i.type === 'page' && i.path.startsWith('/a/'));
+  assert.deepEqual(
+    pages.map((i) => ({ name: i.name, path: i.path, role: i.role, addToNav: i.addToNav })),
+    APP_PAGES.map((p) => ({ name: p.title, path: `/a/sextant-insights-app/${p.route}`, role: p.role, addToNav: true }))
+  );
+  assert.equal(pages.filter((i) => (i as { defaultNav?: boolean }).defaultNav).map((i) => i.name).join(), 'Overview', 'the app opens on its overview');
 });
 
 test('the zip is named <id>-<version>.zip and holds one top-level folder named after the id', () => {

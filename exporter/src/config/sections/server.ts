@@ -8,6 +8,8 @@ export const serverSection = z
     port: integer(1, 65535).default(9890),
     /** Largest request body accepted; bigger ones get 413. */
     bodyLimitBytes: integer(1, 1_073_741_824).default(1_048_576),
+    /** Deepest nesting of arrays and objects in a JSON body; deeper ones get 400. */
+    bodyMaxDepth: integer(1, 1000).default(32),
     /** A request still running after this gets 503. */
     requestTimeout: duration().prefault('30s'),
     /** How long shutdown waits for in-flight requests and job runs before giving up. */

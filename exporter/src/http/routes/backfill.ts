@@ -3,7 +3,7 @@
 // DELETE /api/v1/backfill/{id} cancels it after the window in progress (editor role).
 import express, { type Request, type Response } from 'express';
 import { BackfillRefused, type BackfillJob, type BackfillRunner } from '../../jobs/backfill-runner.js';
-import { parseTime } from '../../time-text.js';
+import { MAX_TIME_MS, parseTime } from '../../time-text.js';
 import { authOf, roleAllows } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
 import { BadRequest, sendError, Unavailable } from './query-params.js';
@@ -35,7 +35,10 @@ export function backfillView(job: BackfillJob, now: number) {
 }
 
 function timeField(value: unknown, field: string, now: number): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    if (value > MAX_TIME_MS) throw new BadRequest(`POST /backfill: ${field}: ${value} is outside the times Sextant keeps (1970-01-01 to 9999-12-31)`);
+    return value;
+  }
   if (typeof value === 'string') {
     try {
       return parseTime(value, now, field);

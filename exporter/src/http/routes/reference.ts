@@ -146,6 +146,8 @@ export function referenceRoutes(deps: ApiDeps): express.Router {
       deps.log.info('reference table imported', { tenant, table: result.table.name, format, bytes, rows: result.imported, replaced: result.replaced, durationMs: deps.now() - started });
       res.json({ ...result, bytes });
     } catch (error) {
+      // DuckDB names the file it could not read: the folder of the temporary copy is the service's business.
+      if (dir !== undefined && error instanceof ImportError) error.message = error.message.replaceAll(`${dir}/`, '');
       send(res, error);
     } finally {
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });

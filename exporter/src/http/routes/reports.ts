@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { lastCompletePeriod, periodRange, REPORT_PERIODS, type ReportPeriod } from '@sextant/core/reports';
 import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../../reports/formats.js';
+import { parseTime } from '../../time-text.js';
 import { ReportService } from '../../reports/report-service.js';
 import type { StoredReport } from '../../warehouse/report-store.js';
 import { authOf, roleAllows } from '../auth-context.js';
@@ -28,6 +29,8 @@ function view(r: StoredReport) {
     from: new Date(r.rangeStart).toISOString(),
     to: new Date(r.rangeEnd).toISOString(),
     createdAt: new Date(r.createdAt).toISOString(),
+    // Made before its period was over: it covers the period only up to createdAt.
+    partial: r.createdAt < r.rangeEnd,
     trigger: r.trigger,
     status: r.status,
     ...(r.error !== undefined ? { error: r.error } : {}),
@@ -42,8 +45,13 @@ function parseBody(body: unknown, now: number): { period: ReportPeriod; format: 
   if (!REPORT_PERIODS.includes(period as ReportPeriod)) throw new BadRequest(`POST /reports: period: got ${JSON.stringify(period)}, expected daily, weekly or monthly`);
   if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new BadRequest(`POST /reports: format: got ${JSON.stringify(format)}, expected one of ${REPORT_FORMATS.join(', ')}`);
   if (from === undefined) return { period: period as ReportPeriod, format: format as ReportFormat, range: lastCompletePeriod(period as ReportPeriod, now) };
-  const ms = typeof from === 'string' && /^\d{4}-\d{2}-\d{2}/.test(from) ? Date.parse(from.length === 10 ? `${from}T00:00:00Z` : from) : NaN;
-  if (Number.isNaN(ms)) throw new BadRequest(`POST /reports: from: got ${JSON.stringify(from)}, expected an ISO date such as 2026-11-16`);
+  if (typeof from !== 'string') throw new BadRequest(`POST /reports: from: got ${JSON.stringify(from)}, expected an ISO date such as 2026-11-16, or now for the period running now`);
+  let ms: number;
+  try {
+    ms = parseTime(from, now, 'from');
+  } catch (error) {
+    throw new BadRequest(`POST /reports: ${(error as Error).message}`);
+  }
   return { period: period as ReportPeriod, format: format as ReportFormat, range: periodRange(period as ReportPeriod, ms) };
 }
 

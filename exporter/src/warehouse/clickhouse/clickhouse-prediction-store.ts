@@ -29,10 +29,12 @@ export class ClickHousePredictionStore implements PredictionStore {
     return Number(row?.v ?? 0) + 1;
   }
 
+  // GLOBAL IN: on a cluster the subquery runs once over every shard (a Distributed table inside IN
+  // on the shards is refused, distributed_product_mode = deny); on one server it is a plain IN.
   async latestModels(tenant: string): Promise<TrainedPredictor[]> {
     const rows = await this.db.read(
       `SELECT model FROM ${this.db.table('prediction_models')} FINAL WHERE tenant = ${sqlString(tenant)}
-         AND (horizon_ms, version) IN (SELECT horizon_ms, max(version) FROM ${this.db.table('prediction_models')} WHERE tenant = ${sqlString(tenant)} GROUP BY horizon_ms)
+         AND (horizon_ms, version) GLOBAL IN (SELECT horizon_ms, max(version) FROM ${this.db.table('prediction_models')} WHERE tenant = ${sqlString(tenant)} GROUP BY horizon_ms)
        ORDER BY horizon_ms`,
     );
     return rows.map((r) => JSON.parse(String(r.model)) as TrainedPredictor);
@@ -64,7 +66,7 @@ export class ClickHousePredictionStore implements PredictionStore {
     if (q.from !== undefined) where.push(`at_ms >= ${sqlNumber(q.from)}`);
     if (q.to !== undefined) where.push(`at_ms < ${sqlNumber(q.to)}`);
     if (q.latest) {
-      where.push(`(entity, horizon_ms, at_ms) IN (SELECT entity, horizon_ms, max(at_ms) FROM ${this.db.table('predictions')} WHERE tenant = ${sqlString(tenant)} GROUP BY entity, horizon_ms)`);
+      where.push(`(entity, horizon_ms, at_ms) GLOBAL IN (SELECT entity, horizon_ms, max(at_ms) FROM ${this.db.table('predictions')} WHERE tenant = ${sqlString(tenant)} GROUP BY entity, horizon_ms)`);
     }
     const rows = await this.db.read(
       `SELECT * FROM ${this.db.table('predictions')} FINAL WHERE ${where.join(' AND ')} ORDER BY at_ms DESC, probability DESC, entity LIMIT ${limitOf(q.limit)}`,

@@ -122,8 +122,11 @@ export class ClickHouseReportQueries implements ReportQueries {
       `SELECT dataset, groupUniqArray(bucket) AS covered FROM ${this.t('rollup_1h')} FINAL
        WHERE tenant = ${who} AND bucket >= ${start} AND bucket < ${end} AND count > 0 GROUP BY dataset`,
     );
+    // The dataset's first stored sample: data is expected from then on.
+    const firsts = await this.db.read(`SELECT dataset, min(first_seen_ms) AS first_sample FROM ${this.t('series')} FINAL WHERE tenant = ${who} GROUP BY dataset`);
     const runsOf = new Map(runs.map((r) => [String(r.dataset), r]));
     const hoursOf = new Map(hours.map((r) => [String(r.dataset), r.covered as unknown[]]));
+    const firstOf = new Map(firsts.map((r) => [String(r.dataset), r.first_sample]));
     const names = [...new Set([...seen, ...runs].map((r) => String(r.dataset)))].sort();
     return names.map((dataset) => {
       const run = runsOf.get(dataset);
@@ -135,6 +138,7 @@ export class ClickHouseReportQueries implements ReportQueries {
         rows: run?.total ?? 0,
         last_error: failed > 0 ? run!.last_error : null,
         covered: hoursOf.get(dataset) ?? [],
+        first_sample: firstOf.get(dataset) ?? null,
       });
     });
   }

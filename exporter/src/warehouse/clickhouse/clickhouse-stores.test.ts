@@ -2,4 +2,4 @@
 import { chdbClient } from './testing/clients.js';
 import { storeContract } from './testing/store-contract.js';
 
-storeContract(async () => chdbClient());
+storeContract(async () => ({ client: chdbClient() }));

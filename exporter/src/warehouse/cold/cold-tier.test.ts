@@ -40,7 +40,7 @@ async function open(dir: string, name: string, cold: boolean): Promise<DuckDbWar
 }
 
 /** The same data in a warehouse that stays hot and in one whose old days go cold. */
-async function pair(t: { after(fn: () => unknown): void }): Promise<{ dir: string; hot: DuckDbWarehouse; cold: DuckDbWarehouse }> {
+async function pair(t: { after(fn: () => unknown): void }, withReported = false): Promise<{ dir: string; hot: DuckDbWarehouse; cold: DuckDbWarehouse }> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-cold-'));
   const hot = await open(dir, 'hot.duckdb', false);
   const cold = await open(dir, 'cold.duckdb', true);
@@ -53,13 +53,18 @@ async function pair(t: { after(fn: () => unknown): void }): Promise<{ dir: strin
   await writeFile(csv, 'host,team,cost_per_hour\nnode-1,web,0.5\nnode-2,db,1.25\n');
   for (const w of [hot, cold]) {
     for (let day = START; day < NOW; day += DAY) {
-      for (const tenant of ['a', 'b']) await w.replaceWindow(tenant, 'cpu', { start: day, end: Math.min(NOW, day + DAY) }, seriesOf(tenant, day, Math.min(NOW, day + DAY)));
+      const window = { start: day, end: Math.min(NOW, day + DAY) };
+      for (const tenant of ['a', 'b']) await w.replaceWindow(tenant, 'cpu', window, seriesOf(tenant, day, window.end));
+      // Datasets that reports read: a service metric and a capacity one.
+      for (const dataset of withReported ? REPORTED : []) await w.replaceWindow('a', dataset, window, seriesOf('a', day, window.end, 10));
     }
     await w.rollup();
     await w.reference.importFile('a', 'hosts', csv, { format: 'csv', key: ['host'], types: {}, replace: false });
   }
   return { dir, hot, cold };
 }
+
+const REPORTED = ['http_requests_per_second', 'node_memory_used_ratio'];
 
 const QUERIES: BiQuery[] = [
   { dataset: 'cpu', measures: ['count', 'sum', 'min', 'max', 'avg', 'p50', 'p95', 'p99', 'last'], groupBy: ['instance'], filters: [], bucket: '1h', range: { start: START, end: NOW } },
@@ -101,6 +106,11 @@ async function assertSameAnswers(hot: DuckDbWarehouse, cold: DuckDbWarehouse, wh
   }
 }
 
+/** Numbers rounded to 9 significant digits (sums over rows in another order differ in the last bits). */
+function rounded(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(9)) : v)));
+}
+
 async function tableRows(w: DuckDbWarehouse, table: string): Promise<number> {
   const [row] = await w.handle.read(`SELECT count(*) AS n FROM ${table}`);
   return Number(row!.n);
@@ -131,7 +141,7 @@ test('old days move to one zstd Parquet file per level and day, and leave the ta
   assert.equal(result.left, 0);
   assert.deepEqual(progress, Array.from({ length: 4 * coldDays }, (_, i) => i + 1));
   // Points: 3 series every 5 minutes from START up to the boundary.
-  assert.equal(result.rows.points, 3 * ((boundary - START) / STEP));
+  assert.equal(result.rows.points, SERIES.length * ((boundary - START) / STEP));
   assert.equal(await tableRows(cold, 'points'), pointsBefore - result.rows.points);
   assert.equal(await tableRows(cold, 'points') + result.rows.points, await tableRows(hot, 'points'));
   for (const level of ['points', '5m', '1h', '1d'] as const) {
@@ -155,7 +165,7 @@ test('old days move to one zstd Parquet file per level and day, and leave the ta
   const codecs = (await connection.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${first}')`)).getRowsJS().map((r) => String(r[0]));
   assert.deepEqual(codecs, ['ZSTD']);
   const [[n, sorted]] = (await connection.runAndReadAll(`SELECT count(*), bool_and(ok) FROM (SELECT (tenant, dataset, series_id, ts) >= lag((tenant, dataset, series_id, ts)) OVER () IS NOT FALSE AS ok FROM read_parquet('${first}'))`)).getRowsJS() as [[bigint, boolean]];
-  assert.equal(Number(n), (3 * (DAY / 2)) / STEP, 'the first day holds the afternoon of START');
+  assert.equal(Number(n), (SERIES.length * (DAY / 2)) / STEP, 'the first day holds the afternoon of START');
   assert.equal(sorted, true);
   connection.closeSync();
   instance.closeSync();
@@ -165,7 +175,7 @@ test('old days move to one zstd Parquet file per level and day, and leave the ta
 });
 
 test('queries, joins and export over hot and cold days answer as the all-hot warehouse, and match sums of the samples', async (t) => {
-  const { dir, hot, cold } = await pair(t);
+  const { dir, hot, cold } = await pair(t, true);
   await cold.cold.moveCold(NOW);
   await assertSameAnswers(hot, cold, 'after the move');
   // Independently: count and sum of tenant a's raw samples over the whole range, from the generated data.
@@ -184,6 +194,13 @@ test('queries, joins and export over hot and cold days answer as the all-hot war
     assert.ok(rows > 0);
     assert.deepEqual(await parquetRows(coldFile), await parquetRows(hotFile), `export at ${level}`);
   }
+  // A weekly report over cold days (services, capacity, ingest coverage read the 1h rollups).
+  const settings = { objectives: {}, defaultObjective: 0.99, capacityThreshold: 0.9 };
+  const week = { start: NOW - 9 * DAY, end: NOW - 2 * DAY };
+  const [hotReport, coldReport] = [await hot.reportInputs.read('a', 'weekly', week, settings, NOW), await cold.reportInputs.read('a', 'weekly', week, settings, NOW)];
+  assert.ok(hotReport.services.length > 0 && hotReport.capacity.length > 0);
+  assert.equal(hotReport.capacity[0]!.samples.length, 7 * 24);
+  assert.deepEqual(rounded(coldReport), rounded(hotReport));
 });
 
 test('a write into a cold day thaws it, and the day moves again after its rollup', async (t) => {
@@ -213,8 +230,8 @@ test('retention deletes cold files whose day has expired and hides the expired p
   const [deletedHot, deletedCold] = [await hot.enforceRetention(later), await cold.enforceRetention(later)];
   // The tables lose the points before the cutoff; the cold tier the days wholly before it (half of
   // the cutoff's day stays in its file, hidden from reads).
-  assert.equal(deletedHot.points, 3 * ((later - DEFAULT_RETENTION_MS.points - START) / STEP));
-  assert.equal(deletedCold.points, deletedHot.points - 3 * (DAY / 2 / STEP));
+  assert.equal(deletedHot.points, SERIES.length * ((later - DEFAULT_RETENTION_MS.points - START) / STEP));
+  assert.equal(deletedCold.points, deletedHot.points - SERIES.length * (DAY / 2 / STEP));
   await assertSameAnswers(hot, cold, 'after retention');
   await cold.handle.write(async () => undefined); // the files' deletion is queued behind the retention run
   const cutoffDay = Math.floor((later - DEFAULT_RETENTION_MS.points) / DAY) * DAY;

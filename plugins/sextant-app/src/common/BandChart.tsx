@@ -29,7 +29,7 @@ interface Props {
   title?: string;
 }
 
-const AXIS_LEFT = 48;
+const AXIS_LEFT = 60;
 const AXIS_BOTTOM = 18;
 
 /**

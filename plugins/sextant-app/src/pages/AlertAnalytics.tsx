@@ -1,7 +1,8 @@
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import { Badge, Field, InteractiveTable, Stack, Text, useStyles2, type Column } from '@grafana/ui';
 import { alertAnalysis, type Window } from '../common/api';
 import { useApp } from '../common/context';
@@ -34,7 +35,7 @@ export function AlertAnalytics() {
   const state = useRequest(() => alertAnalysis(client, window), [client, window]);
   const styles = useStyles2(getStyles);
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Alerts}>
       <Stack direction="column" gap={2}>
         <Field label="Window" noMargin>
           <WindowPicker value={lengthMs} onChange={setLengthMs} />
@@ -67,7 +68,7 @@ export function AlertAnalytics() {
           )}
         </RequestView>
       </Stack>
-    </PluginPage>
+    </AppPage>
   );
 }
 

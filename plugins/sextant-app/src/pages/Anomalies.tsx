@@ -2,7 +2,8 @@ import { seriesKey } from '@sextant/core';
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import {
   Badge,
   Field,
@@ -56,7 +57,7 @@ export function Anomalies() {
 
   const columns = useMemo<Array<Column<AnomalyEvent>>>(
     () => [
-      { id: 'time', header: 'Peak', cell: ({ row }) => formatTime(row.original.peakAt) },
+      { id: 'time', header: 'Peak', cell: ({ row }) => <span className={styles.time}>{formatTime(row.original.peakAt)}</span> },
       {
         id: 'series',
         header: 'Series',
@@ -108,7 +109,7 @@ export function Anomalies() {
   );
 
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Anomalies}>
       <Stack direction="column" gap={2}>
         <Stack gap={2} wrap="wrap" alignItems="flex-end">
           <Field label="Window" noMargin>
@@ -137,7 +138,7 @@ export function Anomalies() {
           }}
         </RequestView>
       </Stack>
-    </PluginPage>
+    </AppPage>
   );
 }
 
@@ -151,5 +152,7 @@ export function filterAnomalies(anomalies: AnomalyEvent[], severity: SeverityFil
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  // One line: a date broken over three lines makes every row three lines high.
+  time: css({ whiteSpace: 'nowrap' }),
   series: css({ fontFamily: theme.typography.fontFamilyMonospace, fontSize: theme.typography.bodySmall.fontSize }),
 });

@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import { Button, Field, InteractiveTable, Input, Select, Stack, Text, type Column } from '@grafana/ui';
 import { listAudit, type AuditFilter } from '../common/api';
 import { useApp } from '../common/context';
@@ -45,7 +46,7 @@ export function Audit() {
   const clean = (value: string) => (value.trim() === '' ? undefined : value.trim());
 
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Audit}>
       <Stack direction="column" gap={2}>
         <Stack gap={1} alignItems="flex-end">
           <Field label="Action" noMargin>
@@ -97,6 +98,6 @@ export function Audit() {
           )}
         </RequestView>
       </Stack>
-    </PluginPage>
+    </AppPage>
   );
 }

@@ -2,7 +2,7 @@ import { seriesKey } from '@sextant/core';
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
+import { AppPage } from '../components/AppPage';
 import { Badge, LinkButton, List, Stack, Text, useStyles2 } from '@grafana/ui';
 import { ingestRuns, listAnomalies, listDatasets, listPredictions, listRecommendations } from '../common/api';
 import { useApp } from '../common/context';
@@ -54,7 +54,7 @@ export function Overview() {
   const ingest = useRequest(async () => ingestHealth(await listDatasets(client), await ingestRuns(client, INGEST_RUNS)), [client]);
 
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Overview}>
       <div className={styles.grid}>
         <Section title="Anomalies in the last hour">
           <RequestView state={anomalies} what="anomalies">
@@ -125,9 +125,11 @@ export function Overview() {
                   <Stack gap={1} alignItems="center">
                     <Badge text={d.error ? 'failing' : d.watermark === null ? 'waiting' : 'ok'} color={d.error ? 'red' : d.watermark === null ? 'orange' : 'green'} tooltip={d.error} />
                     <Text>{d.dataset}</Text>
-                    <Text color="secondary" variant="bodySmall">
-                      up to {formatTime(d.watermark)}
-                    </Text>
+                    <span className={styles.time}>
+                      <Text color="secondary" variant="bodySmall">
+                        up to {formatTime(d.watermark)}
+                      </Text>
+                    </span>
                   </Stack>
                 )}
               />
@@ -135,7 +137,7 @@ export function Overview() {
           </RequestView>
         </Section>
       </div>
-    </PluginPage>
+    </AppPage>
   );
 }
 
@@ -145,4 +147,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
     gridTemplateColumns: 'repeat(auto-fit, minmax(320px, 1fr))',
     gap: theme.spacing(3),
   }),
+  time: css({ whiteSpace: 'nowrap' }),
 });

@@ -1,6 +1,7 @@
 import React, { useEffect, useMemo } from 'react';
-import { PluginPage } from '@grafana/runtime';
-import { Badge, InteractiveTable, Stack, Text, type Column } from '@grafana/ui';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
+import { Badge, InteractiveTable, Text, type Column } from '@grafana/ui';
 import { listModels, listPredictions } from '../common/api';
 import { useApp } from '../common/context';
 import { formatDuration, formatNumber, formatPercent, formatTime } from '../common/format';
@@ -65,42 +66,39 @@ export function Predictions() {
     []
   );
   return (
-    <PluginPage>
-      <Stack direction="column" gap={2}>
-        <Text color="secondary">Probability that each service fails within the horizon, from the trained model, with the features that move it most.</Text>
-        <RequestView state={state} what="predictions">
-          {({ predictions, model }) =>
-            !model ? (
-              <div data-testid="prediction-list-untrained">
-                <Text color="secondary">
-                  No failure model yet. Sextant trains one once the warehouse holds enough history with alerts: on a fresh
-                  start, a few minutes after the first ingest. This page looks again every {RECHECK_MS / 1000} s.
-                </Text>
+    <AppPage route={ROUTES.Predictions}>
+      <RequestView state={state} what="predictions">
+        {({ predictions, model }) =>
+          !model ? (
+            <div data-testid="prediction-list-untrained">
+              <Text color="secondary">
+                No failure model yet. Sextant trains one once the warehouse holds enough history with alerts: on a fresh
+                start, a few minutes after the first ingest. This page looks again every {RECHECK_MS / 1000} s.
+              </Text>
+            </div>
+          ) : predictions.length === 0 ? (
+            <div data-testid="prediction-list-pending">
+              <Text color="secondary">
+                {describeModel(model)} Its first predictions come with the next inference run. This page looks again
+                every {RECHECK_MS / 1000} s.
+              </Text>
+            </div>
+          ) : (
+            <div data-testid="prediction-list">
+              <div data-testid="prediction-model">
+                <Text color="secondary">{describeModel(model)}</Text>
               </div>
-            ) : predictions.length === 0 ? (
-              <div data-testid="prediction-list-pending">
-                <Text color="secondary">
-                  {describeModel(model)} Its first predictions come with the next inference run. This page looks again
-                  every {RECHECK_MS / 1000} s.
-                </Text>
-              </div>
-            ) : (
-              <div data-testid="prediction-list">
-                <div data-testid="prediction-model">
-                  <Text color="secondary">{describeModel(model)}</Text>
-                </div>
-                <InteractiveTable
-                  columns={columns}
-                  data={[...predictions].sort((a, b) => b.probability - a.probability)}
-                  getRowId={(p) => `${p.entity}/${p.horizonMs}`}
-                  pageSize={20}
-                />
-              </div>
-            )
-          }
-        </RequestView>
-      </Stack>
-    </PluginPage>
+              <InteractiveTable
+                columns={columns}
+                data={[...predictions].sort((a, b) => b.probability - a.probability)}
+                getRowId={(p) => `${p.entity}/${p.horizonMs}`}
+                pageSize={20}
+              />
+            </div>
+          )
+        }
+      </RequestView>
+    </AppPage>
   );
 }
 

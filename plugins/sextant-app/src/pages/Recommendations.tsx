@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import { Alert, Badge, Button, Card, LinkButton, Pagination, RadioButtonGroup, Stack, Text } from '@grafana/ui';
 import { applyRecommendation, dismissRecommendation, listRecommendations, sendFeedback } from '../common/api';
 import type { SextantClient } from '../common/client';
@@ -30,7 +31,7 @@ export function Recommendations() {
   const state = useRequest(() => listRecommendations(client, status === 'all' ? RECOMMENDATION_STATUSES : [status]), [client, status]);
   useLiveEvents(client.url('/api/v1/events'), ['recommendations'], state.reload);
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Recommendations}>
       <Stack direction="column" gap={2}>
         <div>
           <RadioButtonGroup size="sm" options={STATUS_OPTIONS} value={status} onChange={setStatus} aria-label="Status" />
@@ -39,7 +40,7 @@ export function Recommendations() {
           {(recommendations) => <RecommendationList items={recommendations} client={client} onChanged={state.reload} />}
         </RequestView>
       </Stack>
-    </PluginPage>
+    </AppPage>
   );
 }
 

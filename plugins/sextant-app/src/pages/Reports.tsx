@@ -1,5 +1,6 @@
 import React, { useMemo, useState } from 'react';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import { Button, InteractiveTable, LinkButton, Stack, Text, type Column } from '@grafana/ui';
 import { generateWeeklyReport, listReports, reportUrl } from '../common/api';
 import { useApp } from '../common/context';
@@ -42,7 +43,7 @@ export function Reports() {
   };
 
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Reports}>
       <Stack direction="column" gap={2}>
         <Stack gap={2} alignItems="center">
           <Button icon="file-alt" onClick={generate} disabled={busy}>
@@ -63,7 +64,7 @@ export function Reports() {
           )}
         </RequestView>
       </Stack>
-    </PluginPage>
+    </AppPage>
   );
 }
 

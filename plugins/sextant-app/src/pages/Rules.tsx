@@ -1,7 +1,8 @@
-import React, { useMemo, useState } from 'react';
+import React, { useMemo, useState, type ReactNode } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { PluginPage } from '@grafana/runtime';
+import { ROUTES } from '../constants';
+import { AppPage } from '../components/AppPage';
 import { Alert, Button, Checkbox, Field, IconButton, Input, RadioButtonGroup, Stack, Tab, TabsBar, Text, useStyles2 } from '@grafana/ui';
 import {
   DEFAULT_ABSENT,
@@ -108,6 +109,15 @@ function download(file: GeneratedFile) {
   URL.revokeObjectURL(url);
 }
 
+/** Checkboxes one under the other, each label beside its box (a stretched checkbox centres its label). */
+function Choices({ children }: { children: ReactNode }) {
+  return (
+    <Stack direction="column" gap={1} alignItems="flex-start">
+      {children}
+    </Stack>
+  );
+}
+
 /**
  * Pick SLOs and thresholds; the core's rule generators (the same ones `sextant rules` runs) write
  * the Prometheus rule files and their promtool unit tests, here in the browser.
@@ -136,7 +146,7 @@ export function Rules() {
   const setSlo = (index: number, patch: Partial<SloChoice>) => setSlos(slos.map((s, i) => (i === index ? { ...s, ...patch } : s)));
 
   return (
-    <PluginPage>
+    <AppPage route={ROUTES.Rules}>
       <div className={styles.layout}>
         <Stack direction="column" gap={2}>
           <Section title="SLOs (availability, multi-window burn rate)">
@@ -167,7 +177,9 @@ export function Rules() {
             </div>
           </Section>
           <Section title="Thresholds">
-            <Checkbox label="Static thresholds on node_exporter and RED metrics" value={useThresholds} onChange={(e) => setUseThresholds(e.currentTarget.checked)} />
+            <Choices>
+              <Checkbox label="Static thresholds on node_exporter and RED metrics" value={useThresholds} onChange={(e) => setUseThresholds(e.currentTarget.checked)} />
+            </Choices>
             {useThresholds &&
               (Object.keys(THRESHOLD_LABELS) as ThresholdKey[]).map((key) => (
                 <Stack key={key} gap={1} alignItems="center">
@@ -187,15 +199,17 @@ export function Rules() {
               ))}
           </Section>
           <Section title="Sextant's own signals">
-            <Checkbox label="Alerts on anomaly scores and failure probability" value={scores} onChange={(e) => setScores(e.currentTarget.checked)} />
-            <Checkbox
-              label="Bands as anomaly:level / anomaly:upper_band / anomaly:lower_band (promql-anomaly-detection dashboards and AnomalyDetected)"
-              value={sextantBands}
-              onChange={(e) => setSextantBands(e.currentTarget.checked)}
-            />
-            <Checkbox label="Alerts on Sextant's own pipeline (ingest lag and failures, stale jobs, intake backlog, training)" value={pipeline} onChange={(e) => setPipeline(e.currentTarget.checked)} />
-            <Checkbox label="Capacity forecasts (disk and memory, predict_linear)" value={capacity} onChange={(e) => setCapacity(e.currentTarget.checked)} />
-            <Checkbox label="Absent-data alerts for the default datasets" value={absent} onChange={(e) => setAbsent(e.currentTarget.checked)} />
+            <Choices>
+              <Checkbox label="Alerts on anomaly scores and failure probability" value={scores} onChange={(e) => setScores(e.currentTarget.checked)} />
+              <Checkbox
+                label="Bands as anomaly:level / anomaly:upper_band / anomaly:lower_band (promql-anomaly-detection dashboards and AnomalyDetected)"
+                value={sextantBands}
+                onChange={(e) => setSextantBands(e.currentTarget.checked)}
+              />
+              <Checkbox label="Alerts on Sextant's own pipeline (ingest lag and failures, stale jobs, intake backlog, training)" value={pipeline} onChange={(e) => setPipeline(e.currentTarget.checked)} />
+              <Checkbox label="Capacity forecasts (disk and memory, predict_linear)" value={capacity} onChange={(e) => setCapacity(e.currentTarget.checked)} />
+              <Checkbox label="Absent-data alerts for the default datasets" value={absent} onChange={(e) => setAbsent(e.currentTarget.checked)} />
+            </Choices>
           </Section>
         </Stack>
         <Stack direction="column" gap={1}>
@@ -206,11 +220,13 @@ export function Rules() {
           )}
           {file && (
             <div data-testid="rules-preview">
-              <TabsBar>
-                {result.files.map((f, i) => (
-                  <Tab key={f.path} label={f.path} active={f === file} onChangeTab={() => setShown(i)} />
-                ))}
-              </TabsBar>
+              <div className={styles.files}>
+                <TabsBar>
+                  {result.files.map((f, i) => (
+                    <Tab key={f.path} label={f.path} active={f === file} onChangeTab={() => setShown(i)} />
+                  ))}
+                </TabsBar>
+              </div>
               <Stack gap={1}>
                 <Button size="sm" icon="download-alt" onClick={() => download(file)}>
                   Download {file.path}
@@ -229,12 +245,14 @@ export function Rules() {
           </Text>
         </Stack>
       </div>
-    </PluginPage>
+    </AppPage>
   );
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  layout: css({ display: 'grid', gridTemplateColumns: 'minmax(420px, 1fr) 2fr', gap: theme.spacing(3) }),
+  // The preview column may be narrower than its file tabs: they scroll sideways instead of widening the page.
+  layout: css({ display: 'grid', gridTemplateColumns: 'minmax(420px, 1fr) minmax(0, 2fr)', gap: theme.spacing(3) }),
+  files: css({ overflowX: 'auto' }),
   yaml: css({
     fontFamily: theme.typography.fontFamilyMonospace,
     fontSize: theme.typography.bodySmall.fontSize,

@@ -5,7 +5,7 @@ import './boot';
 import React, { useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, Route, Routes, useLocation, useNavigate, type NavigateFunction } from 'react-router-dom';
 import {
   CoreApp,
   createTheme,
@@ -15,12 +15,15 @@ import {
   ThemeContext,
   type AppPluginMeta,
   type DataFrame,
+  type DataQuery,
   type DataQueryRequest,
   type GrafanaTheme2,
   type PanelProps,
 } from '@grafana/data';
 import { config, getBackendSrv, setBackendSrv, setDataSourceSrv, setTemplateSrv } from '@grafana/runtime';
-import { GlobalStyles, Text } from '@grafana/ui';
+// Grafana's own entry of the package, where it sets the PluginPage at start (the bundle maps it: see harness-bundle.ts).
+import { setPluginPage } from '@grafana/runtime/internal';
+import { GlobalStyles, PanelChrome } from '@grafana/ui';
 import { plugin as app } from '../../src/module';
 import { plugin as anomalyPanel } from '../../src/panels/anomaly/module';
 import { plugin as recommendationsPanel } from '../../src/panels/recommendations/module';
@@ -29,15 +32,19 @@ import { QueryEditor } from '../../src/datasource/QueryEditor';
 import type { SextantQuery } from '../../src/datasource/types';
 import type { AppSettings } from '../../src/common/context';
 import { createBackendSrv } from './backend-srv';
-import { createDataSourceSrv, createTemplateSrv, SEXTANT } from './services';
+import { appNav, GrafanaChrome, HarnessPluginPage, MAIN_PADDING, MENU_WIDTH, TOP_BAR_HEIGHT } from './grafana-page';
+import { queryPrometheus, type PromQuery } from './prometheus';
+import { createDataSourceSrv, createTemplateSrv, PROMETHEUS, SEXTANT } from './services';
 
 const sextant = new SextantDataSource(SEXTANT);
 
 setBackendSrv(createBackendSrv());
 setDataSourceSrv(createDataSourceSrv(sextant));
+setPluginPage(HarnessPluginPage);
 
-const PANEL_WIDTH = 900;
-const PANEL_HEIGHT = 360;
+const APP_BASE = '/a/sextant-insights-app';
+/** Grafana routes a click on a link into its own pages: the harness into the app's (set while an app page is shown). */
+let navigateInApp: NavigateFunction | undefined;
 
 /** Grafana's app settings endpoint gives the plugin meta (jsonData, which secure fields are set). */
 function useAppMeta(): AppPluginMeta<AppSettings> | undefined {
@@ -48,19 +55,38 @@ function useAppMeta(): AppPluginMeta<AppSettings> | undefined {
   return meta;
 }
 
+/** The app's root under Grafana's route for it, in Grafana's chrome with the app's pages in the menu. */
 function AppView({ page }: { page: string }) {
   const meta = useAppMeta();
   if (!meta || !app.root) {
     return null;
   }
-  const Root = app.root;
   return (
-    <MemoryRouter initialEntries={[`/${page}`]}>
-      <Root meta={meta} basename="/a/sextant-insights-app" path={`/${page}`} query={{}} onNavChanged={() => {}} />
+    <MemoryRouter initialEntries={[`${APP_BASE}/${page}`]}>
+      <AppRoute meta={meta} />
     </MemoryRouter>
   );
 }
 
+function AppRoute({ meta }: { meta: AppPluginMeta<AppSettings> }) {
+  const location = useLocation();
+  navigateInApp = useNavigate();
+  useEffect(() => () => (navigateInApp = undefined), []);
+  const nav = appNav(meta.name, meta.includes ?? [], config.bootData.user.orgRole, location.pathname);
+  const Root = app.root!;
+  return (
+    <GrafanaChrome nav={nav} crumbs={['More apps', meta.name, ...(nav.active ? [nav.active.text] : [])]}>
+      <Routes>
+        <Route
+          path={`${APP_BASE}/*`}
+          element={<Root meta={meta} basename={APP_BASE} path={location.pathname} query={{}} onNavChanged={() => {}} />}
+        />
+      </Routes>
+    </GrafanaChrome>
+  );
+}
+
+/** The configuration page, as Grafana's plugin page shows it: the plugin's name, its description, the Configuration tab. */
 function ConfigView() {
   const meta = useAppMeta();
   if (!meta) {
@@ -68,19 +94,27 @@ function ConfigView() {
   }
   app.meta = meta;
   const Body = app.configPages![0]!.body;
-  return <Body plugin={app} query={{}} />;
+  const pageNav = { text: meta.name, subTitle: meta.info.description, children: [{ text: 'Configuration', active: true, url: `/plugins/${meta.id}` }] };
+  return (
+    <GrafanaChrome nav={appNav(meta.name, meta.includes ?? [], config.bootData.user.orgRole, `/plugins/${meta.id}`)} crumbs={['Administration', 'Plugins and data', 'Plugins', meta.name]}>
+      <HarnessPluginPage pageNav={pageNav}>
+        <Body plugin={app} query={{}} />
+      </HarnessPluginPage>
+    </GrafanaChrome>
+  );
 }
 
-/** The query a dashboard panel would send: from the page's URL, over the page's time range. */
-function panelRequest(params: URLSearchParams, targets: SextantQuery[]): DataQueryRequest<SextantQuery> {
+/** The query a dashboard panel would send: from the page's URL (range, interval, targets). */
+function panelRequest<Q extends DataQuery>(params: URLSearchParams, targets: Q[]): DataQueryRequest<Q> {
   const to = Number(params.get('to') ?? Date.now());
   const from = Number(params.get('from') ?? to - 24 * 3_600_000);
+  const intervalMs = Number(params.get('intervalMs') ?? 60_000);
   const range = { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
   return {
     app: CoreApp.Dashboard,
     requestId: 'harness',
-    interval: '1m',
-    intervalMs: 60_000,
+    interval: `${intervalMs / 1000}s`,
+    intervalMs,
     range,
     scopedVars: {},
     targets,
@@ -92,15 +126,17 @@ function panelRequest(params: URLSearchParams, targets: SextantQuery[]): DataQue
 function PanelView({ kind, params }: { kind: 'anomaly' | 'recommendations'; params: URLSearchParams }) {
   const [frames, setFrames] = useState<DataFrame[]>();
   const [error, setError] = useState<string>();
-  const targets: SextantQuery[] = JSON.parse(params.get('targets') ?? '[]');
+  const targets: DataQuery[] = JSON.parse(params.get('targets') ?? '[]');
   // The panel's options as a saved dashboard holds them.
   const options = JSON.parse(params.get('options') ?? '{}');
   const request = panelRequest(params, targets);
   useEffect(() => {
-    sextant.query(request).then(
-      (response) => setFrames(response.data as DataFrame[]),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e))
-    );
+    // The panel's data source: the Sextant warehouse, or the provisioned Prometheus.
+    const answer =
+      params.get('datasource') === PROMETHEUS.uid
+        ? queryPrometheus(PROMETHEUS.uid, request as DataQueryRequest<PromQuery>)
+        : sextant.query(request as DataQueryRequest<SextantQuery>).then((response) => response.data as DataFrame[]);
+    answer.then(setFrames, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
     // The request is fixed by the page's URL.
   }, []);
   if (error) {
@@ -111,29 +147,41 @@ function PanelView({ kind, params }: { kind: 'anomaly' | 'recommendations'; para
   }
   const plugin = kind === 'anomaly' ? anomalyPanel : recommendationsPanel;
   const Panel = plugin.panel as React.ComponentType<PanelProps>;
+  const title = params.get('title') ?? PANEL_NAMES[kind];
+  // A dashboard of this one panel, as wide and as high as the page beside Grafana's menu.
+  const width = window.innerWidth - MENU_WIDTH - 2 * MAIN_PADDING - 2 * DASHBOARD_PADDING;
+  const height = window.innerHeight - TOP_BAR_HEIGHT - MAIN_PADDING - 2 * DASHBOARD_PADDING;
   return (
-    <div data-testid="panel-frame" data-frames={frames.length} style={{ width: PANEL_WIDTH, height: PANEL_HEIGHT }}>
-      <Panel
-        id={1}
-        data={{ state: LoadingState.Done, series: frames, timeRange: request.range }}
-        timeRange={request.range}
-        timeZone="utc"
-        options={options}
-        fieldConfig={{ defaults: {}, overrides: [] }}
-        transparent={false}
-        width={PANEL_WIDTH}
-        height={PANEL_HEIGHT}
-        renderCounter={0}
-        title="harness"
-        eventBus={new EventBusSrv()}
-        onOptionsChange={() => {}}
-        onFieldConfigChange={() => {}}
-        replaceVariables={(text) => text}
-        onChangeTimeRange={() => {}}
-      />
+    <div data-testid="panel-frame" data-frames={frames.length} style={{ padding: DASHBOARD_PADDING }}>
+      <PanelChrome width={width} height={height} title={title}>
+        {(innerWidth, innerHeight) => (
+          <Panel
+            id={1}
+            data={{ state: LoadingState.Done, series: frames, timeRange: request.range }}
+            timeRange={request.range}
+            timeZone="utc"
+            options={options}
+            fieldConfig={{ defaults: {}, overrides: [] }}
+            transparent={false}
+            width={innerWidth}
+            height={innerHeight}
+            renderCounter={0}
+            title={title}
+            eventBus={new EventBusSrv()}
+            onOptionsChange={() => {}}
+            onFieldConfigChange={() => {}}
+            replaceVariables={(text) => text}
+            onChangeTimeRange={() => {}}
+          />
+        )}
+      </PanelChrome>
     </div>
   );
 }
+
+const DASHBOARD_PADDING = 16;
+/** The panels' names in their plugin.json, the title a new panel of each gets. */
+const PANEL_NAMES = { anomaly: 'Sextant anomalies', recommendations: 'Sextant recommendations' };
 
 function QueryEditorView() {
   const [query, setQuery] = useState<SextantQuery>({ refId: 'A', ...sextant.getDefaultQuery() });
@@ -145,16 +193,25 @@ function QueryEditorView() {
   );
 }
 
-function Shell({ theme, title, children }: { theme: GrafanaTheme2; title: string; children: ReactNode }) {
+function Shell({ theme, children }: { theme: GrafanaTheme2; children: ReactNode }) {
   return (
     <ThemeContext.Provider value={theme}>
       <GlobalStyles />
-      {/* Grafana's page chrome would show the page title; the default PluginPage renders only the page. */}
-      <main style={{ padding: 16 }}>
-        <Text element="h1">{title}</Text>
-        {children}
-      </main>
+      {children}
     </ThemeContext.Provider>
+  );
+}
+
+/** A dashboard page of the harness: Grafana's chrome with the dashboard's breadcrumbs. */
+function DashboardView({ children }: { children: ReactNode }) {
+  const meta = useAppMeta();
+  if (!meta) {
+    return null;
+  }
+  return (
+    <GrafanaChrome nav={appNav(meta.name, meta.includes ?? [], config.bootData.user.orgRole, '')} crumbs={['Dashboards', 'Sextant', 'Sextant overview']}>
+      {children}
+    </GrafanaChrome>
   );
 }
 
@@ -163,11 +220,18 @@ function View({ view, params }: { view: string; params: URLSearchParams }) {
     case 'config':
       return <ConfigView />;
     case 'panel-anomaly':
-      return <PanelView kind="anomaly" params={params} />;
     case 'panel-recommendations':
-      return <PanelView kind="recommendations" params={params} />;
+      return (
+        <DashboardView>
+          <PanelView kind={view === 'panel-anomaly' ? 'anomaly' : 'recommendations'} params={params} />
+        </DashboardView>
+      );
     case 'query-editor':
-      return <QueryEditorView />;
+      return (
+        <DashboardView>
+          <QueryEditorView />
+        </DashboardView>
+      );
     default:
       return <AppView page={view} />;
   }
@@ -188,8 +252,9 @@ function show(search: string) {
   setTemplateSrv(createTemplateSrv(JSON.parse(params.get('vars') ?? '{}')));
   // Clear the previous view first, so nothing of it is left when the caller looks for the new one.
   flushSync(() => root.render(null));
+  routed.length = 0;
   root.render(
-    <Shell key={search} theme={theme} title={view}>
+    <Shell key={search} theme={theme}>
       <View view={view} params={params} />
     </Shell>
   );
@@ -197,8 +262,8 @@ function show(search: string) {
 
 /**
  * Grafana takes a click on a link without a target for a route of its own single-page app
- * (interceptLinkClicks): such a link never reaches the server. The harness does the same and keeps
- * where each one would have gone.
+ * (interceptLinkClicks): such a link never reaches the server. The harness does the same, keeps
+ * where each one would have gone since the view was shown, and follows those into the app's pages.
  */
 const routed: string[] = [];
 document.addEventListener('click', (event) => {
@@ -207,6 +272,9 @@ document.addEventListener('click', (event) => {
   if (href && !link!.getAttribute('target') && !event.defaultPrevented && !event.ctrlKey && !event.metaKey) {
     event.preventDefault();
     routed.push(href);
+    if (href.startsWith(`${APP_BASE}/`)) {
+      navigateInApp?.(href);
+    }
   }
 });
 

@@ -33,6 +33,8 @@ export interface GrafanaProxyOptions {
   staticDirs: string[];
   app: PluginSettings;
   datasource: PluginSettings;
+  /** A Prometheus for the provisioned Prometheus data source (uid `prometheus`), which has no auth. */
+  prometheus?: string;
 }
 
 export interface GrafanaProxy {
@@ -73,7 +75,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<GrafanaProxy> {
-  const appId = JSON.parse(readFileSync(join(options.dist, 'plugin.json'), 'utf8')).id as string;
+  const appJson = JSON.parse(readFileSync(join(options.dist, 'plugin.json'), 'utf8'));
+  const appId = appJson.id as string;
   const appRoutes = routesOf(join(options.dist, 'plugin.json'));
   const dsRoutes = routesOf(join(options.dist, 'datasource', 'plugin.json'));
   const state = { app: options.app, datasource: options.datasource, role: 'Admin' as GrafanaRole };
@@ -128,6 +131,10 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
     const dsProxy = '/api/datasources/proxy/uid/sextant/';
     if (url.startsWith(appProxy)) return proxy(req, res, appRoutes, state.app, url.slice(appProxy.length));
     if (url.startsWith(dsProxy)) return proxy(req, res, dsRoutes, state.datasource, url.slice(dsProxy.length));
+    const promProxy = '/api/datasources/proxy/uid/prometheus/';
+    if (options.prometheus && url.startsWith(promProxy)) {
+      return proxy(req, res, [{ path: 'api', url: `${options.prometheus}/api` }], state.datasource, url.slice(promProxy.length));
+    }
     if (url === `/api/plugins/${appId}/settings`) {
       if (req.method === 'POST') {
         const update = JSON.parse((await readBody(req)).toString('utf8') || '{}');
@@ -137,9 +144,11 @@ export async function startGrafanaProxy(options: GrafanaProxyOptions): Promise<G
         };
         return json(res, 200, { message: 'Plugin settings updated' });
       }
-      // As Grafana: which secure fields are set, never their values.
+      // As Grafana: which secure fields are set, never their values; plugin.json's name, info and
+      // includes (the pages its menu lists).
       const secureJsonFields = Object.fromEntries(Object.keys(state.app.secureJsonData).map((k) => [k, true]));
-      return json(res, 200, { id: appId, type: 'app', name: 'Sextant Insights', enabled: true, pinned: true, jsonData: state.app.jsonData, secureJsonFields, info: {} });
+      const { name, info, includes } = appJson;
+      return json(res, 200, { id: appId, type: 'app', name, info, includes, enabled: true, pinned: true, jsonData: state.app.jsonData, secureJsonFields });
     }
     if (url.startsWith('/public/')) {
       const asset = publicAsset(url.split('?')[0]!);

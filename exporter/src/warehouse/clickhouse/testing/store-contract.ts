@@ -19,6 +19,7 @@ import type { StoredReport } from '../../report-store.js';
 import type { ServiceWarehouse } from '../../stores.js';
 import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
+import type { ClickHouseTarget } from './warehouse-contract.js';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -51,7 +52,7 @@ function seriesOf(dataset: string, start: number, end: number, step: number): Se
   return [make('a:1', 'api', 'checkout', 0), make("b'\\:1", 'api', undefined, 1), make('c:1', 'db', 'store', 2)];
 }
 
-export function storeContract(connect: () => Promise<ClickHouseClient>, disconnect: () => Promise<void> = async () => {}): void {
+export function storeContract(connect: () => Promise<ClickHouseTarget>, disconnect: () => Promise<void> = async () => {}): void {
   let client: ClickHouseClient;
   let duck: ServiceWarehouse;
   let ch: ServiceWarehouse;
@@ -60,10 +61,11 @@ export function storeContract(connect: () => Promise<ClickHouseClient>, disconne
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sextant-store-contract-'));
-    client = await connect();
+    const target = await connect();
+    client = target.client;
     duck = await openDuckDbWarehouse({ path: ':memory:', retentionMs: DEFAULT_RETENTION_MS, now: () => NOW });
     ch = await openClickHouseWarehouse({
-      connection: new ClickHouseConnection(client, `sextant_stores_${process.pid}`),
+      connection: new ClickHouseConnection(client, `sextant_stores_${process.pid}`, target.cluster),
       retentionMs: DEFAULT_RETENTION_MS,
       now: () => NOW,
       alerts: { dir: join(dir, 'intake') },

@@ -1,0 +1,170 @@
+// DuckDB against a two-shard ClickHouse cluster in the same run: two clickhouse-server 18.16
+// processes on this machine (one shard each, ZooKeeper for their DDL, tests/support), written and
+// read through their Distributed tables from one Sextant process.
+//
+// 1. Ingest: BENCH_POINTS points (default 2M; BENCH_POINTS=10000000 for the issue's 10M) of 500
+//    series at a 1m step, written through replaceWindow in 6-hour windows, rows/s of each engine.
+// 2. Rollup: rollup() over all of it (the three levels), then the hourly level alone over the
+//    whole range, each engine; the row counts and hourly sums are compared between the engines.
+// 3. Keeping up at a 1m step: for BENCH_KEEPUP_SERIES series (default 2000,10000), an hour of
+//    history, one warm-up scoring run, then three cycles of what the service does each minute
+//    (ingest the minute, rollup(), score it); from the per-series cost of a cycle, the number of
+//    series one process keeps up with in 60 s. Scoring runs on DuckDB's anomaly store; on the
+//    cluster, the cycle is ingest and rollup.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import type { Series } from '@sextant/core';
+import { createScoreJob } from '../exporter/src/jobs/score.js';
+import { createLogger } from '../exporter/src/log.js';
+import { SeriesFamilies } from '../exporter/src/metrics/series-gauge-family.js';
+import { ClickHouseConnection } from '../exporter/src/warehouse/clickhouse/clickhouse-connection.js';
+import { recomputeOnClickHouse } from '../exporter/src/warehouse/clickhouse/clickhouse-rollup.js';
+import { openClickHouseWarehouse, type ClickHouseWarehouse } from '../exporter/src/warehouse/clickhouse/clickhouse-warehouse.js';
+import { serverClient } from '../exporter/src/warehouse/clickhouse/testing/clients.js';
+import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
+import { recomputeSpan } from '../exporter/src/warehouse/rollup-sql.js';
+import type { Warehouse } from '../exporter/src/warehouse/warehouse.js';
+import { startClickHouseCluster } from '../tests/support/clickhouse-server.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 0, 1);
+const TENANT = 'default';
+const SERIES = 500;
+const POINTS = Number(process.env.BENCH_POINTS ?? 2_000_000);
+const SAMPLES = Math.ceil(POINTS / SERIES);
+const WINDOW = 6 * 60; // minutes per replaceWindow, the ingest job's chunk
+const KEEPUP_SERIES = (process.env.BENCH_KEEPUP_SERIES ?? '2000,10000').split(',').map(Number);
+const KEEPUP_HISTORY = 60; // minutes of history before the timed cycles
+const CYCLES = 3;
+
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+const int = (n: number): string => Math.round(n).toLocaleString('en');
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+function windowSeries(series: number, fromMinute: number, minutes: number): Series[] {
+  return Array.from({ length: series }, (_, s) => ({
+    labels: { instance: `host-${s}:9100`, job: 'node' },
+    samples: Array.from({ length: minutes }, (_, i) => {
+      const m = fromMinute + i;
+      return { t: T0 + m * MIN, v: 50 + 40 * Math.sin((m + s * 7) / 90) + ((m * 7919 + s * 104729) % 1000) / 100 };
+    }),
+  }));
+}
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+async function ingest(w: Warehouse, dataset: string, series: number, fromMinute: number, minutes: number): Promise<void> {
+  for (let m = fromMinute; m < fromMinute + minutes; m += WINDOW) {
+    const n = Math.min(WINDOW, fromMinute + minutes - m);
+    await w.replaceWindow(TENANT, dataset, { start: T0 + m * MIN, end: T0 + (m + n) * MIN }, windowSeries(series, m, n));
+  }
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Row count and sum of the hourly rollup's sums, to check both engines hold the same. */
+async function hourlyTotals(duck: DuckDbWarehouse, ch: ClickHouseWarehouse): Promise<string[]> {
+  const [d] = await duck.handle.read(`SELECT count(*) AS n, sum(sum) AS s FROM rollup_1h WHERE dataset = 'bench'`);
+  const [c] = await ch.db.read(`SELECT count() AS n, sum(sum) AS s FROM ${ch.db.table('rollup_1h')} FINAL WHERE dataset = 'bench'`);
+  return [`DuckDB ${int(Number(d?.n))} rows, sum ${fmt(Number(d?.s), 1)}`, `cluster ${int(Number(c?.n))} rows, sum ${fmt(Number(c?.s), 1)}`];
+}
+
+async function ingestAndRollup(duck: DuckDbWarehouse, ch: ClickHouseWarehouse): Promise<void> {
+  const total = SERIES * SAMPLES;
+  out(`\n### ingest and rollup: ${int(total)} points (${SERIES} series x ${int(SAMPLES)} one-minute samples, ${WINDOW}-minute windows)`);
+  for (const [name, w] of [['DuckDB', duck], ['cluster', ch]] as const) {
+    const s = await seconds(() => ingest(w, 'bench', SERIES, 0, SAMPLES));
+    out(`ingest ${name}: ${fmt(s)} s = ${int(total / s)} rows/s`);
+  }
+  for (const [name, w] of [['DuckDB', duck], ['cluster', ch]] as const) out(`rollup() ${name} (5m, 1h, 1d): ${fmt(await seconds(() => w.rollup()))} s`);
+  const span = { tenant: TENANT, dataset: 'bench', start: T0, end: T0 + SAMPLES * MIN };
+  const duckHourly = await seconds(() => duck.handle.write((tx) => recomputeSpan(tx, '1h', span)));
+  const chHourly = await seconds(() => recomputeOnClickHouse(ch.db, '1h', span, Date.now()));
+  out(`hourly rollup over all ${int(total)} points: DuckDB ${fmt(duckHourly)} s, cluster ${fmt(chHourly)} s`);
+  out(`same answers: ${(await hourlyTotals(duck, ch)).join('; ')}`);
+}
+
+interface CycleTimes {
+  ingest: number;
+  rollup: number;
+  score: number;
+}
+
+/** The per-minute cycle on `w` for `series` series; scoring only where a store is given. */
+async function keepUp(w: Warehouse, series: number, score?: () => Promise<void>): Promise<CycleTimes> {
+  const dataset = `keepup_${series}`;
+  await ingest(w, dataset, series, 0, KEEPUP_HISTORY);
+  await w.rollup();
+  if (score) await score();
+  const runs: CycleTimes[] = [];
+  for (let m = KEEPUP_HISTORY; m < KEEPUP_HISTORY + CYCLES; m++) {
+    const ingested = await seconds(() => ingest(w, dataset, series, m, 1));
+    const rolled = await seconds(() => w.rollup());
+    const scored = score ? await seconds(score) : 0;
+    runs.push({ ingest: ingested, rollup: rolled, score: scored });
+  }
+  return { ingest: median(runs.map((r) => r.ingest)), rollup: median(runs.map((r) => r.rollup)), score: median(runs.map((r) => r.score)) };
+}
+
+function scorer(duck: DuckDbWarehouse, series: number): () => Promise<void> {
+  const job = createScoreJob({
+    store: duck.anomalies,
+    datasets: [{ name: `keepup_${series}`, tenant: TENANT, query: '', keepLabels: ['instance', 'job'], stepMs: MIN }],
+    registry: new Registry(),
+    families: new SeriesFamilies(),
+    log: createLogger('error'),
+    intervalMs: MIN,
+  });
+  return () => job.run(new AbortController().signal);
+}
+
+async function keepingUp(duck: DuckDbWarehouse, ch: ClickHouseWarehouse): Promise<void> {
+  out(`\n### keeping up at a 1m step (${KEEPUP_HISTORY} minutes of history, one warm-up scoring run, median of ${CYCLES} cycles)`);
+  for (const series of KEEPUP_SERIES) {
+    const d = await keepUp(duck, series, scorer(duck, series));
+    const c = await keepUp(ch, series);
+    const duckCycle = d.ingest + d.rollup + d.score;
+    const chCycle = c.ingest + c.rollup + d.score;
+    out(
+      `${int(series)} series: DuckDB ingest ${fmt(d.ingest, 3)} s + rollup ${fmt(d.rollup, 3)} s + score ${fmt(d.score, 3)} s = ${fmt(duckCycle, 3)} s ` +
+        `(scoring ${int(series / d.score)} points/s); keeps up with ~${int((60 / duckCycle) * series)} series`,
+    );
+    out(
+      `${int(series)} series: cluster ingest ${fmt(c.ingest, 3)} s + rollup ${fmt(c.rollup, 3)} s (+ the same scoring, ${fmt(d.score, 3)} s) = ${fmt(chCycle, 3)} s; ` +
+        `keeps up with ~${int((60 / chCycle) * series)} series`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  out(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}`);
+  out(`load: ${execFileSync('uptime').toString().trim()}`);
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-bench-clickhouse-'));
+  const cluster = await startClickHouseCluster();
+  const client = serverClient(cluster.urls[0]!);
+  const duck = await openDuckDbWarehouse({ path: join(dir, 'bench.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  await duck.migrate();
+  try {
+    const ch = await openClickHouseWarehouse({ connection: new ClickHouseConnection(client, 'sextant_bench', cluster.cluster), retentionMs: DEFAULT_RETENTION_MS });
+    const [version] = await ch.db.read('SELECT version() AS v');
+    out(`ClickHouse ${String(version?.v)}: cluster ${cluster.cluster} of ${cluster.urls.length} servers (one shard each) on this machine`);
+    await ingestAndRollup(duck, ch);
+    await keepingUp(duck, ch);
+    out(`\nsizes: DuckDB ${fmt((await duck.sizeBytes()) / 1e6, 1)} MB, cluster ${fmt((await ch.sizeBytes()) / 1e6, 1)} MB`);
+    out(`load after: ${execFileSync('uptime').toString().trim()}`);
+  } finally {
+    await duck.close();
+    await client.close();
+    await cluster.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
