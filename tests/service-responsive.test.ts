@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BUSY_METRICS_TOKEN, BUSY_TOKEN, startBusyService, type BusyService } from './support/busy-service.js';
+import { BUSY_METRICS_TOKEN, BUSY_TOKEN, startBusyService } from './support/busy-service.js';
+import type { ServeProcess } from './support/serve-process.js';
 
 /** Seconds; before the fix the recommendation job alone held the loop 8 s at this history size. */
 const MAX_STALL_SECONDS = 2.5;
 const JOBS = ['ingest', 'score', 'train', 'predict', 'recommend', 'report'];
 
-let service: BusyService;
+let service: ServeProcess;
 
 before(async () => {
   service = await startBusyService({ alertInstances: 100_000, lookback: '6h', interval: '10s' });
@@ -26,7 +27,7 @@ after(async () => {
 });
 
 async function metrics(): Promise<string> {
-  const res = await fetch(`${service.base}/metrics`, { headers: { authorization: `Bearer ${BUSY_METRICS_TOKEN}` } });
+  const res = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${BUSY_METRICS_TOKEN}` } });
   assert.equal(res.status, 200);
   return res.text();
 }
@@ -38,7 +39,7 @@ function sample(text: string, series: string): number {
 
 test('while training, inference, recommendations, reports and alert analyses run over 100k alert instances, no stall over 2.5 s and /-/healthy always answers', async (t) => {
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${service.base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${BUSY_TOKEN}`, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${service.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${BUSY_TOKEN}`, 'content-type': 'application/json', ...init.headers } });
   const heavy: Promise<number>[] = [];
   const health: number[] = [];
   let maxStall = 0;
@@ -46,7 +47,7 @@ test('while training, inference, recommendations, reports and alert analyses run
   const started = Date.now();
   // Until every job has finished a run after start (or 150 s), and for at least 30 s.
   for (let tick = 0; ; tick++) {
-    health.push(await fetch(`${service.base}/-/healthy`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0));
+    health.push(await fetch(`${service.url}/-/healthy`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0));
     if (tick % 8 === 0) {
       const text = await metrics();
       maxStall = Math.max(maxStall, sample(text, 'sextant_event_loop_delay_max_seconds'));

@@ -2,16 +2,13 @@
 // source, a large Alertmanager history recorded before the start (100,000 instances by default), and
 // every job on a short interval (training, inference, recommendations, scheduled reports, alert
 // datasets), run as a child process exactly as a user starts it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertObservation } from '../../exporter/src/warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../exporter/src/warehouse/duckdb-warehouse.js';
-import { freePort } from './prometheus.js';
+import { startServe, type ServeProcess } from './serve-process.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 export const BUSY_TOKEN = 'busy-token-of-tenant-default';
@@ -45,81 +42,59 @@ export function largeAlertHistory(instances: number, tenant: string, now: number
   return observations;
 }
 
-export interface BusyService {
-  base: string;
-  /** The service's stderr so far (JSON log lines). */
-  log(): string;
-  /** SIGTERM, wait for the exit, remove the directory; resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
 export interface BusyServiceOptions {
   /** Alert instances recorded before the start (default 100,000). */
   alertInstances?: number;
   /** How much demo history the first ingest pulls (default 2d). */
   lookback?: string;
-  /** Interval of the inference and recommendation jobs (default 20s); training runs every 4 of them. */
+  /** Interval of the inference and recommendation jobs (default 20s); training runs as often. */
   interval?: string;
   /** The service's log level (default info). */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
-/** Starts the service and resolves once /-/ready answers 200. */
-export async function startBusyService(options: BusyServiceOptions = {}): Promise<BusyService> {
+/** Records the history, starts the service and resolves once /-/ready answers 200. */
+export async function startBusyService(options: BusyServiceOptions = {}): Promise<ServeProcess> {
+  // The warehouse is filled before the start, so it lives outside the service's own temp dir.
   const dir = mkdtempSync(join(tmpdir(), 'sextant-busy-'));
+  const path = join(dir, 'w.duckdb');
   const now = Date.now();
-  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS, now: () => now });
+  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, now: () => now });
   const history = largeAlertHistory(options.alertInstances ?? 100_000, 'default', now);
   for (let i = 0; i < history.length; i += 20_000) await warehouse.alerts.record(history.slice(i, i + 20_000));
   await warehouse.alerts.loaded();
   await warehouse.close();
 
-  const port = await freePort();
   const interval = options.interval ?? '20s';
-  writeFileSync(
-    join(dir, 'sextant.yaml'),
-    [
-      `server: { listen: 127.0.0.1, port: ${port}, shutdownTimeout: 60s }`,
-      `log: { level: ${options.logLevel ?? 'info'} }`,
-      'warehouse: { path: w.duckdb, rollupInterval: 5s }',
-      'auth:',
-      `  metricsToken: ${BUSY_METRICS_TOKEN}`,
-      '  tokens:',
-      `    - { name: reader, token: ${BUSY_TOKEN}, tenant: default, role: admin }`,
-      `    - { name: alertmanager, token: ${BUSY_WEBHOOK_TOKEN}, tenant: default, role: editor }`,
-      'source: { kind: demo, demo: { seed: 1 } }',
-      `ingest: { interval: 10s, initialLookback: ${options.lookback ?? '2d'}, chunk: 1d }`,
-      `predict: { interval: ${interval}, trainInterval: ${interval} }`,
-      `recommend: { interval: ${interval} }`,
-      `reports: { schedule: [{ period: daily, formats: [html, csv, xlsx] }, { period: weekly, formats: [html] }], checkInterval: ${interval} }`,
-      '',
-    ].join('\n'),
-  );
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'exporter', 'dist', 'cli.js'), 'serve', '--config', join(dir, 'sextant.yaml')], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    const code = await exited;
+  const service = await startServe(
+    (port) =>
+      [
+        `server: { listen: 127.0.0.1, port: ${port}, shutdownTimeout: 60s }`,
+        `log: { level: ${options.logLevel ?? 'info'} }`,
+        `warehouse: { path: ${JSON.stringify(path)}, rollupInterval: 5s }`,
+        'auth:',
+        `  metricsToken: ${BUSY_METRICS_TOKEN}`,
+        '  tokens:',
+        `    - { name: reader, token: ${BUSY_TOKEN}, tenant: default, role: admin }`,
+        `    - { name: alertmanager, token: ${BUSY_WEBHOOK_TOKEN}, tenant: default, role: editor }`,
+        'source: { kind: demo, demo: { seed: 1 } }',
+        `ingest: { interval: 10s, initialLookback: ${options.lookback ?? '2d'}, chunk: 1d }`,
+        `predict: { interval: ${interval}, trainInterval: ${interval} }`,
+        `recommend: { interval: ${interval} }`,
+        `reports: { schedule: [{ period: daily, formats: [html, csv, xlsx] }, { period: weekly, formats: [html] }], checkInterval: ${interval} }`,
+        '',
+      ].join('\n'),
+    600_000,
+  ).catch((error: unknown) => {
     rmSync(dir, { recursive: true, force: true });
-    return code;
+    throw error;
+  });
+  return {
+    ...service,
+    async stop(graceMs = 90_000) {
+      const code = await service.stop(graceMs);
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
   };
-  for (let attempt = 0; ; attempt++) {
-    const ready = await fetch(`${base}/-/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (child.exitCode !== null || attempt > 600) {
-      await stop();
-      throw new Error(`the service did not become ready:\n${stderr.slice(-4000)}`);
-    }
-    await sleep(100);
-  }
-  return { base, log: () => stderr, stop };
 }
