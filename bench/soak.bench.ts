@@ -120,6 +120,8 @@ async function main(): Promise<void> {
         count(call.name, undefined, error.code === 'ECONNRESET' || /socket hang up/.test(error.message) ? 'reset' : 'error');
         resolve();
       });
+      // A request unanswered after 2 minutes counts as an error, so the run always ends.
+      req.setTimeout(120_000, () => req.destroy(new Error('no answer within 120 s')));
       req.end(body);
     });
   const scrape = async (): Promise<{ rss: number; stall: number }> => {

@@ -69,7 +69,7 @@ export async function startBusyService(options: BusyServiceOptions = {}): Promis
   const service = await startServe(
     (port) =>
       [
-        `server: { listen: 127.0.0.1, port: ${port}, shutdownTimeout: 60s }`,
+        `server: { listen: 127.0.0.1, port: ${port}, shutdownTimeout: 60s, requestTimeout: 120s }`,
         `log: { level: ${options.logLevel ?? 'info'} }`,
         `warehouse: { path: ${JSON.stringify(path)}, rollupInterval: 5s }`,
         'auth:',
