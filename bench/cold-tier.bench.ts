@@ -62,11 +62,13 @@ async function timings(w: DuckDbWarehouse, dir: string, tag: string): Promise<Re
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
 async function main(): Promise<void> {
-  process.stdout.write(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => fmt(l)).join(' ')}\n`);
+  process.stdout.write(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => fmt(l)).join(' ')}, DuckDB threads ${process.env.BENCH_THREADS ?? 'all cores'}\n`);
   const dir = await mkdtemp(join(tmpdir(), 'sextant-bench-cold-'));
   const retentionMs = { ...DEFAULT_RETENTION_MS, points: 400 * DAY };
   const after = { points: 2 * DAY, '5m': 2 * DAY, '1h': 2 * DAY, '1d': 2 * DAY };
-  const w = await openDuckDbWarehouse({ path: join(dir, 'bench.duckdb'), retentionMs, coldAfterMs: after });
+  // BENCH_THREADS=1 leaves the event loop a core of its own while DuckDB compresses and sorts.
+  const settings = process.env.BENCH_THREADS ? { threads: process.env.BENCH_THREADS } : undefined;
+  const w = await openDuckDbWarehouse({ path: join(dir, 'bench.duckdb'), retentionMs, coldAfterMs: after, ...(settings ? { settings } : {}) });
   try {
     const empty = await fileBytes(w);
     for (let day = START; day < NOW; day += DAY) await w.replaceWindow('default', 'cpu', { start: day, end: day + DAY }, daySeries(day));

@@ -64,6 +64,8 @@ export function problemOf(answer: Answer, slowMs: number): string | undefined {
   }
   const error = (body as { error?: unknown } | null)?.error;
   if (typeof error !== 'string' || error.length < 10) return `a ${answer.status} without a clear "error" text`;
+  // An error that repeats a megabyte of the request back says nothing clearly.
+  if (error.length > 10_000) return `a ${answer.status} whose error is ${error.length} characters long`;
   const internal = INTERNALS.exec(error);
   if (internal) return `a ${answer.status} showing internals ("${internal[0]}")`;
   return undefined;
@@ -87,7 +89,7 @@ export function send(url: string, req: Pick<FuzzRequest, 'method' | 'path' | 'he
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size <= 1_000_000) chunks.push(chunk);
+        if (size <= 4_000_000) chunks.push(chunk);
       });
       res.on('end', () => done({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', (error) => done({ status: 0, contentType: '', text: '', error: error.message }));

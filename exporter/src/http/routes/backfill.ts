@@ -6,6 +6,7 @@ import { BackfillRefused, type BackfillJob, type BackfillRunner } from '../../jo
 import { MAX_TIME_MS, parseTime } from '../../time-text.js';
 import { authOf, roleAllows } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
+import { shownValue } from '../../shown-value.js';
 import { BadRequest, sendError, Unavailable } from './query-params.js';
 
 /** A job as the API shows it, with its pace and time left at `now`. */
@@ -46,20 +47,20 @@ function timeField(value: unknown, field: string, now: number): number {
       throw new BadRequest(`POST /backfill: ${(error as Error).message}`);
     }
   }
-  throw new BadRequest(`POST /backfill: ${field}: got ${JSON.stringify(value)}, expected an ISO date/time, an age such as 7d, "now" or Unix milliseconds`);
+  throw new BadRequest(`POST /backfill: ${field}: got ${shownValue(value)}, expected an ISO date/time, an age such as 7d, "now" or Unix milliseconds`);
 }
 
 function parseBody(body: unknown, now: number): { start: number; end: number; datasets: string[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('POST /backfill: the body must be a JSON object {from, to?, datasets?}');
   const { from, to, datasets, ...rest } = body as Record<string, unknown>;
   const extra = Object.keys(rest);
-  if (extra.length) throw new BadRequest(`POST /backfill: unknown field ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected from, to, datasets`);
+  if (extra.length) throw new BadRequest(`POST /backfill: unknown field ${extra.slice(0, 5).map(shownValue).join(', ')}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}; expected from, to, datasets`);
   if (from === undefined) throw new BadRequest('POST /backfill: from is required');
   const start = timeField(from, 'from', now);
   const end = to === undefined ? now : timeField(to, 'to', now);
   if (start >= end) throw new BadRequest(`POST /backfill: from (${new Date(start).toISOString()}) must be before to (${new Date(end).toISOString()})`);
   if (datasets !== undefined && (!Array.isArray(datasets) || !datasets.every((d) => typeof d === 'string' && d !== ''))) {
-    throw new BadRequest(`POST /backfill: datasets: got ${JSON.stringify(datasets)}, expected a list of dataset names`);
+    throw new BadRequest(`POST /backfill: datasets: got ${shownValue(datasets)}, expected a list of dataset names`);
   }
   return { start, end, datasets: (datasets as string[] | undefined) ?? [] };
 }

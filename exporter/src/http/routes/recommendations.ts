@@ -10,6 +10,7 @@ import express, { type Request, type Response } from 'express';
 import { markApplied, markDismissed, rank, STATUSES, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import { authOf, roleAllows } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
+import { shownValue } from '../../shown-value.js';
 import { BadRequest, NotFound, predictDeps, queryInt, queryString, sendError } from './query-params.js';
 
 const MAX_COMMENT = 2000;
@@ -136,6 +137,6 @@ export function recommendationsRoutes(api: ApiDeps): express.Router {
 function optionalBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new BadRequest(`request body: "${name}" must be true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new BadRequest(`request body: "${name}" must be true or false, got ${shownValue(value)}`);
   return value;
 }

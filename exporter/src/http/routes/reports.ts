@@ -10,6 +10,7 @@ import { ReportService } from '../../reports/report-service.js';
 import type { StoredReport } from '../../warehouse/report-store.js';
 import { authOf, roleAllows } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
+import { shownValue } from '../../shown-value.js';
 import { BadRequest, NotFound, queryInt, queryString, sendError } from './query-params.js';
 
 const TABLES = ['services', 'alert_rules', 'anomalies', 'capacity', 'failure_risk', 'recommendations', 'ingest'];
@@ -42,10 +43,10 @@ function view(r: StoredReport) {
 function parseBody(body: unknown, now: number): { period: ReportPeriod; format: ReportFormat; range: { start: number; end: number } } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest('POST /reports: the body must be a JSON object {period, format, from?}');
   const { period, format, from } = body as Record<string, unknown>;
-  if (!REPORT_PERIODS.includes(period as ReportPeriod)) throw new BadRequest(`POST /reports: period: got ${JSON.stringify(period)}, expected daily, weekly or monthly`);
-  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new BadRequest(`POST /reports: format: got ${JSON.stringify(format)}, expected one of ${REPORT_FORMATS.join(', ')}`);
+  if (!REPORT_PERIODS.includes(period as ReportPeriod)) throw new BadRequest(`POST /reports: period: got ${shownValue(period)}, expected daily, weekly or monthly`);
+  if (!REPORT_FORMATS.includes(format as ReportFormat)) throw new BadRequest(`POST /reports: format: got ${shownValue(format)}, expected one of ${REPORT_FORMATS.join(', ')}`);
   if (from === undefined) return { period: period as ReportPeriod, format: format as ReportFormat, range: lastCompletePeriod(period as ReportPeriod, now) };
-  if (typeof from !== 'string') throw new BadRequest(`POST /reports: from: got ${JSON.stringify(from)}, expected an ISO date such as 2026-11-16, or now for the period running now`);
+  if (typeof from !== 'string') throw new BadRequest(`POST /reports: from: got ${shownValue(from)}, expected an ISO date such as 2026-11-16, or now for the period running now`);
   let ms: number;
   try {
     ms = parseTime(from, now, 'from');

@@ -3,6 +3,7 @@
 // checks the key, and swaps the rows in, all in one write transaction.
 import type { DuckDbHandle, WriteContext } from '../duckdb-handle.js';
 import { scanCsv, scanNdjson } from './import-scan.js';
+import { shownValue } from '../../shown-value.js';
 import {
   checkReferenceName,
   COLUMN_TYPES,
@@ -276,7 +277,7 @@ async function checkTypes(tx: WriteContext, staged: Staged, columns: ReferenceCo
   const [first] = await tx.read(`SELECT * FROM (${bad.join(' UNION ALL ')}) ORDER BY record LIMIT 1`);
   if (!first) return;
   const column = checked[Number(first.col)]!;
-  throw new ImportError(`${staged.where(Number(first.record))}, column ${column.name}: ${JSON.stringify(first.value)} is not ${TYPE_WORDS[column.type]}; fix the value or give the column another type`);
+  throw new ImportError(`${staged.where(Number(first.record))}, column ${column.name}: ${shownValue(first.value)} is not ${TYPE_WORDS[column.type]}; fix the value or give the column another type`);
 }
 
 /** Refuses a row without a key value, or two rows with the same key, naming where they are. */
@@ -294,7 +295,7 @@ async function checkKey(tx: WriteContext, staged: Staged, key: string[]): Promis
      WHERE nth <= 2 GROUP BY ${keyList} HAVING count(*) > 1 ORDER BY second LIMIT 1`,
   );
   if (twice) {
-    const value = key.map((k, i) => `${k}=${JSON.stringify(twice[`k${i}`])}`).join(', ');
+    const value = key.map((k, i) => `${k}=${shownValue(twice[`k${i}`])}`).join(', ');
     throw new ImportError(`${staged.where(Number(twice.first))} and ${staged.where(Number(twice.second)).replace(/^(line|row) /, '')}: the same key (${value}); a key must identify one row`);
   }
 }

@@ -4,6 +4,7 @@
 // a JSON object) named by line. Reads the file as a stream: memory does not grow with its size.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { shownValue } from '../../shown-value.js';
 import { checkReferenceName, ImportError } from './reference-store.js';
 import { LineMap } from './line-map.js';
 
@@ -120,7 +121,7 @@ export async function scanNdjson(file: string, onProgress?: Progress): Promise<S
       throw new ImportError(`line ${line}: not valid JSON (${(error as Error).message})`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new ImportError(`line ${line}: expected a JSON object {"column": value, ...}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+      throw new ImportError(`line ${line}: expected a JSON object {"column": value, ...}, got ${Array.isArray(value) ? 'an array' : shownValue(value)}`);
     }
     for (const key of Object.keys(value)) {
       if (!keys.has(key)) {

@@ -114,6 +114,9 @@ test('NDJSON and Parquet imports: types inferred or overridden, errors by line o
   await refused(w.reference.importFile('default', 'customers', await file(dir, 'bad.ndjson', '{"customer":"a","seats":1}\n\n{"customer":"b","seats":"two"}\n'), ndjsonOptions), 400, /^line 3, column seats: "two" is not an integer/);
   await refused(w.reference.importFile('default', 'customers', await file(dir, 'broken.ndjson', '{"customer":"a"}\n{"customer":\n'), ndjsonOptions), 400, /^line 2: not valid JSON/);
   await refused(w.reference.importFile('default', 'customers', await file(dir, 'array.ndjson', '[1,2]\n'), ndjsonOptions), 400, /^line 1: expected a JSON object/);
+  // Found by the fuzz suite: a line of one 1.1 MB string was shown whole in the error.
+  await refused(w.reference.importFile('default', 'customers', await file(dir, 'long.ndjson', `"${'z'.repeat(1_100_000)}"\n`), ndjsonOptions), 400, /^line 1: expected a JSON object \{"column": value, \.\.\.\}, got "z{99}\.\.\. \(1100002 characters\)$/);
+  await refused(w.reference.importFile('default', 'customers', await file(dir, 'long-value.ndjson', `{"customer":"a","seats":"${'9x'.repeat(5000)}"}\n`), ndjsonOptions), 400, /^line 1, column seats: "(9x){49}9\.\.\. \(10002 characters\) is not an integer/);
 
   const parquet = join(dir, 'cost.parquet');
   const instance = await DuckDBInstance.create(':memory:');

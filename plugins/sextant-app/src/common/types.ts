@@ -121,6 +121,8 @@ export interface ReportInfo {
   from: string;
   to: string;
   createdAt: string;
+  /** Made before its period was over: it counts the period only up to createdAt. */
+  partial: boolean;
   trigger: 'api' | 'schedule';
   status: 'ok' | 'error';
   error?: string;

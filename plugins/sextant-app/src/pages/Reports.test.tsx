@@ -12,6 +12,7 @@ const report = (format: ReportInfo['format'], extra: Partial<ReportInfo> = {}): 
   from: '2026-11-16T00:00:00.000Z',
   to: '2026-11-23T00:00:00.000Z',
   createdAt: '2026-11-25T09:00:00.000Z',
+  partial: false,
   trigger: 'schedule',
   status: 'ok',
   download: `/api/v1/reports/weekly-2026-11-16-${format}-1a2b3c4d/download`,
@@ -22,6 +23,10 @@ describe('Reports', () => {
   it('names the days a report covers (the API gives an exclusive end)', () => {
     expect(describePeriod(report('html'))).toBe('weekly, 2026-11-16 to 2026-11-22');
     expect(describePeriod({ ...report('html'), period: 'daily', to: '2026-11-17T00:00:00.000Z' })).toBe('daily, 2026-11-16');
+    // A report of the week running when it was made says up to when it counts.
+    expect(describePeriod(report('html', { from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z', partial: true }))).toBe(
+      'weekly, 2026-11-23 to 2026-11-29 (partial: up to 2026-11-25 09:00 UTC)',
+    );
   });
 
   it('offers one file of a one-file report, saved under its name and never routed by Grafana', () => {

@@ -68,11 +68,15 @@ export function Reports() {
   );
 }
 
-/** "weekly, 2026-11-16 to 2026-11-22": the days the report covers (the API's `to` is exclusive). */
+/**
+ * "weekly, 2026-11-16 to 2026-11-22": the days the report covers (the API's `to` is exclusive); a
+ * partial report (made before its period was over) says up to when it counts.
+ */
 export function describePeriod(report: ReportInfo): string {
   const lastDay = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
   const firstDay = report.from.slice(0, 10);
-  return firstDay === lastDay ? `${report.period}, ${firstDay}` : `${report.period}, ${firstDay} to ${lastDay}`;
+  const days = firstDay === lastDay ? `${report.period}, ${firstDay}` : `${report.period}, ${firstDay} to ${lastDay}`;
+  return report.partial ? `${days} (partial: up to ${report.createdAt.slice(0, 16).replace('T', ' ')} UTC)` : days;
 }
 
 /** One link for a one-file report; one per table for csv and parquet (the service sends one table a file). */
