@@ -21,9 +21,8 @@ before(async () => {
 });
 
 after(async () => {
-  const log = service?.log() ?? '';
-  const code = await service?.stop();
-  assert.equal(code, 0, `the service did not shut down cleanly:\n${(service?.log() ?? log).split('\n').filter((l) => !l.includes('"msg":"request"')).slice(-15).join('\n')}`);
+  // Clean shutdown is serve.test.ts's subject; here the service only has to go away.
+  await service?.stop();
 });
 
 async function metrics(): Promise<string> {
