@@ -10,8 +10,10 @@ import { startZooKeeper, type RunningZooKeeper } from './zookeeper.js';
 
 export interface RunningClickHouse {
   url: string;
-  /** Stops the server (SIGTERM, or `signal`); again after a stop does nothing. */
+  /** Stops the server (SIGTERM, or `signal`), keeping its data: an outage; again after a stop does nothing. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the stopped server again on the same ports and data, and waits until it answers. */
+  start(): Promise<void>;
   /** Stops the server (SIGTERM, or `signal`) and deletes its folder. */
   dispose(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -73,14 +75,13 @@ ${clusterXml}</yandex>
 `,
   );
   let log = '';
-  const child: ChildProcess = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  let child: ChildProcess | undefined;
   const url = `http://127.0.0.1:${ports.http}`;
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill(signal);
+    const running = child;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
+      running.kill(signal);
       await exited;
     }
   };
@@ -88,18 +89,27 @@ ${clusterXml}</yandex>
     await stop(signal);
     await rm(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`clickhouse-server exited with ${child.exitCode}:\n${log}`);
-    const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      await dispose();
-      throw new Error(`clickhouse-server not ready at ${url} after 30 s:\n${log}`);
+  const start = async (): Promise<void> => {
+    const started = spawn('clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (started.exitCode !== null) throw new Error(`clickhouse-server exited with ${started.exitCode}:\n${log}`);
+      const ok = await fetch(`${url}/ping`).then((r) => r.ok, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`clickhouse-server not ready at ${url} after 30 s:\n${log}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  try {
+    await start();
+  } catch (error) {
+    await dispose();
+    throw error;
   }
-  return { url, stop, dispose };
+  return { url, stop, start, dispose };
 }
 
 export async function startClickHouseServer(): Promise<RunningClickHouse> {

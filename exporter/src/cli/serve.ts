@@ -1,7 +1,6 @@
 // `sextant serve`: loads the config, opens the warehouse, starts the scheduled jobs and the HTTP
 // server, and shuts all of it down in order on SIGTERM or SIGINT.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { alertJobs } from '../alerts/setup.js';
@@ -34,8 +33,8 @@ import { jaegerIngest } from '../sources/jaeger-setup.js';
 import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import { routeDatasets } from '../sources/source-router.js';
-import { openDuckDbWarehouse, type DuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
+import { openServiceWarehouse } from './open-warehouse.js';
 import { loadDemoBusinessData } from '../sources/demo-business.js';
 import { DEMO_BUSINESS_TABLE } from '@sextant/core/demo';
 
@@ -159,22 +158,9 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
 export async function serve(config: Config, log: Logger, now: () => number = Date.now, configFile?: string): Promise<RunningService> {
   const listener = await listen(config.server.listen, config.server.port, createStartingApp());
   log.info('listening; opening the warehouse', { listen: `${listener.address.address}:${listener.address.port}` });
-  let warehouse: DuckDbWarehouse | undefined;
+  let warehouse: ServiceWarehouse | undefined;
   try {
-    const { path } = config.warehouse;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    warehouse = await openDuckDbWarehouse({
-      path,
-      now,
-      retentionMs: config.warehouse.retention,
-      ...(config.warehouse.cold.enabled ? { coldAfterMs: config.warehouse.cold.after } : {}),
-      limits: { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows },
-      alerts: { log: log.child({ area: 'alert-intake' }) },
-    });
-    log.info('warehouse open', { path });
-    const { removed, missing } = warehouse.coldReconciled;
-    if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
-    if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });
+    warehouse = await openServiceWarehouse(config, log, now);
     if (config.source.kind === 'demo') {
       // The demo's business data, so that BI queries can join on it (README quick tour).
       await loadDemoBusinessData(warehouse.reference, config.datasets.tenant, config.source.demo.seed).then(

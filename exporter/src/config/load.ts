@@ -94,6 +94,8 @@ export function parseConfig(text: string, options: ParseOptions): Config {
 
   const path = config.warehouse.path;
   if (path !== ':memory:' && !isAbsolute(path)) config.warehouse.path = resolve(options.baseDir, path);
+  const clickhouse = config.warehouse.clickhouse;
+  if (clickhouse) clickhouse.intakeDir = resolve(options.baseDir, clickhouse.intakeDir);
   return config;
 }
 

@@ -173,9 +173,38 @@ test('a failing warehouse write is an error run with reason warehouse, and the w
   assert.equal(s.runs[0]!.status, 'error');
   assert.match(s.runs[0]!.error!, /warehouse: disk full/);
   assert.match(await s.registry.metrics(), /sextant_ingest_errors_total\{dataset="a",reason="warehouse"\} 1/);
+  // Backing off: a run before the interval has passed since the failure does nothing.
+  const runs = s.runs.length;
+  s.advance(M - 1);
+  await s.job.run(s.signal);
+  assert.equal(s.runs.length, runs, 'no attempt while backing off');
+  s.advance(1);
   await s.job.run(s.signal);
   assert.ok(contiguous(s.timestamps('a')));
-  assert.equal(s.timestamps('a')[0], 97 * H);
+  assert.equal(s.timestamps('a')[0], 97 * H + M, 'still a first run: no watermark yet');
+});
+
+test('while the warehouse keeps failing, each attempt waits twice as long as the one before, up to five minutes', async () => {
+  const s = setup(100 * H);
+  await s.job.run(s.signal);
+  const before = s.timestamps('a').length;
+  let down = true;
+  const attempts: number[] = [];
+  const { watermark } = s.warehouse;
+  s.warehouse.watermark = async (...args) => {
+    if (args[1] === 'a') attempts.push(s.advance(0));
+    if (down) throw new Error('connect ECONNREFUSED');
+    return watermark.apply(s.warehouse, args);
+  };
+  for (let minute = 0; minute < 25; minute++, s.advance(M)) await s.job.run(s.signal);
+  assert.deepEqual(attempts.slice(1).map((t, i) => (t - attempts[i]!) / M), [1, 2, 4, 5, 5, 5]);
+  assert.equal(s.timestamps('a').length, before);
+  down = false;
+  for (let minute = 0; minute < 5; minute++, s.advance(M)) await s.job.run(s.signal);
+  const ts = s.timestamps('a');
+  assert.ok(contiguous(ts), 'resumed from the watermark once the warehouse is back: no gap, no duplicate');
+  assert.equal(ts[0], 97 * H);
+  assert.equal(ts.at(-1), s.advance(0) - 2 * M - M, 'caught up to now minus the delay');
 });
 
 test('an aborted run stops between windows and records nothing for the window it did not do', async () => {

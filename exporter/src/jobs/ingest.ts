@@ -2,7 +2,10 @@
 // up to now minus a delay. A window is committed by replaceWindow (atomic, replacing what a previous
 // attempt wrote), so the watermark only ever moves over stored data: after a crash, an outage or a
 // bad answer the dataset stops where it is and the next run resumes there, with no gap and no
-// duplicate. One dataset's failure never holds up the others.
+// duplicate. One dataset's failure never holds up the others. While the warehouse itself fails (a
+// ClickHouse server down), runs back off: each failed run doubles the wait before the next attempt,
+// up to MAX_BACKOFF_MS, and the first run that reaches the warehouse again resumes every dataset from
+// its watermark.
 import type { TimeRange } from '@sextant/core';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
@@ -14,6 +17,8 @@ import { planWindows } from './ingest-windows.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/** Longest wait between attempts while the warehouse fails. */
+export const MAX_BACKOFF_MS = 5 * MINUTE;
 
 export interface IngestJobDeps {
   warehouse: Warehouse;
@@ -38,6 +43,8 @@ export interface WindowOutcome {
   rows: number;
   /** Set when the window failed: what went wrong, for the ingest run and the logs. */
   error?: string;
+  /** Set when the window failed: source, warehouse, ... */
+  reason?: string;
 }
 
 interface IngestContext {
@@ -53,10 +60,13 @@ export function createIngestJob(deps: IngestJobDeps): Job {
   const initialLookbackMs = deps.initialLookbackMs ?? 24 * HOUR;
   const windowMs = deps.windowMs ?? 6 * HOUR;
   const context: IngestContext = { ...deps, metrics: ingestMetrics(deps.registry, deps.now) };
+  const backoff = { failures: 0, retryAt: -Infinity };
   return {
     name: 'ingest',
     intervalMs: deps.intervalMs,
     async run(signal: AbortSignal): Promise<void> {
+      if (deps.now() < backoff.retryAt) return;
+      let warehouseFailed = false;
       for (const dataset of deps.datasets) {
         if (signal.aborted) return;
         let watermark: number | undefined;
@@ -65,13 +75,24 @@ export function createIngestJob(deps: IngestJobDeps): Job {
         } catch (error) {
           deps.log.error('ingest: cannot read the watermark', { dataset: dataset.name, tenant: dataset.tenant, error });
           context.metrics?.errors.inc({ dataset: dataset.name, reason: 'warehouse' });
+          warehouseFailed = true;
           continue;
         }
         const now = deps.now();
         if (watermark !== undefined) context.metrics?.watermark(dataset.tenant, dataset.name, watermark);
         const windows = planWindows(watermark ?? now - initialLookbackMs, now - delayMs, dataset.stepMs, windowMs);
-        await ingestWindows(context, dataset, windows, signal);
+        const outcomes = await ingestWindows(context, dataset, windows, signal);
+        if (outcomes.some((o) => o.reason === 'warehouse')) warehouseFailed = true;
       }
+      if (!warehouseFailed) {
+        backoff.failures = 0;
+        backoff.retryAt = -Infinity;
+        return;
+      }
+      backoff.failures += 1;
+      const waitMs = Math.min(deps.intervalMs * 2 ** (backoff.failures - 1), Math.max(deps.intervalMs, MAX_BACKOFF_MS));
+      backoff.retryAt = deps.now() + waitMs;
+      deps.log.warn('ingest: the warehouse failed; every dataset resumes from its watermark at the next attempt', { attempt: backoff.failures, nextAttemptInMs: waitMs });
     },
   };
 }
@@ -151,7 +172,7 @@ async function ingestWindow(
   } catch (error) {
     log.error('ingest: cannot record the ingest run', { dataset: dataset.name, error });
   }
-  return { dataset, window, rows, ...(failure ? { error: failure.message } : {}) };
+  return { dataset, window, rows, ...(failure ? { error: failure.message, reason: failure.reason } : {}) };
 }
 
 export interface BackfillOptions {

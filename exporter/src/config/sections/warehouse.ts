@@ -1,8 +1,33 @@
 import { z } from 'zod';
-import { duration, flag, integer, text } from '../fields.js';
+import { duration, flag, httpUrl, integer, oneOf, text } from '../fields.js';
+import { secret } from '../secret.js';
+
+/** Database and cluster names go into SQL as they are: plain identifiers only. */
+const identifier = (what: string) =>
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).describe(`a ${what}: a letter or _, then up to 63 letters, digits or _`);
+
+const clickhouse = z
+  .strictObject({
+    /** The ClickHouse server's HTTP interface, e.g. http://clickhouse:8123 (required for kind: clickhouse). */
+    url: httpUrl().optional(),
+    /** Database of Sextant's tables, created if missing. */
+    database: identifier('database name').default('sextant'),
+    user: text('a user name').default('default'),
+    password: secret().optional(),
+    /** A cluster of the servers' remote_servers: tables are created ON CLUSTER, sharded, read through Distributed tables. */
+    cluster: identifier('cluster name').optional(),
+    /** One request taking longer than this fails (ingest retries it at its next run). */
+    requestTimeout: duration().prefault('60s'),
+    /** Local directory of the alert intake log (acknowledged alerts wait here until ClickHouse has them), relative to the config file. */
+    intakeDir: text('a directory path').default('data/alert-intake'),
+  })
+  .optional();
 
 export const warehouseSection = z
   .strictObject({
+    /** duckdb: one embedded file (the default); clickhouse: a ClickHouse server or cluster (section clickhouse). */
+    kind: oneOf(['duckdb', 'clickhouse']).default('duckdb'),
+    clickhouse,
     /** DuckDB file, relative to the config file's directory; ":memory:" keeps nothing on disk. */
     path: text('a file path').default('data/sextant.duckdb'),
     /** How long each level keeps its rows. */
@@ -62,6 +87,14 @@ export const warehouseSection = z
       })
       .prefault({}),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((warehouse, ctx) => {
+    if (warehouse.kind === 'clickhouse' && warehouse.clickhouse?.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clickhouse', 'url'], message: 'required when warehouse.kind is clickhouse' });
+    }
+    if (warehouse.kind === 'duckdb' && warehouse.clickhouse !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['clickhouse'], message: 'set only with warehouse.kind: clickhouse (the warehouse is the DuckDB file warehouse.path)' });
+    }
+  });
 
 export type WarehouseConfig = z.output<typeof warehouseSection>;

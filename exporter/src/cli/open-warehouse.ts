@@ -1,0 +1,55 @@
+// The warehouse `sextant serve` runs on, as warehouse.kind says: the embedded DuckDB file, or a
+// ClickHouse server (or cluster) reached over HTTP with @clickhouse/client.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createClient } from '@clickhouse/client';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log.js';
+import { ClickHouseConnection } from '../warehouse/clickhouse/clickhouse-connection.js';
+import { openClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
+import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import type { ServiceWarehouse } from '../warehouse/stores.js';
+
+export async function openServiceWarehouse(config: Config, log: Logger, now: () => number): Promise<ServiceWarehouse> {
+  const limits = { maxSeries: config.warehouse.query.maxSeries, maxRows: config.warehouse.query.maxRows };
+  const alerts = { log: log.child({ area: 'alert-intake' }) };
+  const ch = config.warehouse.clickhouse;
+  if (config.warehouse.kind === 'clickhouse' && ch?.url) {
+    mkdirSync(ch.intakeDir, { recursive: true });
+    const client = createClient({
+      url: ch.url,
+      username: ch.user,
+      ...(ch.password ? { password: ch.password.reveal() } : {}),
+      request_timeout: ch.requestTimeout,
+    });
+    try {
+      const warehouse = await openClickHouseWarehouse({
+        connection: new ClickHouseConnection(client, ch.database, ch.cluster),
+        retentionMs: config.warehouse.retention,
+        limits,
+        now,
+        alerts: { ...alerts, dir: ch.intakeDir },
+      });
+      log.info('warehouse open', { kind: 'clickhouse', url: ch.url, database: ch.database, ...(ch.cluster ? { cluster: ch.cluster } : {}) });
+      return warehouse;
+    } catch (error) {
+      await client.close();
+      throw new Error(`warehouse.clickhouse.url ${ch.url}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const { path } = config.warehouse;
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const warehouse = await openDuckDbWarehouse({
+    path,
+    now,
+    retentionMs: config.warehouse.retention,
+    ...(config.warehouse.cold.enabled ? { coldAfterMs: config.warehouse.cold.after } : {}),
+    limits,
+    alerts,
+  });
+  log.info('warehouse open', { kind: 'duckdb', path });
+  const { removed, missing } = warehouse.coldReconciled;
+  if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
+  if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });
+  return warehouse;
+}
