@@ -55,6 +55,9 @@ test('the cold tier job moves the due days, counts them and logs its progress, i
   assert.equal(records.at(-1)!.rows!.points, 2 * 24 * 60);
   const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   assert.equal(promtool.status, 0, promtool.stdout + promtool.stderr);
+  // A scrape after the warehouse closed (shutdown) still answers, with the last values.
+  await warehouse.close();
+  assert.equal(sample(await registry.metrics(), 'sextant_cold_files{level="points"}'), 2);
 });
 
 test('an aborted run stops between two days and leaves the rest for the next run', async (t) => {

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
-import type { ColdTier } from '../warehouse/cold-tier.js';
+import type { ColdStats, ColdTier } from '../warehouse/cold-tier.js';
 import { STORAGE_LEVELS } from '../warehouse/levels.js';
 import type { Job } from './job.js';
 
@@ -35,7 +35,8 @@ export function createColdTierJob(deps: ColdTierJobDeps): Job {
     movedFiles.inc({ level }, 0);
     movedRows.inc({ level }, 0);
   }
-  const stats = (): ReturnType<ColdTier['coldStats']> => deps.cold.coldStats();
+  // A scrape while the warehouse closes (shutdown) leaves the gauges as they were rather than failing /metrics.
+  const stats = (): Promise<ColdStats | undefined> => deps.cold.coldStats().catch(() => undefined);
   new Gauge({
     name: 'sextant_cold_files',
     help: 'Parquet files in the cold tier, by level (one per day).',
@@ -43,7 +44,7 @@ export function createColdTierJob(deps: ColdTierJobDeps): Job {
     registers,
     async collect() {
       const now = await stats();
-      for (const level of STORAGE_LEVELS) this.set({ level }, now[level].files);
+      if (now) for (const level of STORAGE_LEVELS) this.set({ level }, now[level].files);
     },
   });
   new Gauge({
@@ -53,7 +54,7 @@ export function createColdTierJob(deps: ColdTierJobDeps): Job {
     registers,
     async collect() {
       const now = await stats();
-      for (const level of STORAGE_LEVELS) this.set({ level }, now[level].bytes);
+      if (now) for (const level of STORAGE_LEVELS) this.set({ level }, now[level].bytes);
     },
   });
   const log = deps.log.child({ job: 'cold-tier' });
