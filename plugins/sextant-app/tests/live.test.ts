@@ -161,11 +161,28 @@ async function queryRange(query: string, start: number, end: number, step: numbe
   return answer.data.result;
 }
 
+/** Waits until Prometheus' answer on the panel's step grid holds a score at the alarm level. */
+async function waitForPrometheusAlarm(step: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let highest = 0;
+  while (Date.now() < deadline) {
+    const scores = await queryRange('sextant_anomaly_score{sextant_dataset="live_value"}', Math.floor(startedAt / 1000 / step) * step, Math.ceil(Date.now() / 1000 / step) * step, step);
+    highest = Math.max(0, ...scores.flatMap((s) => s.values.map(([, v]) => Number(v))));
+    if (highest >= DEFAULT_UNIVARIATE_OPTIONS.alarm.level) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  throw new Error(`Prometheus holds no alarm-level score of live_value after ${timeoutMs / 1000} s (highest: ${highest})`);
+}
+
 test("the anomaly panel on Prometheus draws each series inside the band Sextant exported for it, and marks its alarms", async () => {
   // The overview dashboard's queries, on the live series (two that jumped, one that waves): the series, and Sextant's band and score of its dataset.
   const band = (name: string) => `${name}{sextant_dataset="live_value"}`;
   const exprs = ['live_value', band('sextant_anomaly_upper_band'), band('sextant_anomaly_lower_band'), band('sextant_anomaly_score')];
   const step = 2;
+  // Prometheus keeps a score only if a scrape of Sextant's /metrics landed while it was high (scrapes
+  // can fail on a busy machine): make series c jump, and draw once Prometheus holds an alarm-level score.
+  spikes.c = 1000;
+  await waitForPrometheusAlarm(step, 60_000);
   const to = Date.now();
   await page.evaluate((search) => (window as unknown as { harness: { show(s: string): void } }).harness.show(search), new URLSearchParams({
     view: 'panel-anomaly',
