@@ -4,14 +4,14 @@ import { shareOf } from '../replicas/share.js';
 import { splitByShare } from './score-share.js';
 
 test('two replicas split the series; a group scored together stays whole on one of them, a group too large is split by series', () => {
-  const members = [
+  const members: { seriesId: number; labels: Record<string, string> }[] = [
     ...Array.from({ length: 200 }, (_, i) => ({ seriesId: 1000 + i, labels: { series: `s${i}` } })),
     ...Array.from({ length: 3 }, (_, i) => ({ seriesId: 5000 + i, labels: { service: 'checkout', i: String(i) } })),
     ...Array.from({ length: 40 }, (_, i) => ({ seriesId: 7000 + i, labels: { service: 'big', i: String(i) } })),
   ];
   const view = ['r1', 'r2'];
   const claims = view.map((id) => ({ id, views: { score: view } }));
-  const [a, b] = view.map((id) => splitByShare(members, shareOf(id, 'score', view, claims), 't', 32)) as [ReturnType<typeof splitByShare>, ReturnType<typeof splitByShare>];
+  const [a, b] = [splitByShare(members, shareOf('r1', 'score', view, claims), 't', 32), splitByShare(members, shareOf('r2', 'score', view, claims), 't', 32)];
   assert.equal(a.owned.length + b.owned.length, members.length, 'every series scored');
   assert.deepEqual([...a.owned, ...b.owned].map((m) => m.seriesId).sort(), members.map((m) => m.seriesId).sort(), 'none twice');
   assert.deepEqual(a.others.map((m) => m.seriesId).sort(), b.owned.map((m) => m.seriesId).sort());

@@ -18,7 +18,10 @@ export function splitByShare<M extends Scorable>(members: readonly M[], share: S
   for (const [group, list] of groupBy(members, (m) => seriesGroupOf(m.labels))) {
     const together = group !== undefined && list.length >= 2 && list.length <= maxGroupSize;
     const groupOwned = together && share.owns(unitKey(`${tenant}\u0000${group}`));
-    for (const m of list) (together ? groupOwned : share.owns(m.seriesId)) ? owned.push(m) : others.push(m);
+    for (const m of list) {
+      const mine = together ? groupOwned : share.owns(m.seriesId);
+      (mine ? owned : others).push(m);
+    }
   }
   return { owned, others };
 }
