@@ -1,5 +1,5 @@
 // What a new contributor reads first: the licence package.json names, and CONTRIBUTING.md saying
-// which files beside the clone (../shared) the tests and benchmarks read.
+// which files beside the clone (../shared) the tests and benchmarks read and which Debian packages they use.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -42,4 +42,13 @@ test('CONTRIBUTING.md names every path under ../shared that a test or benchmark 
     }
   }
   for (const user of ['tests/anomaly-nab.test.ts', 'plugins/sextant-app/tests/plugin-json.test.ts']) assert.ok(contributing.includes(user), user);
+});
+
+test('CONTRIBUTING.md names every Debian package that .ci/run installs for the tests', () => {
+  const install = /apt-get install -y (.+)/.exec(read('.ci/run'))?.[1];
+  assert.ok(install, '.ci/run has an apt-get install line');
+  const packages = install.split(/\s+/).filter((word) => !word.startsWith('-'));
+  assert.ok(packages.includes('prometheus') && packages.length >= 5, packages.join(' '));
+  const contributing = read('CONTRIBUTING.md');
+  for (const name of packages) assert.ok(contributing.includes(`\`${name}\``), `.ci/run installs ${name}, which CONTRIBUTING.md does not name`);
 });

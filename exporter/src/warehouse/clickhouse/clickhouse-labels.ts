@@ -9,7 +9,11 @@ export function labelValue(label: string): string {
 
 /** `=`, `!=`, `=~`, `!~` on a label, regular expressions (RE2) anchored at both ends as DuckDB's regexp_full_match. */
 export function labelMatchSql(label: string, op: '=' | '!=' | '=~' | '!~', value: string): string {
-  const actual = labelValue(label);
+  return matchSql(labelValue(label), op, value);
+}
+
+/** `=`, `!=`, `=~`, `!~` on the text `actual` (a label's value, a reference column's text). */
+export function matchSql(actual: string, op: '=' | '!=' | '=~' | '!~', value: string): string {
   const anchored = sqlString(`^(?:${value})$`);
   switch (op) {
     case '=':

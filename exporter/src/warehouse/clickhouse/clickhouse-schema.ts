@@ -105,11 +105,12 @@ export function createStages(db: ClickHouseConnection, tables: readonly TableSpe
 }
 
 /**
- * Runs the stages in order. On a cluster each ON CLUSTER statement waits for every shard (about
+ * Runs the stages in order (without the database's with `database: false`). On a cluster each ON CLUSTER statement waits for every shard (about
  * half a second each on 18.16), so a stage's statements are sent together.
  */
-export async function createTables(db: ClickHouseConnection, tables: readonly TableSpec[]): Promise<void> {
-  for (const stage of createStages(db, tables)) {
+export async function createTables(db: ClickHouseConnection, tables: readonly TableSpec[], options: { database: boolean } = { database: true }): Promise<void> {
+  const stages = createStages(db, tables);
+  for (const stage of options.database ? stages : stages.slice(1)) {
     if (db.cluster === undefined) for (const statement of stage) await db.run(statement);
     else await Promise.all(stage.map((statement) => db.run(statement)));
   }

@@ -105,4 +105,12 @@ export const STORE_TABLES: TableSpec[] = [
     engine: 'MergeTree ORDER BY (tenant, id)',
     shardBy: 'cityHash64(tenant)',
   },
+  // The catalog of reference tables: the newest version of a (tenant, name) says which
+  // reference_<table_id> holds its rows; a dropped table's newest version has dropped = 1.
+  {
+    name: 'reference_tables',
+    columns: 'tenant String, name String, table_id UInt64, columns String, key_columns String, rows UInt64, imported_at_ms Int64, dropped UInt8, version UInt64',
+    engine: replacing('tenant, name'),
+    shardBy: 'cityHash64(tenant, name)',
+  },
 ];

@@ -16,7 +16,7 @@ import { LEVEL_TABLE, ROLLUP_LEVELS, STORAGE_LEVELS } from '../levels.js';
 import { QueryError } from '../query-error.js';
 import { toFrames } from '../query-frames.js';
 import { validateQuery } from '../query-sql.js';
-import type { ReferenceStore } from '../reference/reference-store.js';
+import { joinedTable, whileJoined, type RepeatedValue } from '../reference/reference-join.js';
 import { reportInputsOf, type ReportInputs } from '../report-inputs.js';
 import type { WarehouseStores } from '../stores.js';
 import { checkLevel, checkName, checkRange, checkRetention } from '../warehouse-checks.js';
@@ -32,7 +32,7 @@ import { clickHouseIntakeTarget } from './clickhouse-intake-target.js';
 import { ClickHousePredictionStore } from './clickhouse-prediction-store.js';
 import { aggregateClickHouse, countSeriesClickHouse } from './clickhouse-query.js';
 import { ClickHouseRecommendationStore } from './clickhouse-recommendation-store.js';
-import { ClickHouseReferenceStore } from './clickhouse-reference-store.js';
+import { ClickHouseReferenceStore, column } from './clickhouse-reference-store.js';
 import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
@@ -80,7 +80,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
   readonly recommendations: ClickHouseRecommendationStore;
   readonly reports: ClickHouseReportStore;
   readonly reportInputs: ReportInputs;
-  readonly reference: ReferenceStore;
+  readonly reference: ClickHouseReferenceStore;
 
   constructor(
     readonly db: ClickHouseConnection,
@@ -95,7 +95,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
     this.recommendations = new ClickHouseRecommendationStore(db, this.ids);
     this.reports = new ClickHouseReportStore(db, this.ids);
     this.reportInputs = reportInputsOf(new ClickHouseReportQueries(db));
-    this.reference = new ClickHouseReferenceStore();
+    this.reference = new ClickHouseReferenceStore(db, this.ids, now);
   }
 
   /** Opens the alert history; what an earlier process acknowledged in the intake log is loaded first. */
@@ -248,17 +248,30 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
 
   async query(tenant: string, query: BiQuery): Promise<DataFrame[]> {
     validateQuery(query);
-    const [counted] = await this.db.read(countSeriesClickHouse(this.db, tenant, query)).catch(asQueryError);
+    const referenceTable = query.join ? (await joinedTable(this.reference, tenant, query, this.repeatedValue)).sqlTable : undefined;
+    const read = async (sql: string) => {
+      const reading = this.db.read(sql).catch(asQueryError);
+      return referenceTable === undefined ? reading : whileJoined(reading, this.reference, tenant, query, referenceTable);
+    };
+    const [counted] = await read(countSeriesClickHouse(this.db, tenant, query, referenceTable));
     const matched = Number(counted?.n ?? 0);
     if (matched > this.limits.maxSeries) {
       throw new QueryError(`query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${this.limits.maxSeries}; add filters`);
     }
-    const rows = await this.db.read(aggregateClickHouse(this.db, tenant, query, this.limits.maxRows)).catch(asQueryError);
+    const rows = await read(aggregateClickHouse(this.db, tenant, query, this.limits.maxRows, referenceTable));
     if (rows.length > this.limits.maxRows) {
       throw new QueryError(`query: the answer has more than ${this.limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`);
     }
     return toFrames(query, rows);
   }
+
+  /** The join column's most repeated value (query.join needs each value once). */
+  private readonly repeatedValue: RepeatedValue = async (sqlTable, name) => {
+    const [row] = await this.db.read(
+      `SELECT ${column(name)} AS value, count() AS n FROM ${sqlTable} WHERE ${column(name)} IS NOT NULL GROUP BY ${column(name)} HAVING count() > 1 ORDER BY n DESC, value LIMIT 1`,
+    );
+    return row ? { value: String(row.value), n: Number(row.n) } : undefined;
+  };
 
   /**
    * Reads the rows from ClickHouse and has an in-memory DuckDB write the Parquet file, with the

@@ -19,6 +19,7 @@ import type { StoredReport } from '../../report-store.js';
 import type { ServiceWarehouse } from '../../stores.js';
 import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
+import { referenceContract } from './reference-contract.js';
 import type { ClickHouseTarget } from './warehouse-contract.js';
 
 const H = 3_600_000;
@@ -289,4 +290,13 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     assert.equal(expected.ingest.find((i) => i.dataset === 'up')?.lastError, 'source: 503');
     assertClose(await ch.reportInputs.read('t1', 'daily', range, settings, NOW), expected);
   });
+
+  referenceContract(() => ({
+    duck,
+    ch,
+    dir,
+    dataset: 'http_requests_per_second',
+    series: seriesOf('http_requests_per_second', T0, T0 + 2 * DAY, 5 * 60_000),
+    range: { start: T0, end: T0 + 2 * DAY },
+  }));
 }
