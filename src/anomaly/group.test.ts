@@ -49,3 +49,32 @@ test('the group alarms when two members alarm within 15 minutes, not on one memb
   assert.ok(seen[2500]!.group < 0.5, `the first of two, not yet corroborated: group ${seen[2500]!.group}`);
   assert.ok(seen[2505]!.group > 0.9, `the second within 15 minutes: group ${seen[2505]!.group}`);
 });
+
+test("a member's lone spike is served below the event threshold; a persistent step or a corroborated spike is served as it is", () => {
+  const random = seededRandom(11);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const g = new GroupDetector(3);
+  const own: number[][] = [];
+  const served: number[][] = [];
+  for (let i = 0; i < 3000; i++) {
+    // Member 0: a one-point spike at 2000 (alone) and at 2600, member 2 five minutes later (corroborated);
+    // member 1: a step at 2300 that lasts 40 points (alone). Each member had such values once before
+    // (at 100), so none is beyond the range seen, which would be served alone.
+    const v = [
+      10 + random() + ([100, 2000, 2600].includes(i) ? 30 : 0),
+      20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0),
+      30 + random() + ([100, 2605].includes(i) ? 30 : 0),
+    ];
+    served.push(g.update(t(i), v).map((p) => p.score));
+    own.push([...g.ownScores]);
+  }
+  const { level, cap, persistPoints } = DEFAULT_GROUP_OPTIONS.trust;
+  const peak = (member: number, from: number, to: number, of: number[][]) => Math.max(...of.slice(from, to).map((s) => s[member]!));
+  assert.ok(peak(0, 2000, 2001, own) >= level, `the spike alarms on its own: ${peak(0, 2000, 2001, own)}`);
+  assert.ok(peak(0, 2000, 2030, served) <= cap, `a lone spike is served at most ${cap}: ${peak(0, 2000, 2030, served)}`);
+  assert.ok(peak(1, 2300, 2301, own) >= level, `the step alarms on its own: ${peak(1, 2300, 2301, own)}`);
+  assert.ok(peak(1, 2300, 2300 + persistPoints, served) <= cap, 'the step is held while it may still be a spike');
+  assert.ok(served[2300 + persistPoints]![1]! >= level, `the step is served once it persisted: ${served[2300 + persistPoints]![1]}`);
+  assert.ok(served[2605]![2]! >= level, `the second spike within 15 minutes is served: ${served[2605]![2]}`);
+  assert.ok(peak(0, 2600, 2601, served) <= cap, 'the first spike is not yet corroborated when it happens');
+});

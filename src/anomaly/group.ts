@@ -14,11 +14,24 @@
  * trouble (on SMD an alarm on one metric alone touches an incident 8% of the time, on three or more
  * 34%), so the group scores the forest's score or, if higher, the `corroboration.members`-th highest
  * of the members' peak scores within `corroboration.withinMs`, capped by the highest member score
- * now: a group alarm at any level needs that many members at that level within the window.
+ * now: a group alarm at any level needs that many members at that level within the window. A
+ * member's drift alarm (a slow departure) is no evidence here: on SMD many members drift together
+ * when a machine's load changes slowly, and drift alarms touched an incident a quarter of the time.
+ *
+ * Each member's served score (what `update` returns, what the service stores and raises events on)
+ * is trusted the same way (`trust`): an alarm (own score >= `trust.level`) of one member alone is
+ * capped at `trust.cap` (medium: drawn on charts, no event) unless another member corroborates it
+ * within the window (then the member scores the lower of its own and the corroborating peak), it is
+ * a value beyond anything the series has shown (`out-of-range`) or a slow departure (`drift`: a
+ * leak), or its deviation persists (at least `trust.persistSigmas` in at least `trust.persistShare`
+ * of the next `trust.persistPoints` points, when the held alarm is released: a step, a flapping
+ * series). Most alarms of group members alone are single-point spikes of sparse metrics (resting at
+ * 0, jumping to the same value every few hours), which none of these let through.
  */
 import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
 import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
+import { severityOf } from './severity.js';
 import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector, type UnivariateOptions } from './univariate.js';
 
 export interface GroupOptions {
@@ -37,6 +50,8 @@ export interface GroupOptions {
   blame: number;
   /** The group's alarm needs this many members alarming within `withinMs` (1: any member alone). */
   corroboration: { members: number; withinMs: number };
+  /** When a member's own alarm is served as it is (see the file's comment); `level: Infinity` serves every score as it is. */
+  trust: { level: number; cap: number; persistPoints: number; persistSigmas: number; persistShare: number };
 }
 
 export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
@@ -47,6 +62,7 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   clip: 10,
   blame: 0.5,
   corroboration: { members: 2, withinMs: 15 * 60_000 },
+  trust: { level: 0.8, cap: 0.75, persistPoints: 10, persistSigmas: 5, persistShare: 0.5 },
 };
 
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
@@ -67,7 +83,9 @@ export interface PartialGroupState {
 export class GroupDetector {
   readonly detectors: UnivariateDetector[];
   private readonly ring: Float64Array;
-  private readonly meta: Float64Array; // [vectors seen, likelihood state..., each member's recent peak score, ... its time]
+  // [vectors seen, likelihood state..., each member's recent peak evidence, ... its time,
+  //  each member's held alarm score, ... its points deviating since, ... points left until it is judged]
+  private readonly meta: Float64Array;
   private readonly likelihood: AnomalyLikelihood;
   private forest: IsolationForest | undefined;
   private readonly vector: Float64Array;
@@ -76,7 +94,9 @@ export class GroupDetector {
   /** The group's alarm score at the last step: the forest's, or the corroborated members' (see the file's comment). */
   score = 0;
   private readonly peakAt: number;
+  private readonly heldAt: number;
   private readonly peaks: Float64Array;
+  private readonly evidence: Float64Array;
 
   constructor(
     readonly size: number,
@@ -99,13 +119,15 @@ export class GroupDetector {
     this.vector = new Float64Array(size);
     this.ownScores = new Float64Array(size);
     this.peakAt = 1 + likelihoodSlots(options.likelihood);
+    this.heldAt = this.peakAt + 2 * size;
     this.peaks = new Float64Array(size);
+    this.evidence = new Float64Array(size);
     if (this.seen >= options.fitSize) this.refit();
   }
 
   /** How many numbers the group's own state (`save().group`) has for `size` series. */
   static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
-    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + 2 * size;
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + 5 * size;
   }
 
   private get seen(): number {
@@ -126,30 +148,70 @@ export class GroupDetector {
     let largest = 0;
     for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(this.vector[i]!));
     const blamed = this.options.blame * largest;
+    const points = this.detectors.map((d, i) => d.explain(t, values[i]!, own[i]!));
+    for (let i = 0; i < this.size; i++) this.evidence[i] = points[i]!.detector === 'drift' ? 0 : own[i]!;
     this.score = Math.max(groupScore, this.corroborated(t));
-    return this.detectors.map((d, i) => {
-      const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > own[i]!;
-      const point = d.explain(t, values[i]!, fromGroup ? groupScore : own[i]!);
+    for (let i = 0; i < this.size; i++) {
+      const point = points[i]!;
+      const served = this.trusted(i, point);
+      const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > served;
+      point.score = fromGroup ? groupScore : served;
+      point.severity = severityOf(point.score);
       if (fromGroup) point.detector = 'isolation-forest';
-      return point;
-    });
+    }
+    return points;
   }
 
   /**
-   * Updates each member's peak score within the corroboration window (a peak older than the window
-   * gives way to the current score) and returns the `members`-th highest peak, capped by the
+   * Member i's served score (see the file's comment); `corroborated` has just left, in `peaks`,
+   * every member's peak evidence in ascending order.
+   */
+  private trusted(i: number, point: ScoredPoint): number {
+    const { level, cap, persistPoints, persistSigmas, persistShare } = this.options.trust;
+    const own = this.ownScores[i]!;
+    const { members } = this.options.corroboration;
+    if (members <= 1 || this.size < members) return own;
+    const m = this.meta;
+    const held = this.heldAt;
+    const n = this.size;
+    const alone = point.detector === 'out-of-range' || point.detector === 'drift';
+    let served = own >= level && !alone ? Math.min(own, cap) : own;
+    // Corroboration: the (members - 1)-th highest peak among the other members.
+    const mine = m[this.peakAt + i]!;
+    const desc = (j: number) => this.peaks[n - 1 - j]!;
+    const others = mine >= desc(members - 2) ? desc(members - 1) : desc(members - 2);
+    served = Math.max(served, Math.min(this.evidence[i]!, others));
+    // Persistence: a held alarm is released when the deviation stayed large for long enough.
+    const left = m[held + 2 * n + i]!;
+    if (left > 0) {
+      const large = m[held + n + i]! + (Math.abs(this.detectors[i]!.deviation) >= persistSigmas ? 1 : 0);
+      m[held + n + i] = large;
+      m[held + 2 * n + i] = left - 1;
+      if (left === 1 && large >= persistShare * persistPoints) served = Math.max(served, m[held + i]!);
+    } else if (own >= level) {
+      m[held + i] = own;
+      m[held + n + i] = 0;
+      m[held + 2 * n + i] = persistPoints;
+    }
+    return served;
+  }
+
+  /**
+   * Updates each member's peak evidence (its own score, 0 for a drift alarm) within the
+   * corroboration window (a peak older than the window gives way to the current one), leaves the
+   * peaks in ascending order in `peaks`, and returns the `members`-th highest peak, capped by the
    * highest score now, so a group alarm is raised at a step where a member alarms.
    */
   private corroborated(t: number): number {
     const { members, withinMs } = this.options.corroboration;
     const m = this.meta;
-    const own = this.ownScores;
+    const evidence = this.evidence;
     const at = this.peakAt;
     let now = 0;
     for (let i = 0; i < this.size; i++) {
-      if (own[i]! > now) now = own[i]!;
-      if (own[i]! >= m[at + i]! || t - m[at + this.size + i]! > withinMs) {
-        m[at + i] = own[i]!;
+      if (evidence[i]! > now) now = evidence[i]!;
+      if (evidence[i]! >= m[at + i]! || t - m[at + this.size + i]! > withinMs) {
+        m[at + i] = evidence[i]!;
         m[at + this.size + i] = t;
       }
       this.peaks[i] = m[at + i]!;

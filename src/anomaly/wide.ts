@@ -9,7 +9,7 @@ import { DEFAULT_GROUP_OPTIONS, GroupDetector, type GroupOptions } from './group
 export interface WideScores {
   /** The group's alarm score per row (`GroupDetector.score`: the forest's, or corroborated members'). */
   group: Float64Array;
-  /** The largest of the columns' own (univariate) scores per row, without the forest. */
+  /** The largest of the columns' scores per row (`columns`: each member's served score, see `GroupDetector`). */
   maxSeries: Float64Array;
   /** Each column's score per row, as the service would store it for that series. */
   columns: Float64Array[];
@@ -36,16 +36,14 @@ export function scoreWide(timestamps: ArrayLike<number>, columns: readonly Array
     for (let k = 0; k < width; k++) values[k] = columns[k]![r]!;
     const points = detector.update(timestamps[r]!, values);
     let top = 0;
-    let topOwn = 0;
     for (let k = 0; k < width; k++) {
       const score = points[k]!.score;
       out.columns[k]![r] = score;
       deviation[k] = Math.abs(points[k]!.deviation);
       if (score > top) top = score;
-      if (detector.ownScores[k]! > topOwn) topOwn = detector.ownScores[k]!;
     }
     out.group[r] = detector.score;
-    out.maxSeries[r] = topOwn;
+    out.maxSeries[r] = top;
     const blamed: number[] = [];
     if (top > 0) for (let k = 0; k < width; k++) if (out.columns[k]![r]! >= top / 2) blamed.push(k);
     blamed.sort((a, b) => out.columns[b]![r]! - out.columns[a]![r]! || deviation[b]! - deviation[a]!);
