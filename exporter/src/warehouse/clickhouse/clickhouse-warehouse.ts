@@ -16,6 +16,7 @@ import { LEVEL_TABLE, ROLLUP_LEVELS, STORAGE_LEVELS } from '../levels.js';
 import { QueryError } from '../query-error.js';
 import { toFrames } from '../query-frames.js';
 import { validateQuery } from '../query-sql.js';
+import type { ReplicaStore } from '../../replicas/replica-store.js';
 import { joinedTable, whileJoined, type RepeatedValue } from '../reference/reference-join.js';
 import { reportInputsOf, type ReportInputs } from '../report-inputs.js';
 import type { WarehouseStores } from '../stores.js';
@@ -33,6 +34,7 @@ import { ClickHousePredictionStore } from './clickhouse-prediction-store.js';
 import { aggregateClickHouse, countSeriesClickHouse } from './clickhouse-query.js';
 import { ClickHouseRecommendationStore } from './clickhouse-recommendation-store.js';
 import { ClickHouseReferenceStore, column } from './clickhouse-reference-store.js';
+import { ClickHouseReplicaStore } from './clickhouse-replica-store.js';
 import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
@@ -93,6 +95,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
   readonly reports: ClickHouseReportStore;
   readonly reportInputs: ReportInputs;
   readonly reference: ClickHouseReferenceStore;
+  readonly replicas: ReplicaStore;
 
   constructor(
     readonly db: ClickHouseConnection,
@@ -109,6 +112,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
     this.reports = new ClickHouseReportStore(db, this.ids);
     this.reportInputs = reportInputsOf(new ClickHouseReportQueries(db));
     this.reference = new ClickHouseReferenceStore(db, this.ids, now);
+    this.replicas = new ClickHouseReplicaStore(db, this.ids);
   }
 
   /** Opens the alert history; what an earlier process acknowledged in the intake log is loaded first. */
