@@ -53,6 +53,8 @@ export const SEXTANT_METRICS: Readonly<Record<string, SextantMetric>> = {
   sextant_alert_intake_rejected_lines_total: { type: 'counter', labels: {} },
   sextant_alert_webhook_requests_total: { type: 'counter', labels: { outcome: 'recorded' } },
   sextant_alert_reconcile_runs_total: { type: 'counter', labels: { outcome: 'ok' }, onlyWith: 'alerts.alertmanager' },
+  sextant_replica_members: { type: 'gauge', labels: { role: 'score' }, onlyWith: 'warehouse.clickhouse.replica' },
+  sextant_replica_heartbeat_timestamp_seconds: { type: 'gauge', labels: {}, onlyWith: 'warehouse.clickhouse.replica' },
   sextant_failure_probability: { type: 'gauge', labels: { tenant: 'default', entity: 'checkout', horizon: '1h' } },
   sextant_predict_training_runs_total: { type: 'counter', labels: { horizon: '1h', outcome: 'ok' } },
   sextant_predict_training_duration_seconds: { type: 'gauge', labels: { horizon: '1h' } },

@@ -15,6 +15,8 @@ export interface ServeProcess {
   log(): string;
   /** True while the process runs. */
   alive(): boolean;
+  /** Sends `signal` and waits for the process to end (SIGKILL: a crash). */
+  kill(signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM, then the exit code (SIGKILL after `graceMs`); removes the temp dir. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -49,6 +51,12 @@ export async function startServe(yaml: (port: number) => string, readyTimeoutMs 
     dir,
     log: () => log,
     alive: () => child.exitCode === null && child.signalCode === null,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await exited;
+      }
+    },
     async stop(graceMs = 30_000) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

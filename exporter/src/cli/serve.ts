@@ -35,6 +35,8 @@ import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source
 import { routeDatasets } from '../sources/source-router.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
 import { openServiceWarehouse } from './open-warehouse.js';
+import { Membership } from '../replicas/membership.js';
+import { replicaJobs } from '../replicas/replica-jobs.js';
 import { loadDemoBusinessData } from '../sources/demo-business.js';
 import { DEMO_BUSINESS_TABLE } from '@sextant/core/demo';
 
@@ -60,14 +62,16 @@ interface JobContext {
   retrain: RetrainRequests;
   /** What the jobs publish to GET /api/v1/events. */
   live: LiveEvents;
+  /** Set when this process is one of several replicas sharing a ClickHouse warehouse. */
+  replicas: Membership | undefined;
 }
 
 /** The scheduled stages of the service: one line per job (an area adds its job here). */
 function jobsOf(c: JobContext): Job[] {
   const { warehouse, registry, now } = c;
   return [
-    takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config) }), c.turns),
-    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))) }),
+    takingTurns(createIngestJob({ warehouse, source: c.source, datasets: c.datasets, registry, log: c.log.child({ job: 'ingest' }), now, ...ingestTimingFromConfig(c.config), ...replicasOf(c) }), c.turns),
+    createScoreJob({ store: warehouse.anomalies, datasets: c.datasets, registry, families: c.families, log: c.log.child({ job: 'score' }), intervalMs: c.config.ingest.interval, scoring: scoringFromConfig(c.config.anomaly), retrain: c.retrain, onNewEvents: (tenant, events) => events.forEach((e) => c.live.publish(tenant, 'anomaly', anomalyView(e))), ...replicasOf(c) }),
     createRollupJob({ warehouse, registry, log: c.log, intervalMs: c.config.warehouse.rollupInterval }),
     createRetentionJob({ warehouse, registry, log: c.log, now, intervalMs: c.config.warehouse.retentionInterval }),
     ...(warehouse.cold && c.config.warehouse.cold.enabled ? [createColdTierJob({ cold: warehouse.cold, registry, log: c.log, now, intervalMs: c.config.warehouse.cold.interval })] : []),
@@ -75,6 +79,18 @@ function jobsOf(c: JobContext): Job[] {
       ? [createReportJob({ service: new ReportService({ stores: warehouse, config: c.config, registry, log: c.log.child({ job: 'report' }), now }), schedule: c.config.reports.schedule, tenants: [...new Set(c.datasets.map((d) => d.tenant))], log: c.log.child({ job: 'report' }), now, intervalMs: c.config.reports.checkInterval })]
       : []),
   ];
+}
+
+function replicasOf(c: JobContext): { replicas?: Membership } {
+  return c.replicas ? { replicas: c.replicas } : {};
+}
+
+/** This process's membership among replicas, when warehouse.clickhouse.replica is set. */
+function membershipOf(config: Config, warehouse: ServiceWarehouse, registry: Registry, log: Logger, now: () => number): Membership | undefined {
+  const replica = config.warehouse.clickhouse?.replica;
+  if (!replica || !warehouse.replicas) return undefined;
+  log.info('replicas: sharing the series with the other replicas of the warehouse', { id: replica.id, heartbeatMs: replica.heartbeat, leaseMs: replica.lease });
+  return new Membership({ store: warehouse.replicas, id: replica.id, heartbeatMs: replica.heartbeat, leaseMs: replica.lease, now, log: log.child({ area: 'replicas' }), registry });
 }
 
 /** Which live event tells clients to re-read after a run of a stage's job. */
@@ -129,11 +145,13 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const live = new LiveEvents();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
   const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain });
-  const jobs = [
-    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live }),
+  const replicas = membershipOf(config, warehouse, registry, log, now);
+  const allJobs = [
+    ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live, replicas }),
     ...predictStages.jobs.map((job) => announcing(job, live, [...new Set(datasets.map((d) => d.tenant))])),
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];
+  const jobs = replicas ? replicaJobs(allJobs, replicas) : allJobs;
   const scheduler = withBackfills(createScheduler({ jobs, registry, log, now }), backfills);
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));

@@ -5,7 +5,9 @@
 // duplicate. One dataset's failure never holds up the others. While the warehouse itself fails (a
 // ClickHouse server down), runs back off: each failed run doubles the wait before the next attempt,
 // up to MAX_BACKOFF_MS, and the first run that reaches the warehouse again resumes every dataset from
-// its watermark.
+// its watermark. Replicas sharing a warehouse split the datasets among themselves (each dataset
+// whole, with its one watermark): a dataset moves to another replica when its owner dies, and the
+// new owner resumes from the watermark the old one left.
 import type { TimeRange } from '@sextant/core';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
@@ -14,6 +16,8 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
 import { type IngestMetrics, ingestMetrics } from './ingest-metrics.js';
 import { planWindows } from './ingest-windows.js';
+import type { ReplicaSharing } from '../replicas/membership.js';
+import { unitKey, WHOLE, type Share } from '../replicas/share.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,6 +38,8 @@ export interface IngestJobDeps {
   initialLookbackMs?: number;
   /** Longest window fetched and committed in one piece. */
   windowMs?: number;
+  /** Set when several replicas share the warehouse: this one ingests only its share of the datasets. */
+  replicas?: ReplicaSharing;
 }
 
 /** How one window went. */
@@ -67,8 +73,20 @@ export function createIngestJob(deps: IngestJobDeps): Job {
     async run(signal: AbortSignal): Promise<void> {
       if (deps.now() < backoff.retryAt) return;
       let warehouseFailed = false;
+      let share: Share | undefined;
+      try {
+        share = deps.replicas ? await deps.replicas.claim('ingest') : WHOLE;
+      } catch (error) {
+        deps.log.error('ingest: cannot read the replicas\' membership', { error });
+        warehouseFailed = true;
+      }
       for (const dataset of deps.datasets) {
         if (signal.aborted) return;
+        if (!share?.owns(unitKey(`${dataset.tenant}\u0000${dataset.name}`))) continue;
+        if (deps.replicas && !deps.replicas.holdsLease()) {
+          deps.log.warn('ingest: this replica has not written its heartbeat for most of the lease; its datasets are left to the others');
+          break;
+        }
         let watermark: number | undefined;
         try {
           watermark = await deps.warehouse.watermark(dataset.tenant, dataset.name);

@@ -4,7 +4,8 @@
 // live point; history backfilled later is learnt through retrain.ts). Series of one service or host (see seriesGroupOf) are also scored together by the
 // group's isolation forest, and each point's score is the larger of its own and the group's. The
 // latest score, level and band of each series are exported as gauges with the series' labels,
-// and anomaly events are stored for the API.
+// and anomaly events are stored for the API. Replicas sharing a warehouse each score their own
+// share of the series (score-share.ts) and export only those.
 import {
   DEFAULT_EVENT_OPTIONS,
   DEFAULT_GROUP_OPTIONS,
@@ -29,6 +30,9 @@ import type { Job } from './job.js';
 import { retrainDataset, type RetrainRequests } from './retrain.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
 import { scoreAlignedInSlices } from './score-slices.js';
+import { splitByShare } from './score-share.js';
+import type { ReplicaSharing } from '../replicas/membership.js';
+import { WHOLE, type Share } from '../replicas/share.js';
 
 export interface ScoreJobDeps {
   store: AnomalyStore;
@@ -42,6 +46,8 @@ export interface ScoreJobDeps {
   retrain?: RetrainRequests;
   /** Told of the anomaly events each run opened, once they are saved (the API's live events). */
   onNewEvents?: (tenant: string, events: readonly AnomalyEvent[]) => void;
+  /** Set when several replicas share the warehouse: this one scores only its share of the series. */
+  replicas?: ReplicaSharing;
 }
 
 export interface ScoringOptions {
@@ -91,10 +97,15 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
     intervalMs: deps.intervalMs,
     async run(signal: AbortSignal): Promise<void> {
       const tenants = [...new Set(deps.datasets.map((d) => d.tenant))];
+      const sharing = deps.replicas ? { share: await deps.replicas.claim('score'), holdsLease: () => deps.replicas!.holdsLease() } : undefined;
       for (const tenant of tenants) {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
-        for (const dataset of deps.retrain?.take(tenant) ?? []) {
+        const retrain = deps.retrain?.take(tenant) ?? [];
+        if (sharing && retrain.length > 0) {
+          deps.log.warn('score: re-training after a backfill is not done when replicas share the series; scoring continues from the saved states', { tenant, datasets: retrain });
+        }
+        for (const dataset of sharing ? [] : retrain) {
           try {
             await retrainDataset(deps.store, tenant, dataset, deps.log);
           } catch (error) {
@@ -103,7 +114,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
           }
         }
         try {
-          const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log);
+          const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log, sharing);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
           for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
           if (result.newEvents.length > 0) deps.onNewEvents?.(tenant, result.newEvents);
@@ -140,15 +151,19 @@ export async function scoreTenant(
   scoring: ScoringOptions,
   gauges?: Gauges,
   log?: Logger,
+  sharing: TenantSharing = { share: WHOLE, holdsLease: () => true },
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
-  const members: Member[] = [];
+  const known: Member[] = [];
   for (const dataset of datasets) {
     try {
-      members.push(...(await membersOf(store, tenant, dataset.name, scoring.maxPointsPerRun, log)));
+      known.push(...(await membersOf(store, tenant, dataset.name, scoring.maxPointsPerRun, log)));
     } catch (error) {
       log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
   }
+  const { owned: members, others } = splitByShare(known, sharing.share, tenant, scoring.maxGroupSize);
+  // Another replica's series are exported by that replica only.
+  if (gauges) for (const m of others) removeExported(gauges, exportedLabels(m.labels, tenant, m.dataset));
   const byGroup = groupBy(members, (m) => seriesGroupOf(m.labels));
   const alone = byGroup.get(undefined) ?? [];
   byGroup.delete(undefined);
@@ -201,11 +216,25 @@ export async function scoreTenant(
       if (gauges) exportLatest(gauges, exportedLabels(m.labels, tenant, dataset.name), last);
     }
     if (newStates.length === 0) continue;
+    checkLease(sharing);
     await store.saveRun(tenant, dataset.name, newStates, touched);
     pointsByDataset.set(dataset.name, count);
   }
-  if (newGroupStates.length > 0) await store.saveRun(tenant, GROUP_STATE_DATASET, newGroupStates, []);
+  if (newGroupStates.length > 0) {
+    checkLease(sharing);
+    await store.saveRun(tenant, GROUP_STATE_DATASET, newGroupStates, []);
+  }
   return { points: pointsByDataset, newEvents };
+}
+
+/** This replica's share of the series, and whether it may still write results (replicas/membership.ts). */
+export interface TenantSharing {
+  share: Share;
+  holdsLease: () => boolean;
+}
+
+function checkLease(sharing: TenantSharing): void {
+  if (!sharing.holdsLease()) throw new Error('score: this replica has not written its heartbeat for most of the lease; its share is left to the others');
 }
 
 /**
@@ -318,6 +347,10 @@ function exportLatest(gauges: Gauges, labels: Labels, p: ScoredPoint): void {
   gauges.level.set(labels, p.expected);
   gauges.upper.set(labels, p.upper);
   gauges.lower.set(labels, p.lower);
+}
+
+function removeExported(gauges: Gauges, labels: Labels): void {
+  for (const family of Object.values(gauges)) family.delete(labels);
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {

@@ -8,6 +8,7 @@ import type { RecommendationStore } from './recommendation-store.js';
 import type { ReferenceStore } from './reference/reference-store.js';
 import type { ReportInputs } from './report-inputs.js';
 import type { ReportStore } from './report-store.js';
+import type { ReplicaStore } from '../replicas/replica-store.js';
 import type { Warehouse } from './warehouse.js';
 
 export interface WarehouseStores {
@@ -22,6 +23,8 @@ export interface WarehouseStores {
   readonly reportInputs: ReportInputs;
   /** The tenants' reference tables (business data that queries join on a label). */
   readonly reference: ReferenceStore;
+  /** Membership of Sextant replicas sharing the warehouse, where the engine takes writes from several processes (ClickHouse). */
+  readonly replicas?: ReplicaStore;
 }
 
 /** A warehouse with all of its stores: what the service opens, whatever the engine. */

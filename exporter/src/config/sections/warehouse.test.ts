@@ -34,3 +34,14 @@ test('a ClickHouse warehouse: url required, names that go into SQL checked, pass
   const ch = config.warehouse.clickhouse!;
   assert.deepEqual([ch.url, ch.database, ch.user, ch.password?.reveal(), ch.cluster, ch.requestTimeout, ch.intakeDir], ['http://ch:8123', 'sextant', 'default', 's3cret', 'two_shards', 60_000, '/srv/sextant/data/alert-intake']);
 });
+
+test('replicas on ClickHouse: an id, a heartbeat and a lease of at least two heartbeats', () => {
+  const base = 'warehouse: { kind: clickhouse, clickhouse: { url: "http://ch:8123", replica: ';
+  const replica = parseConfig(`${base}{ id: sextant-1, heartbeat: 2s, lease: 6s } } }`, options()).warehouse.clickhouse!.replica!;
+  assert.deepEqual(replica, { id: 'sextant-1', heartbeat: 2_000, lease: 6_000 });
+  assert.deepEqual(parseConfig(`${base}{ id: a } } }`, options()).warehouse.clickhouse!.replica, { id: 'a', heartbeat: 5_000, lease: 15_000 });
+  assert.match(parseConfig(`${base}{} } }`, options()).warehouse.clickhouse!.replica!.id, /^[A-Za-z_][A-Za-z0-9_.:-]*$/, 'the hostname by default');
+  assert.deepEqual(problemsOf(`${base}{ id: a, heartbeat: 5s, lease: 8s } } }`), ['sextant.yaml: warehouse.clickhouse.replica.lease: lease must be at least twice the heartbeat']);
+  assert.match(problemsOf(`${base}{ id: "a,b" } } }`).join('\n'), /warehouse\.clickhouse\.replica\.id: got "a,b" \(string\), expected a replica name/);
+  assert.equal(parseConfig('warehouse: { kind: clickhouse, clickhouse: { url: "http://ch:8123" } }', options()).warehouse.clickhouse!.replica, undefined, 'one process by default');
+});

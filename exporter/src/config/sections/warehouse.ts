@@ -1,10 +1,27 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
-import { duration, flag, httpUrl, integer, oneOf, text } from '../fields.js';
+import { duration, flag, httpUrl, integer, name, oneOf, text } from '../fields.js';
 import { secret } from '../secret.js';
 
 /** Database and cluster names go into SQL as they are: plain identifiers only. */
 const identifier = (what: string) =>
   z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/).describe(`a ${what}: a letter or _, then up to 63 letters, digits or _`);
+
+/**
+ * This process as one of several Sextant replicas on the same ClickHouse database: they split the
+ * series to score and the datasets to ingest, and a dead one's share moves to the others.
+ */
+const replica = z
+  .strictObject({
+    /** Unique among the replicas (a hostname with a dot is replaced: names allow letters, digits, _ . : -). */
+    id: name('replica').default(hostname().replace(/[^A-Za-z0-9_.:-]/g, '_').replace(/^[^A-Za-z_]/, '_').slice(0, 64)),
+    /** Time between two membership rows written by this replica. */
+    heartbeat: duration().prefault('5s'),
+    /** A replica whose last row is this old is dead, and its share moves to the others: at least twice the heartbeat. */
+    lease: duration().prefault('15s'),
+  })
+  .refine((r) => r.lease >= 2 * r.heartbeat, { message: 'lease must be at least twice the heartbeat', path: ['lease'] })
+  .optional();
 
 const clickhouse = z
   .strictObject({
@@ -20,6 +37,7 @@ const clickhouse = z
     requestTimeout: duration().prefault('60s'),
     /** Local directory of the alert intake log (acknowledged alerts wait here until ClickHouse has them), relative to the config file. */
     intakeDir: text('a directory path').default('data/alert-intake'),
+    replica,
   })
   .optional();
 

@@ -113,4 +113,11 @@ export const STORE_TABLES: TableSpec[] = [
     engine: replacing('tenant, name'),
     shardBy: 'cityHash64(tenant, name)',
   },
+  // Sextant replicas sharing this warehouse (replicas/membership.ts): each one's latest heartbeat and claims.
+  {
+    name: 'replicas',
+    columns: 'id String, instance String, heartbeat_ms Int64, role_names Array(String), role_views Array(String), version UInt64',
+    engine: replacing('id'),
+    shardBy: 'cityHash64(id)',
+  },
 ];

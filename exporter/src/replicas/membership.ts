@@ -1,0 +1,90 @@
+// This process as one of several Sextant replicas sharing a warehouse: it writes its membership
+// row every heartbeat (and whenever it claims a view of a role, share.ts), counts as live while its
+// last row is younger than the lease, and reads the other live members' claims to know its share.
+// A replica whose own heartbeats have failed for longer than the lease minus one heartbeat stops
+// writing results (holdsLease): by then the others may be about to take its share over.
+import { randomUUID } from 'node:crypto';
+import { Gauge, type Registry } from 'prom-client';
+import type { Job } from '../jobs/job.js';
+import type { Logger } from '../log.js';
+import type { ReplicaRow, ReplicaStore } from './replica-store.js';
+import { shareOf, type Share } from './share.js';
+
+/** What the jobs need from the membership: a share per role, and whether results may still be written. */
+export interface ReplicaSharing {
+  claim(role: string): Promise<Share>;
+  holdsLease(): boolean;
+}
+
+export interface MembershipOptions {
+  store: ReplicaStore;
+  id: string;
+  heartbeatMs: number;
+  /** A member whose row is this old is dead; its share moves to the others at their next runs. */
+  leaseMs: number;
+  now: () => number;
+  log: Logger;
+  registry?: Registry;
+}
+
+export class Membership implements ReplicaSharing {
+  readonly instance = randomUUID();
+  private readonly views: Record<string, string[]> = {};
+  private lastBeat = -Infinity;
+  private readonly members?: Gauge;
+  private readonly beats?: Gauge;
+
+  constructor(private readonly options: MembershipOptions) {
+    const registers = options.registry ? [options.registry] : [];
+    if (registers.length) {
+      this.members = new Gauge({ name: 'sextant_replica_members', help: 'Live replicas in the view this replica last acted under, by role.', labelNames: ['role'], registers });
+      this.beats = new Gauge({ name: 'sextant_replica_heartbeat_timestamp_seconds', help: 'When this replica last wrote its membership row.', registers });
+    }
+  }
+
+  /** Writes this replica's row: alive now, acting under the views it last claimed. */
+  async beat(): Promise<void> {
+    const heartbeat = this.options.now();
+    const views = Object.fromEntries(Object.entries(this.views).map(([role, view]) => [role, [...view]]));
+    await this.options.store.beat({ id: this.options.id, instance: this.instance, heartbeat, views });
+    this.lastBeat = Math.max(this.lastBeat, heartbeat);
+    this.beats?.set(this.lastBeat / 1000);
+  }
+
+  holdsLease(): boolean {
+    return this.options.now() - this.lastBeat < this.options.leaseMs - this.options.heartbeatMs;
+  }
+
+  /** Live members' rows; refuses when another live process uses this replica's id. */
+  async live(): Promise<ReplicaRow[]> {
+    const now = this.options.now();
+    const live = (await this.options.store.rows()).filter((r) => now - r.heartbeat < this.options.leaseMs);
+    const twin = live.find((r) => r.id === this.options.id && r.instance !== this.instance);
+    if (twin) {
+      throw new Error(
+        `another process runs as replica "${this.options.id}" (its heartbeat ${new Date(twin.heartbeat).toISOString()}): ` +
+          'each replica needs its own warehouse.clickhouse.replica.id; this one does no shared work until the other stops',
+      );
+    }
+    return live;
+  }
+
+  /**
+   * This replica's share of `role`: publishes the view it now acts under (the live members), then
+   * reads the others' claims (share.ts explains why in that order).
+   */
+  async claim(role: string): Promise<Share> {
+    const view = [...new Set([...(await this.live()).map((r) => r.id), this.options.id])].sort();
+    const before = this.views[role];
+    this.views[role] = view;
+    await this.beat();
+    if (before && before.join('\u0000') !== view.join('\u0000')) this.options.log.info('replicas: the members changed', { role, members: view });
+    this.members?.set({ role }, view.length);
+    return shareOf(this.options.id, role, view, await this.live());
+  }
+
+  /** The heartbeat, as a scheduled job. */
+  heartbeatJob(): Job {
+    return { name: 'replica-heartbeat', intervalMs: this.options.heartbeatMs, run: () => this.beat() };
+  }
+}

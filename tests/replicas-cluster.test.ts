@@ -1,0 +1,240 @@
+// Two Sextant replicas sharing the series on the two-shard ClickHouse 18.16 cluster, as users run
+// them: two `sextant serve` processes (one talking to each server), a real Prometheus scraping a
+// live target every second, datasets at a 1 s step. Both replicas score their own half of the
+// series and export only that half; one is killed with SIGKILL; the other takes its series (and its
+// datasets' ingest) over after the lease. Then, independently of the service: every stored point
+// once and no step missing, each series' saved detector state and the survivor's exported score,
+// level and band equal to one detector run over all of the series' points, and the points the
+// survivor scored are exactly those the dead replica had not: none twice, none skipped.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnivariateDetector } from '@sextant/core/anomaly';
+import { serverClient } from '../exporter/src/warehouse/clickhouse/testing/clients.js';
+import { decodeState } from '../exporter/src/warehouse/anomaly-store.js';
+import { startClickHouseCluster, type RunningClickHouseCluster } from './support/clickhouse-server.js';
+import { startPrometheus, type RunningPrometheus } from './support/prometheus.js';
+import { startServe, type ServeProcess } from './support/serve-process.js';
+
+const database = 'sextant_replicas';
+const token = 'replicas-admin-token';
+const metricsToken = 'replicas-metrics-token';
+const SERIES = 12;
+const DATASETS = { values: 'replica_test_value', others: 'replica_test_other' } as const;
+
+let cluster: RunningClickHouseCluster;
+let prometheus: RunningPrometheus;
+let target: Server;
+let serving = false;
+const replicas: ServeProcess[] = [];
+let ch: ReturnType<typeof serverClient>;
+
+/** The live target: SERIES series per metric, values changing every second; an empty page while not serving. */
+function exposition(nowMs: number): string {
+  if (!serving) return '';
+  const t = Math.floor(nowMs / 1000);
+  const lines: string[] = [];
+  for (const [k, metric] of Object.values(DATASETS).entries()) {
+    lines.push(`# TYPE ${metric} gauge`);
+    for (let i = 0; i < SERIES; i++) lines.push(`${metric}{series="s${i}"} ${10 * (k + 1) + i + 4 * Math.sin(t / 9 + i) + (((t * 31 + i * 17) % 11) / 3) * (t % 37 === i ? 8 : 1)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function rows(query: string): Promise<Record<string, unknown>[]> {
+  return (await ch.query({ query, format: 'JSONEachRow' })).json<Record<string, unknown>>();
+}
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, seconds = 60): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; logs:\n${replicas.map((r) => r.log().slice(-3000)).join('\n-----\n')}`);
+    await sleep(250);
+  }
+}
+
+async function metricsOf(replica: ServeProcess): Promise<string> {
+  const res = await fetch(`${replica.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+  assert.equal(res.status, 200);
+  return res.text();
+}
+
+interface Exported {
+  dataset: string;
+  series: string;
+  value: number;
+}
+
+/** Samples of `family` on a /metrics page, with the dataset and series labels of the scored series. */
+function exported(page: string, family: string): Exported[] {
+  const out: Exported[] = [];
+  for (const [, labels, value] of page.matchAll(new RegExp(`^${family}\\{(.*)\\} (\\S+)$`, 'gm'))) {
+    const dataset = /sextant_dataset="([^"]*)"/.exec(labels!)?.[1];
+    const series = /(?:^|,)series="([^"]*)"/.exec(labels!)?.[1];
+    if (dataset && series) out.push({ dataset, series, value: Number(value) });
+  }
+  return out;
+}
+
+const keyOf = (e: { dataset: string; series: string }): string => `${e.dataset}/${e.series}`;
+
+function counter(page: string, name: string): number {
+  return [...page.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+interface StoredSeries {
+  dataset: string;
+  series: string;
+  id: number;
+  ts: number[];
+  values: number[];
+}
+
+async function storedSeries(): Promise<StoredSeries[]> {
+  const found = await rows(
+    `SELECT dataset, series_id, any(label_values[indexOf(label_names, 'series')]) AS series, groupArray(ts) AS ts, groupArray(value) AS vs FROM (
+       SELECT dataset, series_id, ts, value FROM ${database}.points ORDER BY dataset, series_id, ts
+     ) ALL INNER JOIN (SELECT dataset, series_id, label_names, label_values FROM ${database}.series FINAL) USING (dataset, series_id)
+     GROUP BY dataset, series_id ORDER BY dataset, series`,
+  );
+  return found.map((r) => ({
+    dataset: String(r.dataset),
+    series: String(r.series),
+    id: Number(r.series_id),
+    ts: (r.ts as string[]).map(Number),
+    values: (r.vs as number[]).map(Number),
+  }));
+}
+
+async function savedStates(): Promise<Map<string, { until: number; state: Float64Array }>> {
+  const found = await rows(`SELECT dataset, series_id, scored_until_ms, state FROM ${database}.anomaly_detector_state FINAL`);
+  return new Map(found.map((r) => [`${String(r.dataset)}/${Number(r.series_id)}`, { until: Number(r.scored_until_ms), state: decodeState(String(r.state)) }]));
+}
+
+function replicaConfig(id: string, url: string, prometheusUrl: string): (port: number) => string {
+  return (port) =>
+    [
+      `server: { listen: 127.0.0.1, port: ${port}, shutdownTimeout: 10s }`,
+      'warehouse:',
+      '  kind: clickhouse',
+      `  clickhouse: { url: "${url}", database: ${database}, cluster: ${cluster.cluster}, requestTimeout: 20s, replica: { id: ${id}, heartbeat: 1s, lease: 6s } }`,
+      '  rollupInterval: 10s',
+      `auth: { tokens: [ { name: admin, token: ${token}, tenant: default, role: admin } ], metricsToken: ${metricsToken} }`,
+      `source: { kind: prometheus, prometheus: { url: "${prometheusUrl}", retries: 0 } }`,
+      'datasets:',
+      '  defaultPack: false',
+      '  custom:',
+      ...Object.entries(DATASETS).map(([name, query]) => `    - { name: ${name}, query: ${query}, keepLabels: [series], step: 1s }`),
+      'ingest: { interval: 1s, step: 1s, delay: 2s, initialLookback: 30s, chunk: 1m }',
+      'log: { level: info }',
+      '',
+    ].join('\n');
+}
+
+before(async () => {
+  cluster = await startClickHouseCluster();
+  ch = serverClient(cluster.urls[0]!);
+  target = createServer((_, res) => res.end(exposition(Date.now())));
+  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  prometheus = await startPrometheus({ targets: [`127.0.0.1:${(target.address() as AddressInfo).port}`], scrapeIntervalSeconds: 1 });
+  // One after the other, as a rollout would start them: the first creates the tables ON CLUSTER.
+  replicas.push(await startServe(replicaConfig('r1', cluster.urls[0]!, prometheus.url), 90_000));
+  replicas.push(await startServe(replicaConfig('r2', cluster.urls[1]!, prometheus.url), 90_000));
+});
+
+after(async () => {
+  await Promise.all(replicas.map((r) => r.stop(15_000)));
+  await ch?.close();
+  await prometheus?.dispose();
+  await new Promise((resolve) => target?.close(resolve));
+  await cluster?.dispose();
+});
+
+test('two replicas share the series; one killed with SIGKILL, the other scores all of them on, none twice, as one detector would', async (t) => {
+  const [r1, r2] = replicas as [ServeProcess, ServeProcess];
+  // Both act under the view of two members before any series exists.
+  for (const r of replicas) {
+    await eventually('both replicas in the view', async () => (/^sextant_replica_members\{role="score"\} 2$/m.test(await metricsOf(r)) ? true : undefined));
+  }
+  serving = true;
+  const all = Object.keys(DATASETS).flatMap((dataset) => Array.from({ length: SERIES }, (_, i) => `${dataset}/s${i}`)).sort();
+
+  // Each replica exports its own half; together every series, none on both.
+  const halves = await eventually('each replica exporting its half', async () => {
+    const [a, b] = await Promise.all([metricsOf(r1), metricsOf(r2)]);
+    const mine = [exported(a, 'sextant_anomaly_score').map(keyOf), exported(b, 'sextant_anomaly_score').map(keyOf)];
+    return [...mine[0]!, ...mine[1]!].sort().join() === all.join() ? mine : undefined;
+  });
+  assert.ok(halves[0]!.length > 0 && halves[1]!.length > 0, `both replicas score: ${halves[0]!.length} and ${halves[1]!.length} series`);
+  // The API answers on every replica, with the same data.
+  const query = { dataset: 'values', measures: ['count'], groupBy: ['series'], filters: [], bucket: 'raw', range: { start: 'now-1h', end: 'now' } };
+  const answers = await Promise.all(
+    replicas.map(async (r) => {
+      const res = await fetch(`${r.url}/api/v1/query`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(query) });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { frames: { fields: unknown[] }[] }).frames.length;
+    }),
+  );
+  assert.deepEqual(answers, [SERIES, SERIES]);
+  // Let both score a while.
+  await sleep(6_000);
+
+  assert.ok(counter(await metricsOf(r2), 'sextant_score_points_total') > 0);
+  const killedAt = Date.now();
+  await r2.kill('SIGKILL');
+  // Within the lease nobody takes r2's series: these states are where r2 left them.
+  const atKill = await savedStates();
+  assert.ok(Date.now() - killedAt < 4_000, 'states read within the lease (6 s) of the kill');
+  const handover = Date.now();
+  await eventually('r1 to export every series', async () => (exported(await metricsOf(r1), 'sextant_anomaly_score').map(keyOf).sort().join() === all.join() ? true : undefined));
+  // Every series keeps being scored past the kill.
+  await eventually('every series scored past the kill', async () => {
+    const now = await savedStates();
+    return now.size === 2 * SERIES && [...now.values()].every((s) => s.until > killedAt + 2_000) ? true : undefined;
+  });
+  t.diagnostic(`r2's series scored again by r1 ${((Date.now() - handover) / 1000).toFixed(1)} s after the kill was seen (lease 6 s)`);
+  serving = false;
+  const stoppedAt = Date.now();
+  // Everything ingested and scored: each series' state at its last stored point.
+  const stored = await eventually('ingest and scoring to finish', async () => {
+    const [w] = await rows(`SELECT min(m) AS w FROM (SELECT dataset, max(watermark_ms) AS m FROM ${database}.watermarks GROUP BY dataset)`);
+    if (Number(w?.w) < stoppedAt + 1_000) return undefined;
+    const series = await storedSeries();
+    const states = await savedStates();
+    return series.length === 2 * SERIES && series.every((s) => states.get(`${s.dataset}/${s.id}`)?.until === s.ts.at(-1)) ? series : undefined;
+  });
+  const [dup] = await rows(`SELECT count() AS n, uniqExact(dataset, series_id, ts) AS distinct_points FROM ${database}.points`);
+  assert.equal(Number(dup!.n), Number(dup!.distinct_points), 'no point stored twice');
+  const states = await savedStates();
+  const final = await metricsOf(r1);
+  const gauges = Object.fromEntries(
+    ['score', 'level', 'upper_band', 'lower_band', 'value'].map((g) => [g, new Map(exported(final, `sextant_anomaly_${g}`).map((e) => [keyOf(e), e.value]))]),
+  );
+  let scoredByR2 = 0;
+  for (const s of stored) {
+    const key = `${s.dataset}/${s.series}`;
+    s.ts.forEach((ts, i) => i === 0 || assert.equal(ts - s.ts[i - 1]!, 1_000, `${key}: no step missing at ${ts}`));
+    // One detector over every point of the series, in order.
+    const detector = new UnivariateDetector();
+    let last;
+    for (let i = 0; i < s.ts.length; i++) last = detector.explain(s.ts[i]!, s.values[i]!, detector.update(s.ts[i]!, s.values[i]!));
+    assert.deepEqual(states.get(`${s.dataset}/${s.id}`)!.state, detector.state, `${key}: the saved state is one detector's`);
+    assert.equal(gauges.score!.get(key), last!.score, `${key}: score`);
+    assert.equal(gauges.level!.get(key), last!.expected, `${key}: level`);
+    assert.equal(gauges.upper_band!.get(key), last!.upper, `${key}: upper band`);
+    assert.equal(gauges.lower_band!.get(key), last!.lower, `${key}: lower band`);
+    assert.equal(gauges.value!.get(key), s.values.at(-1), `${key}: value`);
+    // Under the view [r1, r2], r2 scores the odd series ids.
+    const leftAt = atKill.get(`${s.dataset}/${s.id}`)?.until ?? -Infinity;
+    const owner = s.id % 2;
+    assert.ok(halves[owner]!.includes(key) && !halves[1 - owner]!.includes(key), `${key} was exported by r${owner + 1} only before the kill`);
+    if (owner === 1) scoredByR2 += s.ts.filter((ts) => ts <= leftAt).length;
+  }
+  const total = stored.reduce((n, s) => n + s.ts.length, 0);
+  assert.ok(scoredByR2 > 0, 'r2 scored its share before the kill');
+  assert.equal(counter(final, 'sextant_score_points_total'), total - scoredByR2, 'r1 scored every point r2 had not, and no point twice');
+});
