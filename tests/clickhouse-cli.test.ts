@@ -115,7 +115,7 @@ test('import without a service writes the reference table into ClickHouse, sayin
   await writeFile(hosts, 'host,team,cost\na,web,0.5\nb,db,1.25\n');
   const result = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--table', 'hosts', '--file', hosts, '--key', 'host');
   assert.equal(result.code, 0, result.stderr);
-  assert.ok(result.stderr.startsWith(`sextant import: ${setupLine(`writing to the ClickHouse warehouse ${server.url} database moved itself`)}`), result.stderr);
+  assert.ok(result.stderr.startsWith(`sextant import: ${setupLine('writing to the ClickHouse warehouse itself')}`), result.stderr);
   assert.match(result.stdout, /^imported 2 rows into reference table hosts \(tenant default\): 0 stored rows replaced, 2 rows now; columns host text, team text, cost number; key host/);
   await source.reference.importFile('default', 'hosts', hosts, { format: 'csv', key: ['host'], types: {}, replace: false });
   const query: BiQuery = { dataset: 'load', measures: ['count', 'sum'], groupBy: ['hosts.team'], filters: [], bucket: '1h', range: { start: T0, end: T0 + 600 * MIN }, join: { table: 'hosts', label: 'host', column: 'host', scaleBy: 'cost' } };

@@ -32,7 +32,6 @@ export function describeSetup(setup: CommandSetup): string {
 
 /** "/var/lib/sextant/w.duckdb", or "clickhouse http://ch:8123 database sextant (cluster two)" */
 export function describeWarehouse(warehouse: CommandSetup['warehouse']): string {
-  // A service older than the warehouse's kind in its status names only its file.
   if (warehouse.kind !== 'clickhouse') return warehouse.path;
   return `clickhouse ${warehouse.url} database ${warehouse.database}${warehouse.cluster ? ` (cluster ${warehouse.cluster})` : ''}`;
 }
@@ -41,14 +40,14 @@ function describeSource(source: CommandSetup['source']): string {
   return source.kind === 'demo' ? `the built-in demo (seed ${source.seed})` : `prometheus ${source.url}`;
 }
 
-/** "the warehouse file /var/lib/sextant/w.duckdb", or "the ClickHouse warehouse http://ch:8123 database sextant" */
-export function warehouseNoun(warehouse: CommandSetup['warehouse']): string {
-  return warehouse.kind === 'clickhouse' ? `the ClickHouse warehouse ${describeWarehouse(warehouse).replace(/^clickhouse /, '')}` : `the warehouse file ${warehouse.path}`;
+/** "the warehouse file" or "the ClickHouse warehouse": what a command that opens the warehouse itself reads or writes. */
+export function kindNoun(warehouse: CommandSetup['warehouse']): string {
+  return warehouse.kind === 'clickhouse' ? 'the ClickHouse warehouse' : 'the warehouse file';
 }
 
-/** What a command that reads the warehouse itself reads: "the warehouse file" or "the ClickHouse warehouse". */
-export function readNoun(setup: CommandSetup): string {
-  return setup.warehouse.kind === 'clickhouse' ? 'the ClickHouse warehouse' : 'the warehouse file';
+/** "the warehouse file /var/lib/sextant/w.duckdb", or "the ClickHouse warehouse http://ch:8123 database sextant" */
+export function warehouseNoun(warehouse: CommandSetup['warehouse']): string {
+  return `${kindNoun(warehouse)} ${describeWarehouse(warehouse).replace(/^clickhouse /, '')}`;
 }
 
 /** Where the service that answered differs from what the local config describes (it may not be the one the user meant). */

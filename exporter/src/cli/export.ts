@@ -9,7 +9,7 @@ import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-w
 import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
 import { validateExportFile } from '../warehouse/export-sql.js';
 import { parseTime } from '../time-text.js';
-import { announceService, describeSetup, localSetup, readNoun } from './command-setup.js';
+import { announceService, describeSetup, localSetup, kindNoun } from './command-setup.js';
 import { openCommandWarehouse } from './open-warehouse.js';
 import { findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
@@ -56,7 +56,7 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     const fallback = config && serviceUrlOf(config.server);
     const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
     if (target) await announceService('export', target, local);
-    else if (local) process.stderr.write(`sextant export: no Sextant service answers at ${fallback}; reading ${readNoun(local)} itself: ${describeSetup(local)}\n`);
+    else if (local) process.stderr.write(`sextant export: no Sextant service answers at ${fallback}; reading ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
     else process.stderr.write(`sextant export: reading the warehouse file ${options.warehouse} (--warehouse)\n`);
     const { name, rows } = target ? await throughService(target, options) : await direct(options.warehouse ?? config!, options);
     const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;

@@ -21,7 +21,7 @@ import {
   type ImportResult,
 } from '../warehouse/reference/reference-store.js';
 import { formatClock } from '../jobs/ingest-progress.js';
-import { describeSetup, localSetup, warehouseNoun } from './command-setup.js';
+import { describeSetup, kindNoun, localSetup } from './command-setup.js';
 import { openCommandWarehouse } from './open-warehouse.js';
 import { callService, findService, ServiceCallError, serviceUrlOf, Upload, type ServiceTarget } from './service-client.js';
 
@@ -85,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
     // Writing from this process is never silent: it names what it writes to.
     if (!target && config) {
       const local = localSetup(file!, config);
-      process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${warehouseNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
+      process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
     } else if (!target) process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
     const progress = progressLine(target ? 'uploaded' : 'read');
     const result = target ? await throughService(target, options, size, progress) : await direct(options.warehouse ?? config!, options, progress);

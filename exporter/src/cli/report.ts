@@ -10,7 +10,7 @@ import { periodRange, lastCompletePeriod, REPORT_PERIODS, type ReportPeriod } fr
 import { ConfigError, configFileFrom, loadConfig } from '../config/index.js';
 import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/formats.js';
 import { parseTime } from '../time-text.js';
-import { announceService, describeSetup, localSetup, readNoun } from './command-setup.js';
+import { announceService, describeSetup, localSetup, kindNoun } from './command-setup.js';
 import { callService, findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant report --period daily|weekly|monthly [--from DATE] --format FORMAT --out PATH
@@ -92,7 +92,7 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     const target = await findService({ server: options.server, token: options.token, fallback }, process.env);
     if (target) return await throughService(target, options, local);
     if (!config || !local) throw new Error('unreachable: the config is loaded whenever --server is not given');
-    progress(`no Sextant service answers at ${fallback}; reading ${readNoun(local)} itself: ${describeSetup(local)}`);
+    progress(`no Sextant service answers at ${fallback}; reading ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}`);
     const tenant = options.tenant ?? config.datasets.tenant;
     // Loaded only here: the renderers and DuckDB take seconds to load, and the way through a service needs neither.
     const { generateReport } = await import('../reports/generate.js');
