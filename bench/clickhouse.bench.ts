@@ -19,6 +19,7 @@
 // BENCH_PARTS (default all: ingest,keepup,replicas) picks parts.
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -191,24 +192,35 @@ function replicaProcess(url: string, cluster: string, tenant: string, id: string
   };
 }
 
-/** Wall time from "go" until every replica has scored; the points they scored together. */
-async function scoreWith(url: string, cluster: string, tenant: string, members: string[]): Promise<{ seconds: number; points: number; each: string }> {
+/** CPU seconds the processes `pids` have used so far (utime + stime from /proc, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
+}
+
+/** Wall time from "go" until every replica has scored; the points they scored together; the servers' CPU meanwhile. */
+async function scoreWith(url: string, cluster: string, tenant: string, members: string[], serverPids: readonly number[]): Promise<{ seconds: number; points: number; each: string; serverCpu: number }> {
   const replicas = members.map((id) => replicaProcess(url, cluster, tenant, id, members));
   let results: ReplicaRun[];
   let seconds: number;
+  let serverCpu: number;
   try {
     await Promise.all(replicas.map((r) => r.ready));
     const started = performance.now();
+    const cpuBefore = cpuSecondsOf(serverPids);
     replicas.forEach((r) => r.go());
     results = await Promise.all(replicas.map((r) => r.done));
     seconds = (performance.now() - started) / 1000;
+    serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
   } finally {
     replicas.forEach((r) => r.stop());
   }
-  return { seconds, points: results.reduce((n, r) => n + r.points, 0), each: results.map((r, i) => `${members[i]} ${int(r.points)} points in ${fmt(r.seconds)} s, ${fmt(r.cpu)} s of CPU`).join(', ') };
+  return { seconds, serverCpu, points: results.reduce((n, r) => n + r.points, 0), each: results.map((r, i) => `${members[i]} ${int(r.points)} points in ${fmt(r.seconds)} s, ${fmt(r.cpu)} s of CPU`).join(', ') };
 }
 
-async function replicasScoring(ch: ClickHouseWarehouse, url: string, cluster: string): Promise<void> {
+async function replicasScoring(ch: ClickHouseWarehouse, url: string, cluster: string, serverPids: readonly number[]): Promise<void> {
   const points = REPLICA_SERIES * REPLICA_MINUTES;
   out(`\n### scoring with one replica against two: ${int(points)} points (${int(REPLICA_SERIES)} series x ${REPLICA_MINUTES} one-minute samples), each replica a process, ${REPLICA_ROUNDS} rounds`);
   const ratios: number[] = [];
@@ -223,10 +235,10 @@ async function replicasScoring(ch: ClickHouseWarehouse, url: string, cluster: st
       }
     }
     out(`round ${round}, load before: ${execFileSync('uptime').toString().trim()}`);
-    const one = await scoreWith(url, cluster, tenantOne, [`solo_${round}`]);
-    out(`  one replica: ${fmt(one.seconds)} s = ${int(one.points / one.seconds)} points/s (${one.each})`);
-    const two = await scoreWith(url, cluster, tenantTwo, [`a_${round}`, `b_${round}`]);
-    out(`  two replicas: ${fmt(two.seconds)} s = ${int(two.points / two.seconds)} points/s (${two.each})`);
+    const one = await scoreWith(url, cluster, tenantOne, [`solo_${round}`], serverPids);
+    out(`  one replica: ${fmt(one.seconds)} s = ${int(one.points / one.seconds)} points/s (${one.each}; the servers ${fmt(one.serverCpu)} s of CPU)`);
+    const two = await scoreWith(url, cluster, tenantTwo, [`a_${round}`, `b_${round}`], serverPids);
+    out(`  two replicas: ${fmt(two.seconds)} s = ${int(two.points / two.seconds)} points/s (${two.each}; the servers ${fmt(two.serverCpu)} s of CPU)`);
     ratios.push(one.seconds / two.seconds);
     out(`  two against one: ${fmt(one.seconds / two.seconds)}x; every point scored once: ${one.points === points && two.points === points ? 'yes' : `no (${one.points}, ${two.points} of ${points})`}`);
   }
@@ -249,7 +261,7 @@ async function main(): Promise<void> {
     out(`ClickHouse ${String(version?.v)}: cluster ${cluster.cluster} of ${cluster.urls.length} servers (one shard each) on this machine`);
     if (PARTS.has('ingest')) await ingestAndRollup(duck, ch);
     if (PARTS.has('keepup')) await keepingUp(duck, ch);
-    if (PARTS.has('replicas')) await replicasScoring(ch, cluster.urls[0]!, cluster.cluster);
+    if (PARTS.has('replicas')) await replicasScoring(ch, cluster.urls[0]!, cluster.cluster, cluster.pids());
     out(`\nsizes: DuckDB ${fmt((await duck.sizeBytes()) / 1e6, 1)} MB, cluster ${fmt((await ch.sizeBytes()) / 1e6, 1)} MB`);
     out(`load after: ${execFileSync('uptime').toString().trim()}`);
   } finally {
