@@ -29,25 +29,33 @@ test('the group detector flags two series that move apart, and resumes from save
   }
 });
 
-test('the group alarms when two members alarm within 15 minutes, not on one member alone', () => {
+test('the group alarms when two members depart far at one step, not on one member alone nor on two minutes apart; a value never seen raises it alone', () => {
   const random = seededRandom(7);
   const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
-  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { members: 1, withinMs: 15 * 60_000 } });
+  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { members: 1, withinMs: 15 * 60_000, sigmas: 8 } });
   const corroborated = new GroupDetector(3);
   const seen: Record<number, { own: number[]; alone: number; group: number }> = {};
   for (let i = 0; i < 3000; i++) {
-    // One member alone at 2000; two members, five minutes apart, at 2500 and 2505.
-    const v = [10 + random() + (i === 2000 ? 30 : 0), 20 + random() + (i === 2500 ? 30 : 0), 30 + random() + (i === 2505 ? 30 : 0)];
+    // Every member had such a spike once (at 100), so later ones are within the range seen. One member
+    // alone at 2000; two members five minutes apart at 2500 and 2505; two together at 2700; at 2900
+    // member 2 reaches a value far beyond anything it has shown.
+    const v = [
+      10 + random() + ([100, 2000, 2700].includes(i) ? 30 : 0),
+      20 + random() + ([100, 2500, 2700].includes(i) ? 30 : 0),
+      30 + random() + ([100, 2505].includes(i) ? 30 : i === 2900 ? 100 : 0),
+    ];
     alone.update(t(i), v);
     corroborated.update(t(i), v);
     seen[i] = { own: [...corroborated.ownScores], alone: alone.score, group: corroborated.score };
   }
-  for (const i of [2000, 2500, 2505]) assert.ok(Math.max(...seen[i]!.own) > 0.9, `step ${i}: a member alarms (${seen[i]!.own})`);
-  // Without corroboration the group's score is its highest member's (the forest's if higher).
-  for (const i of [2000, 2500, 2505]) assert.ok(seen[i]!.alone >= Math.max(...seen[i]!.own), `step ${i}: ${seen[i]!.alone}`);
+  for (const i of [2000, 2500, 2505, 2700, 2900]) assert.ok(Math.max(...seen[i]!.own) > 0.9, `step ${i}: a member alarms (${seen[i]!.own})`);
+  // Without corroboration the group's score is its highest member's.
+  for (const i of [2000, 2500, 2505, 2700]) assert.ok(seen[i]!.alone >= Math.max(...seen[i]!.own), `step ${i}: ${seen[i]!.alone}`);
   assert.ok(seen[2000]!.group < 0.5, `one member alone: group ${seen[2000]!.group}`);
   assert.ok(seen[2500]!.group < 0.5, `the first of two, not yet corroborated: group ${seen[2500]!.group}`);
-  assert.ok(seen[2505]!.group > 0.9, `the second within 15 minutes: group ${seen[2505]!.group}`);
+  assert.ok(seen[2505]!.group < 0.5, `the second five minutes later, while the first is back: group ${seen[2505]!.group}`);
+  assert.ok(seen[2700]!.group > 0.9, `two members together: group ${seen[2700]!.group}`);
+  assert.ok(seen[2900]!.group > 0.9, `a value never seen: group ${seen[2900]!.group}`);
 });
 
 test("a member's lone spike is served below the event threshold; a persistent step or a corroborated spike is served as it is", () => {
@@ -57,13 +65,14 @@ test("a member's lone spike is served below the event threshold; a persistent st
   const own: number[][] = [];
   const served: number[][] = [];
   for (let i = 0; i < 3000; i++) {
-    // Member 0: a one-point spike at 2000 (alone) and at 2600, member 2 five minutes later (corroborated);
-    // member 1: a step at 2300 that lasts 40 points (alone). Each member had such values once before
-    // (at 100), so none is beyond the range seen, which would be served alone.
+    // Member 0: a one-point spike at 2000 (alone), at 2600 together with member 2 (corroborated) and
+    // at 2800, member 2 five minutes later (not at one step); member 1: a step at 2300 that lasts 40
+    // points (alone). Each member had such values once before (at 100), so none is beyond the range
+    // seen, which would be served alone.
     const v = [
-      10 + random() + ([100, 2000, 2600].includes(i) ? 30 : 0),
+      10 + random() + ([100, 2000, 2600, 2800].includes(i) ? 30 : 0),
       20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0),
-      30 + random() + ([100, 2605].includes(i) ? 30 : 0),
+      30 + random() + ([100, 2600, 2805].includes(i) ? 30 : 0),
     ];
     served.push(g.update(t(i), v).map((p) => p.score));
     own.push([...g.ownScores]);
@@ -75,6 +84,24 @@ test("a member's lone spike is served below the event threshold; a persistent st
   assert.ok(peak(1, 2300, 2301, own) >= level, `the step alarms on its own: ${peak(1, 2300, 2301, own)}`);
   assert.ok(peak(1, 2300, 2300 + persistPoints, served) <= cap, 'the step is held while it may still be a spike');
   assert.ok(served[2300 + persistPoints]![1]! >= level, `the step is served once it persisted: ${served[2300 + persistPoints]![1]}`);
-  assert.ok(served[2605]![2]! >= level, `the second spike within 15 minutes is served: ${served[2605]![2]}`);
-  assert.ok(peak(0, 2600, 2601, served) <= cap, 'the first spike is not yet corroborated when it happens');
+  assert.ok(served[2600]![0]! >= level && served[2600]![2]! >= level, `two spikes at one step are served: ${served[2600]}`);
+  assert.ok(peak(0, 2800, 2830, served) <= cap && peak(2, 2805, 2830, served) <= cap, 'spikes five minutes apart are not');
+});
+
+test("a member's lone drift alarm (a slow leak) is served as it is", () => {
+  const random = seededRandom(13);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const g = new GroupDetector(3);
+  const rows: { own: number; served: number; detector: string }[] = [];
+  for (let i = 0; i < 3000; i++) {
+    // Member 1 leaks from 2300: it climbs 0.05 a point, against noise of 0.3.
+    const v = [10 + random(), 20 + random() + (i >= 2300 ? 0.05 * (i - 2300) : 0), 30 + random()];
+    const p = g.update(t(i), v)[1]!;
+    rows.push({ own: g.ownScores[1]!, served: p.score, detector: p.detector });
+  }
+  const { level } = DEFAULT_GROUP_OPTIONS.trust;
+  const driftAlarm = rows.findIndex((r, i) => i >= 2300 && r.own >= level && r.detector === 'drift');
+  assert.ok(driftAlarm > 0, 'the leak raises a drift alarm');
+  assert.ok(rows.slice(2300, 3000).some((r) => r.served >= level), 'the leak is served an alarm');
+  assert.ok(rows.slice(1000, 2300).every((r) => r.served < level), 'nothing before it is');
 });

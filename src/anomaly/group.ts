@@ -12,16 +12,22 @@
  * The group's own alarm (`score`, what `sextant detect` writes for a wide file) asks for
  * corroboration: one member's alarm alone is a weak sign that the whole machine or service is in
  * trouble (on SMD an alarm on one metric alone touches an incident 8% of the time, on three or more
- * 34%), so the group scores the forest's score or, if higher, the `corroboration.members`-th highest
- * of the members' peak scores within `corroboration.withinMs`, capped by the highest member score
- * now: a group alarm at any level needs that many members at that level within the window. A
- * member's drift alarm (a slow departure) is no evidence here: on SMD many members drift together
- * when a machine's load changes slowly, and drift alarms touched an incident a quarter of the time.
+ * 34%), so the group scores the `corroboration.members`-th highest of the members' peak scores
+ * within `corroboration.withinMs`, capped by the highest member score now, and only at a step where
+ * at least that many members deviate by `corroboration.sigmas` or more (a deviation is in a sigma of
+ * at least 1% of the range the series has shown, so 8 sigmas is also 8% of its range): a group
+ * alarm at any level needs that many members at that level within the window and a broad, large
+ * departure now. A member's drift alarm (a slow departure) is no evidence here: on SMD many members
+ * drift together when a machine's load changes slowly, and drift alarms touched an incident a
+ * quarter of the time. A member's value beyond anything it has shown (`out-of-range`) raises the
+ * group's alarm alone. The forest's score is not part of the group's alarm (on SMD it lowered its
+ * precision), only of its members' scores.
  *
  * Each member's served score (what `update` returns, what the service stores and raises events on)
  * is trusted the same way (`trust`): an alarm (own score >= `trust.level`) of one member alone is
  * capped at `trust.cap` (medium: drawn on charts, no event) unless another member corroborates it
- * within the window (then the member scores the lower of its own and the corroborating peak), it is
+ * within the window at a step of broad departure as above (then the member scores the lower of its
+ * own and the corroborating peak), it is
  * a value beyond anything the series has shown (`out-of-range`) or a slow departure (`drift`: a
  * leak), or its deviation persists (at least `trust.persistSigmas` in at least `trust.persistShare`
  * of the next `trust.persistPoints` points, when the held alarm is released: a step, a flapping
@@ -48,8 +54,11 @@ export interface GroupOptions {
    * every member of the service.
    */
   blame: number;
-  /** The group's alarm needs this many members alarming within `withinMs` (1: any member alone). */
-  corroboration: { members: number; withinMs: number };
+  /**
+   * The group's alarm needs this many members alarming within `withinMs`, and as many deviating by
+   * at least `sigmas` at the step (1: any member alone).
+   */
+  corroboration: { members: number; withinMs: number; sigmas: number };
   /** When a member's own alarm is served as it is (see the file's comment); `level: Infinity` serves every score as it is. */
   trust: { level: number; cap: number; persistPoints: number; persistSigmas: number; persistShare: number };
 }
@@ -61,7 +70,7 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
   blame: 0.5,
-  corroboration: { members: 2, withinMs: 15 * 60_000 },
+  corroboration: { members: 2, withinMs: 15 * 60_000, sigmas: 8 },
   trust: { level: 0.8, cap: 0.75, persistPoints: 10, persistSigmas: 5, persistShare: 0.5 },
 };
 
@@ -91,8 +100,10 @@ export class GroupDetector {
   private readonly vector: Float64Array;
   /** Each series' own score at the last step, before the group's score was handed out. */
   readonly ownScores: Float64Array;
-  /** The group's alarm score at the last step: the forest's, or the corroborated members' (see the file's comment). */
+  /** The group's alarm score at the last step: corroborated members' at a broad departure, or a member's out-of-range alarm (see the file's comment). */
   score = 0;
+  /** The corroborated members' score at the last step, before asking for a broad departure. */
+  private corroboratedScore = 0;
   private readonly peakAt: number;
   private readonly heldAt: number;
   private readonly peaks: Float64Array;
@@ -150,10 +161,13 @@ export class GroupDetector {
     const blamed = this.options.blame * largest;
     const points = this.detectors.map((d, i) => d.explain(t, values[i]!, own[i]!));
     for (let i = 0; i < this.size; i++) this.evidence[i] = points[i]!.detector === 'drift' ? 0 : own[i]!;
-    this.score = Math.max(groupScore, this.corroborated(t));
+    let outOfRange = 0;
+    for (let i = 0; i < this.size; i++) if (points[i]!.detector === 'out-of-range') outOfRange = Math.max(outOfRange, own[i]!);
+    const broad = this.corroborated(t);
+    this.score = Math.max(outOfRange, broad ? this.corroboratedScore : 0);
     for (let i = 0; i < this.size; i++) {
       const point = points[i]!;
-      const served = this.trusted(i, point);
+      const served = this.trusted(i, point, broad);
       const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > served;
       point.score = fromGroup ? groupScore : served;
       point.severity = severityOf(point.score);
@@ -164,9 +178,9 @@ export class GroupDetector {
 
   /**
    * Member i's served score (see the file's comment); `corroborated` has just left, in `peaks`,
-   * every member's peak evidence in ascending order.
+   * every member's peak evidence in ascending order, and said whether the step is a broad departure.
    */
-  private trusted(i: number, point: ScoredPoint): number {
+  private trusted(i: number, point: ScoredPoint, broad: boolean): number {
     const { level, cap, persistPoints, persistSigmas, persistShare } = this.options.trust;
     const own = this.ownScores[i]!;
     const { members } = this.options.corroboration;
@@ -180,7 +194,7 @@ export class GroupDetector {
     const mine = m[this.peakAt + i]!;
     const desc = (j: number) => this.peaks[n - 1 - j]!;
     const others = mine >= desc(members - 2) ? desc(members - 1) : desc(members - 2);
-    served = Math.max(served, Math.min(this.evidence[i]!, others));
+    if (broad) served = Math.max(served, Math.min(this.evidence[i]!, others));
     // Persistence: a held alarm is released when the deviation stayed large for long enough.
     const left = m[held + 2 * n + i]!;
     if (left > 0) {
@@ -199,15 +213,17 @@ export class GroupDetector {
   /**
    * Updates each member's peak evidence (its own score, 0 for a drift alarm) within the
    * corroboration window (a peak older than the window gives way to the current one), leaves the
-   * peaks in ascending order in `peaks`, and returns the `members`-th highest peak, capped by the
-   * highest score now, so a group alarm is raised at a step where a member alarms.
+   * peaks in ascending order in `peaks` and in `corroboratedScore` the `members`-th highest peak,
+   * capped by the highest score now (so a group alarm is raised at a step where a member alarms);
+   * returns whether the step is a broad departure (`members` members at `sigmas` or more).
    */
-  private corroborated(t: number): number {
-    const { members, withinMs } = this.options.corroboration;
+  private corroborated(t: number): boolean {
+    const { members, withinMs, sigmas } = this.options.corroboration;
     const m = this.meta;
     const evidence = this.evidence;
     const at = this.peakAt;
     let now = 0;
+    let deviating = 0;
     for (let i = 0; i < this.size; i++) {
       if (evidence[i]! > now) now = evidence[i]!;
       if (evidence[i]! >= m[at + i]! || t - m[at + this.size + i]! > withinMs) {
@@ -215,11 +231,19 @@ export class GroupDetector {
         m[at + this.size + i] = t;
       }
       this.peaks[i] = m[at + i]!;
+      if (Math.abs(this.detectors[i]!.deviation) >= sigmas) deviating++;
     }
-    if (members <= 1) return now;
-    if (members > this.size) return 0;
+    if (members <= 1) {
+      this.corroboratedScore = now;
+      return true;
+    }
+    if (members > this.size) {
+      this.corroboratedScore = 0;
+      return false;
+    }
     this.peaks.sort();
-    return Math.min(now, this.peaks[this.size - members]!);
+    this.corroboratedScore = Math.min(now, this.peaks[this.size - members]!);
+    return deviating >= members;
   }
 
   /** State to save; `new GroupDetector(size, options, state)` continues exactly where this one is. */

@@ -253,6 +253,8 @@ function checkLease(sharing: TenantSharing): void {
   if (!sharing.holdsLease()) throw new Error('score: this replica has not written its heartbeat for most of the lease; its share is left to the others');
 }
 
+const POINTS_PER_TURN = 200_000;
+
 /**
  * Every series of the dataset (or of `only`) that has new points or a saved state, with its new
  * points. A saved state of another detector version (another length) is dropped: that series
@@ -277,7 +279,7 @@ async function membersOf(
   const outdated = [...states.values()].filter((s) => s.state.length !== stateLength);
   if (outdated.length > 0) log?.warn('score: saved detector states of another version are dropped; those series start afresh', { tenant, dataset, series: outdated.length });
   const ids = [...new Set([...states.keys(), ...batch.seriesIds])].sort((a, b) => a - b);
-  const points = pointsBySeries(batch);
+  const points = await pointsBySeries(batch);
   return ids.map((seriesId) => ({
     dataset,
     seriesId,
@@ -290,9 +292,11 @@ async function membersOf(
   }));
 }
 
-function pointsBySeries(batch: PointBatch): Map<number, { ts: number[]; values: number[] }> {
+/** Points grouped per series, with a turn for the event loop every POINTS_PER_TURN (a first run reads millions). */
+async function pointsBySeries(batch: PointBatch): Promise<Map<number, { ts: number[]; values: number[] }>> {
   const out = new Map<number, { ts: number[]; values: number[] }>();
   for (let i = 0; i < batch.ts.length; i++) {
+    if (i > 0 && i % POINTS_PER_TURN === 0) await yieldToEventLoop();
     const id = batch.seriesIds[i]!;
     let series = out.get(id);
     if (!series) out.set(id, (series = { ts: [], values: [] }));
