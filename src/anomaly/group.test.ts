@@ -88,6 +88,19 @@ test("a member's lone spike is served below the event threshold; a persistent st
   assert.ok(peak(0, 2800, 2830, served) <= cap && peak(2, 2805, 2830, served) <= cap, 'spikes five minutes apart are not');
 });
 
+test("a lone member that held one value and jumps (up falling to 0) is served its alarm at once, as out-of-range", () => {
+  const random = seededRandom(17);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const g = new GroupDetector(3);
+  let first: { score: number; detector: string } | undefined;
+  for (let i = 0; i < 2001; i++) {
+    const p = g.update(t(i), [10 + random(), i < 2000 ? 1 : 0, 30 + random()])[1]!;
+    if (i === 2000) first = p;
+  }
+  assert.ok(first!.score >= DEFAULT_GROUP_OPTIONS.trust.level, `served ${first!.score}`);
+  assert.equal(first!.detector, 'out-of-range');
+});
+
 test("a member's lone drift alarm (a slow leak) is served as it is", () => {
   const random = seededRandom(13);
   const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;

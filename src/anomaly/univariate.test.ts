@@ -104,6 +104,19 @@ test('a state of the wrong size is refused', () => {
   assert.throws(() => UnivariateDetector.restore(new Float64Array(3)), /expected/);
 });
 
+test('a series that has held one value is out of range at any other: up falling to 0, a flat gauge jumping', () => {
+  for (const [flat, next] of [[1, 0], [100, 1000], [100, 104]] as const) {
+    const d = new UnivariateDetector();
+    for (let i = 0; i < 300; i++) d.update(T0 + i * STEP, flat);
+    const t = T0 + 300 * STEP;
+    const score = d.update(t, next);
+    // Within 5% of the value it held (104 against 100) is no news; beyond it is.
+    const out = Math.abs(next - flat) > 0.05 * Math.abs(flat);
+    assert.equal(d.explain(t, next, score).detector === 'out-of-range', out, `${flat} then ${next}: ${d.explain(t, next, score).detector}`);
+    if (out) assert.equal(score, 1, `${flat} then ${next}`);
+  }
+});
+
 test('a value far beyond the range seen so far scores 1, as out-of-range; a mere new maximum does not', () => {
   const random = seededRandom(4);
   const d = new UnivariateDetector();

@@ -44,7 +44,9 @@ export interface UnivariateOptions {
   /**
    * Range detector (HTM's "spatial anomaly" in NAB): a value beyond the range seen so far by more
    * than `tolerance` of that range scores 1, once `after` points have been seen, if it also lies at
-   * least `minDeviation` sigmas from its expected value (a noisy series' new maximum is no news).
+   * least `minDeviation` sigmas from its expected value (a noisy series' new maximum is no news). A
+   * series that has held one value so far (range 0) is out of range at a value more than `tolerance`
+   * of its size away: `up` falling from 1 to 0, a flat gauge jumping.
    */
   range: { tolerance: number; after: number; minDeviation: number };
 }
@@ -300,8 +302,9 @@ export class UnivariateDetector {
     }
     const lo = s[MIN]!;
     const hi = s[MAX]!;
-    const margin = (hi - lo) * tolerance;
-    const beyond = hi > lo && s[COUNT]! > after && (x > hi + margin || x < lo - margin);
+    // A series that has held one value is out of range at any other (the tolerance of its size then).
+    const margin = hi > lo ? (hi - lo) * tolerance : Math.abs(hi) * tolerance;
+    const beyond = s[COUNT]! > after && (x > hi + margin || x < lo - margin);
     if (x < lo) s[MIN] = x;
     if (x > hi) s[MAX] = x;
     return beyond;
