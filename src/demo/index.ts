@@ -5,3 +5,4 @@ export * from './requests.js';
 export * from './logs.js';
 export * from './traces.js';
 export * from './business.js';
+export * from './columns.js';

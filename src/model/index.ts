@@ -1,3 +1,4 @@
 export * from './series.js';
 export * from './frame.js';
 export * from './query.js';
+export * from './series-columns.js';
