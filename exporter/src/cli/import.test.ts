@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createApp } from '../http/app.js';
 import { referenceRoutes } from '../http/routes/reference.js';
+import { statusRoutes } from '../http/routes/status.js';
 import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { testApiDeps } from '../http/testing/api-deps.js';
 import { listen } from '../http/testing/listen.js';
@@ -33,9 +34,9 @@ function hostsCsv(rows: number, team = (i: number) => `team-${i % 7}`): string {
   return `${lines.join('\n')}\n`;
 }
 
-test('sextant import through a running service uploads the file with progress, and re-importing replaces by key', async (t) => {
+test('sextant import through a running service names the service\'s config, source and warehouse, uploads the file with progress, and re-importing replaces by key', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-import-'));
-  const { deps, close } = await testApiDeps();
+  const { deps, close } = await testApiDeps({ configFile: '/srv/team-a/sextant.yaml' });
   const token = 'token-of-an-editor-0001';
   const app = createApp({
     registry: new Registry(),
@@ -46,7 +47,7 @@ test('sextant import through a running service uploads the file with progress, a
     isReady: () => true,
     bodyLimitBytes: 4096,
     requestTimeoutMs: 10_000,
-    apiRouters: [referenceRoutes(deps)],
+    apiRouters: [referenceRoutes(deps), statusRoutes(deps)],
   });
   const server = await listen(app);
   t.after(async () => {
@@ -59,6 +60,7 @@ test('sextant import through a running service uploads the file with progress, a
   const first = await sextant('import', '--server', server.url, '--token', token, '--table', 'hosts', '--file', file, '--key', 'instance');
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /^imported 50000 rows into reference table hosts \(tenant team-a\): 0 stored rows replaced, 50000 rows now; columns instance text, team text, cost_per_hour number; key instance;/);
+  assert.ok(first.stderr.startsWith(`sextant import: through the service at ${server.url}: config /srv/team-a/sextant.yaml, source the built-in demo (seed 1), warehouse /data/sextant.duckdb\n`), first.stderr);
   assert.match(first.stderr, /uploaded 100% \(\d+\.\d of \d+\.\d MiB\), loading\.\.\./);
   await writeFile(file, hostsCsv(10, () => 'moved'));
   const second = await sextant('import', '--server', server.url, '--token', token, '--table', 'hosts', '--file', file, '--key', 'instance');

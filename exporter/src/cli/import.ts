@@ -1,7 +1,8 @@
 // `sextant import`: loads a CSV, NDJSON or Parquet file into a reference table of the warehouse.
 // When a service answers (--server, else the config's server.listen/port) the file is uploaded to
 // its API, since the service owns the warehouse file; otherwise this process opens the config's
-// warehouse itself (the DuckDB file, or ClickHouse with warehouse.kind: clickhouse), saying which.
+// warehouse itself (the DuckDB file, or ClickHouse with warehouse.kind: clickhouse). Either way it
+// first names the config, source and warehouse written to (the service's own, when one answers).
 // Either way the import is one transaction: a bad row (named by line and column) loads nothing.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -21,7 +22,7 @@ import {
   type ImportResult,
 } from '../warehouse/reference/reference-store.js';
 import { formatClock } from '../jobs/ingest-progress.js';
-import { describeSetup, kindNoun, localSetup } from './command-setup.js';
+import { announceService, describeSetup, kindNoun, localSetup } from './command-setup.js';
 import { openCommandWarehouse } from './open-warehouse.js';
 import { callService, findService, ServiceCallError, serviceUrlOf, Upload, type ServiceTarget } from './service-client.js';
 
@@ -82,11 +83,11 @@ export async function run(args: string[]): Promise<number> {
     const config = file === undefined ? undefined : loadConfig(file);
     const fallback = config && serviceUrlOf(config.server);
     const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
-    // Writing from this process is never silent: it names what it writes to.
-    if (!target && config) {
-      const local = localSetup(file!, config);
-      process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
-    } else if (!target) process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
+    // Writing is never silent: it names what it writes to, here or in the service that answered.
+    const local = config && localSetup(file!, config);
+    if (target) await announceService('import', target, local);
+    else if (local) process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
+    else process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
     const progress = progressLine(target ? 'uploaded' : 'read');
     const result = target ? await throughService(target, options, size, progress) : await direct(options.warehouse ?? config!, options, progress);
     progress.done();
