@@ -11,7 +11,15 @@
 //    (ingest the minute, rollup(), score it); from the per-series cost of a cycle, the number of
 //    series one process keeps up with in 60 s. Scoring runs on DuckDB's anomaly store; on the
 //    cluster, the cycle is ingest and rollup.
-import { execFileSync } from 'node:child_process';
+// 4. Replicas: scoring throughput of one Sextant replica against two sharing the series
+//    (BENCH_REPLICA_SERIES series, default 2000, with BENCH_REPLICA_MINUTES minutes each, default 120,
+//    on the cluster's anomaly store): each replica a process of its own (bench/replica-scorer.ts)
+//    running the score job once over the dataset's whole history; the same points for both runs;
+//    BENCH_REPLICA_ROUNDS rounds (default 3), each on fresh tenants.
+// BENCH_PARTS (default all: ingest,keepup,replicas) picks parts.
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +47,10 @@ const WINDOW = 6 * 60; // minutes per replaceWindow, the ingest job's chunk
 const KEEPUP_SERIES = (process.env.BENCH_KEEPUP_SERIES ?? '2000,10000').split(',').map(Number);
 const KEEPUP_HISTORY = 60; // minutes of history before the timed cycles
 const CYCLES = 3;
+const REPLICA_SERIES = Number(process.env.BENCH_REPLICA_SERIES ?? 2000);
+const REPLICA_MINUTES = Number(process.env.BENCH_REPLICA_MINUTES ?? 120);
+const REPLICA_ROUNDS = Number(process.env.BENCH_REPLICA_ROUNDS ?? 3);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,keepup,replicas').split(','));
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 const int = (n: number): string => Math.round(n).toLocaleString('en');
@@ -143,6 +155,96 @@ async function keepingUp(duck: DuckDbWarehouse, ch: ClickHouseWarehouse): Promis
   }
 }
 
+interface ReplicaRun {
+  seconds: number;
+  points: number;
+  /** CPU seconds of the replica's process: the rest of its time it waits for ClickHouse or for a core. */
+  cpu: number;
+}
+
+interface Replica {
+  stop(): void;
+  ready: Promise<void>;
+  done: Promise<ReplicaRun>;
+  go(): void;
+}
+
+/** A replica process (bench/replica-scorer.ts) scoring `tenant`'s dataset as `id` among `members`. */
+function replicaProcess(url: string, cluster: string, tenant: string, id: string, members: string[]): Replica {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replica-scorer.ts', url, 'sextant_bench', cluster, tenant, 'replicas_bench', id, members.join(',')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  let ready!: () => void;
+  let done!: (r: ReplicaRun) => void;
+  const failed = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`replica ${id} exited with ${code}`))));
+  failed.catch(() => {});
+  lines.on('line', (line) => {
+    if (line === 'ready') ready();
+    const m = /^done (\S+) (\S+) (\S+)$/.exec(line);
+    if (m) done({ seconds: Number(m[1]), points: Number(m[2]), cpu: Number(m[3]) });
+  });
+  return {
+    stop: () => child.kill(),
+    ready: Promise.race([new Promise<void>((resolve) => (ready = resolve)), failed]),
+    done: Promise.race([new Promise<ReplicaRun>((resolve) => (done = resolve)), failed]),
+    go: () => child.stdin!.write('go\n'),
+  };
+}
+
+/** CPU seconds the processes `pids` have used so far (utime + stime from /proc, in clock ticks of 1/100 s). */
+function cpuSecondsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+  }, 0);
+}
+
+/** Wall time from "go" until every replica has scored; the points they scored together; the servers' CPU meanwhile. */
+async function scoreWith(url: string, cluster: string, tenant: string, members: string[], serverPids: readonly number[]): Promise<{ seconds: number; points: number; each: string; serverCpu: number }> {
+  const replicas = members.map((id) => replicaProcess(url, cluster, tenant, id, members));
+  let results: ReplicaRun[];
+  let seconds: number;
+  let serverCpu: number;
+  try {
+    await Promise.all(replicas.map((r) => r.ready));
+    const started = performance.now();
+    const cpuBefore = cpuSecondsOf(serverPids);
+    replicas.forEach((r) => r.go());
+    results = await Promise.all(replicas.map((r) => r.done));
+    seconds = (performance.now() - started) / 1000;
+    serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
+  } finally {
+    replicas.forEach((r) => r.stop());
+  }
+  return { seconds, serverCpu, points: results.reduce((n, r) => n + r.points, 0), each: results.map((r, i) => `${members[i]} ${int(r.points)} points in ${fmt(r.seconds)} s, ${fmt(r.cpu)} s of CPU`).join(', ') };
+}
+
+async function replicasScoring(ch: ClickHouseWarehouse, url: string, cluster: string, serverPids: readonly number[]): Promise<void> {
+  const points = REPLICA_SERIES * REPLICA_MINUTES;
+  out(`\n### scoring with one replica against two: ${int(points)} points (${int(REPLICA_SERIES)} series x ${REPLICA_MINUTES} one-minute samples), each replica a process, ${REPLICA_ROUNDS} rounds`);
+  const ratios: number[] = [];
+  for (let round = 1; round <= REPLICA_ROUNDS; round++) {
+    // The same points under two fresh tenants, so each run starts with no detector state. Replica
+    // ids are new each round: the rows of the last round's replicas stay live for their lease.
+    const [tenantOne, tenantTwo] = [`one_${round}`, `two_${round}`];
+    for (const tenant of [tenantOne, tenantTwo]) {
+      for (let m = 0; m < REPLICA_MINUTES; m += WINDOW) {
+        const n = Math.min(WINDOW, REPLICA_MINUTES - m);
+        await ch.replaceWindow(tenant, 'replicas_bench', { start: T0 + m * MIN, end: T0 + (m + n) * MIN }, windowSeries(REPLICA_SERIES, m, n));
+      }
+    }
+    out(`round ${round}, load before: ${execFileSync('uptime').toString().trim()}`);
+    const one = await scoreWith(url, cluster, tenantOne, [`solo_${round}`], serverPids);
+    out(`  one replica: ${fmt(one.seconds)} s = ${int(one.points / one.seconds)} points/s (${one.each}; the servers ${fmt(one.serverCpu)} s of CPU)`);
+    const two = await scoreWith(url, cluster, tenantTwo, [`a_${round}`, `b_${round}`], serverPids);
+    out(`  two replicas: ${fmt(two.seconds)} s = ${int(two.points / two.seconds)} points/s (${two.each}; the servers ${fmt(two.serverCpu)} s of CPU)`);
+    ratios.push(one.seconds / two.seconds);
+    out(`  two against one: ${fmt(one.seconds / two.seconds)}x; every point scored once: ${one.points === points && two.points === points ? 'yes' : `no (${one.points}, ${two.points} of ${points})`}`);
+  }
+  out(`two against one, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(ratios))}x (goal >= 1.8x); rounds ${ratios.map((r) => fmt(r)).join(', ')}`);
+}
+
 async function main(): Promise<void> {
   out(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}`);
   out(`load: ${execFileSync('uptime').toString().trim()}`);
@@ -152,11 +254,14 @@ async function main(): Promise<void> {
   const duck = await openDuckDbWarehouse({ path: join(dir, 'bench.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   await duck.migrate();
   try {
-    const ch = await openClickHouseWarehouse({ connection: new ClickHouseConnection(client, 'sextant_bench', cluster.cluster), retentionMs: DEFAULT_RETENTION_MS });
+    const open = () => openClickHouseWarehouse({ connection: new ClickHouseConnection(client, 'sextant_bench', cluster.cluster), retentionMs: DEFAULT_RETENTION_MS });
+    // On a loaded machine 18.16 sometimes drops the connection of an ON CLUSTER statement; creating the tables is idempotent.
+    const ch = await open().catch((error: unknown) => (String(error).includes('socket hang up') ? open() : Promise.reject(error)));
     const [version] = await ch.db.read('SELECT version() AS v');
     out(`ClickHouse ${String(version?.v)}: cluster ${cluster.cluster} of ${cluster.urls.length} servers (one shard each) on this machine`);
-    await ingestAndRollup(duck, ch);
-    await keepingUp(duck, ch);
+    if (PARTS.has('ingest')) await ingestAndRollup(duck, ch);
+    if (PARTS.has('keepup')) await keepingUp(duck, ch);
+    if (PARTS.has('replicas')) await replicasScoring(ch, cluster.urls[0]!, cluster.cluster, cluster.pids());
     out(`\nsizes: DuckDB ${fmt((await duck.sizeBytes()) / 1e6, 1)} MB, cluster ${fmt((await ch.sizeBytes()) / 1e6, 1)} MB`);
     out(`load after: ${execFileSync('uptime').toString().trim()}`);
   } finally {

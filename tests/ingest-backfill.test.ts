@@ -1,12 +1,13 @@
 // `sextant backfill` as a user runs it with no service running: the built CLI, a config file, the
 // DuckDB file on disk, opened by the command itself when --direct says so (tests/service-backfill.test.ts
 // covers the way through a running service). The config's server port is one nothing listens on, so
-// that a service running on this machine is never mistaken for this config's.
+// that a service running on this machine is never mistaken for this config's. Its warehouse lies in a
+// data/ folder that does not exist yet, as in a fresh clone's sextant.yaml.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +35,7 @@ function sextant(args: string[], cwd: string): Promise<{ code: number | null; st
 async function demoConfig(t: { after(fn: () => unknown): void }, port?: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-backfill-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'sextant.yaml'), `server:\n  listen: 127.0.0.1\n  port: ${port ?? (await freePort())}\nwarehouse:\n  path: w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n`);
+  await writeFile(join(dir, 'sextant.yaml'), `server:\n  listen: 127.0.0.1\n  port: ${port ?? (await freePort())}\nwarehouse:\n  path: data/w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 3\ningest:\n  chunk: 1h\n`);
   return dir;
 }
 
@@ -47,9 +48,9 @@ test('with no service where the config says one runs, backfill writes nothing an
     result.stderr,
     `sextant backfill: no Sextant service answers at http://127.0.0.1:${port}, where ${join(dir, 'sextant.yaml')} says it runs (server.listen, server.port); nothing was written.\n` +
       `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
-      `  To write from this process instead, to the warehouse file ${join(dir, 'w.duckdb')}, give --direct.\n`,
+      `  To write from this process instead, to the warehouse file ${join(dir, 'data', 'w.duckdb')}, give --direct.\n`,
   );
-  assert.equal(existsSync(join(dir, 'w.duckdb')), false, 'no warehouse file was created');
+  assert.equal(existsSync(join(dir, 'data')), false, 'no warehouse file (nor its folder) was created');
 });
 
 test('backfill fills the range with the demo values, with progress, and a re-run replaces instead of duplicating', async (t) => {
@@ -57,7 +58,7 @@ test('backfill fills the range with the demo values, with progress, and a re-run
   const first = await sextant(['backfill', '--from', '150m', '--dataset', 'http_error_ratio', '--dataset', 'up', '--config', 'sextant.yaml', '--direct'], dir);
   assert.equal(first.code, 0, first.stderr);
   assert.ok(
-    first.stderr.startsWith(`sextant backfill: writing directly (--direct): config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed 3), warehouse ${join(dir, 'w.duckdb')}\n`),
+    first.stderr.startsWith(`sextant backfill: writing directly (--direct): config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed 3), warehouse ${join(dir, 'data', 'w.duckdb')}\n`),
     first.stderr,
   );
   assert.match(first.stderr, finalProgressLine(String.raw`(\d+)`));
@@ -66,7 +67,7 @@ test('backfill fills the range with the demo values, with progress, and a re-run
   const again = await sextant(['backfill', '--from', '150m', '--config', 'sextant.yaml', '--dataset', 'up', '--direct'], dir);
   assert.equal(again.code, 0, again.stderr);
 
-  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'data', 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   try {
     const demo = scenario(3);
     for (const dataset of ['http_error_ratio', 'up'] as const) {
@@ -88,7 +89,8 @@ test('backfill fills the range with the demo values, with progress, and a re-run
 
 test('a warehouse held by another process (a running service) is a clear error, not a crash', async (t) => {
   const dir = await demoConfig(t);
-  const holder = await openDuckDbWarehouse({ path: join(dir, 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  await mkdir(join(dir, 'data'));
+  const holder = await openDuckDbWarehouse({ path: join(dir, 'data', 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
   try {
     const result = await sextant(['backfill', '--from', '1h', '--config', 'sextant.yaml', '--direct'], dir);
     assert.equal(result.code, 1);

@@ -162,3 +162,34 @@ test('a report made after its period is not partial and counts the whole period'
   assert.ok(!report.summary.some((line) => line.startsWith('Partial report')));
   assert.match(report.summary.join('\n'), /Availability: no `up` samples were stored for this period/);
 });
+
+test('a report made after its period counts an alert resolved later as still firing at the end, and its time to resolve only where it was resolved inside', () => {
+  const input = empty();
+  input.tenant = 't';
+  input.generatedAt = input.range.end + 10 * H;
+  input.alerts = [
+    // Resolved an hour into the day: resolved inside, 60 min to resolve.
+    { alertname: 'Disk', service: 'db', severity: 'critical', startsAt: input.range.start, endsAt: input.range.start + H },
+    // Fired two hours before the day's end and resolved five hours after it: firing at the end.
+    { alertname: 'Disk', service: 'db', severity: 'critical', startsAt: input.range.end - 2 * H, endsAt: input.range.end + 5 * H },
+  ];
+  const report = buildReport(input);
+  const row = report.tables.find((t) => t.name === 'alert_rules')!.rows[0]!;
+  assert.deepEqual([row.firings, row.still_firing, row.firing_hours, row.mttr_minutes], [2, 1, 3, 60]);
+  assert.match(report.summary.join('\n'), /Alerts: 2 firings of 1 rule, 3\.0 h firing in total, mean time to resolve 60 min;/);
+});
+
+test('the alert datasets are events, not ingest: hours without an alert are no gaps', () => {
+  const input = empty();
+  input.tenant = 't';
+  const row = (dataset: string, coveredHours: number[]) => ({ dataset, runs: 0, failedRuns: 0, rows: 0, lastError: undefined, coveredHours: coveredHours.map((h) => input.range.start + h * H), firstSampleAt: coveredHours.length ? input.range.start + coveredHours[0]! * H : null });
+  // No alert started today (no sample at all), and one fired in hours 3 and 4 only.
+  input.ingest = [row('alerts_started', []), row('alerts_firing', [3, 4]), row('up', [3, 4])];
+  const report = buildReport(input);
+  const ingest = Object.fromEntries(report.tables.find((t) => t.name === 'ingest')!.rows.map((r) => [r.dataset, r]));
+  assert.deepEqual([ingest.alerts_started!.gaps, ingest.alerts_started!.coverage], [0, null]);
+  assert.deepEqual([ingest.alerts_firing!.gaps, ingest.alerts_firing!.coverage], [0, null]);
+  // An ingested dataset with the same hours has its gap: hours 5 to 23.
+  assert.deepEqual([ingest.up!.gaps, ingest.up!.longest_gap_hours], [1, 19]);
+  assert.match(report.summary.join('\n'), /1 of 3 datasets have gaps where data was expected \(the longest 19 h\)/);
+});

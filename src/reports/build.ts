@@ -1,10 +1,12 @@
 // Builds the report from the warehouse's plain tables: every number here comes from those rows, and
 // the summary is worded from the same numbers, so the text never disagrees with the tables.
+import { ALERT_DATASETS } from '../alerts/series.js';
 import { groupBy } from '../collections/index.js';
 import { fitSeasonal, forecastAt, timeToThreshold, DAILY } from '../forecast/index.js';
 import type { Sample } from '../model/index.js';
 import type { BarDatum, Cell, Report, ReportTable, SparkChart } from './report.js';
 import type { AlertRow, IngestRow, ReportInput, ServiceMetricRow } from './tables.js';
+import { resolvedBy } from './resolved.js';
 import { summarise } from './summary.js';
 
 const HOUR_MS = 3_600_000;
@@ -127,7 +129,7 @@ export function firingMsInside(alert: AlertRow, start: number, until: number): n
 function alertTable(input: ReportInput, until: number): ReportTable {
   const groups = groupBy(input.alerts, (a) => JSON.stringify([a.alertname, a.service, a.severity]));
   const rows = [...groups.values()].map((alerts) => {
-    const resolved = alerts.filter((a) => a.endsAt !== undefined);
+    const resolved = resolvedBy(alerts, until);
     const first = alerts[0] as AlertRow;
     return {
       alertname: first.alertname,
@@ -291,13 +293,19 @@ function recommendationTable(input: ReportInput): ReportTable {
 
 const hourOf = (t: number): number => Math.floor(t / HOUR_MS) * HOUR_MS;
 
+/** Datasets of events, written only around the times an alert fires or starts: an hour without them is no gap. */
+const EVENT_DATASETS: ReadonlySet<string> = new Set(Object.values(ALERT_DATASETS));
+
 /**
  * The hours of a period starting at `start` in which a dataset should have samples: the complete hours
  * before `until` (never the hour still running, nor the future), from the hour of its first sample on
- * (a dataset with none yet is expected all along). As [from, to), hour-aligned; empty when from >= to.
+ * (a dataset with none yet is expected all along); none for a dataset of events (the alert datasets).
+ * As [from, to), hour-aligned; empty when from >= to.
  */
 export function expectedHours(row: IngestRow, start: number, until: number): { from: number; to: number } {
-  return { from: Math.max(hourOf(start), row.firstSampleAt === null ? -Infinity : hourOf(row.firstSampleAt)), to: hourOf(until) };
+  const to = hourOf(until);
+  if (EVENT_DATASETS.has(row.dataset)) return { from: to, to };
+  return { from: Math.max(hourOf(start), row.firstSampleAt === null ? -Infinity : hourOf(row.firstSampleAt)), to };
 }
 
 /** Expected hours (see expectedHours) without any sample, merged into spans. */

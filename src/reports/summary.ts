@@ -1,5 +1,6 @@
 // The report's opening paragraph, worded from its own tables.
 import type { Cell, Report, ReportTable } from './report.js';
+import { resolvedBy } from './resolved.js';
 import type { ReportInput } from './tables.js';
 
 export function percent(ratio: number, digits = 2): string {
@@ -64,7 +65,7 @@ export function summarise(report: Report, input: ReportInput): string[] {
   if (rules.length) {
     const firings = rules.reduce((s, r) => s + (num(r.firings) ?? 0), 0);
     const hours = rules.reduce((s, r) => s + (num(r.firing_hours) ?? 0), 0);
-    const resolved = input.alerts.filter((a) => a.endsAt !== undefined);
+    const resolved = resolvedBy(input.alerts, report.partial ? report.generatedAt : report.range.end);
     const mttr = resolved.length ? resolved.reduce((s, a) => s + ((a.endsAt as number) - a.startsAt), 0) / resolved.length / 60_000 : null;
     const top = rules[0] as Record<string, Cell>;
     lines.push(

@@ -16,6 +16,8 @@ export interface RunningClickHouse {
   start(): Promise<void>;
   /** Stops the server (SIGTERM, or `signal`) and deletes its folder. */
   dispose(signal?: NodeJS.Signals): Promise<void>;
+  /** The server process's id while it runs (benchmarks read its CPU time). */
+  pid(): number | undefined;
 }
 
 export interface RunningClickHouseCluster {
@@ -27,6 +29,8 @@ export interface RunningClickHouseCluster {
   tcpPorts: number[];
   /** Kills the server of shard `index` (from 0), as a crash would. */
   stopShard(index: number): Promise<void>;
+  /** Process ids of the running servers. */
+  pids(): number[];
   dispose(): Promise<void>;
 }
 
@@ -109,7 +113,7 @@ ${clusterXml}</yandex>
     await dispose();
     throw error;
   }
-  return { url, stop, start, dispose };
+  return { url, stop, start, dispose, pid: () => child?.pid };
 }
 
 export async function startClickHouseServer(): Promise<RunningClickHouse> {
@@ -151,6 +155,7 @@ ${shards}
     urls: servers.map((s) => s.url),
     tcpPorts: ports.map((p) => p.tcp),
     stopShard: (index) => servers[index]!.stop('SIGKILL'),
+    pids: () => servers.flatMap((s) => s.pid() ?? []),
     dispose,
   };
 }

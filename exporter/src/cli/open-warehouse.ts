@@ -61,10 +61,14 @@ export async function openConfiguredClickHouse(config: Config, options: Omit<Cli
 
 /**
  * The config's warehouse for a command that opens it itself (no service answers): the DuckDB file
- * (read-only when the command only reads), or ClickHouse, where a reading command creates nothing.
+ * (read-only when the command only reads; a writing one creates its folder), or ClickHouse, where a reading
+ * command creates nothing.
  * Retention does not run here; ClickHouse's alert intake is a temporary folder (commands take no alerts).
  */
 export async function openCommandWarehouse(config: Config, options: { readOnly: boolean }): Promise<ServiceWarehouse> {
   if (config.warehouse.kind === 'clickhouse') return openConfiguredClickHouse(config, { create: !options.readOnly });
-  return openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: config.warehouse.retention, readOnly: options.readOnly });
+  const { path } = config.warehouse;
+  // A command that writes creates the file's folder as the service does (a fresh clone has no data/ yet).
+  if (!options.readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  return openDuckDbWarehouse({ path, retentionMs: config.warehouse.retention, readOnly: options.readOnly });
 }

@@ -12,16 +12,19 @@ interface Scorable {
   labels: Labels;
 }
 
-export function splitByShare<M extends Scorable>(members: readonly M[], share: Share, tenant: string, maxGroupSize: number): { owned: M[]; others: M[] } {
+/** The tenant's series split into this replica's and the others', and the groups scored together. */
+export function splitByShare<M extends Scorable>(series: readonly M[], share: Share, tenant: string, maxGroupSize: number): { owned: M[]; others: M[]; together: Set<string> } {
   const owned: M[] = [];
   const others: M[] = [];
-  for (const [group, list] of groupBy(members, (m) => seriesGroupOf(m.labels))) {
-    const together = group !== undefined && list.length >= 2 && list.length <= maxGroupSize;
-    const groupOwned = together && share.owns(unitKey(`${tenant}\u0000${group}`));
+  const together = new Set<string>();
+  for (const [group, list] of groupBy(series, (m) => seriesGroupOf(m.labels))) {
+    const whole = group !== undefined && list.length >= 2 && list.length <= maxGroupSize;
+    if (whole) together.add(group);
+    const groupOwned = whole && share.owns(unitKey(`${tenant}\u0000${group}`));
     for (const m of list) {
-      const mine = together ? groupOwned : share.owns(m.seriesId);
+      const mine = whole ? groupOwned : share.owns(m.seriesId);
       (mine ? owned : others).push(m);
     }
   }
-  return { owned, others };
+  return { owned, others, together };
 }

@@ -23,7 +23,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { SeriesFamilies, SeriesGaugeFamily } from '../metrics/series-gauge-family.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
-import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState } from '../warehouse/anomaly-store.js';
+import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState, SeriesSubset } from '../warehouse/anomaly-store.js';
 import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
@@ -153,17 +153,33 @@ export async function scoreTenant(
   log?: Logger,
   sharing: TenantSharing = { share: WHOLE, holdsLease: () => true },
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
-  const known: Member[] = [];
+  // Every series of the tenant, then this replica's share of them (the whole with one process).
+  const labelsByDataset = new Map<string, Map<number, Labels>>();
+  const series: (GroupMember & { labels: Labels })[] = [];
   for (const dataset of datasets) {
     try {
-      known.push(...(await membersOf(store, tenant, dataset.name, scoring.maxPointsPerRun, log)));
+      const labels = await store.seriesLabels(tenant, dataset.name);
+      labelsByDataset.set(dataset.name, labels);
+      for (const [seriesId, l] of labels) series.push({ dataset: dataset.name, seriesId, labels: l });
     } catch (error) {
+      // A share drawn without some dataset's series could split a group between replicas.
+      if (sharing.share !== WHOLE) throw error;
       log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset: dataset.name, error });
     }
   }
-  const { owned: members, others } = splitByShare(known, sharing.share, tenant, scoring.maxGroupSize);
+  const split = splitByShare(series, sharing.share, tenant, scoring.maxGroupSize);
   // Another replica's series are exported by that replica only.
-  if (gauges) for (const m of others) removeExported(gauges, exportedLabels(m.labels, tenant, m.dataset));
+  if (gauges) for (const m of split.others) removeExported(gauges, exportedLabels(m.labels, tenant, m.dataset));
+  const owned = groupBy(split.owned, (m) => m.dataset);
+  const members: Member[] = [];
+  for (const [dataset, labels] of labelsByDataset) {
+    const only = sharing.share === WHOLE ? undefined : (owned.get(dataset) ?? []).map((m) => m.seriesId).sort((a, b) => a - b);
+    try {
+      members.push(...(await membersOf(store, tenant, dataset, labels, scoring.maxPointsPerRun, log, only)));
+    } catch (error) {
+      log?.error('score: reading a dataset failed, it is retried on the next run', { tenant, dataset, error });
+    }
+  }
   const byGroup = groupBy(members, (m) => seriesGroupOf(m.labels));
   const alone = byGroup.get(undefined) ?? [];
   byGroup.delete(undefined);
@@ -174,7 +190,7 @@ export async function scoreTenant(
   const newGroupStates: SeriesScoringState[] = [];
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
-    if (group.length < 2 || group.length > scoring.maxGroupSize) {
+    if (!split.together.has(key)) {
       alone.push(...group);
       continue;
     }
@@ -237,19 +253,26 @@ function checkLease(sharing: TenantSharing): void {
   if (!sharing.holdsLease()) throw new Error('score: this replica has not written its heartbeat for most of the lease; its share is left to the others');
 }
 
-/**
- * Every series of the dataset that has new points or a saved state, with its new points. A saved
- * state of another detector version (another length) is dropped: that series starts afresh from
- * its new points, instead of failing on every run.
- */
 const POINTS_PER_TURN = 200_000;
 
-async function membersOf(store: AnomalyStore, tenant: string, dataset: string, maxPoints: number, log?: Logger): Promise<Member[]> {
-  const [batch, states, openEvents, labels] = await Promise.all([
-    store.newPoints(tenant, dataset, maxPoints),
-    store.states(tenant, dataset),
-    store.openEvents(tenant, dataset),
-    store.seriesLabels(tenant, dataset),
+/**
+ * Every series of the dataset (or of `only`) that has new points or a saved state, with its new
+ * points. A saved state of another detector version (another length) is dropped: that series
+ * starts afresh from its new points, instead of failing on every run.
+ */
+async function membersOf(
+  store: AnomalyStore,
+  tenant: string,
+  dataset: string,
+  labels: ReadonlyMap<number, Labels>,
+  maxPoints: number,
+  log?: Logger,
+  only?: SeriesSubset,
+): Promise<Member[]> {
+  const [batch, states, openEvents] = await Promise.all([
+    store.newPoints(tenant, dataset, maxPoints, only),
+    store.states(tenant, dataset, only),
+    store.openEvents(tenant, dataset, only),
   ]);
   const truncated = batch.ts.length >= maxPoints;
   const stateLength = UnivariateDetector.stateLength();

@@ -55,11 +55,14 @@ export interface PointBatch {
   values: number[];
 }
 
+/** Some of a dataset's series by id, ascending (a replica's share of them); absent: all of them. */
+export type SeriesSubset = readonly number[];
+
 export interface AnomalyStore {
-  /** Saved detector state of every series of the dataset that has one, by series id. */
-  states(tenant: string, dataset: string): Promise<Map<number, SeriesScoringState>>;
-  /** Points after each series' saved state (every point for a series without one), at most `limit`, ordered by series then time. */
-  newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch>;
+  /** Saved detector state of every series of the dataset (or of `only`) that has one, by series id. */
+  states(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, SeriesScoringState>>;
+  /** Points after each series' saved state (every point for a series without one), at most `limit`, ordered by series then time; of `only` if given. */
+  newPoints(tenant: string, dataset: string, limit: number, only?: SeriesSubset): Promise<PointBatch>;
   /**
    * Every point of the dataset's series that have a state, up to each one's scored-until time (the
    * history its detector has had, backfilled points included), by series then time, handed over
@@ -69,8 +72,8 @@ export interface AnomalyStore {
   seriesLabels(tenant: string, dataset: string): Promise<Map<number, Labels>>;
   /** In one transaction: replaces the states given and upserts the events (by series and start). */
   saveRun(tenant: string, dataset: string, states: readonly SeriesScoringState[], events: readonly AnomalyEvent[]): Promise<void>;
-  /** The events still open (their series' state names their start), by series id. */
-  openEvents(tenant: string, dataset: string): Promise<Map<number, AnomalyEvent>>;
+  /** The events still open (their series' state names their start), by series id; of `only` if given. */
+  openEvents(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, AnomalyEvent>>;
   /** The tenant's events matching the filter, newest first. */
   events(tenant: string, filter: AnomalyEventFilter): Promise<AnomalyEvent[]>;
 }

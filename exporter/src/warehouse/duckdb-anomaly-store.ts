@@ -1,17 +1,26 @@
 // The anomaly store on DuckDB (tables of migration 100).
 import type { Labels } from '@sextant/core';
-import type { AnomalyEvent, AnomalyEventFilter, AnomalyStore, PointBatch, SeriesScoringState } from './anomaly-store.js';
+import type { AnomalyEvent, AnomalyEventFilter, AnomalyStore, PointBatch, SeriesScoringState, SeriesSubset } from './anomaly-store.js';
 import { decodeState, encodeState, eventOf, zipLabels } from './anomaly-store.js';
 import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
+
+/** `AND <column> IN (the ids)` with the ids as one text parameter, or nothing without a subset. */
+function subsetSql(column: string, only: SeriesSubset | undefined, params: SqlParam[]): string {
+  if (only === undefined) return '';
+  if (only.length === 0) return ' AND FALSE';
+  params.push(only.join(','));
+  return ` AND ${column} IN (SELECT UNNEST(string_split($${params.length}, ','))::BIGINT)`;
+}
 
 export class DuckDbAnomalyStore implements AnomalyStore {
   constructor(private readonly handle: DuckDbHandle) {}
 
-  async states(tenant: string, dataset: string): Promise<Map<number, SeriesScoringState>> {
+  async states(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, SeriesScoringState>> {
+    const params: SqlParam[] = [tenant, dataset];
     const rows = await this.handle.read(
       `SELECT series_id, scored_until_ms, state, open_event_start_ms, last_alarm_ms
-         FROM anomaly_detector_state WHERE tenant = $1 AND dataset = $2`,
-      [tenant, dataset],
+         FROM anomaly_detector_state WHERE tenant = $1 AND dataset = $2${subsetSql('series_id', only, params)}`,
+      params,
     );
     const out = new Map<number, SeriesScoringState>();
     for (const r of rows) {
@@ -31,17 +40,19 @@ export class DuckDbAnomalyStore implements AnomalyStore {
    * Points of the dataset after each series' scored-until time (all of a series' points when it
    * has no state yet: its history trains the detector), at most `limit`, by series then time.
    */
-  async newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch> {
+  async newPoints(tenant: string, dataset: string, limit: number, only?: SeriesSubset): Promise<PointBatch> {
     const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
+    const params: SqlParam[] = [tenant, dataset, limit];
+    const subset = subsetSql('p.series_id', only, params);
     await this.handle.readChunks(
       `SELECT p.series_id::DOUBLE, p.ts::DOUBLE, p.value
          FROM points p
          LEFT JOIN anomaly_detector_state s
            ON s.tenant = p.tenant AND s.dataset = p.dataset AND s.series_id = p.series_id
-        WHERE p.tenant = $1 AND p.dataset = $2 AND (s.scored_until_ms IS NULL OR p.ts > s.scored_until_ms)
+        WHERE p.tenant = $1 AND p.dataset = $2 AND (s.scored_until_ms IS NULL OR p.ts > s.scored_until_ms)${subset}
         ORDER BY p.series_id, p.ts
         LIMIT $3`,
-      [tenant, dataset, limit],
+      params,
       ([seriesIds, ts, values]) => {
         for (let i = 0; i < seriesIds!.length; i++) {
           batch.seriesIds.push(seriesIds![i] as number);
@@ -111,13 +122,14 @@ export class DuckDbAnomalyStore implements AnomalyStore {
   }
 
   /** Each series' event that is still open (may grow with the next points), by series. */
-  async openEvents(tenant: string, dataset: string): Promise<Map<number, AnomalyEvent>> {
+  async openEvents(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, AnomalyEvent>> {
+    const params: SqlParam[] = [tenant, dataset];
     const rows = await this.handle.read(
       `SELECT e.* FROM anomaly_events e
          JOIN anomaly_detector_state s
            ON s.tenant = e.tenant AND s.dataset = e.dataset AND s.series_id = e.series_id AND s.open_event_start_ms = e.start_ms
-        WHERE e.tenant = $1 AND e.dataset = $2`,
-      [tenant, dataset],
+        WHERE e.tenant = $1 AND e.dataset = $2${subsetSql('e.series_id', only, params)}`,
+      params,
     );
     return new Map(rows.map((r) => [Number(r.series_id), eventOf(r, {})]));
   }

@@ -3,7 +3,10 @@
 // states last: a run cut in between leaves the old states, so the next run scores the same points
 // again and writes the same events, which replace those written before.
 import type { Labels } from '@sextant/core';
-import { decodeState, encodeState, eventOf, zipLabels, type AnomalyEvent, type AnomalyEventFilter, type AnomalyStore, type PointBatch, type SeriesScoringState } from '../anomaly-store.js';
+import {
+  decodeState, encodeState, eventOf, zipLabels,
+  type AnomalyEvent, type AnomalyEventFilter, type AnomalyStore, type PointBatch, type SeriesScoringState, type SeriesSubset,
+} from '../anomaly-store.js';
 import type { IncreasingIds } from '../increasing-ids.js';
 import type { ClickHouseConnection, ClickHouseRow } from './clickhouse-connection.js';
 import { labelMatchSql } from './clickhouse-labels.js';
@@ -12,6 +15,17 @@ import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
 const BATCH_ROWS = 65_536;
 const EVENT_COLUMNS = `tenant, dataset, series_id, start_ms, end_ms, peak_score, peak_ms, explained_ms, explained_score, severity, detector,
   value, expected, lower_band, upper_band, deviation`;
+
+/** Ids per `IN` list: a few thousand keep each query far below the server's max_query_size (256 KiB). */
+const SUBSET_CHUNK = 4_000;
+
+/** The conditions that select `only` (each at most SUBSET_CHUNK ids), or one empty condition for every series. */
+function subsetConditions(only: SeriesSubset | undefined): string[] {
+  if (only === undefined) return [''];
+  const out: string[] = [];
+  for (let i = 0; i < only.length; i += SUBSET_CHUNK) out.push(` AND series_id IN (${only.slice(i, i + SUBSET_CHUNK).map((id) => sqlNumber(id)).join(', ')})`);
+  return out;
+}
 
 const nullableNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -25,10 +39,18 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
     return `tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`;
   }
 
-  async states(tenant: string, dataset: string): Promise<Map<number, SeriesScoringState>> {
-    const rows = await this.db.read(
-      `SELECT series_id, scored_until_ms, state, open_event_start_ms, last_alarm_ms
-       FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}`,
+  /** The rows of `query(subset condition)` for each chunk of `only`, one after the other. */
+  private async readSubset(only: SeriesSubset | undefined, query: (subset: string) => string): Promise<ClickHouseRow[]> {
+    const rows: ClickHouseRow[] = [];
+    for (const subset of subsetConditions(only)) rows.push(...(await this.db.read(query(subset))));
+    return rows;
+  }
+
+  async states(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, SeriesScoringState>> {
+    const rows = await this.readSubset(
+      only,
+      (subset) => `SELECT series_id, scored_until_ms, state, open_event_start_ms, last_alarm_ms
+       FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}`,
     );
     const out = new Map<number, SeriesScoringState>();
     for (const r of rows) {
@@ -45,22 +67,27 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
   }
 
   /** The dataset's points joined with each series' scored-until time (has_state 0 for a series without state). */
-  private pointsWithState(tenant: string, dataset: string, where: string, kind: 'LEFT' | 'INNER'): string {
+  private pointsWithState(tenant: string, dataset: string, where: string, kind: 'LEFT' | 'INNER', subset = ''): string {
     return `SELECT series_id, ts, value
-      FROM (SELECT series_id, ts, value FROM ${this.db.table('points')} WHERE ${this.scope(tenant, dataset)}) AS l
+      FROM (SELECT series_id, ts, value FROM ${this.db.table('points')} WHERE ${this.scope(tenant, dataset)}${subset}) AS l
       ALL ${kind} JOIN (SELECT series_id, scored_until_ms, toUInt8(1) AS has_state
-                        FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}) AS r USING series_id
+                        FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}) AS r USING series_id
       WHERE ${where}
       ORDER BY series_id, ts`;
   }
 
-  async newPoints(tenant: string, dataset: string, limit: number): Promise<PointBatch> {
+  async newPoints(tenant: string, dataset: string, limit: number, only?: SeriesSubset): Promise<PointBatch> {
     const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
-    await this.db.readBatches(
-      `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT')} LIMIT ${sqlNumber(Math.max(0, Math.floor(limit)))}`,
-      BATCH_ROWS,
-      (rows) => appendRows(batch, rows),
-    );
+    // Chunks of ascending ids, each read in order: the batch stays ordered by series then time.
+    for (const subset of subsetConditions(only)) {
+      const left = Math.max(0, Math.floor(limit)) - batch.ts.length;
+      if (left <= 0) break;
+      await this.db.readBatches(
+        `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT', subset)} LIMIT ${sqlNumber(left)}`,
+        BATCH_ROWS,
+        (rows) => appendRows(batch, rows),
+      );
+    }
     return batch;
   }
 
@@ -96,12 +123,13 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
     );
   }
 
-  async openEvents(tenant: string, dataset: string): Promise<Map<number, AnomalyEvent>> {
-    const rows = await this.db.read(
-      `SELECT ${EVENT_COLUMNS}
-       FROM (SELECT ${EVENT_COLUMNS} FROM ${this.db.table('anomaly_events')} FINAL WHERE ${this.scope(tenant, dataset)}) AS l
+  async openEvents(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, AnomalyEvent>> {
+    const rows = await this.readSubset(
+      only,
+      (subset) => `SELECT ${EVENT_COLUMNS}
+       FROM (SELECT ${EVENT_COLUMNS} FROM ${this.db.table('anomaly_events')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}) AS l
        ALL INNER JOIN (SELECT series_id, assumeNotNull(open_event_start_ms) AS start_ms FROM ${this.db.table('anomaly_detector_state')} FINAL
-                       WHERE ${this.scope(tenant, dataset)} AND isNotNull(open_event_start_ms)) AS r USING (series_id, start_ms)`,
+                       WHERE ${this.scope(tenant, dataset)}${subset} AND isNotNull(open_event_start_ms)) AS r USING (series_id, start_ms)`,
     );
     return new Map(rows.map((r) => [Number(r.series_id), eventOf(r, {})]));
   }

@@ -250,6 +250,15 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
       const filtered = await w.anomalies.events('t1', { limit: 10, matchers: [{ label: 'instance', op: '=~', value: "a.*|b'.*" }, { label: 'service', op: '!=', value: 'x' }], minScore: 0.9, severities: ['high', 'critical'], from: T0 + 2 * H, to: T0 + 21 * H });
       assert.deepEqual(filtered.map((e) => e.start), [T0 + 20 * H, T0 + 2 * H], w === duck ? 'duckdb' : 'clickhouse');
       assert.deepEqual((await w.anomalies.events('t1', { limit: 10, matchers: [{ label: 'service', op: '=', value: '' }] })).map((e) => e.labels.instance), ["b'\\:1"]);
+      // A replica's share: only the series asked for, the limit counted over them.
+      const share = [ids[0]!, ids[2]!].sort((x, y) => x - y);
+      const mine = await w.anomalies.newPoints('t1', dataset, 1e6, share);
+      assert.deepEqual(mine, { seriesIds: after.seriesIds.filter((id) => share.includes(id)), ts: after.ts.filter((_, i) => share.includes(after.seriesIds[i]!)), values: after.values.filter((_, i) => share.includes(after.seriesIds[i]!)) });
+      assert.equal((await w.anomalies.newPoints('t1', dataset, 7, share)).ts.length, 7);
+      assert.deepEqual([...(await w.anomalies.states('t1', dataset, share)).keys()], [ids[0]]);
+      assert.deepEqual([...(await w.anomalies.openEvents('t1', dataset, [ids[1]!])).keys()], []);
+      assert.deepEqual([...(await w.anomalies.openEvents('t1', dataset, share)).keys()], [ids[0]]);
+      assert.equal((await w.anomalies.newPoints('t1', dataset, 1e6, [])).ts.length, 0, 'an empty share reads nothing');
     }
     assertClose(await ch.anomalies.events('t1', { limit: 10 }), await duck.anomalies.events('t1', { limit: 10 }));
     assertClose(await ch.anomalies.newPoints('t1', dataset, 1e6), await duck.anomalies.newPoints('t1', dataset, 1e6));
