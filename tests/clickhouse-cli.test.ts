@@ -110,12 +110,15 @@ async function withMoved<T>(fn: (w: Awaited<ReturnType<typeof openClickHouseWare
 const setupLine = (verb: string) =>
   `no Sextant service answers at ${serviceUrl}; ${verb}: config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed 7), warehouse clickhouse ${server.url} database moved\n`;
 
-test('import without a service writes the reference table into ClickHouse, saying where, and queries join it as on DuckDB', async () => {
+test('import --direct writes the reference table into ClickHouse, saying where, and queries join it as on DuckDB', async () => {
   const hosts = join(dir, 'hosts.csv');
   await writeFile(hosts, 'host,team,cost\na,web,0.5\nb,db,1.25\n');
-  const result = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--table', 'hosts', '--file', hosts, '--key', 'host');
+  const refused = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--table', 'hosts', '--file', hosts, '--key', 'host');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`nothing was written[\\s\\S]*To write from this process instead, to the ClickHouse warehouse ${server.url.replace(/[.]/g, '\\.')} database moved, give --direct`));
+  const result = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--direct', '--table', 'hosts', '--file', hosts, '--key', 'host');
   assert.equal(result.code, 0, result.stderr);
-  assert.ok(result.stderr.startsWith(`sextant import: ${setupLine('writing to the ClickHouse warehouse itself')}`), result.stderr);
+  assert.ok(result.stderr.startsWith(`sextant import: writing directly (--direct): config ${join(dir, 'sextant.yaml')}, source the built-in demo (seed 7), warehouse clickhouse ${server.url} database moved\n`), result.stderr);
   assert.match(result.stdout, /^imported 2 rows into reference table hosts \(tenant default\): 0 stored rows replaced, 2 rows now; columns host text, team text, cost number; key host/);
   await source.reference.importFile('default', 'hosts', hosts, { format: 'csv', key: ['host'], types: {}, replace: false });
   const query: BiQuery = { dataset: 'load', measures: ['count', 'sum'], groupBy: ['hosts.team'], filters: [], bucket: '1h', range: { start: T0, end: T0 + 600 * MIN }, join: { table: 'hosts', label: 'host', column: 'host', scaleBy: 'cost' } };
@@ -126,9 +129,9 @@ test('import without a service writes the reference table into ClickHouse, sayin
 
   const bad = join(dir, 'bad.csv');
   await writeFile(bad, 'host,team,cost\nc,web,0.5\nd,db,cheap\n');
-  const refused = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--table', 'hosts', '--file', bad, '--key', 'host', '--type', 'cost=number');
-  assert.equal(refused.code, 2, refused.stderr);
-  assert.match(refused.stderr, /sextant import: line 3, column cost: "cheap" is not a number/);
+  const badRow = await sextant('import', '--config', join(dir, 'sextant.yaml'), '--direct', '--table', 'hosts', '--file', bad, '--key', 'host', '--type', 'cost=number');
+  assert.equal(badRow.code, 2, badRow.stderr);
+  assert.match(badRow.stderr, /sextant import: line 3, column cost: "cheap" is not a number/);
   await withMoved(async (moved) => assert.equal((await moved.reference.get('default', 'hosts'))?.rows, 2, 'nothing of the refused file was loaded'));
 });
 

@@ -7,7 +7,7 @@
 import { DEFAULT_GROUP_OPTIONS, GroupDetector, type GroupOptions } from './group.js';
 
 export interface WideScores {
-  /** The group's alarm score per row (`GroupDetector.score`: the forest's, or corroborated members'). */
+  /** The group's alarm score per row (`GroupDetector.score`: corroborated members' at a broad departure, or a member's out-of-range alarm). */
   group: Float64Array;
   /** The largest of the columns' scores per row (`columns`: each member's served score, see `GroupDetector`). */
   maxSeries: Float64Array;

@@ -16,10 +16,11 @@ relative path under the output directory (without .gz):
   - any other file with a "timestamp" column is a wide file, one column per series of a group (a
     machine, a service), scored with the group detector (a detector per column plus the isolation
     forest over them, as the service scores a group): "timestamp,anomaly_score,max_series_score,
-    blame,<column>..." with the group's alarm score (the forest's, or the second-highest column
-    peak within 15 minutes: one column alone does not raise the group), the largest of the
-    columns' own scores, the columns to blame (most first, separated by spaces) and each column's
-    score.
+    blame,<column>..." with the group's alarm score (the second-highest column peak within 15
+    minutes, at a row where two columns depart by 8 sigmas, or a column's value beyond its range:
+    one column's spike alone does not raise the group), the largest of the columns' scores, the
+    columns to blame (most first, separated by spaces) and each column's score (a column's lone
+    alarm is held until it persists or another column corroborates it).
   --ignore COLUMN   a wide file's column not to score (repeatable; default: label)
 `;
 

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import express from 'express';
 import { Registry } from 'prom-client';
 import { createApp } from '../http/app.js';
 import { referenceRoutes } from '../http/routes/reference.js';
@@ -77,7 +79,7 @@ test('sextant import through a running service names the service\'s config, sour
   assert.match(bad.stderr, /answered 400: line 2, column cost_per_hour: "cheap" is not a number/);
 });
 
-test('sextant import opens the warehouse file when no service runs, and explains bad options', async (t) => {
+test('sextant import opens the warehouse file named by --warehouse, and explains bad options', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-import-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const path = join(dir, 'w.duckdb');
@@ -101,4 +103,40 @@ test('sextant import opens the warehouse file when no service runs, and explains
   const badType = await sextant('import', '--warehouse', path, '--table', 'tiers', '--file', file, '--type', 'tier=money');
   assert.equal(badType.status, 2);
   assert.match(badType.stderr, /--type tier=money: expected COLUMN=TYPE with a type of text, integer, number, boolean, date, timestamp/);
+});
+
+test('sextant import with no service where its config says one runs writes nothing unless told to with --direct, and says where', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sextant-cli-import-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  // A port nothing listens on: one that was free a moment ago.
+  const probe = await listen(express());
+  await probe.close();
+  const port = new URL(probe.url).port;
+  const config = join(dir, 'sextant.yaml');
+  // As a fresh clone's config: the warehouse in a data/ folder that does not exist yet.
+  await writeFile(config, `server:\n  listen: 127.0.0.1\n  port: ${port}\nwarehouse:\n  path: data/w.duckdb\nsource:\n  kind: demo\n  demo:\n    seed: 4\n`);
+  const file = join(dir, 'hosts.csv');
+  await writeFile(file, 'instance,team\nnode-1:9100,web\n');
+  const refused = await sextant('import', '--config', config, '--table', 'hosts', '--file', file, '--key', 'instance');
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.equal(
+    refused.stderr,
+    `sextant import: no Sextant service answers at http://127.0.0.1:${port}, where ${config} says it runs (server.listen, server.port); nothing was written.\n` +
+      `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
+      `  To write from this process instead, to the warehouse file ${join(dir, 'data', 'w.duckdb')}, give --direct.\n`,
+  );
+  assert.equal(existsSync(join(dir, 'data')), false, 'no warehouse file (nor its folder) was created');
+
+  const done = await sextant('import', '--config', config, '--direct', '--table', 'hosts', '--file', file, '--key', 'instance');
+  assert.equal(done.status, 0, done.stderr);
+  assert.ok(done.stderr.startsWith(`sextant import: writing directly (--direct): config ${config}, source the built-in demo (seed 4), warehouse ${join(dir, 'data', 'w.duckdb')}\n`), done.stderr);
+  const w = await openDuckDbWarehouse({ path: join(dir, 'data', 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    assert.deepEqual(await w.reference.rows('default', 'hosts', 5), [{ instance: 'node-1:9100', team: 'web' }]);
+  } finally {
+    await w.close();
+  }
+  const both = await sextant('import', '--direct', '--server', 'http://127.0.0.1:1', '--table', 'hosts', '--file', file);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--direct writes to the config's warehouse: give it without --server and --warehouse/);
 });

@@ -1,8 +1,9 @@
 // `sextant import`: loads a CSV, NDJSON or Parquet file into a reference table of the warehouse.
 // When a service answers (--server, else the config's server.listen/port) the file is uploaded to
-// its API, since the service owns the warehouse file; otherwise this process opens the config's
-// warehouse itself (the DuckDB file, or ClickHouse with warehouse.kind: clickhouse). Either way it
-// first names the config, source and warehouse written to (the service's own, when one answers).
+// its API, since the service owns the warehouse file. This process opens the warehouse itself only
+// when told to: --direct (the config's DuckDB file, or ClickHouse with warehouse.kind: clickhouse) or
+// --warehouse PATH; with neither and no service answering, nothing is written. Either way it first
+// names the config, source and warehouse written to (the service's own, when one answers).
 // Either way the import is one transaction: a bad row (named by line and column) loads nothing.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -22,13 +23,13 @@ import {
   type ImportResult,
 } from '../warehouse/reference/reference-store.js';
 import { formatClock } from '../jobs/ingest-progress.js';
-import { announceService, describeSetup, kindNoun, localSetup } from './command-setup.js';
+import { announceService, describeSetup, localSetup, warehouseNoun } from './command-setup.js';
 import { openCommandWarehouse } from './open-warehouse.js';
 import { callService, findService, ServiceCallError, serviceUrlOf, Upload, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant import --table NAME --file FILE [--format csv|ndjson|parquet] [--key COLUMN[,COLUMN]]
-                      [--type COLUMN=TYPE]... [--replace] [--config FILE | --warehouse PATH | --server URL]
-                      [--tenant NAME] [--token TOKEN]
+                      [--type COLUMN=TYPE]... [--replace] [--config FILE] [--server URL | --direct]
+                      [--warehouse PATH] [--tenant NAME] [--token TOKEN]
 
   --table NAME       reference table to create or update (letters, digits, _)
   --file FILE        the file: CSV with a header row, newline-delimited JSON objects, or Parquet
@@ -42,12 +43,14 @@ const USAGE = `usage: sextant import --table NAME --file FILE [--format csv|ndjs
   --config FILE      the service's config, for its warehouse (warehouse.path, or ClickHouse with
                      warehouse.kind: clickhouse) and server.listen/port
                      (default: $SEXTANT_CONFIG, else ./sextant.yaml)
-  --server URL       the running service to import through (default: the config's server.listen/port
-                     when a service answers there)
+  --server URL       the running service to import through (default: the config's server.listen/port)
   --token TOKEN      an API token of the service with the editor role (default: $SEXTANT_TOKEN);
                      the table belongs to that token's tenant
+  --direct           no service: open the config's warehouse (its DuckDB file, or its ClickHouse
+                     server) in this process and write to it
   --warehouse PATH   the DuckDB warehouse file, opened directly (fails while a service holds it)
-  --tenant NAME      tenant of the table when no service is used (default: default)
+  --tenant NAME      tenant of the table with --direct or --warehouse (default: default)
+When no service answers, nothing is written unless --direct or --warehouse is given.
 
 Progress goes to stderr; a refused file is reported with its line (or Parquet row) and column, and
 nothing of it is loaded. Exit codes: 0 imported, 1 failed, 2 bad options or a refused file.
@@ -82,12 +85,20 @@ export async function run(args: string[]): Promise<number> {
     const file = options.warehouse === undefined && options.server === undefined ? configFileFrom(options.config, process.env) : undefined;
     const config = file === undefined ? undefined : loadConfig(file);
     const fallback = config && serviceUrlOf(config.server);
-    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
-    // Writing is never silent: it names what it writes to, here or in the service that answered.
     const local = config && localSetup(file!, config);
+    const target = options.warehouse === undefined && !options.direct ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
+    // Writing is never silent, nor a fallback: it names what it writes to, here or in the service that answered.
     if (target) await announceService('import', target, local);
-    else if (local) process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
-    else process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
+    else if (options.direct && local) process.stderr.write(`sextant import: writing directly (--direct): ${describeSetup(local)}\n`);
+    else if (options.warehouse !== undefined) process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
+    else {
+      process.stderr.write(
+        `sextant import: no Sextant service answers at ${fallback}, where ${local?.configFile} says it runs (server.listen, server.port); nothing was written.\n` +
+          `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
+          `  To write from this process instead, to ${local ? warehouseNoun(local.warehouse) : 'the config\'s warehouse'}, give --direct.\n`,
+      );
+      return 1;
+    }
     const progress = progressLine(target ? 'uploaded' : 'read');
     const result = target ? await throughService(target, options, size, progress) : await direct(options.warehouse ?? config!, options, progress);
     progress.done();
@@ -140,7 +151,7 @@ async function direct(warehouseOf: string | Config, options: Options, progress: 
 
 /** PUT /api/v1/reference/{table} with the file as the body, counting the bytes sent. */
 async function throughService(target: ServiceTarget, options: Options, size: number, progress: ReturnType<typeof progressLine>): Promise<ImportResult> {
-  if (options.tenant !== undefined) throw new UsageError('--tenant applies to --warehouse only: through a service, the table belongs to the token\'s tenant');
+  if (options.tenant !== undefined) throw new UsageError('--tenant applies to --direct and --warehouse only: through a service, the table belongs to the token\'s tenant');
   const { format, key, types, replace } = options.import;
   const query = new URLSearchParams({ format, ...(key.length ? { key: key.join(',') } : {}), ...(Object.keys(types).length ? { types: Object.entries(types).map(([c, t]) => `${c}:${t}`).join(',') } : {}), ...(replace ? { replace: 'true' } : {}) });
   const open = () => {
@@ -173,12 +184,14 @@ function parse(args: string[]) {
       server: { type: 'string' },
       token: { type: 'string' },
       tenant: { type: 'string' },
+      direct: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help' as const;
   if (values.config !== undefined && values.warehouse !== undefined) throw new UsageError('give --config or --warehouse, not both');
   if (values.server !== undefined && values.warehouse !== undefined) throw new UsageError('give --server or --warehouse, not both');
+  if (values.direct && (values.server !== undefined || values.warehouse !== undefined)) throw new UsageError('--direct writes to the config\'s warehouse: give it without --server and --warehouse');
   const table = checkReferenceName(required(values.table, '--table'), '--table');
   const file = required(values.file, '--file');
   const format = values.format ?? EXTENSIONS[extname(file).toLowerCase()];
@@ -192,7 +205,7 @@ function parse(args: string[]) {
     types[match[1]!] = match[2] as ColumnType;
   }
   const importOptions: Omit<ImportOptions, 'onProgress'> = { format: format as ImportFormat, key, types, replace: values.replace };
-  return { table, file, import: importOptions, config: values.config, warehouse: values.warehouse, server: values.server, token: values.token, tenant: values.tenant };
+  return { table, file, import: importOptions, config: values.config, warehouse: values.warehouse, server: values.server, token: values.token, tenant: values.tenant, direct: values.direct };
 }
 
 function required(value: string | undefined, option: string): string {
