@@ -5,7 +5,8 @@
 // datasets' ingest) over after the lease. Then, independently of the service: every stored point
 // once and no step missing, each series' saved detector state and the survivor's exported score,
 // level and band equal to one detector run over all of the series' points, and the points the
-// survivor scored are exactly those the dead replica had not: none twice, none skipped.
+// survivor scored are exactly those the dead replica had not: none twice, none skipped. Last, the
+// survivor stopped with SIGTERM leaves the membership.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -237,4 +238,8 @@ test('two replicas share the series; one killed with SIGKILL, the other scores a
   const total = stored.reduce((n, s) => n + s.ts.length, 0);
   assert.ok(scoredByR2 > 0, 'r2 scored its share before the kill');
   assert.equal(counter(final, 'sextant_score_points_total'), total - scoredByR2, 'r1 scored every point r2 had not, and no point twice');
+  // Stopped cleanly, a replica leaves: its row is dead at once, not after the lease.
+  assert.equal(await r1.stop(), 0);
+  const [row] = await rows(`SELECT heartbeat_ms FROM ${database}.replicas FINAL WHERE id = 'r1'`);
+  assert.equal(Number(row?.heartbeat_ms), 0);
 });

@@ -119,6 +119,21 @@ function withBackfills(scheduler: Scheduler, backfills: BackfillRunner): Schedul
   };
 }
 
+/** The scheduler, whose stop ends with this replica leaving the membership (its jobs have all stopped by then). */
+function leavingAtStop(scheduler: Scheduler, replicas: Membership | undefined, log: Logger): Scheduler {
+  if (!replicas) return scheduler;
+  return {
+    start: () => scheduler.start(),
+    stop: async () => {
+      await scheduler.stop();
+      await replicas.leave().then(
+        () => log.info('replicas: left the membership; the others take this replica\'s share at their next runs'),
+        (error: unknown) => log.warn('replicas: could not leave the membership; the others take this replica\'s share after its lease', { error: String(error) }),
+      );
+    },
+  };
+}
+
 /** The full service on an open port, once the warehouse is open. */
 function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config, log: Logger, now: () => number, configFile: string | undefined): RunningService {
   const registry = new Registry();
@@ -152,7 +167,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
     ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
   ];
   const jobs = replicas ? replicaJobs(allJobs, replicas) : allJobs;
-  const scheduler = withBackfills(createScheduler({ jobs, registry, log, now }), backfills);
+  const scheduler = leavingAtStop(withBackfills(createScheduler({ jobs, registry, log, now }), backfills), replicas, log);
   const state: ServiceState = { shuttingDown: false };
   const tokens = config.auth.tokens.map((t) => ({ name: t.name, token: t.token.reveal(), tenant: t.tenant, role: t.role }));
   if (!tokens.length) log.warn('auth.tokens is empty: every /api request will be refused');

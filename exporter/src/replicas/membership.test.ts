@@ -76,3 +76,16 @@ test('a second process with the same id is refused; a replica whose heartbeats f
   clock.now += 1;
   assert.ok(!first.holdsLease(), 'after lease minus one heartbeat without a row written');
 });
+
+test('a replica that leaves at shutdown hands its share over at the others\' next claim, not after the lease', async () => {
+  const { members } = replicas(['r1', 'r2']);
+  const [r1, r2] = members as [Membership, Membership];
+  await r1.claim('score');
+  await r2.claim('score');
+  assert.deepEqual((await r1.claim('score')).view, ['r1', 'r2']);
+  await r2.leave();
+  const alone = await r1.claim('score');
+  assert.deepEqual(alone.view, ['r1']);
+  assert.ok(KEYS.every((k) => alone.owns(k)));
+  assert.ok(!r2.holdsLease());
+});
