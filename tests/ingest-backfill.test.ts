@@ -87,6 +87,22 @@ test('backfill fills the range with the demo values, with progress, and a re-run
   }
 });
 
+test('backfill --direct fills the logs and traces datasets too, as the service does (the demo\'s Loki and Jaeger stand-ins)', async (t) => {
+  const dir = await demoConfig(t);
+  const result = await sextant(['backfill', '--from', '150m', '--dataset', 'log_error_lines', '--dataset', 'traces', '--config', 'sextant.yaml', '--direct'], dir);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /backfilled \d+ rows in \d+ windows of 2 datasets/);
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'data', 'w.duckdb'), retentionMs: DEFAULT_RETENTION_MS });
+  try {
+    const services = (stored: Map<string, unknown>) => [...new Set([...stored.keys()].map((key) => /service="([^"]+)"/.exec(key)?.[1]))].sort();
+    // The demo's three services log errors and answer traced requests.
+    assert.deepEqual(services(await storedPoints(warehouse, 'log_error_lines')), ['checkout', 'payments', 'search']);
+    assert.deepEqual(services(await storedPoints(warehouse, 'traces')), ['checkout', 'payments', 'search']);
+  } finally {
+    await warehouse.close();
+  }
+});
+
 test('a warehouse held by another process (a running service) is a clear error, not a crash', async (t) => {
   const dir = await demoConfig(t);
   await mkdir(join(dir, 'data'));

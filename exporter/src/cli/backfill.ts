@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { configFileFrom, ConfigError, loadConfig, type Config } from '../config/index.js';
 import { backfill, type BackfillPlan, type WindowOutcome } from '../jobs/ingest.js';
 import { formatClock, formatCount, formatProgress, type Progress } from '../jobs/ingest-progress.js';
-import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
+import { ingestTimingFromConfig } from '../jobs/ingest-setup.js';
+import { ingestSourcesFromConfig } from '../jobs/ingest-sources.js';
 import { createLogger } from '../log.js';
 import { parseTime } from '../time-text.js';
 import type { backfillView } from '../http/routes/backfill.js';
@@ -109,7 +110,9 @@ export async function run(args: string[]): Promise<number> {
     return fail(`a Sextant service answers at ${serviceUrlOf(config.server)} and writes the same ClickHouse warehouse; backfill through it (leave out --direct), so that one process writes each window`, 1);
   }
   process.stderr.write(`sextant backfill: writing directly (--direct): ${describeSetup(local)}\n`);
-  const all = datasetsFromConfig(config);
+  const log = createLogger('error');
+  // The service's sources and datasets: metrics, and Loki's and Jaeger's (the demo's logs and traces).
+  const { source, datasets: all } = ingestSourcesFromConfig(config, log, Date.now);
   const wanted = values.dataset ?? [];
   const unknown = wanted.filter((name) => !all.some((d) => d.name === name));
   if (unknown.length) return fail(`unknown dataset ${unknown.map((n) => JSON.stringify(n)).join(', ')}; the configured ones are: ${all.map((d) => d.name).join(', ')}`, 2);
@@ -136,9 +139,9 @@ export async function run(args: string[]): Promise<number> {
     const timing = ingestTimingFromConfig(config);
     const result = await backfill({
       warehouse,
-      source: sourceFromConfig(config, Date.now),
+      source,
       datasets,
-      log: createLogger('error'),
+      log,
       now: Date.now,
       range: { start: from, end: to },
       delayMs: timing.delayMs,

@@ -14,7 +14,8 @@ import { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import { closeServer, listen, startService, type Listener, type RunningService, type ServiceState } from '../http/service-lifecycle.js';
 import { BackfillRunner } from '../jobs/backfill-runner.js';
 import { createIngestJob } from '../jobs/ingest.js';
-import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
+import { ingestTimingFromConfig } from '../jobs/ingest-setup.js';
+import { ingestSourcesFromConfig } from '../jobs/ingest-sources.js';
 import type { Job } from '../jobs/job.js';
 import { predictStagesFromConfig } from '../jobs/predict-setup.js';
 import { createColdTierJob } from '../jobs/cold-tier.js';
@@ -29,10 +30,7 @@ import { createScoreJob, scoringFromConfig } from '../jobs/score.js';
 import { createWriteTurns, takingTurns, type WriteTurns } from '../jobs/write-turns.js';
 import { createLogger, type Logger } from '../log.js';
 import { ReportService } from '../reports/report-service.js';
-import { jaegerIngest } from '../sources/jaeger-setup.js';
-import { lokiIngest } from '../sources/loki-setup.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
-import { routeDatasets } from '../sources/source-router.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
 import { openServiceWarehouse } from './open-warehouse.js';
 import { Membership } from '../replicas/membership.js';
@@ -144,13 +142,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
     log.warn('datasets.custom is ignored with the demo source (it answers only its own datasets)', { ignored: config.datasets.custom.map((d) => d.name) });
   }
   // Logs and traces join the metrics in the one ingest job (in demo mode, the demo's own).
-  const demo = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, now } } : {};
-  const context = { tenant: config.datasets.tenant, log, ...demo };
-  const { source, datasets } = routeDatasets([
-    { source: sourceFromConfig(config, now), datasets: datasetsFromConfig(config) },
-    lokiIngest(config.loki, context),
-    jaegerIngest(config.jaeger, context),
-  ]);
+  const { source, datasets } = ingestSourcesFromConfig(config, log, now);
   log.info('datasets', { source: source.name, datasets: datasets.map((d) => `${d.tenant}/${d.name}`) });
   const predictStages = predictStagesFromConfig({ config, warehouse, datasets, registry, log, now });
   const demoAlerts = config.source.kind === 'demo' ? { demo: { seed: config.source.demo.seed, tenant: config.datasets.tenant } } : {};
