@@ -21,6 +21,10 @@ const LOOKBACK = process.env.SOAK_LOOKBACK ?? '14d';
 const INTERVAL = process.env.SOAK_INTERVAL ?? '30s';
 const REPORT_EVERY_MS = 30_000;
 const HOUR = 3_600_000;
+const HEADER = [
+  '| s | requests | p50 ms | p99 ms | max ms | errors | resets | RSS MB | max loop stall s (last min) | service CPU (cores) | machine load (1 min) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+].join('\n');
 
 interface Call {
   name: string;
@@ -124,10 +128,18 @@ async function main(): Promise<void> {
       req.setTimeout(120_000, () => req.destroy(new Error('no answer within 120 s')));
       req.end(body);
     });
-  const scrape = async (): Promise<{ rss: number; stall: number }> => {
+  const scrape = async (): Promise<{ rss: number; stall: number; cpu: number }> => {
     const text = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${BUSY_METRICS_TOKEN}` } }).then((r) => r.text(), () => '');
     const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    return { rss: value('process_resident_memory_bytes'), stall: value('sextant_event_loop_delay_max_seconds') };
+    return { rss: value('process_resident_memory_bytes'), stall: value('sextant_event_loop_delay_max_seconds'), cpu: value('process_cpu_seconds_total') };
+  };
+  /** The service's CPU seconds per second since the previous row: how much of the cores it got. */
+  let lastCpu = { at: performance.now(), seconds: (await scrape()).cpu };
+  const cpuCores = (seconds: number): number => {
+    const at = performance.now();
+    const cores = (seconds - lastCpu.seconds) / ((at - lastCpu.at) / 1000);
+    lastCpu = { at, seconds };
+    return cores;
   };
 
   const rows: Promise<string>[] = [];
@@ -137,7 +149,7 @@ async function main(): Promise<void> {
   let nextReport = begin + REPORT_EVERY_MS;
   let maxStall = 0;
   let maxRss = 0;
-  process.stdout.write(`| s | requests | p50 ms | p99 ms | max ms | errors | resets | RSS MB | max loop stall s (last min) |\n|---|---|---|---|---|---|---|---|---|\n`);
+  process.stdout.write(`${HEADER}\n`);
   while (performance.now() - begin < SECONDS * 1000) {
     // Open loop: each request at its own time, whatever the earlier ones are doing.
     const due = begin + (sent * 1000) / RATE;
@@ -156,11 +168,11 @@ async function main(): Promise<void> {
       const at = Math.round((performance.now() - begin) / 1000);
       // Not awaited: a slow /metrics must not hold back the requests due meanwhile (open loop).
       rows.push(
-        scrape().then(({ rss, stall }) => {
+        scrape().then(({ rss, stall, cpu }) => {
           maxStall = Math.max(maxStall, stall);
           maxRss = Math.max(maxRss, rss);
           const sorted = [...ended.latencies].sort((a, b) => a - b);
-          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} |`;
+          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} | ${cpuCores(cpu).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} |`;
           process.stdout.write(`${row}\n`);
           return row;
         }),
@@ -179,7 +191,7 @@ async function main(): Promise<void> {
   const p99 = q(sorted, 0.99);
   const verdict = p99 <= 100 && all.resets === 0 ? 'met' : 'NOT met';
   const summary = [
-    `| whole run | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${all.errors} | ${all.resets} | ${(maxRss / 2 ** 20).toFixed(0)} (max) | ${maxStall.toFixed(3)} (max) |`,
+    `| whole run | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${all.errors} | ${all.resets} | ${(maxRss / 2 ** 20).toFixed(0)} (max) | ${maxStall.toFixed(3)} (max) | | |`,
   ];
   process.stdout.write(`${summary[0]}\n`);
   const perCall = ['', '| request | count | p50 ms | p99 ms | max ms |', '|---|---|---|---|---|'];
@@ -199,7 +211,8 @@ async function main(): Promise<void> {
     `reports), the first ingest pulling ${LOOKBACK} of demo history; meanwhile an open-loop ${RATE} req/s mix of API reads`,
     '(query, anomalies, datasets, recommendations, predictions, alert history, status) and Alertmanager',
     'webhooks (3 in 10, 5 alerts each) on kept-alive connections. Latency is measured by the client from',
-    'sending to the end of the answer; the loop stall is the service\'s own `sextant_event_loop_delay_max_seconds`.',
+    'sending to the end of the answer; the loop stall is the service\'s own `sextant_event_loop_delay_max_seconds`;',
+    'service CPU is its `process_cpu_seconds_total` per second over the row (all its threads: event loop, worker, DuckDB).',
     '',
     `Goals (issue 13 item 3): p99 <= 100 ms, 0 connection resets: **${verdict}** (p99 ${p99.toFixed(1)} ms, ${all.resets} resets).`,
     '',
@@ -207,8 +220,7 @@ async function main(): Promise<void> {
     `${loads(loadBefore)} before and ${loads(loadAfter)} after (the machine is shared: other builds and tests run on the same cores).`,
     `Service exit status ${exit}.`,
     '',
-    '| s | requests | p50 ms | p99 ms | max ms | errors | resets | RSS MB | max loop stall s (last min) |',
-    '|---|---|---|---|---|---|---|---|---|',
+    HEADER,
     ...(await Promise.all(rows)),
     ...summary,
     ...perCall,
