@@ -151,8 +151,12 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const retrain = new RetrainRequests();
   const live = new LiveEvents();
   const { delayMs, windowMs } = ingestTimingFromConfig(config);
-  const backfills = new BackfillRunner({ warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs, pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain });
   const replicas = membershipOf(config, warehouse, registry, log, now);
+  const backfills = new BackfillRunner({
+    warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs,
+    pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain,
+    ...(replicas ? { sharedWith: 'warehouse.clickhouse.replica is set' } : {}),
+  });
   const allJobs = [
     ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live, replicas }),
     ...predictStages.jobs.map((job) => announcing(job, live, [...new Set(datasets.map((d) => d.tenant))])),

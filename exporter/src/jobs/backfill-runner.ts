@@ -67,6 +67,11 @@ export interface BackfillRunnerDeps {
   maxRangeMs: number;
   /** Where the covered datasets go to be re-trained on their new history by the score job. */
   retrain?: RetrainRequests;
+  /**
+   * Set when replicas share the warehouse: backfills are refused, since another replica's ingest
+   * may write the same windows at the same time (the turns taken here are this process's only).
+   */
+  sharedWith?: string;
 }
 
 const KEPT_PER_TENANT = 20;
@@ -90,6 +95,13 @@ export class BackfillRunner {
 
   /** Starts a backfill of `tenant`'s datasets (all, or those named) over `range`; answers at once. */
   start(tenant: string, range: TimeRange, names: readonly string[] = []): BackfillJob {
+    if (this.deps.sharedWith !== undefined) {
+      throw new BackfillRefused(
+        409,
+        `backfills through the API are refused while replicas share the warehouse (${this.deps.sharedWith}): another replica's ingest could write the same windows at the same time; ` +
+          'run the backfill with one replica running',
+      );
+    }
     const own = this.deps.datasets.filter((d) => d.tenant === tenant);
     if (!own.length) throw new BackfillRefused(400, `tenant ${tenant} has no datasets to backfill`);
     const unknown = names.filter((n) => !own.some((d) => d.name === n));

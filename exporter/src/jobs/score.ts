@@ -101,11 +101,8 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
       for (const tenant of tenants) {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
-        const retrain = deps.retrain?.take(tenant) ?? [];
-        if (sharing && retrain.length > 0) {
-          deps.log.warn('score: re-training after a backfill is not done when replicas share the series; scoring continues from the saved states', { tenant, datasets: retrain });
-        }
-        for (const dataset of sharing ? [] : retrain) {
+        // (Backfills, which ask for re-training, are refused while replicas share the warehouse.)
+        for (const dataset of deps.retrain?.take(tenant) ?? []) {
           try {
             await retrainDataset(deps.store, tenant, dataset, deps.log);
           } catch (error) {
