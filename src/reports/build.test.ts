@@ -235,4 +235,9 @@ test('a period with hardly any data is no baseline: the change is left out, and 
   assert.ok(Math.abs((mixed.request_rate_change as number) - 0.229) < 1e-9);
   assert.equal(mixed.p95_change, null);
   assert.equal(mixed.previous_period, 'http_request_duration_p95_seconds not compared with the previous period (previous week: 10 h of data, this week: 168 h)');
+
+  // A change that rounds to 0.0% reads as level, never "down 0.0%".
+  input.previousCoveredHours = { http_requests_per_second: 168, http_request_duration_p95_seconds: 168 };
+  input.services = input.services.map((r) => (r.metric === 'http_requests_per_second' && r.period === 'previous' ? { ...r, mean: 12.2901 } : r));
+  assert.match(buildReport(input).summary.join('\n'), /^Traffic averaged 12\.29 req\/s, level with the previous period \(within 0\.1%\)\.$/m);
 });

@@ -87,7 +87,8 @@ function serviceTable(input: ReportInput, until: number): ReportTable {
     p95_change: change(cur.p95 ?? null, prev.p95 ?? null),
     p99: cur.p99 ?? null,
     p99_change: change(cur.p99 ?? null, prev.p99 ?? null),
-    previous_period: note,
+    // A row without any compared metric (a service with only `up`) has nothing to say about it.
+    previous_period: [cur.rate, cur.errors, cur.p95, cur.p99].some((v) => v !== null && v !== undefined) ? note : null,
   });
   const of = (s: string, period: 'current' | 'previous') => ({
     availability: meanOf(rows, s, METRICS.up, period),

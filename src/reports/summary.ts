@@ -10,8 +10,10 @@ export function percent(ratio: number, digits = 2): string {
   return `${(ratio * 100).toFixed(digits)}%`;
 }
 
-function signed(ratio: number): string {
-  return `${ratio >= 0 ? 'up' : 'down'} ${percent(Math.abs(ratio), 1)}`;
+/** A change on the previous period in words; one that rounds to 0.0% is "level", not "down 0.0%". */
+function onPrevious(ratio: number): string {
+  if (Math.abs(ratio) < 0.0005) return 'level with the previous period (within 0.1%)';
+  return `${ratio >= 0 ? 'up' : 'down'} ${percent(Math.abs(ratio), 1)} on the previous period`;
 }
 
 export function utc(t: number): string {
@@ -58,7 +60,7 @@ export function summarise(report: Report, input: ReportInput): string[] {
   const all = services.find((r) => r.service === 'all services') ?? (services.length === 1 ? services[0] : undefined);
   if (all && num(all.request_rate) !== null) {
     const change = num(all.request_rate_change);
-    const compared = change !== null ? `, ${signed(change)} on the previous period` : leftOut(METRICS.rate) === null ? ' (no previous period to compare)' : `, ${leftOut(METRICS.rate)}`;
+    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.rate) === null ? ' (no previous period to compare)' : `, ${leftOut(METRICS.rate)}`;
     lines.push(`Traffic averaged ${(num(all.request_rate) as number).toFixed(2)} req/s${compared}.`);
   }
   if (all && num(all.error_ratio) !== null) {
@@ -69,7 +71,7 @@ export function summarise(report: Report, input: ReportInput): string[] {
   const slowest = services.filter((r) => r.service !== 'all services' && num(r.p95) !== null).sort((a, b) => (num(b.p95) as number) - (num(a.p95) as number))[0];
   if (slowest) {
     const change = num(slowest.p95_change);
-    const compared = change !== null ? `, ${signed(change)} on the previous period` : leftOut(METRICS.p95) === null ? '' : `, ${leftOut(METRICS.p95)}`;
+    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.p95) === null ? '' : `, ${leftOut(METRICS.p95)}`;
     lines.push(`Latency: the slowest service was ${slowest.service} with a p95 of ${((num(slowest.p95) as number) * 1000).toFixed(0)} ms${compared}.`);
   }
   const rules = table(report, 'alert_rules').rows;
