@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventTracker } from './events.js';
-import type { ScoredPoint } from './explanation.js';
+import { seededRandom } from '../stats/random.js';
+import { describe, type ScoredPoint } from './explanation.js';
+import { DEFAULT_GROUP_OPTIONS, GroupDetector } from './group.js';
 import { severityOf, severityRank } from './severity.js';
-import { UnivariateDetector } from './univariate.js';
+import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector } from './univariate.js';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -59,4 +61,100 @@ test('a series that was exactly flat: a small step is explained in its own scale
   assert.equal(p.expected, 0);
   assert.ok(Math.abs(p.deviation - 100) < 1e-9, `deviation ${p.deviation}: the step is the whole range, 100 floor sigmas`);
   assert.ok(p.lower >= 0 && p.upper <= 0.01, `band [${p.lower}, ${p.upper}]`);
+});
+
+// Each detector's explanation says what it found, with numbers checked against the data fed in.
+
+test('out-of-range is explained by the range seen before the value', () => {
+  const random = seededRandom(3);
+  const d = new UnivariateDetector();
+  const values = Array.from({ length: 500 }, () => 10 + random());
+  let t = T0;
+  for (const v of values) d.update((t += MINUTE), v);
+  const p = d.explain((t += MINUTE), 20, d.update(t, 20));
+  assert.equal(p.detector, 'out-of-range');
+  assert.deepEqual(p.evidence, { seenLow: Math.min(...values), seenHigh: Math.max(...values) });
+  assert.match(describe(p), /^out-of-range: 20 is beyond the range seen so far, 10(\.\d+)? – 10\.9\d*; /);
+});
+
+test('a level shift is explained by the level before and after it', () => {
+  const random = seededRandom(4);
+  const d = new UnivariateDetector();
+  let t = T0;
+  let shift: ScoredPoint | undefined;
+  for (let i = 0; i < 600 && !shift; i++) {
+    const v = 10 + random() + (i >= 500 ? 30 : 0);
+    const p = d.explain((t += MINUTE), v, d.update(t, v));
+    if (p.detector === 'level-shift') shift = p;
+  }
+  assert.ok(shift, 'the step is a level shift');
+  const { levelFrom, levelTo } = shift.evidence!;
+  // The level before has crept up by clipped steps while the run of high values lasted, far below the new one.
+  assert.ok(levelFrom! > 10 && levelFrom! < 13, `from ${levelFrom}: the level of values in [10, 11)`);
+  assert.ok(levelTo! > 39 && levelTo! < 41, `to ${levelTo}: the level of values in [40, 41)`);
+  assert.match(describe(shift), /^level-shift: the level moved from 1\d\.\d+ to 4\d\.\d+ \(\+\d\d\.\d+\)/);
+});
+
+test('a drift (a slow leak) is explained by its mean departure, not by the point that is near its expected value', () => {
+  const random = seededRandom(13);
+  const g = new GroupDetector(3);
+  const slope = 0.05;
+  let alarm: { i: number; p: ScoredPoint } | undefined;
+  for (let i = 0; i < 3000 && !alarm; i++) {
+    // Member 1 leaks from 2300: it climbs 0.05 a point, against noise uniform in [0, 1).
+    const p = g.update(T0 + i * MINUTE, [10 + random(), 20 + random() + (i >= 2300 ? slope * (i - 2300) : 0), 30 + random()])[1]!;
+    if (p.detector === 'drift' && p.severity !== 'low' && p.severity !== 'medium') alarm = { i, p };
+  }
+  assert.ok(alarm, 'the leak raises a high or critical drift alarm');
+  const { p, i } = alarm;
+  const e = p.evidence!;
+  assert.ok(Math.abs(p.deviation) < DEFAULT_UNIVARIATE_OPTIONS.bandSigmas, `the point alone is unremarkable (${p.deviation} σ)`);
+  // The mean departure is upwards and no more than the leak's climb so far, in the series' units.
+  assert.ok(e.driftMean! > 0 && e.driftMean! <= slope * (i - 2300), `mean departure ${e.driftMean} after a climb of ${slope * (i - 2300)}`);
+  assert.ok(e.driftSigmas! >= 3, `${e.driftSigmas} σ for such a mean`);
+  assert.deepEqual([e.driftPoints, e.driftMs], [50, 50 * MINUTE]);
+  assert.match(describe(p), /^drift: over about the last 50 min \(50 points\) the values ran on average \+0\.\d+ above their expected value, \d+\.\d σ for such a mean/);
+});
+
+test("a group member's held alarm, served once it persisted, is explained by that alarm and its persistence", () => {
+  const random = seededRandom(11);
+  const g = new GroupDetector(3);
+  const { level, persistPoints, persistSigmas } = DEFAULT_GROUP_OPTIONS.trust;
+  const points: ScoredPoint[] = [];
+  for (let i = 0; i < 2400; i++) {
+    // Member 1 steps up by 30 at 2300 for 40 points (it had such a value once, at 100, so it is within the range seen).
+    points.push(g.update(T0 + i * MINUTE, [10 + random(), 20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0), 30 + random()])[1]!);
+  }
+  const served = points[2300 + persistPoints]!;
+  assert.ok(served.score >= level, `served ${served.score}`);
+  const q = served.evidence!.persisted!;
+  assert.equal(q.t, T0 + 2300 * MINUTE, 'the alarm served is the step');
+  assert.ok(q.value! >= 50 && q.value! < 51 && q.deviation! > persistSigmas, `the step: ${q.value}, ${q.deviation} σ`);
+  assert.deepEqual([q.of, q.sigmas], [persistPoints, persistSigmas]);
+  assert.ok(q.large >= DEFAULT_GROUP_OPTIONS.trust.persistShare * persistPoints && q.large <= persistPoints, `${q.large} points stayed far off`);
+  assert.match(describe(served), /^persistent departure: the \S+ alarm at 2026-01-02T1\d:\d\d:00\.000Z \(5\d\.\d+, \d+\.\d σ above the expected 2\d\.\d+\), and \d+ of the next 10 points stayed at least 5 σ/);
+});
+
+test("an isolation-forest alarm names the members that deviate most at that step, this one among them", () => {
+  const random = seededRandom(5);
+  const g = new GroupDetector(2);
+  const fromForest: ScoredPoint[][] = [];
+  for (let i = 0; i < 1815; i++) {
+    const load = 50 + 20 * Math.sin(i / 37) + random() * 2;
+    // latency follows load, and stops following at 1800 (both stay in their ranges)
+    const latency = i >= 1800 && i < 1810 ? 30 + random() : load * 0.5 + random();
+    const points = g.update(T0 + i * MINUTE, [load, latency]);
+    if (points.some((p) => p.detector === 'isolation-forest')) fromForest.push(points);
+  }
+  assert.ok(fromForest.length > 0, 'the forest speaks');
+  for (const points of fromForest) {
+    for (const [i, p] of points.entries()) {
+      if (p.detector !== 'isolation-forest') continue;
+      const members = p.evidence!.members!;
+      assert.ok(members.some((m) => m.index === i && m.deviation === p.deviation), `member ${i} is named with its deviation`);
+      for (const m of members) assert.equal(m.deviation, points[m.index]!.deviation);
+      assert.ok(members.every((m, k) => k === 0 || Math.abs(members[k - 1]!.deviation) >= Math.abs(m.deviation)), 'most deviant first');
+      assert.match(describe(p), /^isolation-forest: an unusual combination of the group's members, most deviant member \d [+−]\d+\.\d σ/);
+    }
+  }
 });

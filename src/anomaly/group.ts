@@ -34,7 +34,7 @@
  * series). Most alarms of group members alone are single-point spikes of sparse metrics (resting at
  * 0, jumping to the same value every few hours), which none of these let through.
  */
-import type { ScoredPoint } from './explanation.js';
+import type { Evidence, ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
 import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { severityOf } from './severity.js';
@@ -74,6 +74,8 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   trust: { level: 0.8, cap: 0.75, persistPoints: 10, persistSigmas: 5, persistShare: 0.5 },
 };
 
+type HeldAlarm = Omit<NonNullable<Evidence['persisted']>, 'large' | 'of' | 'sigmas'>;
+
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
 export interface GroupState {
   series: Float64Array[];
@@ -108,6 +110,9 @@ export class GroupDetector {
   private readonly heldAt: number;
   private readonly peaks: Float64Array;
   private readonly evidence: Float64Array;
+  // Each member's held alarm as explained when it was raised, to explain it when it is served (not
+  // saved: a restored group explains a served alarm by its persistence only).
+  private readonly heldAlarms: (HeldAlarm | undefined)[];
 
   constructor(
     readonly size: number,
@@ -133,6 +138,7 @@ export class GroupDetector {
     this.heldAt = this.peakAt + 2 * size;
     this.peaks = new Float64Array(size);
     this.evidence = new Float64Array(size);
+    this.heldAlarms = new Array<HeldAlarm | undefined>(size);
     if (this.seen >= options.fitSize) this.refit();
   }
 
@@ -165,15 +171,26 @@ export class GroupDetector {
     for (let i = 0; i < this.size; i++) if (points[i]!.detector === 'out-of-range') outOfRange = Math.max(outOfRange, own[i]!);
     const broad = this.corroborated(t);
     this.score = Math.max(outOfRange, broad ? this.corroboratedScore : 0);
+    let blamedMembers: Evidence['members'];
     for (let i = 0; i < this.size; i++) {
       const point = points[i]!;
       const served = this.trusted(i, point, broad);
       const fromGroup = largest > 0 && Math.abs(this.vector[i]!) >= blamed && groupScore > served;
       point.score = fromGroup ? groupScore : served;
       point.severity = severityOf(point.score);
-      if (fromGroup) point.detector = 'isolation-forest';
+      if (fromGroup) {
+        point.detector = 'isolation-forest';
+        point.evidence = { members: (blamedMembers ??= this.blamedMembers(points, blamed)) };
+      }
     }
     return points;
+  }
+
+  /** The members the group's score goes to at this step (deviating by at least `blamed`), most deviant first, at most 5. */
+  private blamedMembers(points: readonly ScoredPoint[], blamed: number): NonNullable<Evidence['members']> {
+    const members: NonNullable<Evidence['members']> = [];
+    for (let i = 0; i < this.size; i++) if (Math.abs(this.vector[i]!) >= blamed) members.push({ index: i, deviation: points[i]!.deviation });
+    return members.sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation)).slice(0, 5);
   }
 
   /**
@@ -201,8 +218,13 @@ export class GroupDetector {
       const large = m[held + n + i]! + (Math.abs(this.detectors[i]!.deviation) >= persistSigmas ? 1 : 0);
       m[held + n + i] = large;
       m[held + 2 * n + i] = left - 1;
-      if (left === 1 && large >= persistShare * persistPoints) served = Math.max(served, m[held + i]!);
+      if (left === 1 && large >= persistShare * persistPoints && m[held + i]! > served) {
+        served = m[held + i]!;
+        const alarm = this.heldAlarms[i];
+        point.evidence = { persisted: { ...(alarm ?? {}), large, of: persistPoints, sigmas: persistSigmas } };
+      }
     } else if (own >= level) {
+      this.heldAlarms[i] = { t: point.t, value: point.value, expected: point.expected, deviation: point.deviation, detector: point.detector };
       m[held + i] = own;
       m[held + n + i] = 0;
       m[held + 2 * n + i] = persistPoints;

@@ -13,7 +13,7 @@ import { twoSidedTailDecades } from '../stats/normal.js';
 import { RobustLevel, ROBUST_LEVEL_SLOTS, type RobustLevelOptions } from '../stats/robust-level.js';
 import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../stats/period.js';
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
-import type { DetectorName, ScoredPoint } from './explanation.js';
+import type { DetectorName, Evidence, ScoredPoint } from './explanation.js';
 import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { severityOf } from './severity.js';
 
@@ -128,6 +128,17 @@ export class UnivariateDetector {
   private lastSigma = 0;
   private lastDeviation = 0;
   private lastDetector: DetectorName = 'robust-level';
+  // What the detector that fired found (see `Evidence`): the range seen before the point, the level
+  // before and after a shift, the drift's mean departure (series units) and its size in sigmas.
+  private lastSeenLow = 0;
+  private lastSeenHigh = 0;
+  private lastLevelFrom = 0;
+  private lastLevelTo = 0;
+  private lastDriftMean = 0;
+  private lastDriftSigmas = 0;
+  // The series' step, from the last two points scored by this instance (NaN until known).
+  private previousT = Number.NaN;
+  private stepMs = Number.NaN;
   // Intermediate numbers of the point being scored, handed between its steps (see `learn`); not state.
   private readonly scratch = new Float64Array(SCRATCH_SLOTS);
 
@@ -228,6 +239,8 @@ export class UnivariateDetector {
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
     const pointScore = useSeasonal ? seasonalScore : localScore;
     const drifting = driftScore > pointScore;
+    this.lastSeenLow = s[MIN]!;
+    this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
     const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
@@ -242,6 +255,13 @@ export class UnivariateDetector {
     sc[LOCAL_EXPECTED] = localExpected;
     sc[SEASONAL_EXPECTED] = seasonalExpected;
     const shifted = this.learn(started);
+    const baseSigma = seasonalBetter ? Math.max(seasonalSigma, rangeFloor) : Math.max(localSigma, rangeFloor);
+    this.lastDriftMean = drift * baseSigma;
+    this.lastDriftSigmas = sc[DRIFT_DEVIATION]!;
+    this.lastLevelFrom = localExpected;
+    this.lastLevelTo = this.local.level;
+    if (t > this.previousT) this.stepMs = t - this.previousT;
+    this.previousT = t;
 
     this.lastExpected = expected;
     this.lastSigma = sigma;
@@ -330,7 +350,8 @@ export class UnivariateDetector {
    * expected value within a millionth of that range from an edge is the edge, not an exponential
    * tail like 1e-82), and the sigma behind band and deviation is at least `explainScaleFloor` of the
    * range, so a series that was flat does not explain a small step as 10^11 sigmas. The severity is
-   * read off the score.
+   * read off the score. A drift, a level shift or a value out of range carries its `evidence` (the
+   * drift's mean departure, the levels, the range seen): the point itself need not deviate much.
    */
   explain(t: number, value: number, score: number): ScoredPoint {
     const s = this.state;
@@ -343,7 +364,7 @@ export class UnivariateDetector {
     const expected = clamped - lo <= snap ? lo : hi - clamped <= snap ? hi : clamped;
     const sigma = Math.max(this.lastSigma, this.options.explainScaleFloor * range);
     const band = this.options.bandSigmas * sigma;
-    return {
+    const point: ScoredPoint = {
       t,
       value,
       score,
@@ -354,6 +375,31 @@ export class UnivariateDetector {
       detector: this.lastDetector,
       severity: severityOf(score),
     };
+    const evidence = this.evidence(lo, hi);
+    if (evidence) point.evidence = evidence;
+    return point;
+  }
+
+  /**
+   * What the detector that fired on the last point found, when that is more than the point's
+   * deviation; levels are clamped to the range seen (`lo`..`hi`), like the expected value.
+   */
+  private evidence(lo: number, hi: number): Evidence | undefined {
+    const within = (x: number) => Math.min(hi, Math.max(lo, x));
+    switch (this.lastDetector) {
+      case 'out-of-range':
+        return { seenLow: this.lastSeenLow, seenHigh: this.lastSeenHigh };
+      case 'level-shift':
+        return { levelFrom: within(this.lastLevelFrom), levelTo: within(this.lastLevelTo) };
+      case 'drift': {
+        const driftPoints = Math.round(1 / this.options.driftAlpha);
+        const evidence: Evidence = { driftMean: this.lastDriftMean, driftSigmas: this.lastDriftSigmas, driftPoints };
+        if (Number.isFinite(this.stepMs)) evidence.driftMs = driftPoints * this.stepMs;
+        return evidence;
+      }
+      default:
+        return undefined;
+    }
   }
 }
 

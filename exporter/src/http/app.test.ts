@@ -145,7 +145,7 @@ describe('POST /api/v1/query', () => {
     const before = warehouse.queries.length;
     const other = await post(goodQuery, tokens[1]?.token);
     assert.equal(other.status, 404);
-    assert.deepEqual(await other.json(), { error: 'dataset: "cpu" is not a dataset of tenant b; known: mem' });
+    assert.deepEqual(await other.json(), { error: 'dataset: "cpu" is not a dataset of tenant b; known: mem, alerts_firing, alerts_started' });
     const sneaky = await post({ ...goodQuery, tenant: 'a' }, tokens[1]?.token);
     assert.equal(sneaky.status, 400);
     assert.deepEqual(await sneaky.json(), { error: 'tenant: not allowed in the body; the tenant comes from the bearer token' });
