@@ -50,6 +50,7 @@ function empty(): ReportInput {
     risk: [],
     recommendations: [],
     ingest: [],
+    previousCoveredHours: {},
   };
 }
 
@@ -192,4 +193,46 @@ test('the alert datasets are events, not ingest: hours without an alert are no g
   // An ingested dataset with the same hours has its gap: hours 5 to 23.
   assert.deepEqual([ingest.up!.gaps, ingest.up!.longest_gap_hours], [1, 19]);
   assert.match(report.summary.join('\n'), /1 of 3 datasets have gaps where data was expected \(the longest 19 h\)/);
+});
+
+test('a period with hardly any data is no baseline: the change is left out, and every table row and the summary say why', () => {
+  const range = periodRange('weekly', wed);
+  const input: ReportInput = { ...empty(), tenant: 't', period: 'weekly', range, previous: previousPeriod('weekly', range), generatedAt: range.end + H };
+  const hoursOf = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i * H);
+  const ingest = (dataset: string) => ({ dataset, runs: 1, failedRuns: 0, rows: 1, lastError: undefined, coveredHours: hoursOf(range.start, 168), firstSampleAt: range.start - 3 * H });
+  const row = (metric: string, period: 'current' | 'previous', mean: number) => ({ service: 'api', metric, period, mean, max: mean, count: 100 });
+  input.services = [
+    row('up', 'current', 1),
+    row('http_requests_per_second', 'current', 12.29),
+    row('http_requests_per_second', 'previous', 10),
+    row('http_request_duration_p95_seconds', 'current', 0.2),
+    row('http_request_duration_p95_seconds', 'previous', 0.1),
+  ];
+  input.ingest = [ingest('up'), ingest('http_requests_per_second'), ingest('http_request_duration_p95_seconds')];
+  // The demo's first week: the previous week held its last 3 hours only.
+  input.previousCoveredHours = { up: 3, http_requests_per_second: 3, http_request_duration_p95_seconds: 3 };
+  const thin = buildReport(input);
+  const services = thin.tables.find((t) => t.name === 'services')!;
+  const reason = 'not compared with the previous period (previous week: 3 h of data, this week: 168 h)';
+  assert.deepEqual(services.rows.map((r) => [r.request_rate_change, r.p95_change, r.previous_period]), [[null, null, reason]]);
+  assert.deepEqual(thin.charts.latencyP95, [{ label: 'api', value: 0.2 }], 'no previous bar beside the current one');
+  const summary = thin.summary.join('\n');
+  assert.match(summary, new RegExp(`^Traffic averaged 12\\.29 req/s, ${reason.replace(/[()]/g, '\\$&')}\\.$`, 'm'));
+  assert.match(summary, /^Latency: the slowest service was api with a p95 of 200 ms, not compared with the previous period \(previous week: 3 h of data, this week: 168 h\)\.$/m);
+  assert.doesNotMatch(summary, /up \d|down \d/);
+
+  // With 3/4 of the current hours covered the previous week is a baseline again: 12.29 / 10 - 1 = 22.9%.
+  input.previousCoveredHours = { up: 126, http_requests_per_second: 126, http_request_duration_p95_seconds: 126 };
+  const full = buildReport(input);
+  const fullRow = full.tables.find((t) => t.name === 'services')!.rows[0]!;
+  assert.ok(Math.abs((fullRow.request_rate_change as number) - 0.229) < 1e-9);
+  assert.equal(fullRow.previous_period, 'compared');
+  assert.match(full.summary.join('\n'), /^Traffic averaged 12\.29 req\/s, up 22\.9% on the previous period\.$/m);
+
+  // Only the thin metric is left out, named.
+  input.previousCoveredHours = { http_requests_per_second: 126, http_request_duration_p95_seconds: 10 };
+  const mixed = buildReport(input).tables.find((t) => t.name === 'services')!.rows[0]!;
+  assert.ok(Math.abs((mixed.request_rate_change as number) - 0.229) < 1e-9);
+  assert.equal(mixed.p95_change, null);
+  assert.equal(mixed.previous_period, 'http_request_duration_p95_seconds not compared with the previous period (previous week: 10 h of data, this week: 168 h)');
 });

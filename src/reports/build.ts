@@ -6,6 +6,9 @@ import { fitSeasonal, forecastAt, timeToThreshold, DAILY } from '../forecast/ind
 import type { Sample } from '../model/index.js';
 import type { BarDatum, Cell, Report, ReportTable, SparkChart } from './report.js';
 import type { AlertRow, IngestRow, ReportInput, ServiceMetricRow } from './tables.js';
+import { notCompared, notComparedText } from './comparison.js';
+import { METRICS } from './metrics.js';
+import { countedUntil } from './period.js';
 import { resolvedBy } from './resolved.js';
 import { summarise } from './summary.js';
 
@@ -13,14 +16,8 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 export const CAPACITY_HORIZON_MS = 30 * DAY_MS;
 export const ALL_SERVICES = 'all services';
+export { METRICS } from './metrics.js';
 
-export const METRICS = {
-  up: 'up',
-  rate: 'http_requests_per_second',
-  errors: 'http_error_ratio',
-  p95: 'http_request_duration_p95_seconds',
-  p99: 'http_request_duration_p99_seconds',
-} as const;
 
 /** Relative change from `previous` to `current`; null when there is no previous value to compare. */
 export function change(current: number | null, previous: number | null): number | null {
@@ -60,8 +57,22 @@ function overall(rows: readonly ServiceMetricRow[], services: readonly string[],
   };
 }
 
-function serviceTable(input: ReportInput): ReportTable {
-  const rows = input.services;
+/**
+ * The services table's note on the comparison: "compared", one reason when every metric the report
+ * holds is left out for it, else each left-out metric with its reason.
+ */
+function comparisonNote(skipped: ReadonlyMap<string, string>, present: ReadonlySet<string>): string {
+  const reasons = new Set(skipped.values());
+  if (!reasons.size) return 'compared';
+  if (reasons.size === 1 && [...present].every((m) => m === METRICS.up || skipped.has(m))) return notComparedText([...reasons][0] as string);
+  return [...skipped].map(([metric, reason]) => `${metric} ${notComparedText(reason)}`).join('; ');
+}
+
+function serviceTable(input: ReportInput, until: number): ReportTable {
+  const skipped = notCompared(input, until);
+  const note = comparisonNote(skipped, new Set(input.services.filter((r) => r.period === 'current').map((r) => r.metric)));
+  // The previous period's rows of a metric that is not compared are left out, so no change is computed from them.
+  const rows = input.services.filter((r) => r.period === 'current' || !skipped.has(r.metric));
   const services = [...new Set(rows.filter((r) => r.period === 'current').map((r) => r.service))].sort();
   const line = (service: string, cur: Record<string, number | null>, prev: Record<string, number | null>, objective: number | null): Record<string, Cell> => ({
     service,
@@ -76,6 +87,7 @@ function serviceTable(input: ReportInput): ReportTable {
     p95_change: change(cur.p95 ?? null, prev.p95 ?? null),
     p99: cur.p99 ?? null,
     p99_change: change(cur.p99 ?? null, prev.p99 ?? null),
+    previous_period: note,
   });
   const of = (s: string, period: 'current' | 'previous') => ({
     availability: meanOf(rows, s, METRICS.up, period),
@@ -102,6 +114,7 @@ function serviceTable(input: ReportInput): ReportTable {
       { key: 'p95_change', label: 'p95 vs previous', kind: 'ratio', unit: '%' },
       { key: 'p99', label: 'p99 latency', kind: 'number', unit: 's' },
       { key: 'p99_change', label: 'p99 vs previous', kind: 'ratio', unit: '%' },
+      { key: 'previous_period', label: 'Previous period', kind: 'text' },
     ],
     rows: table,
     emptyText: 'No service metrics (up, request rate, errors, latency) were stored for this period.',
@@ -110,14 +123,6 @@ function serviceTable(input: ReportInput): ReportTable {
 
 export function objectiveOf(input: ReportInput, service: string): number {
   return input.objectives[service] ?? input.defaultObjective;
-}
-
-/**
- * Where a report stops counting: the period's end, or when the report is made if the period is not
- * over yet (nothing in the future counts).
- */
-export function countedUntil(input: Pick<ReportInput, 'range' | 'generatedAt'>): number {
-  return Math.max(input.range.start, Math.min(input.range.end, input.generatedAt));
 }
 
 /** Time an alert spent firing in [start, until) (a still-firing alert counts up to `until`). */
@@ -360,7 +365,8 @@ function ingestTable(input: ReportInput, until: number): ReportTable {
 
 export function buildReport(input: ReportInput): Report {
   const until = countedUntil(input);
-  const services = serviceTable(input);
+  const services = serviceTable(input, until);
+  const skipped = notCompared(input, until);
   const forecasts = capacityForecasts(input, until);
   const tables = [services, alertTable(input, until), anomalyTable(input), capacityTable(forecasts, input, until), riskTable(input), recommendationTable(input), ingestTable(input, until)];
   const num = (v: Cell | undefined): number | null => (typeof v === 'number' ? v : null);
@@ -371,7 +377,7 @@ export function buildReport(input: ReportInput): Report {
   const latencyP95: BarDatum[] = perService
     .filter((r) => num(r.p95) !== null)
     .map((r) => {
-      const previous = meanOf(input.services, String(r.service), METRICS.p95, 'previous');
+      const previous = skipped.has(METRICS.p95) ? null : meanOf(input.services, String(r.service), METRICS.p95, 'previous');
       return { label: String(r.service), value: num(r.p95) as number, ...(previous !== null ? { reference: previous } : {}) };
     });
   const hasData = input.services.some((r) => r.period === 'current') || input.alerts.length > 0 || input.anomalies.length > 0 || input.ingest.some((r) => r.coveredHours.length > 0 || r.runs > 0);

@@ -3,3 +3,4 @@ export * from './tables.js';
 export * from './report.js';
 export * from './build.js';
 export * from './summary.js';
+export * from './comparison.js';

@@ -37,3 +37,11 @@ export function lastCompletePeriod(period: ReportPeriod, now: number): TimeRange
 export function previousPeriod(period: ReportPeriod, range: TimeRange): TimeRange {
   return periodRange(period, range.start - 1);
 }
+
+/**
+ * Where a report stops counting: the period's end, or when the report is made if the period is not
+ * over yet (nothing in the future counts).
+ */
+export function countedUntil(input: { range: TimeRange; generatedAt: number }): number {
+  return Math.max(input.range.start, Math.min(input.range.end, input.generatedAt));
+}

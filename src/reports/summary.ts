@@ -1,4 +1,7 @@
 // The report's opening paragraph, worded from its own tables.
+import { notCompared, notComparedText } from './comparison.js';
+import { METRICS } from './metrics.js';
+import { countedUntil } from './period.js';
 import type { Cell, Report, ReportTable } from './report.js';
 import { resolvedBy } from './resolved.js';
 import type { ReportInput } from './tables.js';
@@ -47,19 +50,27 @@ export function summarise(report: Report, input: ReportInput): string[] {
   } else {
     lines.push('Availability: no `up` samples were stored for this period, so availability is unknown.');
   }
+  const skipped = notCompared(input, countedUntil(input));
+  const leftOut = (metric: string): string | null => {
+    const reason = skipped.get(metric);
+    return reason === undefined ? null : notComparedText(reason);
+  };
   const all = services.find((r) => r.service === 'all services') ?? (services.length === 1 ? services[0] : undefined);
   if (all && num(all.request_rate) !== null) {
     const change = num(all.request_rate_change);
-    lines.push(`Traffic averaged ${(num(all.request_rate) as number).toFixed(2)} req/s${change === null ? ' (no previous period to compare)' : `, ${signed(change)} on the previous period`}.`);
+    const compared = change !== null ? `, ${signed(change)} on the previous period` : leftOut(METRICS.rate) === null ? ' (no previous period to compare)' : `, ${leftOut(METRICS.rate)}`;
+    lines.push(`Traffic averaged ${(num(all.request_rate) as number).toFixed(2)} req/s${compared}.`);
   }
   if (all && num(all.error_ratio) !== null) {
     const prev = num(all.error_ratio_previous);
-    lines.push(`Errors: ${percent(num(all.error_ratio) as number)} of requests failed${prev === null ? '' : ` (previous period: ${percent(prev)})`}.`);
+    const compared = prev !== null ? ` (previous period: ${percent(prev)})` : leftOut(METRICS.errors) === null ? '' : `, ${leftOut(METRICS.errors)}`;
+    lines.push(`Errors: ${percent(num(all.error_ratio) as number)} of requests failed${compared}.`);
   }
   const slowest = services.filter((r) => r.service !== 'all services' && num(r.p95) !== null).sort((a, b) => (num(b.p95) as number) - (num(a.p95) as number))[0];
   if (slowest) {
     const change = num(slowest.p95_change);
-    lines.push(`Latency: the slowest service was ${slowest.service} with a p95 of ${((num(slowest.p95) as number) * 1000).toFixed(0)} ms${change === null ? '' : `, ${signed(change)} on the previous period`}.`);
+    const compared = change !== null ? `, ${signed(change)} on the previous period` : leftOut(METRICS.p95) === null ? '' : `, ${leftOut(METRICS.p95)}`;
+    lines.push(`Latency: the slowest service was ${slowest.service} with a p95 of ${((num(slowest.p95) as number) * 1000).toFixed(0)} ms${compared}.`);
   }
   const rules = table(report, 'alert_rules').rows;
   if (rules.length) {

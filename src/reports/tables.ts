@@ -94,4 +94,6 @@ export interface ReportInput {
   risk: RiskRow[];
   recommendations: RecommendationRow[];
   ingest: IngestRow[];
+  /** Per dataset, the hours of the previous period with at least one sample (a dataset without any is absent). */
+  previousCoveredHours: Record<string, number>;
 }

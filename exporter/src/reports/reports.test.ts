@@ -261,3 +261,32 @@ test('a tenant with no data and an empty period give a clearly worded report in 
   await generateReport({ inputs: warehouse.reportInputs, tenant: 'nobody', period: 'daily', range, settings, now: range.end, chromiumPath: DEFAULT_CHROMIUM }, 'parquet', join(dir, 'empty-pq'));
   assert.ok(existsSync(join(dir, 'empty-pq', 'services.parquet')));
 });
+
+test('a previous day with 3 hours of data is not compared with, and every format says why in the same words', async () => {
+  // Tenant t5 started ingesting at 21:00 the day before the report's day.
+  const started = range.start - 3 * H;
+  const window = { start: started, end: range.end };
+  await warehouse.replaceWindow('t5', 'up', window, [series({ job: 'api' }, started, range.end, () => 1)]);
+  await warehouse.replaceWindow('t5', 'http_requests_per_second', window, [series({ job: 'api', service: 'api' }, started, range.end, (t) => (inCurrent(t) ? 12.29 : 10))]);
+  await warehouse.rollup();
+  const thin = buildReport(await readReportInput(new DuckDbReportQueries(warehouse.handle), 't5', 'daily', range, settings, range.end + H));
+  const reason = 'not compared with the previous period (previous day: 3 h of data, this day: 24 h)';
+  const api = thin.tables[0]!.rows.find((r) => r.service === 'api')!;
+  assert.deepEqual([api.request_rate_change, api.previous_period], [null, reason]);
+  assert.match(thin.summary.join('\n'), new RegExp(`^Traffic averaged 12\\.29 req/s, ${reason.replace(/[()]/g, '\\$&')}\\.$`, 'm'));
+  const flat = (text: string) => text.replace(/\s+/g, ' ');
+  await writeReport(thin, 'html', join(dir, 'thin.html'), DEFAULT_CHROMIUM);
+  assert.equal(flat(readFileSync(join(dir, 'thin.html'), 'utf8')).split(reason).length - 1, 2, 'html: in the summary and the services row');
+  await writeReport(thin, 'pdf', join(dir, 'thin.pdf'), DEFAULT_CHROMIUM);
+  assert.equal(flat(execFileSync('pdftotext', [join(dir, 'thin.pdf'), '-'], { encoding: 'utf8' })).split(reason).length - 1, 2, 'pdf: in the summary and the services row');
+  await writeReport(thin, 'xlsx', join(dir, 'thin.xlsx'), DEFAULT_CHROMIUM);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(join(dir, 'thin.xlsx'));
+  const cells: string[] = [];
+  for (const sheet of book.worksheets) sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+  assert.equal(cells.filter((c) => c.includes(reason)).length, 2, 'xlsx: in the summary and the services row');
+  await writeReport(thin, 'csv', join(dir, 'thin-csv'), DEFAULT_CHROMIUM);
+  const csv = readFileSync(join(dir, 'thin-csv', 'services.csv'), 'utf8');
+  assert.ok(csv.split('\r\n')[0]!.endsWith(',previous_period'));
+  assert.ok(csv.includes(`,"${reason}"\r\n`), csv);
+});

@@ -50,6 +50,7 @@ export async function readReportInput(q: ReportQueries, tenant: string, period: 
     risk: await q.failureRisk(tenant, range),
     recommendations: await q.recommendations(tenant, range),
     ingest: await q.ingestHealth(tenant, range),
+    previousCoveredHours: Object.fromEntries((await q.ingestHealth(tenant, previous)).map((r) => [r.dataset, r.coveredHours.length])),
   };
 }
 
