@@ -2,7 +2,7 @@
 // (training a forest, building a report) never holds the service's event loop. One pool for every
 // job and route: a few long-lived workers, tasks queued in order, a task's worker ended when its
 // signal aborts.
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 /** A function of the core, by the module that exports it ('@sextant/core/predict') and its name. */
 export interface CoreFunction {
@@ -19,6 +19,7 @@ interface Task {
   url: string;
   name: string;
   args: unknown[];
+  transfer: readonly TransferListItem[];
   signal: AbortSignal | undefined;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -59,13 +60,14 @@ export class WorkerPool {
   /**
    * Calls `fn` with `args` (copied to the worker with the structured clone algorithm: plain data,
    * no functions) in a worker and resolves with what it returns. Aborting `signal` rejects at once
-   * and ends the worker, whatever it was computing.
+   * and ends the worker, whatever it was computing. The buffers in `transfer` (e.g. those of typed
+   * arrays in `args`) are moved to the worker rather than copied: they are empty here afterwards.
    */
-  run<T>(fn: CoreFunction, args: unknown[], signal?: AbortSignal): Promise<T> {
+  run<T>(fn: CoreFunction, args: unknown[], signal?: AbortSignal, transfer: readonly TransferListItem[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (signal?.aborted) return Promise.reject(new Error(`${fn.name} aborted`));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ url: import.meta.resolve(fn.module), name: fn.name, args, signal, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ url: import.meta.resolve(fn.module), name: fn.name, args, transfer, signal, resolve: resolve as (value: unknown) => void, reject });
       this.next();
     });
   }
@@ -130,7 +132,7 @@ export class WorkerPool {
     worker.on('exit', onExit);
     worker.ref();
     task.signal?.addEventListener('abort', abort, { once: true });
-    worker.postMessage({ url: task.url, name: task.name, args: task.args });
+    worker.postMessage({ url: task.url, name: task.name, args: task.args }, [...task.transfer]);
   }
 }
 

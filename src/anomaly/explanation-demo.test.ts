@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEMO_METRICS, scenario } from '../demo/index.js';
-import { describe, type ScoredPoint } from './explanation.js';
+import { describeExplanation, type ScoredPoint } from './explanation.js';
 import { GroupDetector } from './group.js';
 import { scoreAligned, seriesGroupOf } from './series-group.js';
 import { severityRank } from './severity.js';
@@ -83,7 +83,7 @@ test('the demo: every high or critical alarm is explained by what its detector f
       if (severityRank(p.severity) < severityRank('high')) continue;
       alarms.set(p.detector, (alarms.get(p.detector) ?? 0) + 1);
       const why = unsupported(p, low, high);
-      const text = describe(p);
+      const text = describeExplanation(p);
       if (why || (/ 0\.0 σ/.test(text) && !p.evidence)) bad.push(`${name}: ${why ?? 'says 0.0 σ'}: ${text}`);
     }
   }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventTracker } from './events.js';
 import { seededRandom } from '../stats/random.js';
-import { describe, type ScoredPoint } from './explanation.js';
+import { describeExplanation, type ScoredPoint } from './explanation.js';
 import { DEFAULT_GROUP_OPTIONS, GroupDetector } from './group.js';
 import { severityOf, severityRank } from './severity.js';
 import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector } from './univariate.js';
@@ -74,7 +74,7 @@ test('out-of-range is explained by the range seen before the value', () => {
   const p = d.explain((t += MINUTE), 20, d.update(t, 20));
   assert.equal(p.detector, 'out-of-range');
   assert.deepEqual(p.evidence, { seenLow: Math.min(...values), seenHigh: Math.max(...values) });
-  assert.match(describe(p), /^out-of-range: 20 is beyond the range seen so far, 10(\.\d+)? – 10\.9\d*; /);
+  assert.match(describeExplanation(p), /^out-of-range: 20 is beyond the range seen so far, 10(\.\d+)? – 10\.9\d*; /);
 });
 
 test('a level shift is explained by the level before and after it', () => {
@@ -92,7 +92,7 @@ test('a level shift is explained by the level before and after it', () => {
   // The level before has crept up by clipped steps while the run of high values lasted, far below the new one.
   assert.ok(levelFrom! > 10 && levelFrom! < 13, `from ${levelFrom}: the level of values in [10, 11)`);
   assert.ok(levelTo! > 39 && levelTo! < 41, `to ${levelTo}: the level of values in [40, 41)`);
-  assert.match(describe(shift), /^level-shift: the level moved from 1\d\.\d+ to 4\d\.\d+ \(\+\d\d\.\d+\)/);
+  assert.match(describeExplanation(shift), /^level-shift: the level moved from 1\d\.\d+ to 4\d\.\d+ \(\+\d\d\.\d+\)/);
 });
 
 test('a drift (a slow leak) is explained by its mean departure, not by the point that is near its expected value', () => {
@@ -113,7 +113,7 @@ test('a drift (a slow leak) is explained by its mean departure, not by the point
   assert.ok(e.driftMean! > 0 && e.driftMean! <= slope * (i - 2300), `mean departure ${e.driftMean} after a climb of ${slope * (i - 2300)}`);
   assert.ok(e.driftSigmas! >= 3, `${e.driftSigmas} σ for such a mean`);
   assert.deepEqual([e.driftPoints, e.driftMs], [50, 50 * MINUTE]);
-  assert.match(describe(p), /^drift: over about the last 50 min \(50 points\) the values ran on average \+0\.\d+ above their expected value, \d+\.\d σ for such a mean/);
+  assert.match(describeExplanation(p), /^drift: over about the last 50 min \(50 points\) the values ran on average \+0\.\d+ above their expected value, \d+\.\d σ for such a mean/);
 });
 
 test("a group member's held alarm, served once it persisted, is explained by that alarm and its persistence", () => {
@@ -121,9 +121,14 @@ test("a group member's held alarm, served once it persisted, is explained by tha
   const g = new GroupDetector(3);
   const { level, persistPoints, persistSigmas } = DEFAULT_GROUP_OPTIONS.trust;
   const points: ScoredPoint[] = [];
+  let restored: GroupDetector | undefined;
+  let fromRestored: ScoredPoint | undefined;
   for (let i = 0; i < 2400; i++) {
     // Member 1 steps up by 30 at 2300 for 40 points (it had such a value once, at 100, so it is within the range seen).
-    points.push(g.update(T0 + i * MINUTE, [10 + random(), 20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0), 30 + random()])[1]!);
+    const row = [10 + random(), 20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0), 30 + random()];
+    if (i === 2305) restored = new GroupDetector(3, DEFAULT_GROUP_OPTIONS, g.save()); // a restart while the alarm is held
+    if (restored && i <= 2300 + persistPoints) fromRestored = restored.update(T0 + i * MINUTE, row)[1];
+    points.push(g.update(T0 + i * MINUTE, row)[1]!);
   }
   const served = points[2300 + persistPoints]!;
   assert.ok(served.score >= level, `served ${served.score}`);
@@ -132,7 +137,8 @@ test("a group member's held alarm, served once it persisted, is explained by tha
   assert.ok(q.value! >= 50 && q.value! < 51 && q.deviation! > persistSigmas, `the step: ${q.value}, ${q.deviation} σ`);
   assert.deepEqual([q.of, q.sigmas], [persistPoints, persistSigmas]);
   assert.ok(q.large >= DEFAULT_GROUP_OPTIONS.trust.persistShare * persistPoints && q.large <= persistPoints, `${q.large} points stayed far off`);
-  assert.match(describe(served), /^persistent departure: the \S+ alarm at 2026-01-02T1\d:\d\d:00\.000Z \(5\d\.\d+, \d+\.\d σ above the expected 2\d\.\d+\), and \d+ of the next 10 points stayed at least 5 σ/);
+  assert.deepEqual(fromRestored, served, 'a group restored while the alarm was held explains it the same');
+  assert.match(describeExplanation(served), /^persistent departure: the \S+ alarm at 2026-01-02T1\d:\d\d:00\.000Z \(5\d\.\d+, \d+\.\d σ above the expected 2\d\.\d+\), and \d+ of the next 10 points stayed at least 5 σ/);
 });
 
 test("an isolation-forest alarm names the members that deviate most at that step, this one among them", () => {
@@ -154,7 +160,14 @@ test("an isolation-forest alarm names the members that deviate most at that step
       assert.ok(members.some((m) => m.index === i && m.deviation === p.deviation), `member ${i} is named with its deviation`);
       for (const m of members) assert.equal(m.deviation, points[m.index]!.deviation);
       assert.ok(members.every((m, k) => k === 0 || Math.abs(members[k - 1]!.deviation) >= Math.abs(m.deviation)), 'most deviant first');
-      assert.match(describe(p), /^isolation-forest: an unusual combination of the group's members, most deviant member \d [+−]\d+\.\d σ/);
+      assert.match(describeExplanation(p), /^isolation-forest: an unusual combination of the group's members, most deviant member \d [+−]\d+\.\d σ/);
     }
   }
+});
+
+test('an event read back without its evidence still says what its detector found before the point', () => {
+  const stored = { value: 0.41, expected: 0.4, lower: 0.3, upper: 0.5, deviation: 0.2 };
+  assert.match(describeExplanation({ ...stored, detector: 'drift' }), /^drift: a slow departure, .*; 0\.41 is 0\.2 σ above the expected 0\.4 \(band 0\.3 – 0\.5\)$/);
+  assert.match(describeExplanation({ ...stored, detector: 'isolation-forest' }), /^isolation-forest: an unusual combination of the group's members; /);
+  assert.match(describeExplanation({ ...stored, detector: 'level-shift' }), /^level-shift: the level moved and stayed; /);
 });

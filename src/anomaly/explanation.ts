@@ -28,9 +28,21 @@ export interface Evidence {
   /**
    * A group member's alarm served once its departure persisted: `large` of the `of` points after the
    * alarm stayed at least `sigmas` from their expected values; the alarm itself (its time, value,
-   * expected value, deviation and detector) when this detector saw it raised.
+   * expected value, band, deviation and detector: the score served is its score) when this detector
+   * saw it raised.
    */
-  persisted?: { t?: number; value?: number; expected?: number; deviation?: number; detector?: DetectorName; large: number; of: number; sigmas: number };
+  persisted?: {
+    t?: number;
+    value?: number;
+    expected?: number;
+    lower?: number;
+    upper?: number;
+    deviation?: number;
+    detector?: DetectorName;
+    large: number;
+    of: number;
+    sigmas: number;
+  };
 }
 
 /** A score and why: what was expected, the band of normal values, and which detector fired. */
@@ -68,11 +80,16 @@ function duration(ms: number): string {
   return hours >= 1 ? `${Number(hours.toPrecision(2))} h` : `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
+/** What `describeExplanation` needs: a scored point, or an anomaly event's stored explanation (no evidence). */
+export type Explained = Pick<ScoredPoint, 'value' | 'expected' | 'lower' | 'upper' | 'deviation' | 'evidence'> & { detector: string };
+
 /**
  * The explanation in words, leading with what the detector that fired found (the range seen, the
- * level shift, the drift, the members), then the point against its expected value and band.
+ * level shift, the drift, the members, the persisted alarm), then the point against its expected
+ * value and band. Without evidence (an event read back from the warehouse) it says what the detector
+ * looks for, so a drift alarm whose point sits near its expected value does not read as 0 σ alone.
  */
-export function describe(p: ScoredPoint): string {
+export function describeExplanation(p: Explained): string {
   const e = p.evidence ?? {};
   const side = p.value >= p.expected ? 'above' : 'below';
   const point = `${formatValue(p.value)} is ${Math.abs(p.deviation).toFixed(1)} σ ${side} the expected ${formatValue(p.expected)} (band ${formatValue(p.lower)} – ${formatValue(p.upper)})`;
@@ -106,5 +123,15 @@ export function describe(p: ScoredPoint): string {
       }
       break;
   }
-  return `${p.detector}: ${point}`;
+  return `${GENERIC[p.detector] ?? p.detector}; ${point}`;
 }
+
+/** What each detector found, when its numbers were not kept. */
+const GENERIC: Record<string, string> = {
+  'out-of-range': 'out-of-range: a value beyond the range the series had shown',
+  'level-shift': 'level-shift: the level moved and stayed',
+  drift: 'drift: a slow departure, the values running to one side of their expected value for many points in a row (no single point shows it)',
+  'isolation-forest': "isolation-forest: an unusual combination of the group's members",
+  'robust-level': 'robust-level: far from the recent level',
+  'seasonal-baseline': 'seasonal-baseline: far from what this time of day and week usually shows',
+};

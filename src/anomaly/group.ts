@@ -34,7 +34,7 @@
  * series). Most alarms of group members alone are single-point spikes of sparse metrics (resting at
  * 0, jumping to the same value every few hours), which none of these let through.
  */
-import type { Evidence, ScoredPoint } from './explanation.js';
+import type { DetectorName, Evidence, ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
 import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
 import { severityOf } from './severity.js';
@@ -74,7 +74,9 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   trust: { level: 0.8, cap: 0.75, persistPoints: 10, persistSigmas: 5, persistShare: 0.5 },
 };
 
-type HeldAlarm = Omit<NonNullable<Evidence['persisted']>, 'large' | 'of' | 'sigmas'>;
+/** A held alarm's explanation in the group's state: time, value, expected value, band, deviation, detector. */
+const ALARM_SLOTS = 7;
+const DETECTORS: readonly DetectorName[] = ['seasonal-baseline', 'robust-level', 'level-shift', 'out-of-range', 'drift', 'isolation-forest', 'ensemble'];
 
 /** Saved state of a group: each series' detector state, and the group's own numbers. */
 export interface GroupState {
@@ -95,7 +97,8 @@ export class GroupDetector {
   readonly detectors: UnivariateDetector[];
   private readonly ring: Float64Array;
   // [vectors seen, likelihood state..., each member's recent peak evidence, ... its time,
-  //  each member's held alarm score, ... its points deviating since, ... points left until it is judged]
+  //  each member's held alarm score, ... its points deviating since, ... points left until it is judged,
+  //  each member's held alarm as explained (ALARM_SLOTS numbers)]
   private readonly meta: Float64Array;
   private readonly likelihood: AnomalyLikelihood;
   private forest: IsolationForest | undefined;
@@ -110,9 +113,9 @@ export class GroupDetector {
   private readonly heldAt: number;
   private readonly peaks: Float64Array;
   private readonly evidence: Float64Array;
-  // Each member's held alarm as explained when it was raised, to explain it when it is served (not
-  // saved: a restored group explains a served alarm by its persistence only).
-  private readonly heldAlarms: (HeldAlarm | undefined)[];
+  // Where each member's held alarm, as explained when it was raised, is kept (ALARM_SLOTS numbers a
+  // member), to explain it when it is served.
+  private readonly alarmAt: number;
 
   constructor(
     readonly size: number,
@@ -138,13 +141,13 @@ export class GroupDetector {
     this.heldAt = this.peakAt + 2 * size;
     this.peaks = new Float64Array(size);
     this.evidence = new Float64Array(size);
-    this.heldAlarms = new Array<HeldAlarm | undefined>(size);
+    this.alarmAt = this.heldAt + 3 * size;
     if (this.seen >= options.fitSize) this.refit();
   }
 
   /** How many numbers the group's own state (`save().group`) has for `size` series. */
   static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
-    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + 5 * size;
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + (5 + ALARM_SLOTS) * size;
   }
 
   private get seen(): number {
@@ -220,16 +223,22 @@ export class GroupDetector {
       m[held + 2 * n + i] = left - 1;
       if (left === 1 && large >= persistShare * persistPoints && m[held + i]! > served) {
         served = m[held + i]!;
-        const alarm = this.heldAlarms[i];
-        point.evidence = { persisted: { ...(alarm ?? {}), large, of: persistPoints, sigmas: persistSigmas } };
+        point.evidence = { persisted: { ...this.heldAlarm(i), large, of: persistPoints, sigmas: persistSigmas } };
       }
     } else if (own >= level) {
-      this.heldAlarms[i] = { t: point.t, value: point.value, expected: point.expected, deviation: point.deviation, detector: point.detector };
+      m.set([point.t, point.value, point.expected, point.lower, point.upper, point.deviation, DETECTORS.indexOf(point.detector)], this.alarmAt + ALARM_SLOTS * i);
       m[held + i] = own;
       m[held + n + i] = 0;
       m[held + 2 * n + i] = persistPoints;
     }
     return served;
+  }
+
+  /** Member i's held alarm as it was explained when raised. */
+  private heldAlarm(i: number): Omit<NonNullable<Evidence['persisted']>, 'large' | 'of' | 'sigmas'> {
+    const a = this.alarmAt + ALARM_SLOTS * i;
+    const m = this.meta;
+    return { t: m[a]!, value: m[a + 1]!, expected: m[a + 2]!, lower: m[a + 3]!, upper: m[a + 4]!, deviation: m[a + 5]!, detector: DETECTORS[m[a + 6]!]! };
   }
 
   /**

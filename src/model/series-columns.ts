@@ -12,7 +12,15 @@ export interface SeriesColumns {
 }
 
 export function toColumns(series: readonly Series[]): SeriesColumns[] {
-  return series.map(({ labels, samples }) => ({ labels, t: Float64Array.from(samples, (s) => s.t), v: Float64Array.from(samples, (s) => s.v) }));
+  return series.map(({ labels, samples }) => {
+    const t = new Float64Array(samples.length);
+    const v = new Float64Array(samples.length);
+    for (let i = 0; i < samples.length; i++) {
+      t[i] = samples[i]!.t;
+      v[i] = samples[i]!.v;
+    }
+    return { labels, t, v };
+  });
 }
 
 export function fromColumns(columns: SeriesColumns): Series {

@@ -12,3 +12,4 @@ export * from './entities.js';
 export * from './predictor.js';
 export * from './anomaly-score.js';
 export * from './demo-inputs.js';
+export * from './on-columns.js';

@@ -1,8 +1,19 @@
 // What training, inference and the recommendation analyzers read from the warehouse: 5-minute
 // rollups of the default datasets as series, entity histories built from them by the core, and the
 // alert history (from Alertmanager's history when the service has it, else replayed threshold rules).
-import type { BiQuery, Measure, Series, TimeRange } from '@sextant/core';
-import { DEFAULT_REPLAYED_RULES, DEFAULT_SIGNAL_SOURCES, entityHistories, replayThresholdRules, type AlertPeriod, type EntityHistory, type ThresholdRule } from '@sextant/core/predict';
+// Training and inference take the series as columns and build the histories in the worker thread.
+import { toColumns, type BiQuery, type Measure, type Series, type TimeRange } from '@sextant/core';
+import {
+  DEFAULT_REPLAYED_RULES,
+  DEFAULT_SIGNAL_SOURCES,
+  entityHistories,
+  replayThresholdRules,
+  type AlertPeriod,
+  type ColumnsByDataset,
+  type EntityHistory,
+  type ThresholdRule,
+} from '@sextant/core/predict';
+import type { TransferListItem } from 'node:worker_threads';
 import type { Warehouse } from '../warehouse/warehouse.js';
 
 /** Labels each dataset is grouped by, and the rollup measure read. */
@@ -63,4 +74,19 @@ export interface PredictInputs {
 export async function loadPredictInputs(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictInputs> {
   const series = await loadSeries(warehouse, tenant, range);
   return { series, histories: entityHistories(series, DEFAULT_SIGNAL_SOURCES), alerts: await alerts.periods(tenant, range, series) };
+}
+
+/** The inputs of training and inference as a worker takes them: series as columns, `transfer` their buffers. */
+export interface PredictColumns {
+  columns: ColumnsByDataset;
+  alerts: AlertPeriod[];
+  transfer: TransferListItem[];
+}
+
+export async function loadPredictColumns(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictColumns> {
+  const series = await loadSeries(warehouse, tenant, range);
+  const periods = await alerts.periods(tenant, range, series);
+  const columns = Object.fromEntries(Object.entries(series).map(([dataset, list]) => [dataset, toColumns(list)]));
+  const transfer = Object.values(columns).flatMap((list) => list.flatMap((c) => [c.t.buffer as ArrayBuffer, c.v.buffer as ArrayBuffer]));
+  return { columns, alerts: periods, transfer };
 }

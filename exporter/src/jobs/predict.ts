@@ -1,14 +1,15 @@
 // Inference on every tick (run it at the ingest interval): the newest model per horizon scores every
 // entity on the latest window; the result goes to /metrics as sextant_failure_probability and to the
-// warehouse, each with its top contributing features.
+// warehouse, each with its top contributing features. The entity histories are built and scored in
+// the service's worker pool, so the event loop keeps serving meanwhile.
 import type { Prediction } from '@sextant/core/predict';
-import { predictNow } from '@sextant/core/predict';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { PredictionStore } from '../warehouse/prediction-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
-import { loadPredictInputs, type AlertHistory } from './predict-inputs.js';
+import { loadPredictColumns, type AlertHistory } from './predict-inputs.js';
+import { coreWorkers } from '../worker-pool.js';
 
 export interface PredictJobDeps {
   warehouse: Warehouse;
@@ -46,8 +47,13 @@ export function createPredictJob(deps: PredictJobDeps): PredictJob {
       const models = await deps.store.latestModels(tenant);
       if (models.length === 0) continue;
       const now = deps.now();
-      const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, { start: now - INPUT_RANGE_MS, end: now });
-      const predictions = models.flatMap((model) => predictNow(model, inputs.histories, inputs.alerts, now));
+      const inputs = await loadPredictColumns(deps.warehouse, deps.alerts, tenant, { start: now - INPUT_RANGE_MS, end: now });
+      const predictions = await coreWorkers.run<Prediction[]>(
+        { module: '@sextant/core/predict', name: 'predictNowOnColumns' },
+        [models, inputs.columns, inputs.alerts, now],
+        undefined,
+        inputs.transfer,
+      );
       await deps.store.savePredictions(tenant, predictions);
       for (const p of predictions) probability.set({ tenant, entity: p.entity, horizon: horizonLabel(p.horizonMs) }, p.probability);
       deps.log.debug('predictions', { tenant, count: predictions.length, highest: Math.max(...predictions.map((p) => p.probability)) });

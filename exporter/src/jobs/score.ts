@@ -392,8 +392,13 @@ function openEventOf(e: AnomalyEvent): OpenEvent {
   return { start: e.start, end: e.end, peak };
 }
 
+/**
+ * The stored event. It is explained by its peak, or, when the peak is a group member's held alarm
+ * served once it persisted (its score is that alarm's), by that alarm: the point served need not
+ * deviate itself.
+ */
 function eventRow(tenant: string, dataset: string, seriesId: number, labels: Labels, e: OpenEvent): AnomalyEvent {
-  const p = e.peak;
+  const p = explainingPoint(e.peak);
   return {
     tenant,
     dataset,
@@ -413,4 +418,11 @@ function eventRow(tenant: string, dataset: string, seriesId: number, labels: Lab
     upper: p.upper,
     deviation: p.deviation,
   };
+}
+
+function explainingPoint(peak: ScoredPoint): ScoredPoint {
+  const q = peak.evidence?.persisted;
+  if (q?.t === undefined || q.value === undefined || q.expected === undefined || q.lower === undefined || q.upper === undefined || q.deviation === undefined || q.detector === undefined)
+    return peak;
+  return { ...peak, t: q.t, value: q.value, expected: q.expected, lower: q.lower, upper: q.upper, deviation: q.deviation, detector: q.detector };
 }

@@ -2,11 +2,11 @@
 // warehouse, trains a failure predictor in a worker thread (the event loop keeps serving /metrics and
 // the API meanwhile) and stores it with its version, range, features and held-out evaluation.
 import type { TimeRange } from '@sextant/core';
-import type { AlertPeriod, EntityHistory, TrainOptions, TrainedPredictor } from '@sextant/core/predict';
+import type { TrainOptions, TrainedPredictor } from '@sextant/core/predict';
 import { Counter, Gauge } from 'prom-client';
 import type { Job } from './job.js';
 import { horizonLabel, type PredictJobDeps } from './predict.js';
-import { loadPredictInputs } from './predict-inputs.js';
+import { loadPredictColumns, type PredictColumns } from './predict-inputs.js';
 import { coreWorkers, WorkerTaskError } from '../worker-pool.js';
 
 export interface PredictSettings {
@@ -49,10 +49,14 @@ export interface TrainJob extends Job {
 
 export class NotEnoughTrainingData extends Error {}
 
-/** The core's trainPredictor in the service's worker pool: the event loop keeps serving meanwhile. */
-async function trainInWorker(histories: EntityHistory[], alerts: AlertPeriod[], range: TimeRange, now: number, options: TrainOptions, signal?: AbortSignal): Promise<TrainedPredictor> {
+/**
+ * The core's trainPredictor, entity histories included, in the service's worker pool: the event loop
+ * keeps serving meanwhile. With `last`, the columns' buffers move to the worker (no copy; unusable here after).
+ */
+async function trainInWorker(inputs: PredictColumns, range: TimeRange, now: number, options: TrainOptions, last: boolean, signal?: AbortSignal): Promise<TrainedPredictor> {
   try {
-    return await coreWorkers.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictor' }, [histories, alerts, range, now, options], signal);
+    const args = [inputs.columns, inputs.alerts, range, now, options];
+    return await coreWorkers.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictorOnColumns' }, args, signal, last ? inputs.transfer : []);
   } catch (error) {
     if (error instanceof WorkerTaskError && error.errorName === 'NotEnoughDataError') throw new NotEnoughTrainingData(error.message);
     throw error;
@@ -103,12 +107,12 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
       for (const tenant of deps.tenants) {
         const now = deps.now();
         const range = { start: now - settings.trainingRangeMs, end: now };
-        const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
-        for (const horizonMs of settings.horizonsMs) {
+        const inputs = await loadPredictColumns(deps.warehouse, deps.alerts, tenant, range);
+        for (const [index, horizonMs] of settings.horizonsMs.entries()) {
           if (signal?.aborted) return stored;
           const horizon = horizonLabel(horizonMs);
           const started = performance.now();
-          log.info('training started', { tenant, horizon, entities: inputs.histories.length, alerts: inputs.alerts.length });
+          log.info('training started', { tenant, horizon, series: Object.values(inputs.columns).flat().length, alerts: inputs.alerts.length });
           try {
             const options: TrainOptions = {
               version: await deps.store.nextVersion(tenant),
@@ -119,7 +123,7 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
               testFraction: settings.testFraction,
               forest: { trees: settings.trees, maxDepth: settings.maxDepth, seed: settings.seed },
             };
-            const model = await trainInWorker(inputs.histories, inputs.alerts, range, now, options, signal);
+            const model = await trainInWorker(inputs, range, now, options, index === settings.horizonsMs.length - 1, signal);
             await deps.store.saveModel(tenant, model);
             stored.push(model);
             runs.inc({ horizon, outcome: 'ok' });

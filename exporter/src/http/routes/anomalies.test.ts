@@ -55,7 +55,7 @@ after(async () => {
 
 async function get(query: string, token = tokens[0]!.token) {
   const res = await fetch(`${server.url}/api/v1/anomalies${query}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: res.status, body: (await res.json()) as { anomalies?: { labels: Record<string, string>; severity: string; peakScore: number; start: string; explanation: { expected: number } }[]; error?: string } };
+  return { status: res.status, body: (await res.json()) as { anomalies?: { labels: Record<string, string>; severity: string; peakScore: number; start: string; explanation: { expected: number; text: string } }[]; error?: string } };
 }
 
 test('lists only the caller tenant\'s events, newest first, with labels and explanation', async () => {
@@ -63,6 +63,7 @@ test('lists only the caller tenant\'s events, newest first, with labels and expl
   assert.equal(status, 200);
   assert.deepEqual(body.anomalies!.map((a) => a.labels.job), ['web', 'api']);
   assert.equal(body.anomalies![1]!.explanation.expected, 1);
+  assert.equal(body.anomalies![1]!.explanation.text, 'robust-level: far from the recent level; 9 is 8.0 σ above the expected 1 (band 0 – 2)');
   assert.equal(body.anomalies![1]!.start, new Date(T).toISOString());
   const other = await get('', tokens[1]!.token);
   assert.deepEqual(other.body.anomalies!.map((a) => a.severity), ['critical']);

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { SEVERITIES } from '@sextant/core/anomaly';
+import { describeExplanation, SEVERITIES } from '@sextant/core/anomaly';
 import { checkRegex } from '@sextant/core/rules';
 import { authOf } from '../auth-context.js';
 import { HttpError } from '../http-error.js';
@@ -12,7 +12,7 @@ const matcherSyntax = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\
 
 /**
  * GET /anomalies: the caller's tenant's anomaly events, newest first, each with its series'
- * labels and the explanation at its peak (value, expected, band, detector, severity).
+ * labels and the explanation at its peak (value, expected, band, detector, severity, and in words).
  * Filters: dataset, match (repeatable, `label="v"`, `label!="v"`, `label=~"re"`, `label!~"re"`),
  * min_score, severity (comma list), from / to (RFC 3339 or Unix ms; events overlapping), limit.
  */
@@ -37,7 +37,7 @@ export function anomalyView(e: AnomalyEvent) {
     peakScore: e.peakScore,
     peakAt: new Date(e.peakAt).toISOString(),
     severity: e.severity,
-    explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation },
+    explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation, text: describeExplanation(e) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import type { Labels } from '@sextant/core';
+import { describeExplanation } from '@sextant/core/anomaly';
 import type { AnomalyEvent, Severity } from './types';
 
 export function formatTime(ms: number | null | undefined): string {
@@ -58,8 +59,10 @@ export function severityColor(theme: GrafanaTheme2, severity: Severity): string 
   return theme.visualization.getColorByName(SEVERITY_BADGE[severity]);
 }
 
-/** The explanation an anomaly event carries, in words. */
+/**
+ * The explanation an anomaly event carries, in words, as the core words it: what the detector that
+ * fired looks for (a drift's point may sit near its expected value), then value, expected value and band.
+ */
 export function describeAnomaly(a: AnomalyEvent): string {
-  const side = a.value > a.expected ? 'above' : 'below';
-  return `${formatNumber(a.value)} is ${Math.abs(a.deviation).toFixed(1)} σ ${side} the expected ${formatNumber(a.expected)} (band ${formatNumber(a.lower)} – ${formatNumber(a.upper)}); ${a.detector} fired`;
+  return describeExplanation(a);
 }

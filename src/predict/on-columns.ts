@@ -1,0 +1,38 @@
+import { fromColumns, type SeriesColumns, type TimeRange } from '../model/index.js';
+import type { AlertPeriod } from './alerts.js';
+import { DEFAULT_SIGNAL_SOURCES, entityHistories } from './entities.js';
+import { predictNow, trainPredictor, type Prediction, type TrainedPredictor, type TrainOptions } from './predictor.js';
+
+/**
+ * Training and inference on the warehouse's series handed over as columns (two number arrays per
+ * series, which a worker thread receives as buffers, not an object per sample): the entity histories
+ * are built where the computation runs, and the answers are those of trainPredictor and predictNow on
+ * entityHistories of the same series.
+ */
+export type ColumnsByDataset = Readonly<Record<string, readonly SeriesColumns[]>>;
+
+function historiesOf(columns: ColumnsByDataset) {
+  const series = Object.fromEntries(Object.entries(columns).map(([dataset, list]) => [dataset, list.map(fromColumns)]));
+  return entityHistories(series, DEFAULT_SIGNAL_SOURCES);
+}
+
+export function trainPredictorOnColumns(
+  columns: ColumnsByDataset,
+  alerts: readonly AlertPeriod[],
+  range: TimeRange,
+  now: number,
+  options: TrainOptions,
+): TrainedPredictor {
+  return trainPredictor(historiesOf(columns), alerts, range, now, options);
+}
+
+/** The predictions of every predictor, in their order, each over every entity. */
+export function predictNowOnColumns(
+  predictors: readonly TrainedPredictor[],
+  columns: ColumnsByDataset,
+  alerts: readonly AlertPeriod[],
+  now: number,
+): Prediction[] {
+  const histories = historiesOf(columns);
+  return predictors.flatMap((predictor) => predictNow(predictor, histories, alerts, now));
+}
