@@ -1,6 +1,7 @@
 import { fromColumns, type SeriesColumns, type TimeRange } from '../model/index.js';
-import type { AlertPeriod } from './alerts.js';
+import { alertsByEntity, type AlertPeriod } from './alerts.js';
 import { DEFAULT_SIGNAL_SOURCES, entityHistories } from './entities.js';
+import { featureVectors, type WindowOptions } from './features.js';
 import { predictNow, trainPredictor, type Prediction, type TrainedPredictor, type TrainOptions } from './predictor.js';
 
 /**
@@ -35,4 +36,15 @@ export function predictNowOnColumns(
 ): Prediction[] {
   const histories = historiesOf(columns);
   return predictors.flatMap((predictor) => predictNow(predictor, histories, alerts, now));
+}
+
+/** Every entity's feature vector for the window ending at `now` (what policies are evaluated on), in entityHistories' order. */
+export function latestFeaturesOnColumns(
+  columns: ColumnsByDataset,
+  alerts: readonly AlertPeriod[],
+  now: number,
+  options: WindowOptions,
+): { entity: string; features: Float64Array }[] {
+  const byEntity = alertsByEntity(alerts);
+  return historiesOf(columns).map((h) => ({ entity: h.entity, features: featureVectors(h, byEntity.get(h.entity) ?? [], [now], options)[0]! }));
 }

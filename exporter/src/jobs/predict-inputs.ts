@@ -1,16 +1,13 @@
 // What training, inference and the recommendation analyzers read from the warehouse: 5-minute
-// rollups of the default datasets as series, entity histories built from them by the core, and the
-// alert history (from Alertmanager's history when the service has it, else replayed threshold rules).
-// Training and inference take the series as columns and build the histories in the worker thread.
+// rollups of the default datasets as series, and the alert history (from Alertmanager's history when
+// the service has it, else replayed threshold rules). Training, inference and the recommend job's
+// policy snapshots take the series as columns and build the entity histories in the worker thread.
 import { toColumns, type BiQuery, type Measure, type Series, type TimeRange } from '@sextant/core';
 import {
   DEFAULT_REPLAYED_RULES,
-  DEFAULT_SIGNAL_SOURCES,
-  entityHistories,
   replayThresholdRules,
   type AlertPeriod,
   type ColumnsByDataset,
-  type EntityHistory,
   type ThresholdRule,
 } from '@sextant/core/predict';
 import type { TransferListItem } from 'node:worker_threads';
@@ -65,17 +62,6 @@ export async function loadSeries(warehouse: Warehouse, tenant: string, range: Ti
   return out;
 }
 
-export interface PredictInputs {
-  series: Record<string, Series[]>;
-  histories: EntityHistory[];
-  alerts: AlertPeriod[];
-}
-
-export async function loadPredictInputs(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictInputs> {
-  const series = await loadSeries(warehouse, tenant, range);
-  return { series, histories: entityHistories(series, DEFAULT_SIGNAL_SOURCES), alerts: await alerts.periods(tenant, range, series) };
-}
-
 /** The inputs of training and inference as a worker takes them: series as columns, `transfer` their buffers. */
 export interface PredictColumns {
   columns: ColumnsByDataset;
@@ -85,8 +71,12 @@ export interface PredictColumns {
 
 export async function loadPredictColumns(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictColumns> {
   const series = await loadSeries(warehouse, tenant, range);
-  const periods = await alerts.periods(tenant, range, series);
+  return { ...seriesColumns(series), alerts: await alerts.periods(tenant, range, series) };
+}
+
+/** Loaded series as columns (a copy) and the buffers to move to the worker. */
+export function seriesColumns(series: Readonly<Record<string, Series[]>>): { columns: ColumnsByDataset; transfer: TransferListItem[] } {
   const columns = Object.fromEntries(Object.entries(series).map(([dataset, list]) => [dataset, toColumns(list)]));
   const transfer = Object.values(columns).flatMap((list) => list.flatMap((c) => [c.t.buffer as ArrayBuffer, c.v.buffer as ArrayBuffer]));
-  return { columns, alerts: periods, transfer };
+  return { columns, transfer };
 }

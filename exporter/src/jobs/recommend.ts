@@ -1,8 +1,9 @@
 // The recommendation stage: runs the built-in analyzers and the configured policies on the warehouse's
 // data, reconciles the result with the stored recommendations (open, update, expire, verify applied
 // ones) and adds each verified outcome to its action's record, which ranks future recommendations.
+// The policies' entity snapshots (entity histories and features) are computed in the worker pool.
 import type { Sample, Series, TimeRange } from '@sextant/core';
-import { FEATURE_NAMES, featureVectors, alertsByEntity, hostOf, type AlertPeriod } from '@sextant/core/predict';
+import { FEATURE_NAMES, alertsByEntity, hostOf, type AlertPeriod } from '@sextant/core/predict';
 import {
   analyzeAlertHygiene,
   analyzeCapacity,
@@ -27,7 +28,8 @@ import type { PredictionStore } from '../warehouse/prediction-store.js';
 import type { RecommendationStore } from '../warehouse/recommendation-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
-import { loadPredictInputs, type AlertHistory, type PredictInputs } from './predict-inputs.js';
+import { loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
+import { coreWorkers } from '../worker-pool.js';
 
 /** Alert analytics for the hygiene analyzer (from the alert history store, when the service has one). */
 export interface AlertAnalytics {
@@ -99,18 +101,20 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
 
   async function candidatesFor(tenant: string, now: number): Promise<Candidate[]> {
     const range = { start: now - historyMs(enabled, deps.slos), end: now + 1 };
-    const inputs = await loadPredictInputs(deps.warehouse, deps.alerts, tenant, range);
+    const series = await loadSeries(deps.warehouse, tenant, range);
     const out: Candidate[] = [];
-    if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(inputs.series), now));
-    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing([...containerWorkloads(inputs.series), ...hostWorkloads(inputs.series)], now));
-    if (enabled.has('slo-budget')) out.push(...analyzeSloBudget(sloTraffic(inputs.series, deps.slos), now));
+    if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(series), now));
+    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing([...containerWorkloads(series), ...hostWorkloads(series)], now));
+    if (enabled.has('slo-budget')) out.push(...analyzeSloBudget(sloTraffic(series, deps.slos), now));
     if (enabled.has('alert-hygiene') && deps.alertAnalytics) {
       const periods = await deps.alertAnalytics.firingPeriods(tenant, range);
       out.push(...analyzeAlertHygiene(await deps.alertAnalytics.rules(tenant), periods));
     }
     if (enabled.has('policy') && deps.policies.length > 0) {
+      const alerts = await deps.alerts.periods(tenant, range, series);
+      const features = await latestFeaturesInWorker(series, alerts, now);
       const latest = await deps.predictions.listPredictions(tenant, { latest: true, limit: 10_000 });
-      out.push(...evaluatePolicies(deps.policies, snapshots(inputs, latest, now, deps.serviceTypes ?? {})));
+      out.push(...evaluatePolicies(deps.policies, snapshots(features, alerts, latest, now, deps.serviceTypes ?? {})));
     }
     return out;
   }
@@ -204,19 +208,29 @@ function sloTraffic(series: Record<string, Series[]>, slos: readonly Slo[]): Slo
   });
 }
 
+type EntityFeatures = { entity: string; features: Float64Array }[];
+
+/** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */
+export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
+  const { columns, transfer } = seriesColumns(series);
+  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alerts, now, SNAPSHOT_WINDOW], undefined, transfer);
+}
+const SNAPSHOT_WINDOW = { windowMs: 30 * 60_000 };
+
 function snapshots(
-  inputs: PredictInputs,
+  features: EntityFeatures,
+  alerts: readonly AlertPeriod[],
   latest: { entity: string; probability: number }[],
   now: number,
   serviceTypes: Readonly<Record<string, string>>,
 ): EntitySnapshot[] {
-  const byEntity = alertsByEntity(inputs.alerts);
-  return inputs.histories.map((h) => {
+  const byEntity = alertsByEntity(alerts);
+  return features.map((h) => {
     const entityAlerts = byEntity.get(h.entity) ?? [];
-    const [x] = featureVectors(h, entityAlerts, [now], { windowMs: 30 * 60_000 });
+    const x = h.features;
     const metrics: Record<string, number> = {};
     FEATURE_NAMES.forEach((name, i) => {
-      if (!Number.isNaN(x![i]!)) metrics[name] = x![i]!;
+      if (!Number.isNaN(x[i]!)) metrics[name] = x[i]!;
     });
     const risk = latest.filter((p) => p.entity === h.entity).map((p) => p.probability);
     const firing = entityAlerts.filter((a: AlertPeriod) => a.startsAt <= now && (a.endsAt === undefined || a.endsAt > now));
