@@ -30,6 +30,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
 import { loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
 import { coreWorkers } from '../worker-pool.js';
+import { groupBy } from '@sextant/core/collections';
 
 /** Alert analytics for the hygiene analyzer (from the alert history store, when the service has one). */
 export interface AlertAnalytics {
@@ -225,6 +226,7 @@ function snapshots(
   serviceTypes: Readonly<Record<string, string>>,
 ): EntitySnapshot[] {
   const byEntity = alertsByEntity(alerts);
+  const risksOf = groupBy(latest, (p) => p.entity);
   return features.map((h) => {
     const entityAlerts = byEntity.get(h.entity) ?? [];
     const x = h.features;
@@ -232,8 +234,8 @@ function snapshots(
     FEATURE_NAMES.forEach((name, i) => {
       if (!Number.isNaN(x[i]!)) metrics[name] = x[i]!;
     });
-    const risk = latest.filter((p) => p.entity === h.entity).map((p) => p.probability);
-    const firing = entityAlerts.filter((a: AlertPeriod) => a.startsAt <= now && (a.endsAt === undefined || a.endsAt > now));
+    const risk = (risksOf.get(h.entity) ?? []).map((p) => p.probability);
+    const firing = entityAlerts.filter((a) => a.startsAt <= now && (a.endsAt === undefined || a.endsAt > now));
     return {
       entity: h.entity,
       service: h.entity,

@@ -10,7 +10,6 @@ export interface GroupMember {
   seriesId: number;
 }
 
-
 /** The state row id of the group named `key` (negative, so it can never be a real series' id). */
 export function groupStateId(key: string): number {
   return -1 - unitKey(key);

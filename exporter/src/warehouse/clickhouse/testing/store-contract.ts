@@ -3,7 +3,7 @@
 // of either engine). The caller gives the ClickHouse engine: chDB (26.7 in process) or a real
 // server (Debian's 18.16).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -19,6 +19,7 @@ import type { StoredReport } from '../../report-store.js';
 import type { ServiceWarehouse } from '../../stores.js';
 import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
+import { closeContract } from './close-contract.js';
 import { referenceContract } from './reference-contract.js';
 import type { ClickHouseTarget } from './warehouse-contract.js';
 
@@ -81,18 +82,7 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     }
   });
 
-  // When `before` failed half-way some of these were never opened; the servers are stopped whatever
-  // happened, since a server left running keeps the test process (and the whole suite) from ending.
-  after(async () => {
-    try {
-      await duck?.close();
-      await ch?.close();
-      await client?.close();
-    } finally {
-      await disconnect();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    }
-  });
+  after(() => closeContract([duck, ch, client], disconnect, dir));
 
   test('audit log: filters and pages newest first', async () => {
     const entries: AuditEntry[] = Array.from({ length: 7 }, (_, i) => ({

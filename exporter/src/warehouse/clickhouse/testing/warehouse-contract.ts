@@ -1,7 +1,7 @@
 // The ClickHouse warehouse against the DuckDB one on the same windows, on a ClickHouse engine the
 // caller gives: chDB (ClickHouse 26.7 in process) or a real server (Debian's 18.16).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,6 +12,7 @@ import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from 
 import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { openClickHouseWarehouse, type ClickHouseWarehouse } from '../clickhouse-warehouse.js';
 import { sqlNumber, sqlString } from '../sql-literal.js';
+import { closeContract } from './close-contract.js';
 
 const T0 = Date.UTC(2026, 10, 2);
 const MIN = 60_000;
@@ -80,18 +81,7 @@ export function clickHouseContract(connect: () => Promise<ClickHouseTarget>, dis
     }
   });
 
-  // When `before` failed half-way some of these were never opened; the servers are stopped whatever
-  // happened, since a server left running keeps the test process (and the whole suite) from ending.
-  after(async () => {
-    try {
-      await duck?.close();
-      await ch?.close();
-      await client?.close();
-    } finally {
-      await disconnect();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    }
-  });
+  after(() => closeContract([duck, ch, client], disconnect, dir));
 
   test('queries answer as on DuckDB at every bucket, with filters, groups and percentiles', async () => {
     const range = { start: T0 - 3_600_000, end: T0 + 2 * 86_400_000 };
