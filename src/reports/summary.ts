@@ -52,33 +52,35 @@ export function summarise(report: Report, input: ReportInput): string[] {
   } else {
     lines.push('Availability: no `up` samples were stored for this period, so availability is unknown.');
   }
-  const skipped = notCompared(input, countedUntil(input));
-  const leftOut = (metric: string): string | null => {
+  const until = countedUntil(input);
+  const skipped = notCompared(input, until);
+  /** Why `metric` was not compared, as a clause, or `otherwise` when it was not left out. */
+  const leftOut = (metric: string, otherwise: string): string => {
     const reason = skipped.get(metric);
-    return reason === undefined ? null : notComparedText(reason);
+    return reason === undefined ? otherwise : `, ${notComparedText(reason)}`;
   };
   const all = services.find((r) => r.service === 'all services') ?? (services.length === 1 ? services[0] : undefined);
   if (all && num(all.request_rate) !== null) {
     const change = num(all.request_rate_change);
-    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.rate) === null ? ' (no previous period to compare)' : `, ${leftOut(METRICS.rate)}`;
+    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.rate, ' (no previous period to compare)');
     lines.push(`Traffic averaged ${(num(all.request_rate) as number).toFixed(2)} req/s${compared}.`);
   }
   if (all && num(all.error_ratio) !== null) {
     const prev = num(all.error_ratio_previous);
-    const compared = prev !== null ? ` (previous period: ${percent(prev)})` : leftOut(METRICS.errors) === null ? '' : `, ${leftOut(METRICS.errors)}`;
+    const compared = prev !== null ? ` (previous period: ${percent(prev)})` : leftOut(METRICS.errors, '');
     lines.push(`Errors: ${percent(num(all.error_ratio) as number)} of requests failed${compared}.`);
   }
   const slowest = services.filter((r) => r.service !== 'all services' && num(r.p95) !== null).sort((a, b) => (num(b.p95) as number) - (num(a.p95) as number))[0];
   if (slowest) {
     const change = num(slowest.p95_change);
-    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.p95) === null ? '' : `, ${leftOut(METRICS.p95)}`;
+    const compared = change !== null ? `, ${onPrevious(change)}` : leftOut(METRICS.p95, '');
     lines.push(`Latency: the slowest service was ${slowest.service} with a p95 of ${((num(slowest.p95) as number) * 1000).toFixed(0)} ms${compared}.`);
   }
   const rules = table(report, 'alert_rules').rows;
   if (rules.length) {
     const firings = rules.reduce((s, r) => s + (num(r.firings) ?? 0), 0);
     const hours = rules.reduce((s, r) => s + (num(r.firing_hours) ?? 0), 0);
-    const resolved = resolvedBy(input.alerts, report.partial ? report.generatedAt : report.range.end);
+    const resolved = resolvedBy(input.alerts, until);
     const mttr = resolved.length ? resolved.reduce((s, a) => s + ((a.endsAt as number) - a.startsAt), 0) / resolved.length / 60_000 : null;
     const top = rules[0] as Record<string, Cell>;
     lines.push(
