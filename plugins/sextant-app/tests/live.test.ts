@@ -161,14 +161,15 @@ async function queryRange(query: string, start: number, end: number, step: numbe
   return answer.data.result;
 }
 
-/** Waits until Prometheus' answer on the panel's step grid holds a score at the alarm level. */
-async function waitForPrometheusAlarm(step: number, timeoutMs: number): Promise<void> {
+/** Waits until Prometheus' answer on the panel's step grid holds a score at the alarm level; returns that step (ms). */
+async function waitForPrometheusAlarm(step: number, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let highest = 0;
   while (Date.now() < deadline) {
     const scores = await queryRange('sextant_anomaly_score{sextant_dataset="live_value"}', Math.floor(startedAt / 1000 / step) * step, Math.ceil(Date.now() / 1000 / step) * step, step);
+    const alarm = scores.flatMap((s) => s.values).find(([, v]) => Number(v) >= DEFAULT_UNIVARIATE_OPTIONS.alarm.level);
+    if (alarm) return alarm[0] * 1000;
     highest = Math.max(0, ...scores.flatMap((s) => s.values.map(([, v]) => Number(v))));
-    if (highest >= DEFAULT_UNIVARIATE_OPTIONS.alarm.level) return;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   throw new Error(`Prometheus holds no alarm-level score of live_value after ${timeoutMs / 1000} s (highest: ${highest})`);
@@ -182,11 +183,12 @@ test("the anomaly panel on Prometheus draws each series inside the band Sextant 
   // Prometheus keeps a score only if a scrape of Sextant's /metrics landed while it was high (scrapes
   // can fail on a busy machine): make series c jump, and draw once Prometheus holds an alarm-level score.
   spikes.c = 1000;
-  await waitForPrometheusAlarm(step, 60_000);
+  const alarmAt = await waitForPrometheusAlarm(step, 60_000);
   // Draw up to a step-aligned end a few seconds back, once every scrape up to it has landed: the
   // panel's query and the check below then see the same samples (a scrape landing between them used
-  // to add an alarm at the last step that the panel had not drawn).
-  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  // to add an alarm at the last step that the panel had not drawn). The end is at or after the step
+  // that showed the alarm (that step can lie up to one step ahead of the clock).
+  await new Promise((resolve) => setTimeout(resolve, Math.max(4_000, alarmAt + 4_000 - Date.now())));
   const to = Math.floor((Date.now() - 3_000) / 1000 / step) * step * 1000;
   await page.evaluate((search) => (window as unknown as { harness: { show(s: string): void } }).harness.show(search), new URLSearchParams({
     view: 'panel-anomaly',
