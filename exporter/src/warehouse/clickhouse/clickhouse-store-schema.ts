@@ -31,6 +31,8 @@ export const STORE_TABLES: TableSpec[] = [
       lower_band Float64, upper_band Float64, deviation Float64, version UInt64`,
     engine: replacing('tenant, dataset, series_id, start_ms'),
     shardBy: 'series_id',
+    // What the detector found (AnomalyEvent.evidence) as JSON text; '' for none.
+    added: ['evidence String'],
   },
   // One row per state change; a segment of the intake log loaded twice (a crash between the insert
   // and alert_intake's row) leaves the same rows again, which FINAL shows once.
