@@ -8,3 +8,4 @@ export * from './ranking.js';
 export * from './rightsizing.js';
 export * from './slo-budget.js';
 export * from './types.js';
+export * from './series-analyzers.js';

@@ -28,7 +28,9 @@ export async function startServe(yaml: (port: number) => string, readyTimeoutMs 
   writeFileSync(join(dir, 'sextant.yaml'), yaml(port));
   // The child gets no SEXTANT_ variable of the caller's environment: the config file is the whole setup.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
-  const child: ChildProcess = spawn(process.execPath, [repoPath('exporter/dist/cli.js'), 'serve', '--config', 'sextant.yaml'], {
+  // SERVE_NODE_ARGS: flags for the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (bench/long-tasks.ts).
+  const nodeArgs = (process.env['SERVE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, repoPath('exporter/dist/cli.js'), 'serve', '--config', 'sextant.yaml'], {
     cwd: dir,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,10 +1,12 @@
 // The recommend job's policy snapshots take their features from the worker pool, which builds the
 // entity histories from the series handed over as columns: the features are exactly those the core's
-// entityHistories and featureVectors give in this thread on the same demo series.
+// entityHistories and featureVectors give in this thread on the same demo series. The series
+// analyzers (capacity, right-sizing, SLO budget) run there too, while the event loop keeps turning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alertsByEntity, DEFAULT_SIGNAL_SOURCES, demoInputs, entityHistories, FEATURE_NAMES, featureVectors } from '@sextant/core/predict';
-import { latestFeaturesInWorker } from './recommend.js';
+import { analyzeSeries } from '@sextant/core/recommend';
+import { analyzeSeriesInWorker, latestFeaturesInWorker } from './recommend.js';
 
 const HOUR = 3_600_000;
 const RANGE = { start: Date.UTC(2026, 10, 2), end: Date.UTC(2026, 10, 9) };
@@ -29,4 +31,28 @@ test('the worker gives every entity the features the core computes in process, a
   assert.ok(alerts.length > 0 && features.some((f) => Number.isFinite(f.features[sinceAlert]!)));
   // The columns moved to the worker are a copy: the analyzers still read every sample here.
   assert.equal(Object.values(series).flat().reduce((n, s) => n + s.samples.length, 0), samplesBefore);
+});
+
+test('the series analyzers run in the worker: the candidates of the core in process, and the event loop turns meanwhile', async () => {
+  const range = { start: RANGE.start, end: RANGE.start + 14 * 24 * HOUR };
+  const { series } = demoInputs(1, range);
+  const now = range.end - HOUR;
+  const slos = [{ name: 'checkout-availability', service: 'checkout', objective: 0.999, windowMs: 7 * 24 * HOUR }];
+  const expected = analyzeSeries(series, ['capacity', 'rightsizing', 'slo-budget'], slos, now);
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    turns++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const candidates = await analyzeSeriesInWorker(series, ['capacity', 'rightsizing', 'slo-budget'], slos, now);
+  running = false;
+  assert.deepEqual(candidates, expected);
+  // What the demo's 14 days show: /var of node-2 filling up, hosts sized larger than they use, checkout's error budget burning.
+  const found = candidates.map((c) => `${c.kind} ${c.entity} ${c.action}`);
+  for (const f of ['capacity node-2:/var expand-disk', 'rightsizing node-1 reduce-cpu', 'slo-budget checkout protect-error-budget']) assert.ok(found.includes(f), `${f} not in ${found.join(', ')}`);
+  // Computed on the loop, the analyzers (tens of ms) would have left it no turn until they ended.
+  assert.ok(turns >= 10, `${turns} turns of the event loop while the worker computed`);
+  assert.deepEqual(await analyzeSeriesInWorker(series, [], slos, now), []);
 });

@@ -1,14 +1,12 @@
 // The recommendation stage: runs the built-in analyzers and the configured policies on the warehouse's
 // data, reconciles the result with the stored recommendations (open, update, expire, verify applied
 // ones) and adds each verified outcome to its action's record, which ranks future recommendations.
-// The policies' entity snapshots (entity histories and features) are computed in the worker pool.
-import type { Sample, Series, TimeRange } from '@sextant/core';
-import { FEATURE_NAMES, alertsByEntity, hostOf, type AlertPeriod } from '@sextant/core/predict';
+// The series analyzers (capacity, right-sizing, SLO budget) and the policies' entity snapshots
+// (entity histories and features) are computed in the worker pool.
+import type { Series, TimeRange } from '@sextant/core';
+import { FEATURE_NAMES, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
 import {
   analyzeAlertHygiene,
-  analyzeCapacity,
-  analyzeRightSizing,
-  analyzeSloBudget,
   DEFAULT_CAPACITY_OPTIONS,
   DEFAULT_RIGHT_SIZING_OPTIONS,
   evaluatePolicies,
@@ -18,9 +16,8 @@ import {
   type FiringPeriod,
   type Policy,
   type RuleInfo,
+  type SeriesAnalyzer,
   type Slo,
-  type SloTraffic,
-  type Workload,
 } from '@sextant/core/recommend';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
@@ -71,7 +68,6 @@ function historyMs(enabled: ReadonlySet<string>, slos: readonly Slo[]): number {
   if (enabled.has('slo-budget')) ms = Math.max(ms, ...slos.map((s) => s.windowMs));
   return ms;
 }
-const BUCKET_SECONDS = 300;
 
 export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
   const enabled = new Set(deps.analyzers ?? ['capacity', 'rightsizing', 'alert-hygiene', 'slo-budget', 'policy']);
@@ -103,10 +99,7 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
   async function candidatesFor(tenant: string, now: number): Promise<Candidate[]> {
     const range = { start: now - historyMs(enabled, deps.slos), end: now + 1 };
     const series = await loadSeries(deps.warehouse, tenant, range);
-    const out: Candidate[] = [];
-    if (enabled.has('capacity')) out.push(...analyzeCapacity(capacitySeries(series), now));
-    if (enabled.has('rightsizing')) out.push(...analyzeRightSizing([...containerWorkloads(series), ...hostWorkloads(series)], now));
-    if (enabled.has('slo-budget')) out.push(...analyzeSloBudget(sloTraffic(series, deps.slos), now));
+    const out: Candidate[] = await analyzeSeriesInWorker(series, SERIES_ANALYZERS.filter((a) => enabled.has(a)), deps.slos, now);
     if (enabled.has('alert-hygiene') && deps.alertAnalytics) {
       const periods = await deps.alertAnalytics.firingPeriods(tenant, range);
       out.push(...analyzeAlertHygiene(await deps.alertAnalytics.rules(tenant), periods));
@@ -153,61 +146,13 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
   };
 }
 
-function capacitySeries(series: Record<string, Series[]>) {
-  return [
-    ...(series['node_filesystem_used_ratio'] ?? []).map((s) => ({
-      entity: `${hostOf(s.labels['instance'] ?? '')}:${s.labels['mountpoint'] ?? ''}`,
-      resource: 'disk' as const,
-      usage: s.samples,
-    })),
-    ...(series['node_memory_used_ratio'] ?? []).map((s) => ({ entity: hostOf(s.labels['instance'] ?? ''), resource: 'memory' as const, usage: s.samples })),
-  ];
+/** The series analyzers' candidates, computed in the worker pool on a copy of the series as columns. */
+export function analyzeSeriesInWorker(series: Readonly<Record<string, Series[]>>, analyzers: readonly SeriesAnalyzer[], slos: readonly Slo[], now: number): Promise<Candidate[]> {
+  if (analyzers.length === 0) return Promise.resolve([]);
+  const { columns, transfer } = seriesColumns(series);
+  return coreWorkers.run<Candidate[]>({ module: '@sextant/core/recommend', name: 'analyzeSeriesOnColumns' }, [columns, analyzers, slos, now], undefined, transfer);
 }
-
-/** Hosts, sized from their utilisation ratios (capacity = 1). */
-function hostWorkloads(series: Record<string, Series[]>): Workload[] {
-  const cpu = new Map((series['node_cpu_utilisation_ratio'] ?? []).map((s) => [hostOf(s.labels['instance'] ?? ''), s.samples]));
-  const memory = new Map((series['node_memory_used_ratio'] ?? []).map((s) => [hostOf(s.labels['instance'] ?? ''), s.samples]));
-  return [...new Set([...cpu.keys(), ...memory.keys()])].map((host) => ({
-    entity: host,
-    host: { cpuCores: cpu.get(host) ?? [], memoryBytes: memory.get(host) ?? [], unit: 'ratio', cpuAllocatedCores: 1, memoryAllocatedBytes: 1 },
-  }));
-}
-
-/** Containers (per namespace/container), sized against their latest requests. */
-function containerWorkloads(series: Record<string, Series[]>): Workload[] {
-  const keyOf = (s: Series) => `${s.labels['namespace'] ?? ''}/${s.labels['container'] ?? ''}`;
-  const by = (dataset: string) => new Map((series[dataset] ?? []).map((s) => [keyOf(s), s.samples]));
-  const cpu = by('container_cpu_usage_cores');
-  const memory = by('container_memory_working_set_bytes');
-  const cpuRequest = by('container_cpu_request_cores');
-  const memoryRequest = by('container_memory_request_bytes');
-  return [...new Set([...cpu.keys(), ...memory.keys()])].map((entity) => {
-    const latest = (samples: readonly Sample[] | undefined) => samples?.[samples.length - 1]?.v;
-    const cpuAllocated = latest(cpuRequest.get(entity));
-    const memoryAllocated = latest(memoryRequest.get(entity));
-    return {
-      entity,
-      container: {
-        cpuCores: cpu.get(entity) ?? [],
-        memoryBytes: memory.get(entity) ?? [],
-        ...(cpuAllocated !== undefined ? { cpuAllocatedCores: cpuAllocated } : {}),
-        ...(memoryAllocated !== undefined ? { memoryAllocatedBytes: memoryAllocated } : {}),
-      },
-    };
-  });
-}
-
-/** Requests and errors per 5-minute bucket from the rate and error-ratio rollups. */
-function sloTraffic(series: Record<string, Series[]>, slos: readonly Slo[]): SloTraffic[] {
-  return slos.flatMap((slo) => {
-    const of = (dataset: string) => (series[dataset] ?? []).find((s) => (s.labels['service'] ?? s.labels['job']) === slo.service)?.samples ?? [];
-    const ratio = new Map(of('http_error_ratio').map((p) => [p.t, p.v]));
-    const requests: Sample[] = of('http_requests_per_second').map((p) => ({ t: p.t, v: p.v * BUCKET_SECONDS }));
-    const errors = requests.map((p) => ({ t: p.t, v: p.v * (ratio.get(p.t) ?? 0) }));
-    return requests.length ? [{ slo, requests, errors }] : [];
-  });
-}
+const SERIES_ANALYZERS: readonly SeriesAnalyzer[] = ['capacity', 'rightsizing', 'slo-budget'];
 
 type EntityFeatures = { entity: string; features: Float64Array }[];
 

@@ -29,7 +29,7 @@ import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
 import { retrainDataset, type RetrainRequests } from './retrain.js';
 import { groupStateId, membershipOf, type GroupMember } from './score-groups.js';
-import { scoreAlignedInSlices } from './score-slices.js';
+import { scoreAlignedInSlices, scoreAloneInSlices } from './score-slices.js';
 import { splitByShare } from './score-share.js';
 import type { ReplicaSharing } from '../replicas/membership.js';
 import { WHOLE, type Share } from '../replicas/share.js';
@@ -200,9 +200,7 @@ export async function scoreTenant(
   for (const m of alone) {
     if (m.ts.length === 0) continue;
     const detector = m.saved ? UnivariateDetector.restore(m.saved.state) : new UnivariateDetector();
-    const points: ScoredPoint[] = [];
-    for (let i = 0; i < m.ts.length; i++) points.push(detector.explain(m.ts[i]!, m.values[i]!, detector.update(m.ts[i]!, m.values[i]!)));
-    scoredPoints.set(m, points);
+    scoredPoints.set(m, await scoreAloneInSlices(detector, m));
     states.set(m, detector.state);
     await yieldToEventLoop();
   }
