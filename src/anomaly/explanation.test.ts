@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventTracker } from './events.js';
 import { seededRandom } from '../stats/random.js';
-import { describeExplanation, type ScoredPoint } from './explanation.js';
+import { describeExplanation, formatValue, type ScoredPoint } from './explanation.js';
 import { DEFAULT_GROUP_OPTIONS, GroupDetector } from './group.js';
 import { severityOf, severityRank } from './severity.js';
 import { DEFAULT_UNIVARIATE_OPTIONS, UnivariateDetector } from './univariate.js';
@@ -138,7 +138,12 @@ test("a group member's held alarm, served once it persisted, is explained by tha
   assert.deepEqual([q.of, q.sigmas], [persistPoints, persistSigmas]);
   assert.ok(q.large >= DEFAULT_GROUP_OPTIONS.trust.persistShare * persistPoints && q.large <= persistPoints, `${q.large} points stayed far off`);
   assert.deepEqual(fromRestored, served, 'a group restored while the alarm was held explains it the same');
-  assert.match(describeExplanation(served), /^persistent departure: the \S+ alarm at 2026-01-02T1\d:\d\d:00\.000Z \(5\d\.\d+, \d+\.\d σ above the expected 2\d\.\d+\), and \d+ of the next 10 points stayed at least 5 σ/);
+  assert.match(describeExplanation(served), /^persistent departure: the \S+ alarm at 2026-01-02T1\d:\d\d:00\.000Z \(5\d\.\d+, \d+\.\d σ above the expected 2\d\.\d+\), and \d+ of the next 10 points stayed at least 5 σ from their expected values; now /);
+  // A stored event is explained by the alarm itself (the service's eventRow): no "now", the alarm's band instead.
+  const asStored = { ...served, value: q.value!, expected: q.expected!, lower: q.lower!, upper: q.upper!, deviation: q.deviation!, detector: q.detector! };
+  const text = describeExplanation(asStored);
+  assert.ok(!text.includes('now'), text);
+  assert.ok(text.endsWith(`from their expected values; the alarm's band ${formatValue(q.lower!)} – ${formatValue(q.upper!)}`), text);
 });
 
 test("an isolation-forest alarm names the members that deviate most at that step, this one among them", () => {

@@ -23,7 +23,11 @@ export interface Evidence {
   /** drift: the drift's memory in points (1 / driftAlpha), and in ms when the series' step is known. */
   driftPoints?: number;
   driftMs?: number;
-  /** isolation-forest: the members that deviate most at this step, most deviant first (index in the group, deviation in sigmas). */
+  /**
+   * isolation-forest: the members that deviate most at this step, most deviant first (index in the
+   * group, deviation in sigmas, and the member's series when the caller knows it: the service names
+   * each by its dataset and labels).
+   */
   members?: { index: number; deviation: number; name?: string }[];
   /**
    * A group member's alarm served once its departure persisted: `large` of the `of` points after the
@@ -80,14 +84,14 @@ function duration(ms: number): string {
   return hours >= 1 ? `${Number(hours.toPrecision(2))} h` : `${Math.max(1, Math.round(ms / 60_000))} min`;
 }
 
-/** What `describeExplanation` needs: a scored point, or an anomaly event's stored explanation (no evidence). */
+/** What `describeExplanation` needs: a scored point, or an anomaly event's stored explanation (with its evidence, if any). */
 export type Explained = Pick<ScoredPoint, 'value' | 'expected' | 'lower' | 'upper' | 'deviation' | 'evidence'> & { detector: string };
 
 /**
  * The explanation in words, leading with what the detector that fired found (the range seen, the
  * level shift, the drift, the members, the persisted alarm), then the point against its expected
- * value and band. Without evidence (an event read back from the warehouse) it says what the detector
- * looks for, so a drift alarm whose point sits near its expected value does not read as 0 σ alone.
+ * value and band. Without evidence (an event stored before the warehouse kept it) it says what the
+ * detector looks for, so a drift alarm whose point sits near its expected value does not read as 0 σ alone.
  */
 export function describeExplanation(p: Explained): string {
   const e = p.evidence ?? {};
@@ -95,11 +99,15 @@ export function describeExplanation(p: Explained): string {
   const point = `${formatValue(p.value)} is ${Math.abs(p.deviation).toFixed(1)} σ ${side} the expected ${formatValue(p.expected)} (band ${formatValue(p.lower)} – ${formatValue(p.upper)})`;
   if (e.persisted) {
     const q = e.persisted;
-    const alarm =
-      q.t !== undefined && q.value !== undefined && q.expected !== undefined && q.deviation !== undefined
-        ? `the ${q.detector ?? ''} alarm at ${new Date(q.t).toISOString()} (${formatValue(q.value)}, ${Math.abs(q.deviation).toFixed(1)} σ ${q.value >= q.expected ? 'above' : 'below'} the expected ${formatValue(q.expected)})`
-        : 'an earlier alarm';
-    return `persistent departure: ${alarm}, and ${q.large} of the next ${q.of} points stayed at least ${q.sigmas} σ from their expected values; now ${point}`;
+    const seen = q.t !== undefined && q.value !== undefined && q.expected !== undefined && q.deviation !== undefined;
+    const alarm = seen
+      ? `the ${q.detector ?? ''} alarm at ${new Date(q.t!).toISOString()} (${formatValue(q.value!)}, ${Math.abs(q.deviation!).toFixed(1)} σ ${q.value! >= q.expected! ? 'above' : 'below'} the expected ${formatValue(q.expected!)})`
+      : 'an earlier alarm';
+    // A stored event is explained by the alarm itself (its value, expected value and deviation are
+    // the alarm's): there is no later point to describe, only the alarm's band.
+    const isAlarm = seen && p.value === q.value && p.expected === q.expected && p.deviation === q.deviation;
+    const after = isAlarm ? `the alarm's band ${formatValue(p.lower)} – ${formatValue(p.upper)}` : `now ${point}`;
+    return `persistent departure: ${alarm}, and ${q.large} of the next ${q.of} points stayed at least ${q.sigmas} σ from their expected values; ${after}`;
   }
   switch (p.detector) {
     case 'out-of-range':

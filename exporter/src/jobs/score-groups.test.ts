@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupStateId, membershipOf } from './score-groups.js';
+import { groupStateId, memberName, membershipOf } from './score-groups.js';
 
 test('group state ids are stable, negative (never a real series id) and differ between groups', () => {
   assert.equal(groupStateId('service:checkout'), groupStateId('service:checkout'));
@@ -17,4 +17,11 @@ test('the membership fingerprint changes when a member joins, leaves or the orde
   assert.notEqual(membershipOf([a, b]), membershipOf([a, b, c]));
   assert.notEqual(membershipOf([a, b]), membershipOf([a]));
   assert.notEqual(membershipOf([a, b]), membershipOf([b, a]));
+});
+
+test('a member is named by its dataset and labels, as Prometheus prints a series', () => {
+  assert.equal(memberName({ dataset: 'http_error_ratio', labels: { job: 'api', instance: 'a:1' } }), 'http_error_ratio{instance="a:1",job="api"}');
+  assert.equal(memberName({ dataset: 'up', labels: { __name__: 'up', job: 'node' } }), 'up{job="node"}');
+  assert.equal(memberName({ dataset: 'errors', labels: { __name__: 'http_errors_total', job: 'a"b' } }), 'errors{__name__="http_errors_total",job="a\\"b"}');
+  assert.equal(memberName({ dataset: 'up', labels: {} }), 'up');
 });

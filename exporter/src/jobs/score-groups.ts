@@ -2,6 +2,7 @@
 // from its name, and carries a fingerprint of its members, so a group whose members changed (a
 // new pod, a series gone) starts afresh instead of feeding a forest vectors of another shape.
 
+import { seriesKey, type Labels } from '@sextant/core';
 import { unitKey } from '../replicas/share.js';
 
 /** A series as the score job identifies it. */
@@ -18,4 +19,14 @@ export function groupStateId(key: string): number {
 /** Fingerprint of a group's ordered members. */
 export function membershipOf(members: readonly GroupMember[]): number {
   return unitKey(members.map((m) => `${m.dataset}\u0000${m.seriesId}`).join('\u0001'));
+}
+
+/**
+ * A member's series as explanations name it: its dataset and labels as Prometheus prints a series
+ * (`http_request_duration_p95_seconds{job="api"}`; `__name__` only when it differs from the dataset).
+ */
+export function memberName(member: { dataset: string; labels: Labels }): string {
+  const { __name__: name, ...rest } = member.labels;
+  const labels = name === undefined || name === member.dataset ? rest : member.labels;
+  return Object.keys(labels).length ? `${member.dataset}${seriesKey(labels)}` : member.dataset;
 }

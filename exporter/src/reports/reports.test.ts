@@ -66,7 +66,7 @@ before(async () => {
     const alert = `INSERT INTO alert_events VALUES ('t1', 'fp1', $1, $2, $3, $4, $1, 'webhook', 'HighErrorRate', 'api', 'critical', '{}', '{}', '', 'team', '[]')`;
     await tx.run(alert, [range.start + H, 0, 'firing', null]);
     await tx.run(alert, [range.start + H, 1, 'resolved', range.start + 2 * H]);
-    await tx.run(`INSERT INTO anomaly_events VALUES ('t1', 'http_requests_per_second', $1, $2, $3, 0.97, $2, $2, 0.97, 'high', 'seasonal', 45, 30, 27, 33, 6.5)`, [rateSeries, range.start + 10 * H, range.start + 11 * H]);
+    await tx.run(`INSERT INTO anomaly_events VALUES ('t1', 'http_requests_per_second', $1, $2, $3, 0.97, $2, $2, 0.97, 'high', 'seasonal', 45, 30, 27, 33, 6.5, NULL)`, [rateSeries, range.start + 10 * H, range.start + 11 * H]);
   });
   for (const [i, status] of (['ok', 'ok', 'error'] as const).entries()) {
     await warehouse.recordIngestRun({ tenant: 't1', dataset: 'up', window: { start: range.start + i * H, end: range.start + (i + 1) * H }, rows: 24, status, ...(status === 'error' ? { error: 'prometheus: 503' } : {}), durationMs: 5, finishedAt: range.start + (i + 1) * H });

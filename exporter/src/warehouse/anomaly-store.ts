@@ -2,6 +2,7 @@
 // restarts, and the anomaly events found, which the API lists. The score job and the routes use
 // this interface; duckdb-anomaly-store.ts and clickhouse/ implement it.
 import type { Labels } from '@sextant/core';
+import type { Evidence } from '@sextant/core/anomaly';
 
 /** Saved scoring state of one series. */
 export interface SeriesScoringState {
@@ -33,6 +34,12 @@ export interface AnomalyEvent {
   lower: number;
   upper: number;
   deviation: number;
+  /**
+   * What the detector that fired found (the range seen, a level shift, a drift, the group members
+   * by series, a persisted alarm), stored as JSON beside the event. Absent when it found nothing
+   * beyond the point, and on events stored before the warehouses kept it.
+   */
+  evidence?: Evidence;
 }
 
 export interface AnomalyEventFilter {
@@ -109,7 +116,17 @@ export function eventOf(r: Record<string, unknown>, labels: Labels): AnomalyEven
     lower: Number(r.lower_band),
     upper: Number(r.upper_band),
     deviation: Number(r.deviation),
+    ...evidenceOf(r.evidence),
   };
+}
+
+/** The evidence column's text: JSON, or nothing (NULL on DuckDB, '' on ClickHouse) for an event without evidence. */
+export function evidenceText(e: AnomalyEvent): string | null {
+  return e.evidence ? JSON.stringify(e.evidence) : null;
+}
+
+function evidenceOf(text: unknown): { evidence?: Evidence } {
+  return typeof text === 'string' && text !== '' ? { evidence: JSON.parse(text) as Evidence } : {};
 }
 
 export function zipLabels(names: unknown, values: unknown): Labels {

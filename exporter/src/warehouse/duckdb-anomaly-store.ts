@@ -1,7 +1,7 @@
-// The anomaly store on DuckDB (tables of migration 100).
+// The anomaly store on DuckDB (tables of migrations 100 and 101).
 import type { Labels } from '@sextant/core';
 import type { AnomalyEvent, AnomalyEventFilter, AnomalyStore, PointBatch, SeriesScoringState, SeriesSubset } from './anomaly-store.js';
-import { decodeState, encodeState, eventOf, zipLabels } from './anomaly-store.js';
+import { decodeState, encodeState, eventOf, evidenceText, zipLabels } from './anomaly-store.js';
 import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
 
 /** `AND <column> IN (the ids)` with the ids as one text parameter, or nothing without a subset. */
@@ -114,8 +114,10 @@ export class DuckDbAnomalyStore implements AnomalyStore {
       for (const e of events) {
         await tx.run('DELETE FROM anomaly_events WHERE tenant = $1 AND dataset = $2 AND series_id = $3 AND start_ms = $4', [tenant, dataset, e.seriesId, e.start]);
         await tx.run(
-          `INSERT INTO anomaly_events VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-          [tenant, dataset, e.seriesId, e.start, e.end, e.peakScore, e.peakAt, e.explainedAt, e.explainedScore, e.severity, e.detector, e.value, e.expected, e.lower, e.upper, e.deviation],
+          `INSERT INTO anomaly_events (tenant, dataset, series_id, start_ms, end_ms, peak_score, peak_ms, explained_ms, explained_score, severity, detector,
+             value, expected, lower_band, upper_band, deviation, evidence)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+          [tenant, dataset, e.seriesId, e.start, e.end, e.peakScore, e.peakAt, e.explainedAt, e.explainedScore, e.severity, e.detector, e.value, e.expected, e.lower, e.upper, e.deviation, evidenceText(e)],
         );
       }
     });

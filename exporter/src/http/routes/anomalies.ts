@@ -12,7 +12,8 @@ const matcherSyntax = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\
 
 /**
  * GET /anomalies: the caller's tenant's anomaly events, newest first, each with its series'
- * labels and the explanation at its peak (value, expected, band, detector, severity, and in words).
+ * labels and the explanation at its peak (value, expected, band, detector, severity, what the
+ * detector found, and in words).
  * Filters: dataset, match (repeatable, `label="v"`, `label!="v"`, `label=~"re"`, `label!~"re"`),
  * min_score, severity (comma list), from / to (RFC 3339 or Unix ms; events overlapping), limit.
  */
@@ -37,7 +38,16 @@ export function anomalyView(e: AnomalyEvent) {
     peakScore: e.peakScore,
     peakAt: new Date(e.peakAt).toISOString(),
     severity: e.severity,
-    explanation: { detector: e.detector, value: e.value, expected: e.expected, lower: e.lower, upper: e.upper, deviation: e.deviation, text: describeExplanation(e) },
+    explanation: {
+      detector: e.detector,
+      value: e.value,
+      expected: e.expected,
+      lower: e.lower,
+      upper: e.upper,
+      deviation: e.deviation,
+      ...(e.evidence ? { evidence: e.evidence } : {}),
+      text: describeExplanation(e),
+    },
   };
 }
 

@@ -4,7 +4,7 @@
 // again and writes the same events, which replace those written before.
 import type { Labels } from '@sextant/core';
 import {
-  decodeState, encodeState, eventOf, zipLabels,
+  decodeState, encodeState, eventOf, evidenceText, zipLabels,
   type AnomalyEvent, type AnomalyEventFilter, type AnomalyStore, type PointBatch, type SeriesScoringState, type SeriesSubset,
 } from '../anomaly-store.js';
 import type { IncreasingIds } from '../increasing-ids.js';
@@ -14,7 +14,7 @@ import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
 
 const BATCH_ROWS = 65_536;
 const EVENT_COLUMNS = `tenant, dataset, series_id, start_ms, end_ms, peak_score, peak_ms, explained_ms, explained_score, severity, detector,
-  value, expected, lower_band, upper_band, deviation`;
+  value, expected, lower_band, upper_band, deviation, evidence`;
 
 /** Ids per `IN` list: a few thousand keep each query far below the server's max_query_size (256 KiB). */
 const SUBSET_CHUNK = 4_000;
@@ -111,7 +111,7 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
       events.map((e) => ({
         tenant, dataset, series_id: e.seriesId, start_ms: e.start, end_ms: e.end, peak_score: e.peakScore, peak_ms: e.peakAt,
         explained_ms: e.explainedAt, explained_score: e.explainedScore, severity: e.severity, detector: e.detector, value: e.value,
-        expected: e.expected, lower_band: e.lower, upper_band: e.upper, deviation: e.deviation, version,
+        expected: e.expected, lower_band: e.lower, upper_band: e.upper, deviation: e.deviation, evidence: evidenceText(e) ?? '', version,
       })),
     );
     await this.db.insert(

@@ -8,6 +8,7 @@
 import { LEVEL_TABLE, LEVEL_WIDTH_MS, ROLLUP_LEVELS } from '../levels.js';
 import type { RollupLevel, StorageLevel } from '../warehouse.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { sqlString, sqlStrings } from './sql-literal.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,6 +33,15 @@ export interface TableSpec {
   engine: string;
   /** Rows of one series share a shard (the series id is a hash of its identity); small tables go by dataset. */
   shardBy: string;
+  /**
+   * Columns added after the table first shipped (`name Type`): a new table is created with them, and
+   * addMissingColumns adds them to a table created before.
+   */
+  added?: string[];
+}
+
+function allColumns(t: TableSpec): string {
+  return [t.columns, ...(t.added ?? [])].join(', ');
 }
 
 const BY_SERIES = 'series_id';
@@ -95,7 +105,7 @@ export function tableSpecs(o: SchemaOptions): TableSpec[] {
  */
 export function createStages(db: ClickHouseConnection, tables: readonly TableSpec[]): string[][] {
   const database = [`CREATE DATABASE IF NOT EXISTS ${db.database}${db.onCluster}`];
-  const local = tables.map((t) => `CREATE TABLE IF NOT EXISTS ${db.localTable(t.name)}${db.onCluster} (${t.columns}) ENGINE = ${t.engine}`);
+  const local = tables.map((t) => `CREATE TABLE IF NOT EXISTS ${db.localTable(t.name)}${db.onCluster} (${allColumns(t)}) ENGINE = ${t.engine}`);
   if (db.cluster === undefined) return [database, local];
   const distributed = tables.map(
     (t) => `CREATE TABLE IF NOT EXISTS ${db.table(t.name)}${db.onCluster} AS ${db.localTable(t.name)}
@@ -113,6 +123,35 @@ export async function createTables(db: ClickHouseConnection, tables: readonly Ta
   for (const stage of options.database ? stages : stages.slice(1)) {
     if (db.cluster === undefined) for (const statement of stage) await db.run(statement);
     else await Promise.all(stage.map((statement) => db.run(statement)));
+  }
+}
+
+/**
+ * Adds the `added` columns that the tables of a warehouse created by an older Sextant lack (on a
+ * cluster to each shard's table, then to the Distributed one), so its rows read back with the
+ * columns' defaults. Only what system.columns says is missing is altered (18.16 has no ADD COLUMN
+ * IF NOT EXISTS): opening an up-to-date warehouse runs no DDL. A column that another process added
+ * in the meantime makes the ALTER fail, which is then no error.
+ */
+export async function addMissingColumns(db: ClickHouseConnection, tables: readonly TableSpec[]): Promise<void> {
+  const wanted = tables.flatMap((t) =>
+    (t.added ?? []).flatMap((definition) => [...new Set([db.localName(t.name), t.name])].map((table) => ({ table, definition, name: definition.trim().split(/\s+/)[0]! }))),
+  );
+  if (wanted.length === 0) return;
+  const present = async (): Promise<Set<string>> => {
+    const rows = await db.read(
+      `SELECT table, name FROM system.columns WHERE database = ${sqlString(db.database)} AND table IN (${sqlStrings([...new Set(wanted.map((w) => w.table))])})`,
+    );
+    return new Set(rows.map((r) => `${String(r.table)}.${String(r.name)}`));
+  };
+  const before = await present();
+  for (const w of wanted) {
+    if (before.has(`${w.table}.${w.name}`)) continue;
+    try {
+      await db.run(`ALTER TABLE ${db.table(w.table)}${db.onCluster} ADD COLUMN ${w.definition}`);
+    } catch (error) {
+      if (!(await present()).has(`${w.table}.${w.name}`)) throw error;
+    }
   }
 }
 

@@ -34,6 +34,8 @@ export const STORE_TABLES: TableSpec[] = [
       lower_band Float64, upper_band Float64, deviation Float64, version UInt64`,
     engine: replacing('tenant, dataset, series_id, start_ms'),
     shardBy: 'series_id',
+    // What the detector found (AnomalyEvent.evidence) as JSON text; '' for none.
+    added: ['evidence String'],
   },
   // One row per state change as the replica that recorded it saw it; reads fold every replica's rows
   // into one history (clickhouse-alert-changes.ts), so the key is the row's whole identity: rows of

@@ -38,7 +38,7 @@ import { ClickHouseReplicaStore } from './clickhouse-replica-store.js';
 import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
-import { bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
+import { addMissingColumns, bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
 import { ALERT_EVENTS_KEY, STORE_TABLES } from './clickhouse-store-schema.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
@@ -76,7 +76,11 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
     const [found] = await db.read(`SELECT count() AS n FROM system.tables WHERE database = ${sqlString(db.database)} AND name = 'points'`);
     if (Number(found?.n ?? 0) === 0) throw new Error(`ClickHouse database ${db.database} holds no Sextant warehouse (no table points): nothing to read`);
   }
-  else await createTables(db, [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES]);
+  else {
+    const tables = [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES];
+    await createTables(db, tables);
+    await addMissingColumns(db, tables);
+  }
   await checkAlertEventsKey(db);
   const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now, options.closesClient ?? false);
   await warehouse.openAlerts(options.alerts);

@@ -11,6 +11,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Series } from '@sextant/core';
 import type { Prediction, TrainedPredictor } from '@sextant/core/predict';
 import type { Recommendation } from '@sextant/core/recommend';
+import { describeExplanation, type Evidence } from '@sextant/core/anomaly';
 import type { AlertObservation } from '../../alert-store.js';
 import type { AnomalyEvent, PointBatch, SeriesScoringState } from '../../anomaly-store.js';
 import type { AuditEntry } from '../../audit-store.js';
@@ -19,6 +20,9 @@ import type { StoredReport } from '../../report-store.js';
 import type { ServiceWarehouse } from '../../stores.js';
 import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
+import { createTables } from '../clickhouse-schema.js';
+import { STORE_TABLES } from '../clickhouse-store-schema.js';
+import { seriesId } from '../../series-id.js';
 import { closeContract } from './close-contract.js';
 import { referenceContract } from './reference-contract.js';
 import { sharedAlertsContract } from './shared-alerts-contract.js';
@@ -259,6 +263,63 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     }
     assertClose(await ch.anomalies.events('t1', { limit: 10 }), await duck.anomalies.events('t1', { limit: 10 }));
     assertClose(await ch.anomalies.newPoints('t1', dataset, 1e6), await duck.anomalies.newPoints('t1', dataset, 1e6));
+  });
+
+  test('anomalies: an event keeps its evidence (members named by series, a persisted alarm) and its explanation; one without has none', async () => {
+    const tenant = 'evidence';
+    const dataset = 'up';
+    const evidence: Evidence = {
+      members: [
+        { index: 2, deviation: -7.25, name: 'up{instance="c:1",job="db \\"x\\""}' },
+        { index: 0, deviation: 3.5e-9, name: "http_error_ratio{job=\"api\",note=\"ünï ☃ 'q'\"}" },
+      ],
+      persisted: { t: T0 + H, value: 0.1 + 0.2, expected: 1 / 3, lower: -1e-300, upper: 1.7976931348623157e308, deviation: 12.5, detector: 'robust-level', large: 8, of: 10, sigmas: 5 },
+      driftMean: -0.012345678901234567,
+    };
+    const event = (seriesId: number, start: number, withEvidence?: Evidence): AnomalyEvent => ({
+      tenant, dataset, seriesId, labels: {}, start, end: start + 10 * 60_000, peakScore: 0.97, peakAt: start, explainedAt: start, explainedScore: 0.97,
+      severity: 'critical', detector: 'isolation-forest', value: 0.3, expected: 1 / 3, lower: 0.1, upper: 0.5, deviation: 12.5, ...(withEvidence ? { evidence: withEvidence } : {}),
+    });
+    for (const w of both()) {
+      await w.replaceWindow(tenant, dataset, { start: T0, end: T0 + H }, seriesOf(dataset, T0, T0 + H, 5 * 60_000).slice(0, 1));
+      const [seriesId] = [...(await w.anomalies.seriesLabels(tenant, dataset)).keys()];
+      const written = [event(seriesId!, T0 + 30 * 60_000, evidence), event(seriesId!, T0)];
+      const state: SeriesScoringState = { seriesId: seriesId!, scoredUntil: T0 + H, state: new Float64Array([1]), openEventStart: T0 + 30 * 60_000, lastAlarm: T0 + 40 * 60_000 };
+      await w.anomalies.saveRun(tenant, dataset, [state], written);
+      const read = await w.anomalies.events(tenant, { limit: 10 });
+      const where = w === duck ? 'duckdb' : 'clickhouse';
+      assert.deepEqual(read.map((e) => e.evidence), [evidence, undefined], where);
+      assert.ok(!('evidence' in read[1]!), `${where}: an event without evidence has no evidence key`);
+      assert.deepEqual(read.map(describeExplanation), written.map(describeExplanation), where);
+      assert.match(describeExplanation(read[0]!), /^persistent departure: the robust-level alarm at /);
+      assert.deepEqual((await w.anomalies.openEvents(tenant, dataset)).get(seriesId!)?.evidence, evidence, `${where}: the open event carries it into the next run`);
+    }
+    assertClose(await ch.anomalies.events(tenant, { limit: 10 }), await duck.anomalies.events(tenant, { limit: 10 }));
+  });
+
+  test('a warehouse whose anomaly_events predate the evidence column gets it when opened: old events read back without evidence, new ones with it', async () => {
+    const db = new ClickHouseConnection(client, `sextant_before_evidence_${process.pid}`, cluster);
+    const { added: _, ...before } = STORE_TABLES.find((t) => t.name === 'anomaly_events')!;
+    await createTables(db, [before]);
+    const labels = { job: 'api' };
+    const old = {
+      tenant: 't1', dataset: 'latency', series_id: seriesId('t1', 'latency', labels), start_ms: T0, end_ms: T0 + H, peak_score: 0.9, peak_ms: T0,
+      explained_ms: T0, explained_score: 0.9, severity: 'high', detector: 'drift', value: 0.41, expected: 0.4, lower_band: 0.3, upper_band: 0.5, deviation: 0.2, version: 1,
+    };
+    await db.insert('anomaly_events', [old]);
+    const w = await openClickHouseWarehouse({ connection: db, retentionMs: DEFAULT_RETENTION_MS, now: () => NOW, alerts: { dir: join(dir, 'intake-before-evidence') } });
+    try {
+      await w.replaceWindow('t1', 'latency', { start: T0, end: T0 + H }, [{ labels, samples: [{ t: T0, v: 0.41 }] }]);
+      const [read] = await w.anomalies.events('t1', { limit: 10 });
+      assert.ok(read && !('evidence' in read), JSON.stringify(read));
+      assert.match(describeExplanation(read), /^drift: a slow departure, .*; 0\.41 is 0\.2 σ above the expected 0\.4 \(band 0\.3 – 0\.5\)$/);
+      const evidence: Evidence = { driftMean: 0.0123, driftSigmas: 4.56, driftPoints: 50, driftMs: 50 * 60_000 };
+      await w.anomalies.saveRun('t1', 'latency', [], [{ ...read, start: T0 + 2 * H, end: T0 + 3 * H, evidence }]);
+      assert.deepEqual((await w.anomalies.events('t1', { limit: 10 })).map((e) => e.evidence), [evidence, undefined]);
+    } finally {
+      await w.close();
+      await db.run(`DROP DATABASE IF EXISTS ${db.database}${db.onCluster}`);
+    }
   });
 
   test('alert history: state changes once, instances, open alerts, history; re-deliveries write nothing', async () => {
