@@ -6,6 +6,9 @@ import type { AlertInstance } from './analysis.js';
 
 export const ALERT_DATASETS = { firing: 'alerts_firing', started: 'alerts_started' } as const;
 
+/** The labels of the alert datasets' series. */
+export const ALERT_DATASET_LABELS = ['alertname', 'service', 'severity'] as const;
+
 /** Samples at the multiples of `stepMs` in [range.start, range.end); a series per label set with any alert. */
 export function alertSeries(instances: readonly AlertInstance[], range: TimeRange, stepMs: number, now: number): { firing: Series[]; started: Series[] } {
   const first = Math.ceil(range.start / stepMs) * stepMs;

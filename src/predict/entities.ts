@@ -95,39 +95,45 @@ export interface ThresholdRule {
 
 /**
  * The alert periods the rules would have produced on the series, one per series and firing, entity
- * from the series' labels.
+ * from the series' labels, in `byStartAndEntity` order.
  */
 export function replayThresholdRules(
   seriesByDataset: Readonly<Record<string, readonly Series[]>>,
   rules: readonly ThresholdRule[],
 ): AlertPeriod[] {
+  return rules.flatMap((rule) => (seriesByDataset[rule.dataset] ?? []).flatMap((s) => replayThresholdRule(rule, s))).sort(byStartAndEntity);
+}
+
+/** The periods one rule would have produced on one series of its dataset (none when the labels do not match). */
+export function replayThresholdRule(rule: ThresholdRule, s: Series): AlertPeriod[] {
+  if (rule.match && !Object.entries(rule.match).every(([k, v]) => s.labels[k] === v)) return [];
+  const entity = entityOf(s.labels);
+  if (!entity) return [];
   const out: AlertPeriod[] = [];
-  for (const rule of rules) {
-    for (const s of seriesByDataset[rule.dataset] ?? []) {
-      if (rule.match && !Object.entries(rule.match).every(([k, v]) => s.labels[k] === v)) continue;
-      const entity = entityOf(s.labels);
-      if (!entity) continue;
-      let pendingSince: number | undefined;
-      let firingSince: number | undefined;
-      const close = (at: number) => {
-        if (firingSince !== undefined) out.push({ entity, alertname: rule.alertname, severity: rule.severity, startsAt: firingSince, endsAt: at });
-        pendingSince = undefined;
-        firingSince = undefined;
-      };
-      for (const p of s.samples) {
-        const holds = rule.op === '>' ? p.v > rule.threshold : rule.op === '<' ? p.v < rule.threshold : p.v === rule.threshold;
-        if (!holds) {
-          close(p.t);
-        } else {
-          pendingSince ??= p.t;
-          if (firingSince === undefined && p.t - pendingSince >= rule.forMs) firingSince = p.t;
-        }
-      }
-      // Still firing at the end of the history: no end yet.
-      if (firingSince !== undefined) out.push({ entity, alertname: rule.alertname, severity: rule.severity, startsAt: firingSince });
+  let pendingSince: number | undefined;
+  let firingSince: number | undefined;
+  const close = (at: number) => {
+    if (firingSince !== undefined) out.push({ entity, alertname: rule.alertname, severity: rule.severity, startsAt: firingSince, endsAt: at });
+    pendingSince = undefined;
+    firingSince = undefined;
+  };
+  for (const p of s.samples) {
+    const holds = rule.op === '>' ? p.v > rule.threshold : rule.op === '<' ? p.v < rule.threshold : p.v === rule.threshold;
+    if (!holds) {
+      close(p.t);
+    } else {
+      pendingSince ??= p.t;
+      if (firingSince === undefined && p.t - pendingSince >= rule.forMs) firingSince = p.t;
     }
   }
-  return out.sort((a, b) => a.startsAt - b.startsAt || a.entity.localeCompare(b.entity));
+  // Still firing at the end of the history: no end yet.
+  if (firingSince !== undefined) out.push({ entity, alertname: rule.alertname, severity: rule.severity, startsAt: firingSince });
+  return out;
+}
+
+/** The order of replayed periods: by start, then entity. */
+export function byStartAndEntity(a: AlertPeriod, b: AlertPeriod): number {
+  return a.startsAt - b.startsAt || a.entity.localeCompare(b.entity);
 }
 
 /**

@@ -30,7 +30,7 @@ test('the demo job records the scenario\'s alerts once, with a flapping rule, th
       log: createLogger('error', () => undefined),
       now: () => now,
     };
-    const jobs = alertJobs({ ...deps, demo: { seed: 7, tenant: 'demo' } });
+    const jobs = alertJobs({ ...deps, tenants: ['demo'], demo: { seed: 7, tenant: 'demo' } });
     // The router built after the jobs shares their store: building it registers no metric twice.
     assert.ok(alertsApiRouter(deps));
     assert.deepEqual(jobs.map((j) => j.name), ['alert-datasets', 'demo-alerts']);

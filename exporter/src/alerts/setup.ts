@@ -4,7 +4,7 @@
 // recorder guarantees.
 import type { Registry } from 'prom-client';
 import type { AlertsSection } from '../config/sections/alerts.js';
-import { createAlertDatasetsJob } from '../jobs/alert-datasets.js';
+import { ALERT_DATASET_STEP_MS, createAlertDatasetsJob } from '../jobs/alert-datasets.js';
 import { createAlertReconcileJob } from '../jobs/alert-reconcile.js';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../log.js';
@@ -38,6 +38,8 @@ export interface AlertsDeps {
 
 export interface AlertJobsDeps extends AlertsDeps {
   warehouse: Warehouse;
+  /** The tenants the service serves (of its datasets and tokens): each gets the alert datasets. */
+  tenants: readonly string[];
   /** When the service runs the demo source: record the demo scenario's alerts for this tenant. */
   demo?: { seed: number; tenant: string };
 }
@@ -46,7 +48,7 @@ export function alertJobs(deps: AlertJobsDeps): Job[] {
   const { store } = deps;
   const recorder = recorderOf(store, deps.registry);
   const jobs: Job[] = [
-    createAlertDatasetsJob({ store, warehouse: deps.warehouse, log: deps.log, now: deps.now, intervalMs: 60_000, stepMs: 60_000, windowMs: 2 * 3_600_000 }),
+    createAlertDatasetsJob({ store, tenants: deps.tenants, warehouse: deps.warehouse, log: deps.log, now: deps.now, intervalMs: 60_000, stepMs: ALERT_DATASET_STEP_MS, windowMs: 2 * 3_600_000 }),
   ];
   const am = deps.config.alertmanager;
   if (am) {

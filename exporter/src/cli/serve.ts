@@ -160,7 +160,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const allJobs = [
     ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live, replicas }),
     ...predictStages.jobs.map((job) => announcing(job, live, [...new Set(datasets.map((d) => d.tenant))])),
-    ...alertJobs({ ...alertDeps, warehouse, ...demoAlerts }),
+    ...alertJobs({ ...alertDeps, warehouse, tenants: [...new Set([...datasets.map((d) => d.tenant), ...config.auth.tokens.map((t) => t.tenant)])], ...demoAlerts }),
   ];
   const jobs = replicas ? replicaJobs(allJobs, replicas) : allJobs;
   const scheduler = leavingAtStop(withBackfills(createScheduler({ jobs, registry, log, now }), backfills), replicas, log);

@@ -104,7 +104,7 @@ describe('authentication on every /api route', () => {
     const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     const ok = await call('GET', '/api/v1/datasets', { headers: { authorization: basic('viewer-a', 'token-of-viewer-a-0001') } });
     assert.equal(ok.status, 200);
-    assert.deepEqual((await ok.json()).datasets.map((d: { name: string }) => d.name), ['cpu']);
+    assert.deepEqual((await ok.json()).datasets.map((d: { name: string }) => d.name), ['cpu', 'alerts_firing', 'alerts_started'], "tenant a's list");
     const wrongUser = await call('GET', '/api/v1/datasets', { headers: { authorization: basic('viewer-b', 'token-of-viewer-a-0001') } });
     assert.equal(wrongUser.status, 401);
   });
@@ -242,10 +242,15 @@ describe('POST /api/v1/query', () => {
 });
 
 describe('GET /api/v1/datasets and /api/v1/ingest-runs', () => {
-  test('datasets: only the tenant\'s own, with watermarks', async () => {
+  test('datasets: only the tenant\'s own and the alert datasets, with watermarks', async () => {
     const res = await call('GET', `${API_PREFIX}/datasets`, { token: tokens[0]?.token });
+    const alerts = { keepLabels: ['alertname', 'service', 'severity'], stepMs: 60_000, watermark: null };
     assert.deepEqual(await res.json(), {
-      datasets: [{ name: 'cpu', query: 'rate(cpu[5m])', keepLabels: ['instance'], stepMs: 60_000, watermark: 1_700_000_000_000 }],
+      datasets: [
+        { name: 'cpu', query: 'rate(cpu[5m])', keepLabels: ['instance'], stepMs: 60_000, watermark: 1_700_000_000_000 },
+        { name: 'alerts_firing', query: 'alert history: alerts firing at each step', ...alerts },
+        { name: 'alerts_started', query: 'alert history: alerts that started in each step', ...alerts },
+      ],
     });
   });
 

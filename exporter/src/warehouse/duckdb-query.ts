@@ -48,7 +48,7 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
       `query: the answer has more than ${limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`,
     );
   }
-  return toFrames(query, rows);
+  return await toFrames(query, rows);
 }
 
 /** The join column's most repeated value, in DuckDB. */

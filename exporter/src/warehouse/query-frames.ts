@@ -1,24 +1,30 @@
 import { seriesKey, type BiQuery, type DataFrame, type Field } from '@sextant/core';
 import { PERCENTILES } from './query-sql.js';
 import type { Row } from './duckdb-handle.js';
+import { yieldToEventLoop } from '../event-loop.js';
+
+/** Rows turned into frames between two turns of the event loop (a query's answer can hold 100,000s). */
+export const ROWS_PER_TURN = 10_000;
 
 /**
  * Rows of `aggregateSql` (ordered by group, then time) to one Grafana data frame per group: a
  * `time` field and one number field per measure, the group's labels on every number field.
- * Labels a series lacks ('' in the rows) are left out, as Prometheus does.
+ * Labels a series lacks ('' in the rows) are left out, as Prometheus does. Gives the event loop a
+ * turn every ROWS_PER_TURN rows: the recommend job and training read weeks of 5-minute rollups.
  */
-export function toFrames(query: BiQuery, rows: Row[]): DataFrame[] {
+export async function toFrames(query: BiQuery, rows: Row[]): Promise<DataFrame[]> {
   const frames: DataFrame[] = [];
-  let current: { key: string; frame: DataFrame; merged: boolean } | undefined;
-  for (const row of rows) {
-    const labels: Record<string, string> = {};
-    query.groupBy.forEach((label, i) => {
-      const value = String(row[`g${i}`] ?? '');
-      if (value !== '') labels[label] = value;
-    });
-    const key = seriesKey(labels);
-    if (!current || current.key !== key) {
-      current = { key, frame: newFrame(query, labels), merged: false };
+  let current: { groupValues: string[]; frame: DataFrame; merged: boolean } | undefined;
+  for (let r = 0; r < rows.length; r++) {
+    if (r > 0 && r % ROWS_PER_TURN === 0) await yieldToEventLoop();
+    const row = rows[r]!;
+    const groupValues = query.groupBy.map((_, i) => String(row[`g${i}`] ?? ''));
+    if (!current || groupValues.some((v, i) => v !== current!.groupValues[i])) {
+      const labels: Record<string, string> = {};
+      query.groupBy.forEach((label, i) => {
+        if (groupValues[i] !== '') labels[label] = groupValues[i]!;
+      });
+      current = { groupValues, frame: newFrame(query, labels), merged: false };
       frames.push(current.frame);
     }
     const [time, ...measures] = current.frame.fields as [Field, ...Field[]];

@@ -1,15 +1,18 @@
 import { Router } from 'express';
 import { authOf } from '../auth-context.js';
 import type { ApiDeps } from './api-deps.js';
+import { tenantDatasets } from './tenant-datasets.js';
 
-/** GET /datasets: the caller's tenant's datasets with how far each has been ingested. */
+/**
+ * GET /datasets: every dataset the caller's tenant can query (its ingested datasets, then the alert
+ * datasets), with how far each has been written.
+ */
 export function datasetsRoutes(deps: ApiDeps): Router {
   const router = Router();
   router.get('/datasets', async (_req, res) => {
     const { tenant } = authOf(res);
-    const mine = deps.datasets.filter((d) => d.tenant === tenant);
     const datasets = await Promise.all(
-      mine.map(async (d) => {
+      tenantDatasets(deps.datasets, tenant).map(async (d) => {
         const watermark = await deps.warehouse.watermark(tenant, d.name);
         return { name: d.name, query: d.query, keepLabels: d.keepLabels, stepMs: d.stepMs, watermark: watermark ?? null };
       }),

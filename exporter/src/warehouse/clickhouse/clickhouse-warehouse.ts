@@ -285,7 +285,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
     if (rows.length > this.limits.maxRows) {
       throw new QueryError(`query: the answer has more than ${this.limits.maxRows} rows (groups x buckets); use a coarser bucket, a shorter range or fewer groups`);
     }
-    return toFrames(query, rows);
+    return await toFrames(query, rows);
   }
 
   /** The join column's most repeated value (query.join needs each value once). */
