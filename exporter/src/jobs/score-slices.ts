@@ -8,12 +8,13 @@ export interface MemberSteps {
 }
 
 /**
- * Member points scored between two turns of the event loop. A group step costs about 1-2 us per
- * member, and every 256 steps the group's forest is refitted (up to 15 ms for a wide group): 4,000
- * points stay within a few ms of work, a refit within one slice. A slice of time would not do: an
- * hour of a wide group with 15 s steps was 0.1-0.2 s of work.
+ * Points scored between two turns of the event loop. A group step costs about 5 us per member
+ * (19 ms for 4,000 points of a 40-member group, 0.1-0.17 s on the soak's loaded machine), and every
+ * 256 steps the group's forest is refitted (up to 15 ms for a wide group): 1,000 points stay within
+ * about 5 ms of work besides a refit. A slice of time would not do: an hour of a wide group with
+ * 15 s steps was 0.1-0.2 s of work.
  */
-export const POINTS_PER_SLICE = 4_000;
+export const POINTS_PER_SLICE = 1_000;
 
 /**
  * `scoreAligned` in slices of steps, with a turn for the event loop between slices: a group's first

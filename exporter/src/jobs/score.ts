@@ -324,12 +324,12 @@ async function scoreGroup(
   const after = continues ? saved.scoredUntil : -Infinity;
   let end = Infinity;
   for (const m of group) if (m.truncated && m.ts.length > 0) end = Math.min(end, m.ts[m.ts.length - 1]!);
-  const early = group.map((m, i) => {
-    const d = detector.detectors[i]!;
-    const points: ScoredPoint[] = [];
-    for (let k = 0; k < m.ts.length && m.ts[k]! <= after; k++) points.push(d.explain(m.ts[k]!, m.values[k]!, d.update(m.ts[k]!, m.values[k]!)));
-    return points;
-  });
+  const early: ScoredPoint[][] = [];
+  for (const [i, m] of group.entries()) {
+    let k = 0;
+    while (k < m.ts.length && m.ts[k]! <= after) k++;
+    early.push(await scoreAloneInSlices(detector.detectors[i]!, { ts: m.ts.slice(0, k), values: m.values.slice(0, k) }));
+  }
   const steps = group.map((m, i) => {
     const from = early[i]!.length;
     let to = from;
