@@ -13,9 +13,12 @@
 //    cluster, the cycle is ingest and rollup.
 // 4. Replicas: scoring throughput of one Sextant replica against two sharing the series
 //    (BENCH_REPLICA_SERIES series, default 2000, with BENCH_REPLICA_MINUTES minutes each, default 120,
-//    on the cluster's anomaly store): each replica a process of its own (bench/replica-scorer.ts)
-//    running the score job once over the dataset's whole history; the same points for both runs;
-//    BENCH_REPLICA_ROUNDS rounds (default 3), each on fresh tenants.
+//    on the cluster's anomaly store): each replica a process of its own (bench/replica-scorer.ts),
+//    talking to a server of its own, running the score job once over the dataset's whole history;
+//    the same points for both runs; BENCH_REPLICA_ROUNDS rounds (default 3, alternating which run
+//    goes first), each on fresh tenants, each replica warmed up on 200 series of its own before it
+//    joins; the CPU seconds of the replicas and of the servers, and the
+//    load average. BENCH_REPLICA_PROFILE=DIR writes each replica's CPU profile of its run there.
 // BENCH_PARTS (default all: ingest,keepup,replicas) picks parts.
 import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -50,6 +53,8 @@ const CYCLES = 3;
 const REPLICA_SERIES = Number(process.env.BENCH_REPLICA_SERIES ?? 2000);
 const REPLICA_MINUTES = Number(process.env.BENCH_REPLICA_MINUTES ?? 120);
 const REPLICA_ROUNDS = Number(process.env.BENCH_REPLICA_ROUNDS ?? 3);
+/** Series each replica scores alone before it joins, to have its code compiled when measured. */
+const WARMUP_SERIES = 200;
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,keepup,replicas').split(','));
 
 const fmt = (n: number, digits = 2): string => n.toFixed(digits);
@@ -169,9 +174,21 @@ interface Replica {
   go(): void;
 }
 
-/** A replica process (bench/replica-scorer.ts) scoring `tenant`'s dataset as `id` among `members`. */
+/** The tenant a replica warms up on: a copy of the first WARMUP_SERIES series, its own. */
+const warmTenantOf = (id: string): string => `warm_${id}`;
+
+/** Writes the replicas part's dataset under `tenant`: `series` series of REPLICA_MINUTES minutes. */
+async function writeReplicaDataset(ch: ClickHouseWarehouse, tenant: string, series: number): Promise<void> {
+  for (let m = 0; m < REPLICA_MINUTES; m += WINDOW) {
+    const n = Math.min(WINDOW, REPLICA_MINUTES - m);
+    await ch.replaceWindow(tenant, 'replicas_bench', { start: T0 + m * MIN, end: T0 + (m + n) * MIN }, windowSeries(series, m, n));
+  }
+}
+
+/** A replica process (bench/replica-scorer.ts) scoring `tenant`'s dataset as `id` among `members`, talking to the server at `url`. */
 function replicaProcess(url: string, cluster: string, tenant: string, id: string, members: string[]): Replica {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replica-scorer.ts', url, 'sextant_bench', cluster, tenant, 'replicas_bench', id, members.join(',')], {
+  const args = [url, 'sextant_bench', cluster, tenant, warmTenantOf(id), 'replicas_bench', id, members.join(',')];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replica-scorer.ts', ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
@@ -185,7 +202,8 @@ function replicaProcess(url: string, cluster: string, tenant: string, id: string
     if (m) done({ seconds: Number(m[1]), points: Number(m[2]), cpu: Number(m[3]) });
   });
   return {
-    stop: () => child.kill(),
+    // A replica exits by itself once done (after writing its profile, if asked); this ends one that hangs.
+    stop: () => void setTimeout(() => child.kill(), 5_000).unref(),
     ready: Promise.race([new Promise<void>((resolve) => (ready = resolve)), failed]),
     done: Promise.race([new Promise<ReplicaRun>((resolve) => (done = resolve)), failed]),
     go: () => child.stdin!.write('go\n'),
@@ -200,49 +218,87 @@ function cpuSecondsOf(pids: readonly number[]): number {
   }, 0);
 }
 
-/** Wall time from "go" until every replica has scored; the points they scored together; the servers' CPU meanwhile. */
-async function scoreWith(url: string, cluster: string, tenant: string, members: string[], serverPids: readonly number[]): Promise<{ seconds: number; points: number; each: string; serverCpu: number }> {
-  const replicas = members.map((id) => replicaProcess(url, cluster, tenant, id, members));
-  let results: ReplicaRun[];
-  let seconds: number;
-  let serverCpu: number;
+const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+interface ScoringRun {
+  seconds: number;
+  points: number;
+  replicas: ReplicaRun[];
+  /** CPU seconds of the two clickhouse-server processes from "go" until every replica had finished. */
+  serverCpu: number;
+  /** CPU seconds of the replicas and the servers together. */
+  cpu: number;
+  /** The 1-minute load average when the replicas were told to go. */
+  load: string;
+}
+
+/**
+ * Wall time from "go" until every replica has scored; the points they scored together; their CPU
+ * and the servers' meanwhile. Replica i talks to server i (mod the servers), as users run them.
+ */
+async function scoreWith(urls: readonly string[], cluster: string, tenant: string, members: string[], serverPids: readonly number[]): Promise<ScoringRun> {
+  const replicas = members.map((id, i) => replicaProcess(urls[i % urls.length]!, cluster, tenant, id, members));
   try {
     await Promise.all(replicas.map((r) => r.ready));
+    const load = loadAverage().split(' ')[0]!;
     const started = performance.now();
     const cpuBefore = cpuSecondsOf(serverPids);
     replicas.forEach((r) => r.go());
-    results = await Promise.all(replicas.map((r) => r.done));
-    seconds = (performance.now() - started) / 1000;
-    serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
+    const results = await Promise.all(replicas.map((r) => r.done));
+    const seconds = (performance.now() - started) / 1000;
+    const serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
+    const cpu = serverCpu + results.reduce((n, r) => n + r.cpu, 0);
+    return { seconds, points: results.reduce((n, r) => n + r.points, 0), replicas: results, serverCpu, cpu, load };
   } finally {
     replicas.forEach((r) => r.stop());
   }
-  return { seconds, serverCpu, points: results.reduce((n, r) => n + r.points, 0), each: results.map((r, i) => `${members[i]} ${int(r.points)} points in ${fmt(r.seconds)} s, ${fmt(r.cpu)} s of CPU`).join(', ') };
 }
 
-async function replicasScoring(ch: ClickHouseWarehouse, url: string, cluster: string, serverPids: readonly number[]): Promise<void> {
+function describe(run: ScoringRun, members: string[]): string {
+  const each = run.replicas.map((r, i) => `${members[i]} ${int(r.points)} points, ${fmt(r.seconds)} s, ${fmt(r.cpu)} CPU-s`).join('; ');
+  return `${fmt(run.seconds)} s = ${int(run.points / run.seconds)} points/s; CPU-s: replicas ${fmt(run.cpu - run.serverCpu)} + servers ${fmt(run.serverCpu)} = ${fmt(run.cpu)} ` +
+    `(${fmt(run.cpu / run.seconds)} of the 2 cores); load ${run.load} (${each})`;
+}
+
+/**
+ * One replica against two on the same points (two tenants holding the same series, fresh each
+ * round so every run starts with no detector state), in rounds that alternate which goes first.
+ * Besides the wall-clock ratio, the CPU bound: with C1 and C2 the CPU seconds (replicas and servers)
+ * of the one- and two-replica runs, two replicas on 2 otherwise idle cores take at least C2 / 2,
+ * and one at most C1 (all of its work in series), so 2 x C1 / C2 is the most two can gain here.
+ */
+async function replicasScoring(ch: ClickHouseWarehouse, urls: readonly string[], cluster: string, serverPids: readonly number[]): Promise<void> {
   const points = REPLICA_SERIES * REPLICA_MINUTES;
   out(`\n### scoring with one replica against two: ${int(points)} points (${int(REPLICA_SERIES)} series x ${REPLICA_MINUTES} one-minute samples), each replica a process, ${REPLICA_ROUNDS} rounds`);
   const ratios: number[] = [];
+  const bounds: number[] = [];
   for (let round = 1; round <= REPLICA_ROUNDS; round++) {
-    // The same points under two fresh tenants, so each run starts with no detector state. Replica
-    // ids are new each round: the rows of the last round's replicas stay live for their lease.
-    const [tenantOne, tenantTwo] = [`one_${round}`, `two_${round}`];
-    for (const tenant of [tenantOne, tenantTwo]) {
-      for (let m = 0; m < REPLICA_MINUTES; m += WINDOW) {
-        const n = Math.min(WINDOW, REPLICA_MINUTES - m);
-        await ch.replaceWindow(tenant, 'replicas_bench', { start: T0 + m * MIN, end: T0 + (m + n) * MIN }, windowSeries(REPLICA_SERIES, m, n));
-      }
+    // Replica ids are new each round: the rows of the last round's replicas stay live for their lease.
+    const runs = [
+      { name: 'one', tenant: `one_${round}`, members: [`solo_${round}`] },
+      { name: 'two', tenant: `two_${round}`, members: [`a_${round}`, `b_${round}`] },
+    ];
+    for (const { tenant, members } of runs) {
+      await writeReplicaDataset(ch, tenant, REPLICA_SERIES);
+      for (const id of members) await writeReplicaDataset(ch, warmTenantOf(id), WARMUP_SERIES);
     }
-    out(`round ${round}, load before: ${execFileSync('uptime').toString().trim()}`);
-    const one = await scoreWith(url, cluster, tenantOne, [`solo_${round}`], serverPids);
-    out(`  one replica: ${fmt(one.seconds)} s = ${int(one.points / one.seconds)} points/s (${one.each}; the servers ${fmt(one.serverCpu)} s of CPU)`);
-    const two = await scoreWith(url, cluster, tenantTwo, [`a_${round}`, `b_${round}`], serverPids);
-    out(`  two replicas: ${fmt(two.seconds)} s = ${int(two.points / two.seconds)} points/s (${two.each}; the servers ${fmt(two.serverCpu)} s of CPU)`);
+    out(`round ${round}, load average before: ${loadAverage()}`);
+    const measured = new Map<string, ScoringRun>();
+    for (const run of round % 2 === 1 ? runs : [...runs].reverse()) {
+      const result = await scoreWith(urls, cluster, run.tenant, run.members, serverPids);
+      measured.set(run.name, result);
+      out(`  ${run.name === 'one' ? 'one replica:  ' : 'two replicas: '}${describe(result, run.members)}`);
+    }
+    const [one, two] = [measured.get('one')!, measured.get('two')!];
     ratios.push(one.seconds / two.seconds);
-    out(`  two against one: ${fmt(one.seconds / two.seconds)}x; every point scored once: ${one.points === points && two.points === points ? 'yes' : `no (${one.points}, ${two.points} of ${points})`}`);
+    bounds.push((2 * one.cpu) / two.cpu);
+    out(
+      `  two against one: ${fmt(one.seconds / two.seconds)}x wall clock; CPU bound on 2 idle cores ${fmt((2 * one.cpu) / two.cpu)}x; ` +
+        `every point scored once: ${one.points === points && two.points === points ? 'yes' : `no (${one.points}, ${two.points} of ${points})`}`,
+    );
   }
-  out(`two against one, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(ratios))}x (goal >= 1.8x); rounds ${ratios.map((r) => fmt(r)).join(', ')}`);
+  out(`two against one, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(ratios))}x wall clock (goal >= 1.8x), CPU bound ${fmt(median(bounds))}x; rounds ${ratios.map((r) => fmt(r)).join(', ')}`);
+  out(`load average after: ${loadAverage()}`);
 }
 
 async function main(): Promise<void> {
@@ -261,7 +317,7 @@ async function main(): Promise<void> {
     out(`ClickHouse ${String(version?.v)}: cluster ${cluster.cluster} of ${cluster.urls.length} servers (one shard each) on this machine`);
     if (PARTS.has('ingest')) await ingestAndRollup(duck, ch);
     if (PARTS.has('keepup')) await keepingUp(duck, ch);
-    if (PARTS.has('replicas')) await replicasScoring(ch, cluster.urls[0]!, cluster.cluster, cluster.pids());
+    if (PARTS.has('replicas')) await replicasScoring(ch, cluster.urls, cluster.cluster, cluster.pids());
     out(`\nsizes: DuckDB ${fmt((await duck.sizeBytes()) / 1e6, 1)} MB, cluster ${fmt((await ch.sizeBytes()) / 1e6, 1)} MB`);
     out(`load after: ${execFileSync('uptime').toString().trim()}`);
   } finally {

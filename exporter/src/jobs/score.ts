@@ -20,7 +20,7 @@ import {
 import type { Labels } from '@sextant/core';
 import { groupBy } from '@sextant/core/collections';
 import { Counter, type Registry } from 'prom-client';
-import type { SeriesFamilies, SeriesGaugeFamily } from '../metrics/series-gauge-family.js';
+import type { SeriesFamilies } from '../metrics/series-gauge-family.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AnomalyEvent, AnomalyStore, PointBatch, SeriesScoringState, SeriesSubset } from '../warehouse/anomaly-store.js';
@@ -29,6 +29,7 @@ import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
 import { retrainDataset, type RetrainRequests } from './retrain.js';
 import { groupStateId, memberName, membershipOf, nameBlamedMembers, type GroupMember } from './score-groups.js';
+import { ScoreGauges } from './score-gauges.js';
 import { scoreAlignedInSlices, scoreAloneInSlices } from './score-slices.js';
 import { splitByShare } from './score-share.js';
 import type { ReplicaSharing } from '../replicas/membership.js';
@@ -78,18 +79,9 @@ export function scoringFromConfig(anomaly: AnomalyConfig): ScoringOptions {
  */
 export const GROUP_STATE_DATASET = 'sextant:groups';
 
-/** The value of `sextant_detector` on the exported gauges: the ensemble of all channels. */
-const DETECTOR_LABEL = 'ensemble';
-
 export function createScoreJob(deps: ScoreJobDeps): Job {
   const scoring = deps.scoring ?? DEFAULT_SCORING_OPTIONS;
-  const gauges = {
-    score: deps.families.gauge('sextant_anomaly_score', 'Anomaly score of the series latest point, in [0,1] (calibrated anomaly likelihood).'),
-    value: deps.families.gauge('sextant_anomaly_value', 'Value of the series at its latest scored point (what the band is for).'),
-    level: deps.families.gauge('sextant_anomaly_level', 'Expected value of the series at its latest point.'),
-    upper: deps.families.gauge('sextant_anomaly_upper_band', 'Upper edge of the band of normal values at the latest point.'),
-    lower: deps.families.gauge('sextant_anomaly_lower_band', 'Lower edge of the band of normal values at the latest point.'),
-  };
+  const gauges = new ScoreGauges(deps.families);
   const scored = new Counter({ name: 'sextant_score_points_total', help: 'Points scored for anomalies.', labelNames: ['dataset'], registers: [deps.registry] });
   const opened = new Counter({ name: 'sextant_anomaly_events_total', help: 'Anomaly events opened.', labelNames: ['dataset', 'severity'], registers: [deps.registry] });
   return {
@@ -123,8 +115,6 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
   };
 }
 
-type Gauges = Record<'score' | 'value' | 'level' | 'upper' | 'lower', SeriesGaugeFamily>;
-
 /** A series of the tenant: what the warehouse knows of it, and its new points. */
 interface Member extends GroupMember {
   labels: Labels;
@@ -146,7 +136,7 @@ export async function scoreTenant(
   tenant: string,
   datasets: readonly DatasetDefinition[],
   scoring: ScoringOptions,
-  gauges?: Gauges,
+  gauges?: ScoreGauges,
   log?: Logger,
   sharing: TenantSharing = { share: WHOLE, holdsLease: () => true },
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
@@ -166,7 +156,7 @@ export async function scoreTenant(
   }
   const split = splitByShare(series, sharing.share, tenant, scoring.maxGroupSize);
   // Another replica's series are exported by that replica only.
-  if (gauges) for (const m of split.others) removeExported(gauges, exportedLabels(m.labels, tenant, m.dataset));
+  if (gauges) for (const m of split.others) gauges.remove(tenant, m);
   const owned = groupBy(split.owned, (m) => m.dataset);
   const members: Member[] = [];
   for (const [dataset, labels] of labelsByDataset) {
@@ -182,8 +172,12 @@ export async function scoreTenant(
   byGroup.delete(undefined);
   const groups = byGroup as Map<string, Member[]>;
   const groupStates = await store.states(tenant, GROUP_STATE_DATASET);
-  const scoredPoints = new Map<Member, ScoredPoint[]>();
-  const states = new Map<Member, Float64Array>();
+  // Each series' points are settled (events, state, latest point) as soon as they are scored: a
+  // run's scored points are never all held at once (a first run scores millions).
+  const results = new Map<Member, Settled>();
+  const onScored = (m: Member, points: readonly ScoredPoint[], state: Float64Array): void => {
+    if (points.length > 0) results.set(m, settle(tenant, m, points, state, scoring.events));
+  };
   const newGroupStates: SeriesScoringState[] = [];
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
@@ -193,15 +187,14 @@ export async function scoreTenant(
     }
     if (!group.some((m) => m.ts.length > 0)) continue;
     const id = groupStateId(key);
-    const saved = await scoreGroup(group, groupStates.get(id), scoredPoints, states);
+    const saved = await scoreGroup(group, groupStates.get(id), onScored);
     if (saved) newGroupStates.push({ seriesId: id, ...saved, openEventStart: null, lastAlarm: null });
     await yieldToEventLoop();
   }
   for (const m of alone) {
     if (m.ts.length === 0) continue;
     const detector = m.saved ? UnivariateDetector.restore(m.saved.state) : new UnivariateDetector();
-    scoredPoints.set(m, await scoreAloneInSlices(detector, m));
-    states.set(m, detector.state);
+    onScored(m, await scoreAloneInSlices(detector, m), detector.state);
     await yieldToEventLoop();
   }
 
@@ -212,19 +205,13 @@ export async function scoreTenant(
     const touched: AnomalyEvent[] = [];
     let count = 0;
     for (const m of members) {
-      const points = scoredPoints.get(m);
-      if (m.dataset !== dataset.name || !points || points.length === 0) continue;
-      count += points.length;
-      const tracker = new EventTracker(scoring.events, m.carried ? openEventOf(m.carried) : undefined);
-      for (const p of points) tracker.add(p);
-      for (const e of tracker.touched) {
-        const event = eventRow(tenant, dataset.name, m.seriesId, m.labels, e);
-        touched.push(event);
-        if (e.start !== m.carried?.start) newEvents.push(event);
-      }
-      const last = points[points.length - 1]!;
-      newStates.push({ seriesId: m.seriesId, scoredUntil: last.t, state: states.get(m)!, openEventStart: tracker.open?.start ?? null, lastAlarm: tracker.open?.end ?? null });
-      if (gauges) exportLatest(gauges, exportedLabels(m.labels, tenant, dataset.name), last);
+      const result = results.get(m);
+      if (m.dataset !== dataset.name || !result) continue;
+      count += result.points;
+      touched.push(...result.touched);
+      newEvents.push(...result.opened);
+      newStates.push(result.state);
+      gauges?.set(tenant, m, result.last);
     }
     if (newStates.length === 0) continue;
     checkLease(sharing);
@@ -236,6 +223,37 @@ export async function scoreTenant(
     await store.saveRun(tenant, GROUP_STATE_DATASET, newGroupStates, []);
   }
   return { points: pointsByDataset, newEvents };
+}
+
+/** What a run keeps of a series once its points are scored. */
+interface Settled {
+  points: number;
+  state: SeriesScoringState;
+  /** Events the points opened or extended, and of those the ones they opened. */
+  touched: AnomalyEvent[];
+  opened: AnomalyEvent[];
+  last: ScoredPoint;
+}
+
+/** The series' events from its scored points (continuing its open one) and its state to save. */
+function settle(tenant: string, m: Member, points: readonly ScoredPoint[], state: Float64Array, events: EventOptions): Settled {
+  const tracker = new EventTracker(events, m.carried ? openEventOf(m.carried) : undefined);
+  for (const p of points) tracker.add(p);
+  const touched: AnomalyEvent[] = [];
+  const opened: AnomalyEvent[] = [];
+  for (const e of tracker.touched) {
+    const event = eventRow(tenant, m.dataset, m.seriesId, m.labels, e);
+    touched.push(event);
+    if (e.start !== m.carried?.start) opened.push(event);
+  }
+  const last = points[points.length - 1]!;
+  return {
+    points: points.length,
+    state: { seriesId: m.seriesId, scoredUntil: last.t, state, openEventStart: tracker.open?.start ?? null, lastAlarm: tracker.open?.end ?? null },
+    touched,
+    opened,
+    last,
+  };
 }
 
 /** This replica's share of the series, and whether it may still write results (replicas/membership.ts). */
@@ -311,8 +329,7 @@ async function pointsBySeries(batch: PointBatch): Promise<Map<number, { ts: numb
 async function scoreGroup(
   group: Member[],
   saved: SeriesScoringState | undefined,
-  scoredPoints: Map<Member, ScoredPoint[]>,
-  states: Map<Member, Float64Array>,
+  onScored: (m: Member, points: readonly ScoredPoint[], state: Float64Array) => void,
 ): Promise<{ scoredUntil: number; state: Float64Array } | undefined> {
   const membership = membershipOf(group);
   const length = GroupDetector.groupStateLength(group.length, DEFAULT_GROUP_OPTIONS);
@@ -340,9 +357,7 @@ async function scoreGroup(
   await nameBlamedMembers(aligned, group.map(memberName));
   let last = after;
   group.forEach((m, i) => {
-    const points = [...early[i]!, ...aligned[i]!];
-    scoredPoints.set(m, points);
-    states.set(m, detector.detectors[i]!.state);
+    onScored(m, [...early[i]!, ...aligned[i]!], detector.detectors[i]!.state);
     const stepped = aligned[i]!;
     if (stepped.length > 0) last = Math.max(last, stepped[stepped.length - 1]!.t);
   });
@@ -351,29 +366,6 @@ async function scoreGroup(
   state[0] = membership;
   state.set(detector.save().group, 1);
   return { scoredUntil: last, state };
-}
-
-/** The input series' labels (`__name__` as `sextant_metric`) plus where they come from and the detector. */
-export function exportedLabels(labels: Labels, tenant: string, dataset: string): Labels {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(labels)) if (!k.startsWith('__')) out[k] = v;
-  if (labels.__name__ !== undefined) out.sextant_metric = labels.__name__;
-  out.sextant_dataset = dataset;
-  out.sextant_tenant = tenant;
-  out.sextant_detector = DETECTOR_LABEL;
-  return out;
-}
-
-function exportLatest(gauges: Gauges, labels: Labels, p: ScoredPoint): void {
-  gauges.score.set(labels, p.score);
-  gauges.value.set(labels, p.value);
-  gauges.level.set(labels, p.expected);
-  gauges.upper.set(labels, p.upper);
-  gauges.lower.set(labels, p.lower);
-}
-
-function removeExported(gauges: Gauges, labels: Labels): void {
-  for (const family of Object.values(gauges)) family.delete(labels);
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {

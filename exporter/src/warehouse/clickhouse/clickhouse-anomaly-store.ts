@@ -10,9 +10,9 @@ import {
 import type { IncreasingIds } from '../increasing-ids.js';
 import type { ClickHouseConnection, ClickHouseRow } from './clickhouse-connection.js';
 import { labelMatchSql } from './clickhouse-labels.js';
+import { appendPointLines } from './clickhouse-point-rows.js';
 import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
 
-const BATCH_ROWS = 65_536;
 const EVENT_COLUMNS = `tenant, dataset, series_id, start_ms, end_ms, peak_score, peak_ms, explained_ms, explained_score, severity, detector,
   value, expected, lower_band, upper_band, deviation, evidence`;
 
@@ -82,19 +82,18 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
     for (const subset of subsetConditions(only)) {
       const left = Math.max(0, Math.floor(limit)) - batch.ts.length;
       if (left <= 0) break;
-      await this.db.readBatches(
+      await this.db.readLines(
         `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT', subset)} LIMIT ${sqlNumber(left)}`,
-        BATCH_ROWS,
-        (rows) => appendRows(batch, rows),
+        (text) => appendPointLines(batch, text),
       );
     }
     return batch;
   }
 
   async scoredHistory(tenant: string, dataset: string, onChunk: (batch: PointBatch) => void): Promise<void> {
-    await this.db.readBatches(this.pointsWithState(tenant, dataset, 'ts <= scored_until_ms', 'INNER'), BATCH_ROWS, (rows) => {
+    await this.db.readLines(this.pointsWithState(tenant, dataset, 'ts <= scored_until_ms', 'INNER'), (text) => {
       const batch: PointBatch = { seriesIds: [], ts: [], values: [] };
-      appendRows(batch, rows);
+      appendPointLines(batch, text);
       onChunk(batch);
     });
   }
@@ -152,13 +151,5 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
        LIMIT ${sqlNumber(Math.max(0, Math.floor(filter.limit)))}`,
     );
     return rows.map((r) => eventOf(r, zipLabels(r.label_names, r.label_values)));
-  }
-}
-
-function appendRows(batch: PointBatch, rows: readonly ClickHouseRow[]): void {
-  for (const r of rows) {
-    batch.seriesIds.push(Number(r.series_id));
-    batch.ts.push(Number(r.ts));
-    batch.values.push(Number(r.value));
   }
 }

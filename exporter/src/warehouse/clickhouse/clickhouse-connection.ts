@@ -1,4 +1,4 @@
-// The one door to ClickHouse: reads as rows, statements, JSONEachRow inserts, and waiting for the
+// The one door to ClickHouse: reads as rows or TabSeparated lines, statements, JSONEachRow inserts, and waiting for the
 // mutations ALTER ... DELETE starts (ClickHouse runs them in the background).
 //
 // On a cluster (a `cluster` name from the server's remote_servers), every table is two: `name_local`,
@@ -7,6 +7,7 @@
 // mutations, partition drops and shard-local joins use `localTable(name)`; `system(name)` reads a
 // system table on every shard. Inserts wait until every shard has written its rows
 // (insert_distributed_sync), so an acknowledged write is on its shard, not queued on this node.
+import { StringDecoder } from 'node:string_decoder';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { sqlString } from './sql-literal.js';
 
@@ -58,20 +59,19 @@ export class ClickHouseConnection {
     return result.json<ClickHouseRow>();
   }
 
-  /** Reads rows as the server streams them, handed over in batches of up to `batchRows`. */
-  async readBatches(query: string, batchRows: number, onBatch: (rows: ClickHouseRow[]) => void): Promise<void> {
-    const result = await this.client.query({ query, format: 'JSONEachRow' });
-    let batch: ClickHouseRow[] = [];
-    for await (const rows of result.stream<ClickHouseRow>()) {
-      for (const row of rows) {
-        batch.push(row.json());
-        if (batch.length >= batchRows) {
-          onBatch(batch);
-          batch = [];
-        }
-      }
+  /** Runs `query` with `FORMAT TabSeparated` and hands the text over as the server streams it, in pieces of whole lines. */
+  async readLines(query: string, onLines: (text: string) => void): Promise<void> {
+    const { stream } = await this.client.exec({ query: `${query}\nFORMAT TabSeparated` });
+    const decoder = new StringDecoder('utf8');
+    let carried = '';
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = carried + decoder.write(chunk);
+      const cut = text.lastIndexOf('\n') + 1;
+      if (cut > 0) onLines(text.slice(0, cut));
+      carried = text.slice(cut);
     }
-    if (batch.length) onBatch(batch);
+    carried += decoder.end();
+    if (carried.length > 0) onLines(carried);
   }
 
   async run(query: string): Promise<void> {
