@@ -71,8 +71,13 @@ profile.samples.forEach((id, i) => {
 
 const long = tasks.filter((t) => t.ms >= minMs).sort((a, b) => b.cpuMs - a.cpuMs);
 process.stdout.write(`${tasks.length} tasks in ${(clock / 1000).toFixed(1)} s; ${long.length} of ${minMs} ms or more\n\n`);
-process.stdout.write('| at s | ms | on CPU ms (est.) | mostly in (outermost sextant function) | heaviest sextant functions (inclusive, on CPU ms) |\n|---|---|---|---|---|\n');
-for (const task of long.slice(0, 40)) {
+const rank = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} (${v.toFixed(0)})`).join('; ');
+/** The file of a function's name, e.g. "exporter/dist/jobs/score.js" for "scoreTenant exporter/dist/jobs/score.js:85". */
+const fileOf = (key: string) => /\S+(?=:\d+$)/.exec(key)?.[0];
+const rows: string[] = [];
+/** Per file of the task's outermost sextant functions (the job or route that ran it): its longest task. */
+const byArea = new Map<string, { tasks: number; ms: number; cpuMs: number }>();
+for (const task of long) {
   const outermost = new Map<string, number>();
   const inclusive = new Map<string, number>();
   for (const sample of task.samples) {
@@ -90,6 +95,13 @@ for (const task of long.slice(0, 40)) {
     const key = top ? name(top) : stackOf(node)[0]!.callFrame.functionName || '(native)';
     outermost.set(key, (outermost.get(key) ?? 0) + ms);
   }
-  const rank = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} (${v.toFixed(0)})`).join('; ');
-  process.stdout.write(`| ${(task.startMs / 1000).toFixed(1)} | ${task.ms.toFixed(0)} | ${task.cpuMs.toFixed(0)} | ${rank(outermost, 2)} | ${rank(inclusive, 5)} |\n`);
+  const area = [...outermost].filter(([k]) => fileOf(k)).sort((a, b) => b[1] - a[1])[0]?.[0];
+  const file = (area && fileOf(area)) ?? '(no sextant code)';
+  const seen = byArea.get(file) ?? { tasks: 0, ms: 0, cpuMs: 0 };
+  byArea.set(file, { tasks: seen.tasks + 1, ms: Math.max(seen.ms, task.ms), cpuMs: Math.max(seen.cpuMs, task.cpuMs) });
+  if (rows.length < 40) rows.push(`| ${(task.startMs / 1000).toFixed(1)} | ${task.ms.toFixed(0)} | ${task.cpuMs.toFixed(0)} | ${rank(outermost, 2)} | ${rank(inclusive, 5)} |`);
 }
+process.stdout.write('| file of the outermost sextant code | tasks | longest ms | longest on CPU ms (est.) |\n|---|---|---|---|\n');
+for (const [file, a] of [...byArea].sort((x, y) => y[1].cpuMs - x[1].cpuMs)) process.stdout.write(`| ${file} | ${a.tasks} | ${a.ms.toFixed(0)} | ${a.cpuMs.toFixed(0)} |\n`);
+process.stdout.write('\n| at s | ms | on CPU ms (est.) | mostly in (outermost sextant function) | heaviest sextant functions (inclusive, on CPU ms) |\n|---|---|---|---|---|\n');
+process.stdout.write(`${rows.join('\n')}\n`);

@@ -6,7 +6,9 @@
 // points are what PromQL answers at every step, each once; each series' saved detector state and
 // the survivor's exported score, level and band equal one detector run over all of its points; and
 // the points the survivor scored are exactly those the dead replica had not: none twice, none
-// skipped. Last, the survivor stopped with SIGTERM leaves the membership.
+// skipped. Last, the survivor stopped with SIGTERM leaves the membership. First, Alertmanager's
+// webhook posted to either replica (an HA pair's copies to both at once, retries and resolves on
+// the other one): both replicas' APIs answer the one history that the notifications imply.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnivariateDetector } from '@sextant/core/anomaly';
 import { serverClient } from '../exporter/src/warehouse/clickhouse/testing/clients.js';
 import { decodeState } from '../exporter/src/warehouse/anomaly-store.js';
+import { webhookPayload } from './support/alert-service.js';
 import { startClickHouseCluster, type RunningClickHouseCluster } from './support/clickhouse-server.js';
 import { promQueryRange, startPrometheus, type RunningPrometheus } from './support/prometheus.js';
 import { startServe, type ServeProcess } from './support/serve-process.js';
@@ -153,6 +156,52 @@ after(async () => {
   await prometheus?.dispose();
   await new Promise((resolve) => target?.close(resolve));
   await cluster?.dispose();
+});
+
+test("Alertmanager's webhook on either replica: duplicates, retries and resolves on the other one make one history, read the same on both", async () => {
+  const [r1, r2] = replicas as [ServeProcess, ServeProcess];
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  const startsAt = { x: minutesAgo(30), y: minutesAgo(20), z: minutesAgo(10), w: minutesAgo(5) };
+  const endsAt = minutesAgo(1);
+  const fingerprint = { x: 'aaaaaaaaaaaaaaa1', y: 'aaaaaaaaaaaaaaa2', z: 'aaaaaaaaaaaaaaa3', w: 'aaaaaaaaaaaaaaa4' };
+  type Name = keyof typeof fingerprint;
+  const post = async (replica: ServeProcess, alerts: [Name, 'firing' | 'resolved'][]) => {
+    const body = webhookPayload(alerts.map(([name, status]) => ({ fingerprint: fingerprint[name], status, startsAt: startsAt[name], ...(status === 'resolved' ? { endsAt } : {}) })));
+    const res = await fetch(`${replica.url}/api/v1/alerts/webhook`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200, await res.text());
+  };
+  // The HA pair's two copies, one on each replica at once; a retry.
+  await Promise.all([post(r1, [['x', 'firing'], ['y', 'firing']]), post(r2, [['x', 'firing'], ['y', 'firing']])]);
+  await post(r1, [['x', 'firing']]);
+  await sleep(1_500);
+  // The resolve on one replica, its retry and a late firing copy on the other.
+  await post(r2, [['x', 'resolved']]);
+  await post(r1, [['x', 'resolved'], ['x', 'firing']]);
+  // Both copies of a resolve at once; an instance first seen resolved, its late firing on the other replica; one left open.
+  await Promise.all([post(r1, [['y', 'resolved']]), post(r2, [['y', 'resolved'], ['z', 'resolved']])]);
+  await post(r1, [['z', 'firing'], ['w', 'firing']]);
+  await post(r2, [['w', 'firing']]);
+
+  const expected = [
+    ['x', 0, 'firing'], ['x', 1, 'resolved'], ['y', 0, 'firing'], ['y', 1, 'resolved'], ['z', 0, 'resolved'], ['w', 0, 'firing'],
+  ].map(([name, seq, state]) => [fingerprint[name as Name], seq, state, state === 'resolved' ? Date.parse(endsAt) : null, Date.parse(startsAt[name as Name])].join()).sort();
+  type Event = { fingerprint: string; seq: number; state: string; endsAtMs: number | null; startsAtMs: number };
+  let seen: string[][] = [];
+  const histories = await eventually('both replicas to read the whole history', async () => {
+    const answers = await Promise.all(
+      replicas.map(async (r) => {
+        const res = await fetch(`${r.url}/api/v1/alerts/history?limit=100`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 200);
+        return ((await res.json()) as { events: Event[] }).events;
+      }),
+    );
+    seen = answers.map((events) => events.map((e) => [e.fingerprint, e.seq, e.state, e.endsAtMs, e.startsAtMs].join()).sort());
+    return seen.every((s) => s.join('|') === expected.join('|')) ? answers : undefined;
+  }, 20).catch((error: unknown) => {
+    assert.deepEqual(seen, [expected, expected], 'each replica\'s history');
+    throw error;
+  });
+  assert.deepEqual(histories[1], histories[0], 'the same answer, observation times included, from both replicas');
 });
 
 test('two replicas share the series; one killed with SIGKILL, the other scores all of them on, none twice, as one detector would', async (t) => {

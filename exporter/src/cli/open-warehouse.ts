@@ -17,7 +17,8 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   const ch = config.warehouse.clickhouse;
   if (config.warehouse.kind === 'clickhouse' && ch?.url) {
     mkdirSync(ch.intakeDir, { recursive: true });
-    const warehouse = await openConfiguredClickHouse(config, { limits, now, alerts: { ...alerts, dir: ch.intakeDir } });
+    // Replicas share the alert history: the webhook may land on any of them.
+    const warehouse = await openConfiguredClickHouse(config, { limits, now, alerts: { ...alerts, dir: ch.intakeDir, shared: ch.replica !== undefined } });
     log.info('warehouse open', { kind: 'clickhouse', url: ch.url, database: ch.database, ...(ch.cluster ? { cluster: ch.cluster } : {}) });
     return warehouse;
   }

@@ -28,7 +28,7 @@ import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
 import { retrainDataset, type RetrainRequests } from './retrain.js';
-import { groupStateId, memberName, membershipOf, type GroupMember } from './score-groups.js';
+import { groupStateId, memberName, membershipOf, nameBlamedMembers, type GroupMember } from './score-groups.js';
 import { ScoreGauges } from './score-gauges.js';
 import { scoreAlignedInSlices, scoreAloneInSlices } from './score-slices.js';
 import { splitByShare } from './score-share.js';
@@ -354,7 +354,7 @@ async function scoreGroup(
     return { ts: m.ts.slice(from, to), values: m.values.slice(from, to) };
   });
   const aligned = await scoreAlignedInSlices(detector, steps);
-  nameBlamedMembers(aligned, group.map(memberName));
+  await nameBlamedMembers(aligned, group.map(memberName));
   let last = after;
   group.forEach((m, i) => {
     onScored(m, [...early[i]!, ...aligned[i]!], detector.detectors[i]!.state);
@@ -366,16 +366,6 @@ async function scoreGroup(
   state[0] = membership;
   state.set(detector.save().group, 1);
   return { scoredUntil: last, state };
-}
-
-/** Names the members an isolation-forest alarm blames by their series, instead of their place in the group. */
-function nameBlamedMembers(aligned: readonly ScoredPoint[][], names: readonly string[]): void {
-  for (const points of aligned) {
-    for (const p of points) {
-      const members = p.evidence?.members;
-      if (members) p.evidence = { ...p.evidence, members: members.map((m) => ({ ...m, name: names[m.index] ?? `member ${m.index}` })) };
-    }
-  }
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {

@@ -42,5 +42,12 @@ export function alertInstanceOf(r: Row): AlertInstance {
 }
 
 export function instanceStateOf(r: Row): InstanceState {
-  return { tenant: String(r.tenant), fingerprint: String(r.fingerprint), startsAtMs: Number(r.starts_at_ms), seq: Number(r.seq), state: r.state as AlertState };
+  return {
+    tenant: String(r.tenant),
+    fingerprint: String(r.fingerprint),
+    startsAtMs: Number(r.starts_at_ms),
+    seq: Number(r.seq),
+    state: r.state as AlertState,
+    observedAtMs: Number(r.observed_at_ms),
+  };
 }

@@ -10,7 +10,7 @@ export class DuckDbAlertEvents implements AlertEventsTable {
 
   async lastStates(since: number): Promise<InstanceState[]> {
     const rows = await this.handle.read(
-      `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state
+      `SELECT tenant, fingerprint, starts_at_ms, max(seq) AS seq, arg_max(state, seq) AS state, arg_max(observed_at_ms, seq) AS observed_at_ms
        FROM alert_events GROUP BY tenant, fingerprint, starts_at_ms
        HAVING arg_max(state, seq) <> 'resolved' OR starts_at_ms >= $1`,
       [since],
@@ -29,7 +29,7 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     // The range on starts_at_ms lets DuckDB skip the row groups that cannot match.
     const rows = await this.handle.read(
       `WITH wanted(tenant, fingerprint, starts_at_ms) AS (VALUES ${tuples.join(', ')})
-       SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state
+       SELECT e.tenant, e.fingerprint, e.starts_at_ms, max(e.seq) AS seq, arg_max(e.state, e.seq) AS state, arg_max(e.observed_at_ms, e.seq) AS observed_at_ms
        FROM alert_events e JOIN wanted w ON e.tenant = w.tenant AND e.fingerprint = w.fingerprint AND e.starts_at_ms = w.starts_at_ms
        WHERE e.starts_at_ms BETWEEN $1 AND $2
        GROUP BY e.tenant, e.fingerprint, e.starts_at_ms`,

@@ -149,7 +149,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
     const dir = options.dir ?? intakeDirOf(this.handle);
     const intake = await AlertIntake.open(duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
-    this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, options.cacheLimit);
+    this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, { cacheLimit: options.cacheLimit });
   }
 
   /** The alert history: one store per warehouse, since its cache must see every change recorded. */

@@ -1,6 +1,8 @@
 // The alert history behind the intake log (alert-intake.ts), whatever the engine: what changed is
 // decided here, from a cache of each instance's last state, and acknowledged once in the log; the
-// engine's AlertEventsTable answers the reads, after the log is loaded into it.
+// engine's AlertEventsTable answers the reads, after the log is loaded into it. When replicas share
+// the history (ClickHouse), each records what changed as it sees it and the reads fold every
+// replica's rows into one history (clickhouse/clickhouse-alert-changes.ts).
 import type { AlertInstance } from '@sextant/core/alerts';
 import type { AlertEventRow, AlertIntake } from './alert-intake.js';
 import type { AlertObservation, AlertState, AlertStore, HistoryRow } from './alert-store.js';
@@ -12,6 +14,8 @@ export interface InstanceState {
   startsAtMs: number;
   seq: number;
   state: AlertState;
+  /** When that state was observed. */
+  observedAtMs: number;
 }
 
 export type InstanceKey = Pick<InstanceState, 'tenant' | 'fingerprint' | 'startsAtMs'>;
@@ -49,6 +53,18 @@ interface LastState {
   state: AlertState;
   seq: number;
   startsAtMs: number;
+  observedAtMs: number;
+}
+
+export interface IntakeAlertStoreOptions {
+  /** Instances remembered; trimming keeps half of it, room for many commits before the next trim. */
+  cacheLimit?: number;
+  /**
+   * Other processes record into the same history (Sextant replicas on one ClickHouse database):
+   * before deciding what changed, the store reads the last states the table holds for the batch's
+   * instances, so a change another replica recorded is not mistaken for no change here.
+   */
+  shared?: boolean;
 }
 
 /** Instances remembered; beyond this, the resolved ones that started earliest are forgotten. */
@@ -57,13 +73,19 @@ const CACHE_LIMIT = 200_000;
 const RECENT_MS = 7 * 86_400_000;
 /** Instances looked up in the table per query. */
 const LOOKUP_CHUNK = 300;
+/**
+ * How long a shared store waits for the other replicas' last states before it decides from its own
+ * (the webhook's answer must not wait on a slow or unreachable warehouse).
+ */
+const CATCH_UP_BUDGET_MS = 500;
 
 /**
  * alert_events is append-only, without a unique index (on DuckDB, maintaining one cost most of each
  * webhook commit): the store itself makes sure that an instance's state change is written once. It keeps the
  * last state of instances in memory, and for an instance it may have forgotten it asks the table.
  * Changes are acknowledged once they are in the intake log, and every read here first loads the
- * log into alert_events, so readers see every acknowledged change.
+ * log into alert_events, so readers see every acknowledged change. A shared store also catches up
+ * with the other replicas' changes of the instances it is about to record (options.shared).
  */
 export class IntakeAlertStore implements AlertStore {
   private readonly last = new Map<string, LastState>();
@@ -74,13 +96,18 @@ export class IntakeAlertStore implements AlertStore {
    */
   private certainSince = Infinity;
 
+  private readonly cacheLimit: number;
+  private readonly shared: boolean;
+
   constructor(
     private readonly table: AlertEventsTable,
     private readonly intake: AlertIntake,
     private readonly now: () => number,
-    /** Trimming keeps half of it, room for many commits before the next trim. */
-    private readonly cacheLimit = CACHE_LIMIT,
-  ) {}
+    options: IntakeAlertStoreOptions = {},
+  ) {
+    this.cacheLimit = options.cacheLimit ?? CACHE_LIMIT;
+    this.shared = options.shared ?? false;
+  }
 
   /**
    * Records the observations durably (in the intake log) and returns how many were state changes.
@@ -90,11 +117,12 @@ export class IntakeAlertStore implements AlertStore {
    * assumes it.
    */
   async record(observations: readonly AlertObservation[]): Promise<number> {
-    // Re-deliveries of what is known already need no write at all.
-    if (this.warmed && observations.every((o) => this.isKnownNoChange(o))) return 0;
+    // Re-deliveries of what is known already need no write at all (unless another replica may have changed it).
+    if (this.warmed && !this.shared && observations.every((o) => this.isKnownNoChange(o))) return 0;
     await this.warm();
     this.trim();
     await this.recall(observations);
+    if (this.shared) await this.catchUp(observations);
     /** Cache entries before this batch changed them, to restore if the append fails. */
     const before = new Map<string, LastState | undefined>();
     const observedAt = this.now();
@@ -105,7 +133,7 @@ export class IntakeAlertStore implements AlertStore {
       if (previous && (previous.state === o.state || previous.state === 'resolved')) continue;
       const seq = previous ? previous.seq + 1 : 0;
       if (!before.has(key)) before.set(key, previous);
-      this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs });
+      this.last.set(key, { state: o.state, seq, startsAtMs: o.startsAtMs, observedAtMs: observedAt });
       rows.push(eventRow(o, seq, observedAt));
     }
     if (rows.length === 0) return 0;
@@ -182,7 +210,38 @@ export class IntakeAlertStore implements AlertStore {
   }
 
   private remember(r: InstanceState): void {
-    this.last.set(keyOf(r.tenant, r.fingerprint, r.startsAtMs), { state: r.state, seq: r.seq, startsAtMs: r.startsAtMs });
+    this.last.set(keyOf(r.tenant, r.fingerprint, r.startsAtMs), { state: r.state, seq: r.seq, startsAtMs: r.startsAtMs, observedAtMs: r.observedAtMs });
+  }
+
+  /**
+   * Shared history: takes the table's last state of each instance of `observations` that is not known
+   * resolved, where it was observed after the one in the cache (another replica recorded a change;
+   * this replica's own changes not loaded yet are newer in the cache). Best effort, within
+   * CATCH_UP_BUDGET_MS: if the warehouse does not answer in time the batch is decided from the cache,
+   * and the reads' fold still keeps every change either replica recorded.
+   */
+  private async catchUp(observations: readonly AlertObservation[]): Promise<void> {
+    const wanted = new Map<string, AlertObservation>();
+    for (const o of observations) {
+      const key = keyOf(o.tenant, o.fingerprint, o.startsAtMs);
+      if (this.last.get(key)?.state !== 'resolved') wanted.set(key, o);
+    }
+    const keys = [...wanted.values()];
+    if (keys.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const lookups = (async () => {
+      const found: InstanceState[] = [];
+      for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) found.push(...(await this.table.lastStatesOf(keys.slice(i, i + LOOKUP_CHUNK))));
+      return found;
+    })();
+    const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), CATCH_UP_BUDGET_MS)));
+    const found = await Promise.race([lookups, budget]).catch(() => undefined);
+    clearTimeout(timer);
+    lookups.catch(() => undefined);
+    for (const r of found ?? []) {
+      const cached = this.last.get(keyOf(r.tenant, r.fingerprint, r.startsAtMs));
+      if (!cached || r.observedAtMs > cached.observedAtMs) this.remember(r);
+    }
   }
 
   /**

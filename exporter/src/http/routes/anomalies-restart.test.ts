@@ -14,9 +14,8 @@ import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { createDemoSource, demoDatasets } from '../../sources/demo-source.js';
 import type { AnomalyEvent } from '../../warehouse/anomaly-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { createApp } from '../app.js';
 import { testApiDeps } from '../testing/api-deps.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { anomalyView } from './anomalies.js';
 import { apiRouters } from './index.js';
 
@@ -61,11 +60,7 @@ test('after a restart GET /anomalies explains each event as it was explained whe
 
   const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
   const api = await testApiDeps({ warehouse, stores: warehouse, log });
-  const app = createApp({
-    registry: new Registry(), families: new SeriesFamilies(), log, tokens: [token], metricsToken: undefined, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
-    apiRouters: apiRouters(api.deps),
-  });
-  const server = await listen(app);
+  const server = await listenApi(apiRouters(api.deps), [token]);
   try {
     const res = await fetch(`${server.url}/api/v1/anomalies?limit=1000`, { headers: { authorization: `Bearer ${token.token}` } });
     assert.equal(res.status, 200);

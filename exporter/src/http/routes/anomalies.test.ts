@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Registry } from 'prom-client';
 import { createLogger } from '../../log.js';
 import type { AnomalyEvent } from '../../warehouse/anomaly-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { createApp } from '../app.js';
-import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { apiRouters } from './index.js';
 
 const DAY = 86_400_000;
@@ -17,7 +14,7 @@ const tokens = [
   { name: 'b', token: 'token-of-tenant-b-0002', tenant: 'b', role: 'viewer' as const },
 ];
 let warehouse: DuckDbWarehouse;
-let server: Awaited<ReturnType<typeof listen>>;
+let server: Awaited<ReturnType<typeof listenApi>>;
 let closeDeps: () => Promise<void>;
 
 /** Writes one series with one point and stores an event on it. */
@@ -41,11 +38,7 @@ before(async () => {
   const log = createLogger('error', () => {});
   const api = await testApiDeps({ warehouse, stores: warehouse, log });
   closeDeps = api.close;
-  const app = createApp({
-    registry: new Registry(), families: new SeriesFamilies(), log, tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
-    apiRouters: apiRouters(api.deps),
-  });
-  server = await listen(app);
+  server = await listenApi(apiRouters(api.deps), tokens);
 });
 after(async () => {
   await server.close();

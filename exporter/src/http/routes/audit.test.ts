@@ -11,9 +11,7 @@ import { BackfillRunner } from '../../jobs/backfill-runner.js';
 import { createWriteTurns } from '../../jobs/write-turns.js';
 import { ReportService } from '../../reports/report-service.js';
 import { createDemoSource, demoDatasets } from '../../sources/demo-source.js';
-import { createApp } from '../app.js';
-import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { apiRouters } from './index.js';
 
@@ -59,18 +57,7 @@ test('audit log: every state change with who, when, what and result; admins only
     { name: 'carol', token: 'admin-token', tenant: 'a', role: 'admin' as const },
     { name: 'dave', token: 'other-admin', tenant: 'b', role: 'admin' as const },
   ];
-  const app = createApp({
-    registry: deps.registry,
-    families: new SeriesFamilies(),
-    log: deps.log,
-    tokens,
-    metricsToken: undefined,
-    isReady: () => true,
-    bodyLimitBytes: 100_000,
-    requestTimeoutMs: 30_000,
-    apiRouters: apiRouters(deps),
-  });
-  const server = await listen(app);
+  const server = await listenApi(apiRouters(deps), tokens, { registry: deps.registry, log: deps.log, bodyLimitBytes: 100_000, requestTimeoutMs: 30_000 });
   t.after(async () => {
     await deps.backfills!.stop();
     await server.close();

@@ -2,10 +2,8 @@
 // the Server-Sent Events format browsers read, and ends when the service ends its streams.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createApp } from '../app.js';
 import { LiveEvents } from '../live-events.js';
-import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { testApiDeps } from '../testing/api-deps.js';
 import { apiRouters } from './index.js';
 
@@ -30,8 +28,7 @@ test('event stream: each tenant gets its own events as SSE, unauthenticated call
     { name: 'a-viewer', token: 'token-a', tenant: 'a', role: 'viewer' as const },
     { name: 'b-viewer', token: 'token-b', tenant: 'b', role: 'viewer' as const },
   ];
-  const app = createApp({ registry: deps.registry, families: new SeriesFamilies(), log: deps.log, tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 1000, requestTimeoutMs: 50, apiRouters: apiRouters(deps) });
-  const server = await listen(app);
+  const server = await listenApi(apiRouters(deps), tokens, { registry: deps.registry, log: deps.log, bodyLimitBytes: 1000, requestTimeoutMs: 50 });
   t.after(async () => {
     live.endAll();
     await server.close();

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Registry } from 'prom-client';
 import { createAlertDatasetsJob } from '../../jobs/alert-datasets.js';
 import { createLogger } from '../../log.js';
 import type { AlertObservation } from '../../warehouse/alert-store.js';
 import { openDuckDbWarehouse, type DuckDbWarehouse } from '../../warehouse/duckdb-warehouse.js';
-import { createApp } from '../app.js';
-import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { apiRouters } from './index.js';
 
 const MIN = 60_000;
@@ -19,7 +16,7 @@ const tokens = [
   { name: 'b', token: 'token-of-tenant-b-0002', tenant: 'b', role: 'viewer' as const },
 ];
 let warehouse: DuckDbWarehouse;
-let server: Awaited<ReturnType<typeof listen>>;
+let server: Awaited<ReturnType<typeof listenApi>>;
 let closeDeps: () => Promise<void>;
 
 const FINGERPRINTS: Record<string, string> = { HighLatency: '00000000000000a1', ErrorBurst: '00000000000000b2' };
@@ -38,11 +35,7 @@ before(async () => {
   await job.run(new AbortController().signal);
   const api = await testApiDeps({ warehouse, stores: warehouse, log, now: () => NOW, datasets: [{ name: 'latency', tenant: 'a', query: 'latency', keepLabels: [], stepMs: MIN }] });
   closeDeps = api.close;
-  const app = createApp({
-    registry: new Registry(), families: new SeriesFamilies(), log, tokens, metricsToken: undefined, isReady: () => true, bodyLimitBytes: 4096, requestTimeoutMs: 10_000,
-    apiRouters: apiRouters(api.deps),
-  });
-  server = await listen(app);
+  server = await listenApi(apiRouters(api.deps), tokens);
 });
 after(async () => {
   await server.close();

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { test } from 'node:test';
-import { Registry } from 'prom-client';
-import { createLogger } from '../../log.js';
-import { createApp } from '../app.js';
 import type { ApiToken } from '../auth.js';
-import { SeriesFamilies } from '../../metrics/series-gauge-family.js';
 import { testApiDeps } from '../testing/api-deps.js';
-import { listen } from '../testing/listen.js';
+import { listenApi } from '../testing/listen.js';
 import { queryRoutes } from './query.js';
 import { referenceRoutes } from './reference.js';
 
@@ -21,18 +17,7 @@ const [editorA, viewerA, editorB] = tokens.map((t) => t.token) as [string, strin
 async function serve(t: { after(fn: () => Promise<void>): void }, maxImportBytes = 1 << 20) {
   const { deps, close } = await testApiDeps({ datasets: [{ name: 'cpu', tenant: 'a', query: 'cpu', keepLabels: ['instance'], stepMs: 60_000 }] });
   deps.config = { ...deps.config, warehouse: { ...deps.config.warehouse, reference: { maxImportBytes } } };
-  const app = createApp({
-    registry: new Registry(),
-    families: new SeriesFamilies(),
-    log: createLogger('error', () => {}),
-    tokens,
-    metricsToken: undefined,
-    isReady: () => true,
-    bodyLimitBytes: 4096,
-    requestTimeoutMs: 10_000,
-    apiRouters: [referenceRoutes(deps), queryRoutes(deps)],
-  });
-  const server = await listen(app);
+  const server = await listenApi([referenceRoutes(deps), queryRoutes(deps)], tokens);
   t.after(async () => {
     await server.close();
     await close();

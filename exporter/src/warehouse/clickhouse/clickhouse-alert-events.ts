@@ -1,27 +1,30 @@
-// The alert history's reads on ClickHouse. alert_events is a ReplacingMergeTree on (tenant,
-// fingerprint, startsAt, seq), read with FINAL, so a segment of the intake log loaded twice shows
-// once. The per-instance summary is DuckDB's alert_instances view written as a subquery.
+// The alert history's reads on ClickHouse, over the state changes folded from every replica's rows
+// (clickhouse-alert-changes.ts). alert_events is a ReplacingMergeTree on its rows' whole identity
+// (instance, observed time, writer's seq, state), read with FINAL, so a segment of the intake log
+// loaded twice shows once. The per-instance summary is DuckDB's alert_instances view written as a subquery.
 import type { AlertInstance } from '@sextant/core/alerts';
 import { alertInstanceOf, historyRowOf, instanceStateOf } from '../alert-event-rows.js';
 import type { AlertState, HistoryRow } from '../alert-store.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from '../intake-alert-store.js';
+import { alertChangesSql } from './clickhouse-alert-changes.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 export class ClickHouseAlertEvents implements AlertEventsTable {
   constructor(private readonly db: ClickHouseConnection) {}
 
-  private get events(): string {
-    return `${this.db.table('alert_events')} FINAL`;
+  /** The folded state changes of the instances that `where` selects. */
+  private changes(where: string): string {
+    return `(${alertChangesSql(this.db, where)})`;
   }
 
   /** Last seq and state per instance of the events matching `where`. */
   private lastStatesWhere(where: string, having = '1'): Promise<InstanceState[]> {
     return this.db
       .read(
-        `SELECT tenant, fingerprint, starts_at_ms, last_seq AS seq, last_state AS state FROM (
-           SELECT tenant, fingerprint, starts_at_ms, max(seq) AS last_seq, argMax(state, seq) AS last_state
-           FROM ${this.events} WHERE ${where} GROUP BY tenant, fingerprint, starts_at_ms)
+        `SELECT tenant, fingerprint, starts_at_ms, last_seq AS seq, last_state AS state, last_observed AS observed_at_ms FROM (
+           SELECT tenant, fingerprint, starts_at_ms, max(seq) AS last_seq, argMax(state, seq) AS last_state, argMax(observed_at_ms, seq) AS last_observed
+           FROM ${this.changes(where)} GROUP BY tenant, fingerprint, starts_at_ms)
          WHERE ${having}`,
       )
       .then((rows) => rows.map(instanceStateOf));
@@ -51,7 +54,7 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
                 argMax(severity, seq) AS i_severity, maxIf(ends_at_ms, state = 'resolved') AS i_ends,
                 max(state = 'silenced') AS i_silenced, max(state = 'inhibited') AS i_inhibited,
                 max(position(annotations, '"runbook_url":') > 0 OR position(annotations, '"runbook":') > 0) AS i_runbook
-         FROM ${this.events} WHERE tenant = ${sqlString(tenant)} GROUP BY fingerprint, starts_at_ms)
+         FROM ${this.changes(`tenant = ${sqlString(tenant)}`)} GROUP BY fingerprint, starts_at_ms)
        WHERE ${condition}
        ORDER BY starts_at_ms, fingerprint`,
     );
@@ -74,7 +77,7 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
     const rows = await this.db.read(
       `SELECT fingerprint, starts_at_ms, last_state AS state, last_labels AS labels, last_observed AS observed_at_ms FROM (
          SELECT fingerprint, starts_at_ms, argMax(state, seq) AS last_state, argMax(labels, seq) AS last_labels, max(observed_at_ms) AS last_observed
-         FROM ${this.events} WHERE tenant = ${sqlString(tenant)} GROUP BY fingerprint, starts_at_ms)
+         FROM ${this.changes(`tenant = ${sqlString(tenant)}`)} GROUP BY fingerprint, starts_at_ms)
        WHERE last_state != 'resolved'`,
     );
     return rows.map((r) => ({
@@ -93,7 +96,7 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
     if (filter.fromMs !== undefined) where.push(`starts_at_ms >= ${sqlNumber(filter.fromMs)}`);
     if (filter.toMs !== undefined) where.push(`starts_at_ms < ${sqlNumber(filter.toMs)}`);
     const rows = await this.db.read(
-      `SELECT * FROM ${this.events} WHERE ${where.join(' AND ')}
+      `SELECT * FROM ${this.changes(where.join(' AND '))}
        ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT ${sqlNumber(Math.max(0, Math.floor(filter.limit)))}`,
     );
     return rows.map(historyRowOf);

@@ -15,6 +15,7 @@ import {
   TOP_ANOMALIES,
   type ReportQueries,
 } from '../report-inputs.js';
+import { alertChangesSql } from './clickhouse-alert-changes.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { labelValue } from './clickhouse-labels.js';
 import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
@@ -50,7 +51,7 @@ export class ClickHouseReportQueries implements ReportQueries {
       `SELECT i_alertname AS alertname, i_service AS service, i_severity AS severity, starts_at_ms, i_ends AS ends_at_ms FROM (
          SELECT fingerprint, starts_at_ms, argMax(alertname, seq) AS i_alertname, argMax(service, seq) AS i_service,
                 argMax(severity, seq) AS i_severity, maxIf(ends_at_ms, state = 'resolved') AS i_ends
-         FROM ${this.t('alert_events')} FINAL WHERE tenant = ${sqlString(tenant)} GROUP BY fingerprint, starts_at_ms)
+         FROM (${alertChangesSql(this.db, `tenant = ${sqlString(tenant)}`)}) GROUP BY fingerprint, starts_at_ms)
        WHERE starts_at_ms < ${sqlNumber(range.end)} AND (isNull(i_ends) OR i_ends > ${sqlNumber(range.start)})
        ORDER BY starts_at_ms, alertname`,
     );

@@ -7,6 +7,9 @@
 // key land on the same shard (shardBy is a function of the key), so FINAL sees every version of a row.
 import type { TableSpec } from './clickhouse-schema.js';
 
+/** alert_events' sorting key; a table made before replicas shared the webhook lacks observed_at_ms (checked at start). */
+export const ALERT_EVENTS_KEY = 'tenant, fingerprint, starts_at_ms, observed_at_ms, seq, state';
+
 const replacing = (key: string): string => `ReplacingMergeTree(version) ORDER BY (${key})`;
 
 export const STORE_TABLES: TableSpec[] = [
@@ -34,14 +37,16 @@ export const STORE_TABLES: TableSpec[] = [
     // What the detector found (AnomalyEvent.evidence) as JSON text; '' for none.
     added: ['evidence String'],
   },
-  // One row per state change; a segment of the intake log loaded twice (a crash between the insert
-  // and alert_intake's row) leaves the same rows again, which FINAL shows once.
+  // One row per state change as the replica that recorded it saw it; reads fold every replica's rows
+  // into one history (clickhouse-alert-changes.ts), so the key is the row's whole identity: rows of
+  // different replicas never replace each other, while a segment of the intake log loaded twice (a
+  // crash between the insert and alert_intake's row) leaves the same rows again, which FINAL shows once.
   {
     name: 'alert_events',
     columns: `tenant String, fingerprint String, starts_at_ms Int64, seq Int32, state String, ends_at_ms Nullable(Int64),
       observed_at_ms Int64, source String, alertname String, service String, severity String, labels String,
       annotations String, generator_url String, receiver String, suppressed_by String`,
-    engine: 'ReplacingMergeTree ORDER BY (tenant, fingerprint, starts_at_ms, seq)',
+    engine: `ReplacingMergeTree ORDER BY (${ALERT_EVENTS_KEY})`,
     shardBy: 'cityHash64(tenant, fingerprint)',
   },
   // The last segment of each intake log (one per Sextant process: host and directory) loaded.

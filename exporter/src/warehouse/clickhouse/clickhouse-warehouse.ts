@@ -10,7 +10,7 @@ import type { AlertStore } from '../alert-store.js';
 import { DuckDbHandle } from '../duckdb-handle.js';
 import { validateExportFile } from '../export-sql.js';
 import { IncreasingIds } from '../increasing-ids.js';
-import { IntakeAlertStore } from '../intake-alert-store.js';
+import { IntakeAlertStore, type IntakeAlertStoreOptions } from '../intake-alert-store.js';
 import { KnownSeries } from '../known-series.js';
 import { LEVEL_TABLE, ROLLUP_LEVELS, STORAGE_LEVELS } from '../levels.js';
 import { QueryError } from '../query-error.js';
@@ -39,7 +39,7 @@ import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
 import { addMissingColumns, bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
-import { STORE_TABLES } from './clickhouse-store-schema.js';
+import { ALERT_EVENTS_KEY, STORE_TABLES } from './clickhouse-store-schema.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 export interface ClickHouseWarehouseOptions {
@@ -50,9 +50,10 @@ export interface ClickHouseWarehouseOptions {
   now?: () => number;
   /**
    * The alert history's intake log (alert-intake.ts): a local directory (a temporary one when not
-   * given), and its name in alert_intake (by default host and directory).
+   * given), and its name in alert_intake (by default host and directory); `shared` when Sextant
+   * replicas record into the same history (IntakeAlertStoreOptions).
    */
-  alerts?: AlertIntakeOptions & { name?: string; cacheLimit?: number };
+  alerts?: AlertIntakeOptions & IntakeAlertStoreOptions & { name?: string };
   /**
    * Create the database and tables that are missing (the default). With false, a database without
    * the warehouse's tables is refused: commands that only read must not create a warehouse.
@@ -80,6 +81,7 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
     await createTables(db, tables);
     await addMissingColumns(db, tables);
   }
+  await checkAlertEventsKey(db);
   const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now, options.closesClient ?? false);
   await warehouse.openAlerts(options.alerts);
   return warehouse;
@@ -121,9 +123,9 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
 
   /** Opens the alert history; what an earlier process acknowledged in the intake log is loaded first. */
   async openAlerts(options: ClickHouseWarehouseOptions['alerts'] = {}): Promise<void> {
-    const { name, cacheLimit, ...intakeOptions } = options;
+    const { name, cacheLimit, shared, ...intakeOptions } = options;
     const intake = await AlertIntake.open(clickHouseIntakeTarget(this.db, name ?? `${hostname()}:${options.dir ?? 'temporary'}`), intakeOptions);
-    this.alertStore = new IntakeAlertStore(new ClickHouseAlertEvents(this.db), intake, this.now, cacheLimit);
+    this.alertStore = new IntakeAlertStore(new ClickHouseAlertEvents(this.db), intake, this.now, { cacheLimit, shared });
   }
 
   /** The alert history: one store per warehouse, since its cache must see every change recorded. */
@@ -353,3 +355,22 @@ function asQueryError(error: unknown): never {
   if (/regular expression|re2|regexp/i.test(message)) throw new QueryError(`query.filters: a regular expression is not valid (${message.split('\n')[0]})`);
   throw error;
 }
+
+/**
+ * alert_events made before replicas shared the webhook was keyed by (instance, seq), which merges
+ * two replicas' different changes of one instance into one: refuse it with the way out, rather than
+ * lose state changes.
+ */
+async function checkAlertEventsKey(db: ClickHouseConnection): Promise<void> {
+  const [table] = await db.read(
+    `SELECT sorting_key FROM system.tables WHERE database = ${sqlString(db.database)} AND name = ${sqlString(db.localName('alert_events'))}`,
+  );
+  const key = String(table?.sorting_key ?? '').replace(/\s+/g, '');
+  if (table && key !== ALERT_EVENTS_KEY.replace(/\s+/g, '')) {
+    throw new Error(
+      `ClickHouse table ${db.localTable('alert_events')} is sorted by (${String(table.sorting_key)}), made by an earlier Sextant: its rows from several replicas would replace each other. ` +
+        `Rename it (RENAME TABLE ${db.localTable('alert_events')} TO ${db.localTable('alert_events')}_old${db.onCluster}), start Sextant to create the new one, then copy the rows back (INSERT INTO ${db.table('alert_events')} SELECT * FROM ${db.localTable('alert_events')}_old)`,
+    );
+  }
+}
+

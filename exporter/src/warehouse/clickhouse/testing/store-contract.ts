@@ -25,6 +25,7 @@ import { STORE_TABLES } from '../clickhouse-store-schema.js';
 import { seriesId } from '../../series-id.js';
 import { closeContract } from './close-contract.js';
 import { referenceContract } from './reference-contract.js';
+import { sharedAlertsContract } from './shared-alerts-contract.js';
 import type { ClickHouseTarget } from './warehouse-contract.js';
 
 const H = 3_600_000;
@@ -58,8 +59,11 @@ function seriesOf(dataset: string, start: number, end: number, step: number): Se
   return [make('a:1', 'api', 'checkout', 0), make("b'\\:1", 'api', undefined, 1), make('c:1', 'db', 'store', 2)];
 }
 
+const database = `sextant_stores_${process.pid}`;
+
 export function storeContract(connect: () => Promise<ClickHouseTarget>, disconnect: () => Promise<void> = async () => {}): void {
   let client: ClickHouseClient;
+  let other: ClickHouseClient;
   let cluster: string | undefined;
   let duck: ServiceWarehouse;
   let ch: ServiceWarehouse;
@@ -70,10 +74,11 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     dir = await mkdtemp(join(tmpdir(), 'sextant-store-contract-'));
     const target = await connect();
     client = target.client;
+    other = target.other ?? target.client;
     cluster = target.cluster;
     duck = await openDuckDbWarehouse({ path: ':memory:', retentionMs: DEFAULT_RETENTION_MS, now: () => NOW });
     ch = await openClickHouseWarehouse({
-      connection: new ClickHouseConnection(client, `sextant_stores_${process.pid}`, target.cluster),
+      connection: new ClickHouseConnection(client, database, target.cluster),
       retentionMs: DEFAULT_RETENTION_MS,
       now: () => NOW,
       alerts: { dir: join(dir, 'intake') },
@@ -357,6 +362,8 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     assert.equal(expected.ingest.find((i) => i.dataset === 'up')?.lastError, 'source: 503');
     assertClose(await ch.reportInputs.read('t1', 'daily', range, settings, NOW), expected);
   });
+
+  sharedAlertsContract(() => ({ clients: [client, other], database, ...(cluster ? { cluster } : {}), dir: join(dir, 'shared-alerts'), start: T0 }));
 
   referenceContract(() => ({
     duck,

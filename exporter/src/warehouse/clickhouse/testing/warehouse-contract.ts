@@ -52,6 +52,8 @@ export function assertSameFrames(actual: DataFrame[], expected: DataFrame[], wha
 export interface ClickHouseTarget {
   client: ClickHouseClient;
   cluster?: string;
+  /** A client of another server of the cluster (a second replica's), closed by the caller's disconnect. */
+  other?: ClickHouseClient;
 }
 
 /** The two warehouses of a contract run, for tests a caller adds. */
