@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { APP_PAGES } from '../src/common/pageNav.js';
 import type { ROUTES } from '../src/constants.js';
 import { launchChromium } from './support/browser.js';
@@ -260,6 +260,60 @@ test('the anomalies page lists the service\'s anomalies of the last 24 hours, pa
   const matching = await page.locator('[data-testid="anomaly-list"] tbody tr').count();
   assert.equal(await page.locator(`[data-testid="anomaly-list"] tbody tr:has-text("${severity}")`).count(), matching, 'the filter keeps only that severity');
   assert.ok(await page.locator('a[href^="/explore"]').first().isVisible(), 'an Explore link per anomaly');
+  assert.deepEqual(errors, []);
+});
+
+test('the anomalies page says what the detector found, as the service words it, and lists the members a group event blames', async () => {
+  interface Member { index: number; deviation: number; name?: string }
+  interface Event { dataset: string; labels: Record<string, string>; explanation: { text: string; evidence?: { members?: Member[] } } }
+  // What the service answered the page (the list reloads when a new anomaly is announced: every answer).
+  const answers: Array<Promise<Event[]>> = [];
+  const record = (response: Response) => {
+    if (new URL(response.url()).pathname.endsWith('/api/v1/anomalies')) answers.push(response.json().then((body: { anomalies: Event[] }) => body.anomalies));
+  };
+  page.on('response', record);
+  const { errors } = await open('anomalies', 'light');
+  await page.waitForSelector('[data-testid="anomaly-list"]');
+  const shown = await page.locator('[data-testid="anomaly-list"] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      series: tr.querySelector('td:nth-child(2)')!.textContent!,
+      text: tr.querySelector('[data-testid="explanation-text"]')!.textContent!,
+      members: [...tr.querySelectorAll('[data-testid="blamed-members"] li')].map((li) => li.textContent!),
+    }))
+  );
+  page.off('response', record);
+  const events = (await Promise.all(answers)).flat();
+  // The series as Prometheus prints it (the page's Series column).
+  const series = (e: Event) => {
+    const { __name__: metric = e.dataset, ...labels } = e.labels;
+    const inner = Object.keys(labels).sort().map((key) => `${key}="${labels[key]}"`).join(', ');
+    return inner ? `${metric}{${inner}}` : metric;
+  };
+  // A row as the service's event reads: its words; for a group event the three members blamed most
+  // (the deviation as the service's words give it, then the series) and how many more, and the words
+  // about this series' own point (the members are listed, not repeated in the words).
+  const sigmas = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} σ`;
+  const expected = (e: Event) => {
+    const members = e.explanation.evidence?.members ?? [];
+    if (members.length === 0) return { series: series(e), text: e.explanation.text, members: [] as string[] };
+    for (const m of members) assert.ok(e.explanation.text.includes(`${m.name} ${sigmas(m.deviation)}`), `the service's words name ${m.name} ${sigmas(m.deviation)}`);
+    const [, point] = e.explanation.text.split('; this series: ');
+    return {
+      series: series(e),
+      text: point === undefined ? e.explanation.text : `isolation-forest: an unusual combination of the group's members; ${point}`,
+      members: [...members.slice(0, 3).map((m) => `${sigmas(m.deviation)}${m.name}`), ...(members.length > 3 ? [`and ${members.length - 3} more`] : [])],
+    };
+  };
+  assert.ok(shown.length > 0, 'the page lists anomalies');
+  const matched = shown.map((row) => {
+    const event = events.find((e) => JSON.stringify(expected(e)) === JSON.stringify(row));
+    assert.ok(event, `the row ${JSON.stringify(row)} is one of the service's events: ${JSON.stringify(events.filter((e) => series(e) === row.series).map(expected))}`);
+    return event;
+  });
+  // The demo's last day has out-of-range and drift events, whose words carry their evidence (the
+  // range seen, the drift's mean departure); group events, when there are, their members.
+  assert.ok(matched.some((e) => e.explanation.evidence !== undefined), 'a row explained with what its detector found');
+  await screenshot(page, 'anomalies-evidence-light');
   assert.deepEqual(errors, []);
 });
 

@@ -66,10 +66,14 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
     return out;
   }
 
-  /** The dataset's points joined with each series' scored-until time (has_state 0 for a series without state). */
-  private pointsWithState(tenant: string, dataset: string, where: string, kind: 'LEFT' | 'INNER', subset = ''): string {
+  /**
+   * The dataset's points joined with each series' scored-until time (has_state 0 for a series
+   * without state); with `after`, only points after that time are read.
+   */
+  private pointsWithState(tenant: string, dataset: string, where: string, kind: 'LEFT' | 'INNER', subset = '', after?: number): string {
+    const recent = after === undefined ? '' : ` AND ts > ${sqlNumber(after)}`;
     return `SELECT series_id, ts, value
-      FROM (SELECT series_id, ts, value FROM ${this.db.table('points')} WHERE ${this.scope(tenant, dataset)}${subset}) AS l
+      FROM (SELECT series_id, ts, value FROM ${this.db.table('points')} WHERE ${this.scope(tenant, dataset)}${subset}${recent}) AS l
       ALL ${kind} JOIN (SELECT series_id, scored_until_ms, toUInt8(1) AS has_state
                         FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}) AS r USING series_id
       WHERE ${where}
@@ -82,12 +86,29 @@ export class ClickHouseAnomalyStore implements AnomalyStore {
     for (const subset of subsetConditions(only)) {
       const left = Math.max(0, Math.floor(limit)) - batch.ts.length;
       if (left <= 0) break;
+      const after = await this.scoredByAll(tenant, dataset, subset);
       await this.db.readLines(
-        `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT', subset)} LIMIT ${sqlNumber(left)}`,
+        `${this.pointsWithState(tenant, dataset, 'has_state = 0 OR ts > scored_until_ms', 'LEFT', subset, after)} LIMIT ${sqlNumber(left)}`,
         (text) => appendPointLines(batch, text),
       );
     }
     return batch;
+  }
+
+  /**
+   * When every series of the subset has a saved state, the earliest time up to which one was
+   * scored: no new point lies before it, so the points read skip the history (the daily partitions
+   * before it are not even opened). Undefined while some series has none (it needs all its points).
+   */
+  private async scoredByAll(tenant: string, dataset: string, subset: string): Promise<number | undefined> {
+    const [row] = await this.db.read(
+      `SELECT count() AS series, countIf(has_state = 1) AS scored, minIf(scored_until_ms, has_state = 1) AS after
+       FROM (SELECT series_id FROM ${this.db.table('series')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}) AS l
+       ALL LEFT JOIN (SELECT series_id, scored_until_ms, toUInt8(1) AS has_state
+                      FROM ${this.db.table('anomaly_detector_state')} FINAL WHERE ${this.scope(tenant, dataset)}${subset}) AS r USING series_id`,
+    );
+    const series = Number(row?.series ?? 0);
+    return series > 0 && Number(row?.scored) === series ? Number(row?.after) : undefined;
   }
 
   async scoredHistory(tenant: string, dataset: string, onChunk: (batch: PointBatch) => void): Promise<void> {

@@ -1,7 +1,7 @@
-import { describeAnomaly } from './format';
+import { explanationBesideMembers, formatDeviation } from './format';
 import type { AnomalyEvent } from './types';
 
-const event = (detector: string, value: number, expected: number, deviation: number): AnomalyEvent => ({
+const event = (detector: string, value: number, expected: number, deviation: number, text: string, evidence?: AnomalyEvent['evidence']): AnomalyEvent => ({
   dataset: 'node_cpu_utilisation_ratio',
   labels: { instance: 'node-4:9100' },
   start: 0,
@@ -15,16 +15,30 @@ const event = (detector: string, value: number, expected: number, deviation: num
   lower: 0.3,
   upper: 0.5,
   deviation,
+  text,
+  ...(evidence ? { evidence } : {}),
 });
 
-describe('describeAnomaly', () => {
-  it('says what a drift is before the point, which sits near its expected value', () => {
-    expect(describeAnomaly(event('drift', 0.41, 0.4, 0.2))).toBe(
-      'drift: a slow departure, the values running to one side of their expected value for many points in a row (no single point shows it); 0.41 is 0.2 σ above the expected 0.4 (band 0.3 – 0.5)',
-    );
+describe('explanationBesideMembers', () => {
+  it("is the service's text when the detector blames no members", () => {
+    const text = 'level-shift: the level moved from 0.4 to 0.9 (+0.5); 0.91 is 2.0 σ above the expected 0.9 (band 0.3 – 0.5)';
+    expect(explanationBesideMembers(event('level-shift', 0.91, 0.9, 2, text, { levelFrom: 0.4, levelTo: 0.9 }))).toBe(text);
   });
 
-  it('names the detector and the point for a point alarm', () => {
-    expect(describeAnomaly(event('robust-level', 0.9, 0.4, 12))).toBe('robust-level: far from the recent level; 0.9 is 12.0 σ above the expected 0.4 (band 0.3 – 0.5)');
+  it("leaves a group event's members out of the words, since the page lists them apart", () => {
+    const members = [
+      { index: 2, deviation: 6.04, name: 'http_error_ratio{job="checkout"}' },
+      { index: 0, deviation: -4.5, name: 'http_request_duration_p95_seconds{job="checkout"}' },
+    ];
+    const text = `isolation-forest: an unusual combination of the group's members, most deviant http_error_ratio{job="checkout"} +6.0 σ, http_request_duration_p95_seconds{job="checkout"} −4.5 σ; this series: 0.9 is 12.0 σ above the expected 0.4 (band 0.3 – 0.5)`;
+    expect(explanationBesideMembers(event('isolation-forest', 0.9, 0.4, 12, text, { members }))).toBe(
+      "isolation-forest: an unusual combination of the group's members; 0.9 is 12.0 σ above the expected 0.4 (band 0.3 – 0.5)",
+    );
+  });
+});
+
+describe('formatDeviation', () => {
+  it('signs the deviation with a real minus and one decimal, as the service words it', () => {
+    expect([formatDeviation(6.04), formatDeviation(-4.55), formatDeviation(0)]).toEqual(['+6.0 σ', '−4.5 σ', '+0.0 σ']);
   });
 });

@@ -59,10 +59,17 @@ export function severityColor(theme: GrafanaTheme2, severity: Severity): string 
   return theme.visualization.getColorByName(SEVERITY_BADGE[severity]);
 }
 
+/** A deviation in robust standard deviations, signed, as the core words it ("+2.1 σ", "−0.4 σ"). */
+export function formatDeviation(sigmas: number): string {
+  return `${sigmas >= 0 ? '+' : '−'}${Math.abs(sigmas).toFixed(1)} σ`;
+}
+
 /**
- * The explanation an anomaly event carries, in words, as the core words it: what the detector that
- * fired looks for (a drift's point may sit near its expected value), then value, expected value and band.
+ * An anomaly's explanation as the Anomalies page words it: the service's text, except that a group
+ * event's blamed members are listed apart (each with its deviation), so the core words the rest
+ * without them rather than naming every member twice.
  */
-export function describeAnomaly(a: AnomalyEvent): string {
-  return describeExplanation(a);
+export function explanationBesideMembers(a: AnomalyEvent): string {
+  const { members, ...rest } = a.evidence ?? {};
+  return members && members.length > 0 ? describeExplanation({ ...a, evidence: rest }) : a.text;
 }

@@ -1,5 +1,5 @@
 import type { Labels } from '@sextant/core';
-import type { Severity } from '@sextant/core/anomaly';
+import type { Explained, Severity } from '@sextant/core/anomaly';
 import type { Evaluation } from '@sextant/core/predict';
 
 /**
@@ -11,8 +11,18 @@ export type { Severity } from '@sextant/core/anomaly';
 /** GET /alerts/analysis answers the core's analysis as it is. */
 export type { AlertAnalysis, AlertStats } from '@sextant/core/alerts';
 
+/**
+ * The explanation at an event's peak as the service words it: the core's (value, expected, band,
+ * deviation in robust sigmas, the detector that fired and what it found), and `text`, the core's
+ * words for it (`describeExplanation`).
+ */
+export type AnomalyExplanation = Explained & { text: string };
+
+/** What the detector that fired found (only its own fields are set; see docs/api.md). */
+export type { Evidence } from '@sextant/core/anomaly';
+
 /** An anomaly event: a run of anomalous points of one series, explained at its peak (times in ms). */
-export interface AnomalyEvent {
+export interface AnomalyEvent extends AnomalyExplanation {
   dataset: string;
   labels: Labels;
   start: number;
@@ -20,13 +30,6 @@ export interface AnomalyEvent {
   peakScore: number;
   peakAt: number;
   severity: Severity;
-  detector: string;
-  value: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  /** (value - expected) in robust standard deviations. */
-  deviation: number;
 }
 
 /** An anomaly event as GET /anomalies answers it (times in RFC 3339). */
@@ -38,7 +41,7 @@ export interface ApiAnomalyEvent {
   peakScore: number;
   peakAt: string;
   severity: Severity;
-  explanation: { detector: string; value: number; expected: number; lower: number; upper: number; deviation: number };
+  explanation: AnomalyExplanation;
 }
 
 /** GET /predictions answers the core's predictions as they are: one per entity and horizon. */

@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame, type DataFrame } from '@grafana/data';
 import type { DataFrame as SextantFrame } from '@sextant/core';
-import { describeAnomaly, seriesName } from '../common/format';
+import { seriesName } from '../common/format';
 import type { AlertEvent, AnomalyEvent, Recommendation } from '../common/types';
 
 const FIELD_TYPES: Record<SextantFrame['fields'][number]['type'], FieldType> = {
@@ -43,7 +43,7 @@ export function anomalyFrame(events: AnomalyEvent[], refId: string): DataFrame {
       { name: 'time', type: FieldType.time, values: events.map((e) => e.start) },
       { name: 'timeEnd', type: FieldType.time, values: events.map((e) => e.end) },
       { name: 'title', type: FieldType.string, values: events.map((e) => `${e.severity} anomaly: ${name(e)}`) },
-      { name: 'text', type: FieldType.string, values: events.map(describeAnomaly) },
+      { name: 'text', type: FieldType.string, values: events.map((e) => e.text) },
       { name: 'tags', type: FieldType.other, values: events.map((e) => ['sextant', e.severity, e.detector]) },
       { name: 'peakAt', type: FieldType.time, values: events.map((e) => e.peakAt) },
       { name: 'score', type: FieldType.number, values: events.map((e) => e.peakScore) },

@@ -20,12 +20,13 @@ import { listAnomalies, listDatasets } from '../common/api';
 import { useApp } from '../common/context';
 import { useLiveEvents } from '../common/live';
 import { exploreUrl } from '../common/explore';
-import { describeAnomaly, formatNumber, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
+import { explanationBesideMembers, formatNumber, formatTime, SEVERITY_BADGE, seriesName } from '../common/format';
 import { RequestView } from '../common/RequestView';
 import type { AnomalyEvent, Severity } from '../common/types';
 import { useRequest } from '../common/useRequest';
 import { DEFAULT_WINDOW_MS, windowEndingNow } from '../common/window';
 import { AnomalySparkline } from '../components/AnomalySparkline';
+import { BlamedMembers } from '../components/BlamedMembers';
 import { WindowPicker } from '../components/WindowPicker';
 
 type SeverityFilter = Severity | 'all';
@@ -82,7 +83,7 @@ export function Anomalies() {
         header: 'Around the event',
         cell: ({ row }) => <AnomalySparkline event={row.original} />,
       },
-      { id: 'explanation', header: 'Explanation', cell: ({ row }) => <Text variant="bodySmall">{describeAnomaly(row.original)}</Text> },
+      { id: 'explanation', header: 'Explanation', cell: ({ row }) => <Explanation event={row.original} /> },
       {
         id: 'explore',
         header: '',
@@ -139,6 +140,19 @@ export function Anomalies() {
         </RequestView>
       </Stack>
     </AppPage>
+  );
+}
+
+/** What the detector that fired found, in words, and for a group event the members it blames. */
+export function Explanation({ event }: { event: AnomalyEvent }) {
+  const members = event.evidence?.members ?? [];
+  return (
+    <div data-testid="anomaly-explanation">
+      <Text variant="bodySmall" data-testid="explanation-text">
+        {explanationBesideMembers(event)}
+      </Text>
+      {members.length > 0 && <BlamedMembers members={members} />}
+    </div>
   );
 }
 

@@ -133,6 +133,7 @@ describe('panelSeries on the Sextant data source', () => {
           upper: 9,
           lower: 1,
           deviation: 12.5,
+          text: 'seasonal-baseline: far from what this time of day and week usually shows; 30 is 12.5 σ above the expected 5 (band 1 – 9)',
         },
         {
           dataset: 'http_requests',
@@ -148,6 +149,7 @@ describe('panelSeries on the Sextant data source', () => {
           upper: 9,
           lower: 1,
           deviation: -2.0,
+          text: 'seasonal-baseline: far from what this time of day and week usually shows; 1 is 2.0 σ below the expected 5 (band 1 – 9)',
         },
       ],
       'B'
