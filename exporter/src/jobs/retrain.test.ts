@@ -1,7 +1,8 @@
 // History that arrives after a series was first scored reaches its detector: a backfill through the
 // service's runner queues its datasets, and the score job's next run re-trains their series on all
-// the history (real DuckDB, the demo source, whose traffic has daily and weekly cycles). Checked
-// against detectors trained independently on the source's points.
+// the history (real DuckDB, the demo source, whose traffic has daily and weekly cycles); with
+// replicas, the backfill's replica re-trains once the scoring replica has left the series to it.
+// Checked against detectors trained independently on the source's points.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ import { BackfillRunner } from './backfill-runner.js';
 import { RetrainRequests } from './retrain.js';
 import { createScoreJob } from './score.js';
 import { createWriteTurns } from './write-turns.js';
+import { Membership } from '../replicas/membership.js';
+import { MemoryReplicas } from '../replicas/testing/memory-replica-store.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -144,6 +147,47 @@ test('a new series with 8 days in the warehouse learns them all before its first
     const scores = [...families.render().matchAll(/^sextant_anomaly_score\{[^}]*\} (\S+)$/gm)].map((m) => Number(m[1]));
     assert.equal(scores.length, 3);
     for (const s of scores) assert.ok(s < 0.5, `score ${s} at the latest live point`);
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('with replicas, the replica that receives the backfill holds the ingest, waits for the scoring replica to yield, and re-trains that replica\'s series on the 15 days', async () => {
+  const warehouse = await openDuckDbWarehouse({ path: join(dir, 'replicas.duckdb'), retentionMs });
+  await warehouse.migrate();
+  try {
+    const store = warehouse.anomalies;
+    const members = new MemoryReplicas();
+    const member = (id: string) => new Membership({ store: members, id, heartbeatMs: 5, leaseMs: 60_000, now: Date.now, log });
+    const [scorer, receiver] = [member('r1'), member('r2')];
+    const retrain = new RetrainRequests();
+    const score = createScoreJob({ store, datasets, registry: new Registry(), families: new SeriesFamilies(), log, intervalMs: 60_000, retrain, replicas: scorer });
+    const backfills = new BackfillRunner({
+      warehouse, source, datasets, turns: createWriteTurns(), registry: new Registry(), log, now: () => now, delayMs: 0, windowMs: 2 * DAY,
+      pointsRetentionMs: retentionMs.points, maxRangeMs: 400 * DAY, retrain, replicas: { holds: receiver, anomalies: store },
+    });
+    // r1 alone scores the first day; then the backfill lands on r2.
+    await fill(warehouse, now - DAY, now);
+    await run(score);
+    const firstDay = await savedStates(store);
+    assert.equal(firstDay.length, 3);
+    const job = backfills.start(tenant, { start: now - 15 * DAY, end: now - DAY });
+    const state = () => backfills.get(tenant, job.id);
+    const waiting = () => state().notes.some((n) => n.includes("leave the series' scoring"));
+    while (state().state === 'running' && !waiting()) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(state().state === 'running' && waiting(), 'the windows are written, the re-training waits for r1 to leave its series');
+    assert.equal(state().windowsDone, state().windowsTotal);
+    assert.deepEqual(await savedStates(store), firstDay);
+    await run(score); // r1 reads the hold: it scores nothing and yields
+    while (state().state === 'running') await new Promise((r) => setTimeout(r, 10));
+    assert.equal(state().state, 'done', state().error);
+    assert.deepEqual(retrain.take(tenant), [], 'nothing queued for a score job: the re-training is done');
+    const expected = await trainedOnSource(now - 15 * DAY, firstDay[0]!.scoredUntil);
+    for (const s of await savedStates(store)) {
+      assert.equal(s.scoredUntil, firstDay.find((f) => f.key === s.key)!.scoredUntil);
+      assert.deepEqual(s.state, expected.get(s.key)!.state, `${s.key}: a detector trained on the 15 days`);
+    }
   } finally {
     await warehouse.close();
   }

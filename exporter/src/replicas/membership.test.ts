@@ -6,18 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../log.js';
 import { Membership } from './membership.js';
-import type { ReplicaRow, ReplicaStore } from './replica-store.js';
 import { unitKey } from './share.js';
-
-class MemoryReplicas implements ReplicaStore {
-  readonly table = new Map<string, ReplicaRow>();
-  async beat(row: ReplicaRow): Promise<void> {
-    this.table.set(row.id, structuredClone(row));
-  }
-  async rows(): Promise<ReplicaRow[]> {
-    return [...this.table.values()].map((r) => structuredClone(r));
-  }
-}
+import { MemoryReplicas } from './testing/memory-replica-store.js';
 
 const log = createLogger('error');
 const KEYS = Array.from({ length: 500 }, (_, i) => unitKey(`s${i}`));
