@@ -155,7 +155,7 @@ function startOn(listener: Listener, warehouse: ServiceWarehouse, config: Config
   const backfills = new BackfillRunner({
     warehouse, source, datasets, turns, registry, log: log.child({ area: 'backfill' }), now, delayMs, windowMs,
     pointsRetentionMs: config.warehouse.retention.points, maxRangeMs: config.ingest.maxBackfill, retrain,
-    ...(replicas ? { sharedWith: 'warehouse.clickhouse.replica is set' } : {}),
+    ...(replicas ? { replicas: { holds: replicas, anomalies: warehouse.anomalies } } : {}),
   });
   const allJobs = [
     ...jobsOf({ config, warehouse, source, datasets, registry, families, log, now, turns, retrain, live, replicas }),

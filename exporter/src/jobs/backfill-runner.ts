@@ -4,6 +4,12 @@
 // write turn shared with the scheduled ingest job (see write-turns.ts), so the two never write the
 // same dataset window at once. Jobs live in memory (the last few per tenant); the windows they wrote
 // are in the ingest-runs table like any other ingest.
+//
+// With replicas sharing the warehouse the request lands on any replica, which runs the backfill
+// itself: it holds the datasets' ingest first (replicas/share.ts), so the replica that owns a
+// dataset's ingest leaves it alone until the backfill is over (and another replica's backfill of
+// the same dataset waits), and then holds every series' scoring while it re-trains the covered
+// datasets' detectors on their new history, the re-training a single process does in its score job.
 import { randomUUID } from 'node:crypto';
 import type { TimeRange } from '@sextant/core';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -12,8 +18,11 @@ import type { Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
 import { inBackground } from '../warehouse/reader-pool.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { backfill, planBackfill, type WindowOutcome } from './ingest.js';
-import type { RetrainRequests } from './retrain.js';
+import { backfill, datasetKey, planBackfill, type WindowOutcome } from './ingest.js';
+import { EVERY_UNIT } from '../replicas/share.js';
+import type { ReplicaHolds } from '../replicas/membership.js';
+import type { AnomalyStore } from '../warehouse/anomaly-store.js';
+import { retrainDataset, type RetrainRequests } from './retrain.js';
 import type { WriteTurns } from './write-turns.js';
 
 export type BackfillState = 'running' | 'done' | 'failed' | 'cancelled';
@@ -68,11 +77,12 @@ export interface BackfillRunnerDeps {
   /** Where the covered datasets go to be re-trained on their new history by the score job. */
   retrain?: RetrainRequests;
   /**
-   * Set when replicas share the warehouse: backfills are refused, since another replica's ingest
-   * may write the same windows at the same time (the turns taken here are this process's only).
+   * Set when replicas share the warehouse: the datasets' ingest is held while the backfill writes
+   * (the turns taken here are this process's only), and the series' scoring while it re-trains them.
    */
-  sharedWith?: string;
+  replicas?: { holds: ReplicaHolds; anomalies: AnomalyStore };
 }
+
 
 const KEPT_PER_TENANT = 20;
 
@@ -95,13 +105,6 @@ export class BackfillRunner {
 
   /** Starts a backfill of `tenant`'s datasets (all, or those named) over `range`; answers at once. */
   start(tenant: string, range: TimeRange, names: readonly string[] = []): BackfillJob {
-    if (this.deps.sharedWith !== undefined) {
-      throw new BackfillRefused(
-        409,
-        `backfills through the API are refused while replicas share the warehouse (${this.deps.sharedWith}): another replica's ingest could write the same windows at the same time; ` +
-          'run the backfill with one replica running',
-      );
-    }
     const own = this.deps.datasets.filter((d) => d.tenant === tenant);
     if (!own.length) throw new BackfillRefused(400, `tenant ${tenant} has no datasets to backfill`);
     const unknown = names.filter((n) => !own.some((d) => d.name === n));
@@ -183,7 +186,14 @@ export class BackfillRunner {
     const signal = this.shutdown.signal;
     const common = { warehouse, source, log, now, delayMs, windowMs, signal };
     const tenant = job.tenant;
+    const replicas = this.deps.replicas;
+    const stopped = () => job.cancelRequested || signal.aborted;
+    const units = datasets.map((d) => String(datasetKey(d)));
     try {
+      if (replicas && !(await this.holding(job, replicas.holds, 'ingest', units, stopped))) {
+        this.end(job, 'cancelled', signal.aborted ? 'the service shut down during the backfill; start it again to finish' : 'cancelled through the API');
+        return;
+      }
       const plans = await planBackfill({ ...common, datasets, range: job.range });
       job.windowsTotal = plans.reduce((n, p) => n + p.windows.length, 0);
       this.metrics.windows.set({ tenant }, job.windowsTotal);
@@ -194,7 +204,8 @@ export class BackfillRunner {
       // planned windows are cut the same way again, and the watermark only moves forward.
       for (const plan of plans) {
         for (const [i, window] of plan.windows.entries()) {
-          if (job.cancelRequested || signal.aborted) break;
+          if (stopped()) break;
+          if (replicas && !replicas.holds.holdsLease()) throw new Error('this replica has not written its heartbeat for most of the lease; the backfill stops so that the others may take its work');
           let outcome: WindowOutcome | undefined;
           await turns.take(() => backfill({ ...common, datasets: [plan.dataset], range: window, onWindow: (o) => (outcome = o) }));
           if (!outcome) break; // aborted by shutdown: nothing was written
@@ -214,7 +225,10 @@ export class BackfillRunner {
       // and the covered series' detectors learn from it (the score job re-trains them).
       if (job.windowsDone > 0 && !signal.aborted) {
         await warehouse.rollup();
-        this.deps.retrain?.request(tenant, job.datasets);
+        if (replicas) {
+          await replicas.holds.release('ingest', units);
+          await this.retrainShared(job, replicas, () => signal.aborted);
+        } else this.deps.retrain?.request(tenant, job.datasets);
       }
       if (signal.aborted) this.end(job, 'cancelled', 'the service shut down during the backfill; start it again to finish');
       else if (job.cancelRequested) this.end(job, 'cancelled', 'cancelled through the API');
@@ -223,6 +237,27 @@ export class BackfillRunner {
     } catch (error) {
       log.error('backfill failed', { id: job.id, tenant, error });
       this.end(job, 'failed', error instanceof Error ? error.message : String(error));
+    } finally {
+      if (replicas) await replicas.holds.release('ingest', units).catch((error: unknown) => log.warn('backfill: could not release the datasets\' ingest; it moves back after this replica\'s lease', { id: job.id, error }));
+    }
+  }
+
+  /** Holds `units` of `role`, noting in the job what it waits for; false if stopped meanwhile. */
+  private async holding(job: BackfillJob, holds: ReplicaHolds, role: string, units: readonly string[], stopped: () => boolean): Promise<boolean> {
+    const note = `waiting for the other replicas to leave the ${role === 'ingest' ? "datasets' ingest" : "series' scoring"} to this backfill (at most one run of that job)`;
+    job.notes.push(note);
+    const held = await holds.hold(role, units, stopped);
+    job.notes.splice(job.notes.indexOf(note), 1);
+    return held;
+  }
+
+  /** Re-trains the covered datasets' series while holding every series' scoring, on every replica. */
+  private async retrainShared(job: BackfillJob, replicas: NonNullable<BackfillRunnerDeps['replicas']>, stopped: () => boolean): Promise<void> {
+    if (!(await this.holding(job, replicas.holds, 'score', [EVERY_UNIT], stopped))) return;
+    try {
+      for (const dataset of job.datasets) await retrainDataset(replicas.anomalies, job.tenant, dataset, this.deps.log);
+    } finally {
+      await replicas.holds.release('score', [EVERY_UNIT]);
     }
   }
 

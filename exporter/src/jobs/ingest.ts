@@ -42,6 +42,11 @@ export interface IngestJobDeps {
   replicas?: ReplicaSharing;
 }
 
+/** A dataset's key as a unit of the ingest role shared by replicas (a dataset moves whole). */
+export function datasetKey(dataset: DatasetDefinition): number {
+  return unitKey(`${dataset.tenant}\u0000${dataset.name}`);
+}
+
 /** How one window went. */
 export interface WindowOutcome {
   dataset: DatasetDefinition;
@@ -82,7 +87,7 @@ export function createIngestJob(deps: IngestJobDeps): Job {
       }
       for (const dataset of deps.datasets) {
         if (signal.aborted) return;
-        if (!share?.owns(unitKey(`${dataset.tenant}\u0000${dataset.name}`))) continue;
+        if (!share?.owns(datasetKey(dataset))) continue;
         if (deps.replicas && !deps.replicas.holdsLease()) {
           deps.log.warn('ingest: this replica has not written its heartbeat for most of the lease; its datasets are left to the others');
           break;

@@ -148,23 +148,3 @@ test('a new series with 8 days in the warehouse learns them all before its first
     await warehouse.close();
   }
 });
-
-test('with replicas sharing the warehouse, a backfill is refused with a 409 that says why: no re-training either', async () => {
-  const warehouse = await openDuckDbWarehouse({ path: ':memory:', retentionMs });
-  await warehouse.migrate();
-  try {
-    const retrain = new RetrainRequests();
-    const shared = new BackfillRunner({
-      warehouse, source, datasets, turns: createWriteTurns(), registry: new Registry(), log, now: () => now, delayMs: 0, windowMs: DAY,
-      pointsRetentionMs: retentionMs.points, maxRangeMs: 400 * DAY, retrain, sharedWith: 'warehouse.clickhouse.replica is set',
-    });
-    assert.throws(() => shared.start(tenant, { start: now - DAY, end: now }), (error: Error & { status?: number }) => {
-      assert.equal(error.status, 409);
-      assert.match(error.message, /refused while replicas share the warehouse \(warehouse\.clickhouse\.replica is set\).*one replica running/);
-      return true;
-    });
-    assert.deepEqual(retrain.take(tenant), []);
-  } finally {
-    await warehouse.close();
-  }
-});

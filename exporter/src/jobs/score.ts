@@ -93,7 +93,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
       for (const tenant of tenants) {
         if (signal.aborted) return;
         const datasets = deps.datasets.filter((d) => d.tenant === tenant);
-        // (Backfills, which ask for re-training, are refused while replicas share the warehouse.)
+        // (With replicas, the backfill's replica re-trains, while holding every series' scoring.)
         for (const dataset of deps.retrain?.take(tenant) ?? []) {
           try {
             await retrainDataset(deps.store, tenant, dataset, deps.log);

@@ -1,6 +1,7 @@
 // The membership protocol on an in-memory table (the ClickHouse table is exercised by
 // tests/replicas-cluster.test.ts): views from the live rows, a dead member's share moving on
-// after the lease, a second process with the same id refused, and the lease this replica holds.
+// after the lease, a second process with the same id refused, the lease this replica holds, and
+// units held for a backfill.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createLogger } from '../log.js';
@@ -88,4 +89,36 @@ test('a replica that leaves at shutdown hands its share over at the others\' nex
   assert.deepEqual(alone.view, ['r1']);
   assert.ok(KEYS.every((k) => alone.owns(k)));
   assert.ok(!r2.holdsLease());
+});
+
+test('a held unit is left alone by its owner from its next run, the holder starts once it has yielded, and two holders take turns', async () => {
+  const store = new MemoryReplicas();
+  const clock = { now: 9_000_000 };
+  const member = (id: string) => new Membership({ store, id, heartbeatMs: 5, leaseMs: 3_000, now: () => clock.now, log });
+  const [r1, r2] = [member('r1'), member('r2')];
+  await r1.claim('ingest');
+  await r2.claim('ingest');
+  const share = await r1.claim('ingest');
+  const unit = [String(KEYS.find((k) => share.owns(k))!)];
+  const k = Number(unit[0]);
+  let r2Holds = false;
+  const holding = r2.hold('ingest', unit, () => false).then((held) => (r2Holds = held));
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.ok(!r2Holds, 'r1 claimed the unit before the hold and has not run since: r2 waits');
+  const during = await r1.claim('ingest');
+  assert.ok(!during.owns(k), 'r1 leaves the held unit alone');
+  assert.ok(KEYS.some((other) => during.owns(other)), 'and keeps the rest of its share');
+  await holding;
+  assert.ok(r2Holds, 'r2 holds the unit once r1 has yielded it');
+  // r1 wants the same unit: it waits while r2 holds it, whatever the ids.
+  let r1Holds = false;
+  const second = r1.hold('ingest', unit, () => false).then((held) => (r1Holds = held));
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.ok(!r1Holds, 'never two holders at once');
+  await r2.release('ingest', unit);
+  await second;
+  assert.ok(r1Holds);
+  await r1.release('ingest', unit);
+  assert.ok(!(await r1.claim('ingest')).owns(k), 'released: still yielded in the row this run was claimed under');
+  assert.ok((await r1.claim('ingest')).owns(k), 'and owned again at the next run');
 });

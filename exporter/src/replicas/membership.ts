@@ -8,11 +8,23 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Job } from '../jobs/job.js';
 import type { Logger } from '../log.js';
 import type { ReplicaRow, ReplicaStore } from './replica-store.js';
-import { shareOf, type Share } from './share.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { covers, EVERY_UNIT, heldRole, heldUnits, ownerOf, shareOf, yieldedRole, type Share } from './share.js';
 
 /** What the jobs need from the membership: a share per role, and whether results may still be written. */
 export interface ReplicaSharing {
   claim(role: string): Promise<Share>;
+  holdsLease(): boolean;
+}
+
+/** What work outside the jobs (an API backfill) needs: units of a role held while it runs. */
+export interface ReplicaHolds {
+  /**
+   * Holds `units` of `role` (keys as text, or EVERY_UNIT) and waits until no member may work on
+   * them; false, with nothing held, if `stop()` turned true while waiting.
+   */
+  hold(role: string, units: readonly string[], stop: () => boolean): Promise<boolean>;
+  release(role: string, units: readonly string[]): Promise<void>;
   holdsLease(): boolean;
 }
 
@@ -27,7 +39,7 @@ export interface MembershipOptions {
   registry?: Registry;
 }
 
-export class Membership implements ReplicaSharing {
+export class Membership implements ReplicaSharing, ReplicaHolds {
   readonly instance = randomUUID();
   private readonly views: Record<string, string[]> = {};
   private lastBeat = -Infinity;
@@ -80,7 +92,68 @@ export class Membership implements ReplicaSharing {
     await this.beat();
     if (before && before.join('\u0000') !== view.join('\u0000')) this.options.log.info('replicas: the members changed', { role, members: view });
     this.members?.set({ role }, view.length);
-    return shareOf(this.options.id, role, view, await this.live());
+    const live = await this.live();
+    const yielded = this.views[yieldedRole(role)] ?? [];
+    const share = shareOf(this.options.id, role, view, live, yielded);
+    // Held units seen now are yielded from here on (written after this read: share.ts says why).
+    const held = heldUnits(role, live);
+    if (held.join(',') !== yielded.join(',')) {
+      this.setUnits(yieldedRole(role), held);
+      await this.beat();
+    }
+    return share;
+  }
+
+  async hold(role: string, units: readonly string[], stop: () => boolean): Promise<boolean> {
+    for (;;) {
+      if (stop()) {
+        await this.release(role, units);
+        return false;
+      }
+      if (await this.tryHold(role, units)) return true;
+      await sleep(this.options.heartbeatMs);
+    }
+  }
+
+  async release(role: string, units: readonly string[]): Promise<void> {
+    const mine = this.views[heldRole(role)] ?? [];
+    if (!units.some((u) => mine.includes(u))) return;
+    this.setUnits(heldRole(role), mine.filter((u) => !units.includes(u)));
+    await this.beat();
+  }
+
+  /**
+   * One attempt at holding: of two members holding overlapping units, the one with the smaller id
+   * goes first and the other withdraws its hold until then. Both write before they read, so two
+   * holders never both see the units free. Then every member that claims a held unit under its view
+   * of the role must have yielded it.
+   */
+  private async tryHold(role: string, units: readonly string[]): Promise<boolean> {
+    const me = this.options.id;
+    const rivals = (rows: ReplicaRow[], before: (id: string) => boolean) =>
+      rows.some((r) => r.id !== me && before(r.id) && (r.views[heldRole(role)] ?? []).some((u) => units.some((v) => u === v || u === EVERY_UNIT || v === EVERY_UNIT)));
+    if (rivals(await this.live(), (id) => id < me)) {
+      await this.release(role, units);
+      return false;
+    }
+    const mine = this.views[heldRole(role)] ?? [];
+    if (units.some((u) => !mine.includes(u))) {
+      this.setUnits(heldRole(role), [...new Set([...mine, ...units])].sort());
+      await this.beat();
+    }
+    const live = await this.live();
+    if (rivals(live, () => true)) return false;
+    return live.every((r) => {
+      const view = r.views[role] ?? [];
+      const yielded = r.views[yieldedRole(role)] ?? [];
+      const claims = (u: string) => view.length > 0 && (u === EVERY_UNIT || ownerOf(view, Number(u)) === r.id);
+      return units.every((u) => !claims(u) || yielded.some((y) => y === u || covers(y, Number(u))));
+    });
+  }
+
+  private setUnits(role: string, units: readonly string[]): void {
+    if (units.length) this.views[role] = [...units];
+    else delete this.views[role];
   }
 
   /**
