@@ -17,7 +17,8 @@
 //    talking to a server of its own, running the score job once over the dataset's whole history;
 //    the same points for both runs; BENCH_REPLICA_ROUNDS rounds (default 3, alternating which run
 //    goes first), each on fresh tenants, each replica warmed up on 200 series of its own before it
-//    joins; the CPU seconds of the replicas and of the servers, and the
+//    joins; then three runs of a minute each (one new point per series, as a running service
+//    scores); the CPU seconds of the replicas and of the servers, and the
 //    load average. BENCH_REPLICA_PROFILE=DIR writes each replica's CPU profile of its run there.
 // BENCH_PARTS (default all: ingest,keepup,replicas) picks parts.
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ import { SeriesFamilies } from '../exporter/src/metrics/series-gauge-family.js';
 import { ClickHouseConnection } from '../exporter/src/warehouse/clickhouse/clickhouse-connection.js';
 import { recomputeOnClickHouse } from '../exporter/src/warehouse/clickhouse/clickhouse-rollup.js';
 import { openClickHouseWarehouse, type ClickHouseWarehouse } from '../exporter/src/warehouse/clickhouse/clickhouse-warehouse.js';
+import { sqlString } from '../exporter/src/warehouse/clickhouse/sql-literal.js';
 import { serverClient } from '../exporter/src/warehouse/clickhouse/testing/clients.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from '../exporter/src/warehouse/duckdb-warehouse.js';
 import { recomputeSpan } from '../exporter/src/warehouse/rollup-sql.js';
@@ -53,6 +55,8 @@ const CYCLES = 3;
 const REPLICA_SERIES = Number(process.env.BENCH_REPLICA_SERIES ?? 2000);
 const REPLICA_MINUTES = Number(process.env.BENCH_REPLICA_MINUTES ?? 120);
 const REPLICA_ROUNDS = Number(process.env.BENCH_REPLICA_ROUNDS ?? 3);
+/** Runs of a minute each (one new point per series) after the history, per replica set and round. */
+const MINUTE_RUNS = 3;
 /** Series each replica scores alone before it joins, to have its code compiled when measured. */
 const WARMUP_SERIES = 200;
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'ingest,keepup,replicas').split(','));
@@ -168,10 +172,10 @@ interface ReplicaRun {
 }
 
 interface Replica {
-  stop(): void;
   ready: Promise<void>;
-  done: Promise<ReplicaRun>;
-  go(): void;
+  /** Runs the score job once in the replica, and its outcome. */
+  run(): Promise<ReplicaRun>;
+  stop(): void;
 }
 
 /** The tenant a replica warms up on: a copy of the first WARMUP_SERIES series, its own. */
@@ -193,20 +197,26 @@ function replicaProcess(url: string, cluster: string, tenant: string, id: string
   });
   const lines = createInterface({ input: child.stdout! });
   let ready!: () => void;
-  let done!: (r: ReplicaRun) => void;
+  let done: ((r: ReplicaRun) => void) | undefined;
   const failed = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`replica ${id} exited with ${code}`))));
   failed.catch(() => {});
   lines.on('line', (line) => {
     if (line === 'ready') ready();
     const m = /^done (\S+) (\S+) (\S+)$/.exec(line);
-    if (m) done({ seconds: Number(m[1]), points: Number(m[2]), cpu: Number(m[3]) });
+    if (m) done?.({ seconds: Number(m[1]), points: Number(m[2]), cpu: Number(m[3]) });
   });
   return {
-    // A replica exits by itself once done (after writing its profile, if asked); this ends one that hangs.
-    stop: () => void setTimeout(() => child.kill(), 5_000).unref(),
     ready: Promise.race([new Promise<void>((resolve) => (ready = resolve)), failed]),
-    done: Promise.race([new Promise<ReplicaRun>((resolve) => (done = resolve)), failed]),
-    go: () => child.stdin!.write('go\n'),
+    run: () => {
+      const result = new Promise<ReplicaRun>((resolve) => (done = resolve));
+      child.stdin!.write('go\n');
+      return Promise.race([result, failed]);
+    },
+    // A replica exits by itself on "exit" (after writing its profile, if asked); this ends one that hangs.
+    stop: () => {
+      child.stdin!.write('exit\n');
+      setTimeout(() => child.kill(), 5_000).unref();
+    },
   };
 }
 
@@ -232,27 +242,45 @@ interface ScoringRun {
   load: string;
 }
 
-/**
- * Wall time from "go" until every replica has scored; the points they scored together; their CPU
- * and the servers' meanwhile. Replica i talks to server i (mod the servers), as users run them.
- */
-async function scoreWith(urls: readonly string[], cluster: string, tenant: string, members: string[], serverPids: readonly number[]): Promise<ScoringRun> {
+/** Replicas `members` scoring `tenant`'s dataset; replica i talks to server i (mod the servers), as users run them. */
+async function startReplicas(urls: readonly string[], cluster: string, tenant: string, members: string[]): Promise<Replica[]> {
   const replicas = members.map((id, i) => replicaProcess(urls[i % urls.length]!, cluster, tenant, id, members));
   try {
     await Promise.all(replicas.map((r) => r.ready));
-    const load = loadAverage().split(' ')[0]!;
-    const started = performance.now();
-    const cpuBefore = cpuSecondsOf(serverPids);
-    replicas.forEach((r) => r.go());
-    const results = await Promise.all(replicas.map((r) => r.done));
-    const seconds = (performance.now() - started) / 1000;
-    const serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
-    const cpu = serverCpu + results.reduce((n, r) => n + r.cpu, 0);
-    return { seconds, points: results.reduce((n, r) => n + r.points, 0), replicas: results, serverCpu, cpu, load };
-  } finally {
+  } catch (error) {
     replicas.forEach((r) => r.stop());
+    throw error;
+  }
+  return replicas;
+}
+
+/** Wall time from "go" until every replica has run the score job once; the points they scored together; their CPU and the servers' meanwhile. */
+async function scoreOnce(replicas: readonly Replica[], serverPids: readonly number[]): Promise<ScoringRun> {
+  const load = loadAverage().split(' ')[0]!;
+  const started = performance.now();
+  const cpuBefore = cpuSecondsOf(serverPids);
+  const results = await Promise.all(replicas.map((r) => r.run()));
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpu = cpuSecondsOf(serverPids) - cpuBefore;
+  const cpu = serverCpu + results.reduce((n, r) => n + r.cpu, 0);
+  return { seconds, points: results.reduce((n, r) => n + r.points, 0), replicas: results, serverCpu, cpu, load };
+}
+
+/**
+ * Waits (at most 10 s) until no merge runs on any server: the merges that a write just before
+ * started (ingest's, the last run's) are not the next run's work.
+ */
+async function quiet(ch: ClickHouseWarehouse): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const [row] = await ch.db.read(`SELECT count() AS n FROM ${ch.db.system('merges')} WHERE database = ${sqlString(ch.db.database)}`);
+    if (Number(row?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** The run of the median wall time. */
+const medianRun = (runs: readonly ScoringRun[]): ScoringRun => [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
 
 function describe(run: ScoringRun, members: string[]): string {
   const each = run.replicas.map((r, i) => `${members[i]} ${int(r.points)} points, ${fmt(r.seconds)} s, ${fmt(r.cpu)} CPU-s`).join('; ');
@@ -272,6 +300,9 @@ async function replicasScoring(ch: ClickHouseWarehouse, urls: readonly string[],
   out(`\n### scoring with one replica against two: ${int(points)} points (${int(REPLICA_SERIES)} series x ${REPLICA_MINUTES} one-minute samples), each replica a process, ${REPLICA_ROUNDS} rounds`);
   const ratios: number[] = [];
   const bounds: number[] = [];
+  const minuteRatios: number[] = [];
+  const minuteBounds: number[] = [];
+  let allScored = true;
   for (let round = 1; round <= REPLICA_ROUNDS; round++) {
     // Replica ids are new each round: the rows of the last round's replicas stay live for their lease.
     const runs = [
@@ -283,21 +314,40 @@ async function replicasScoring(ch: ClickHouseWarehouse, urls: readonly string[],
       for (const id of members) await writeReplicaDataset(ch, warmTenantOf(id), WARMUP_SERIES);
     }
     out(`round ${round}, load average before: ${loadAverage()}`);
-    const measured = new Map<string, ScoringRun>();
+    const measured = new Map<string, { history: ScoringRun; minute: ScoringRun }>();
     for (const run of round % 2 === 1 ? runs : [...runs].reverse()) {
-      const result = await scoreWith(urls, cluster, run.tenant, run.members, serverPids);
-      measured.set(run.name, result);
-      out(`  ${run.name === 'one' ? 'one replica:  ' : 'two replicas: '}${describe(result, run.members)}`);
+      const replicas = await startReplicas(urls, cluster, run.tenant, run.members);
+      try {
+        await quiet(ch);
+        const history = await scoreOnce(replicas, serverPids);
+        const minutes: ScoringRun[] = [];
+        for (let m = REPLICA_MINUTES; m < REPLICA_MINUTES + MINUTE_RUNS; m++) {
+          await ch.replaceWindow(run.tenant, 'replicas_bench', { start: T0 + m * MIN, end: T0 + (m + 1) * MIN }, windowSeries(REPLICA_SERIES, m, 1));
+          await quiet(ch);
+          minutes.push(await scoreOnce(replicas, serverPids));
+        }
+        const minute = medianRun(minutes);
+        measured.set(run.name, { history, minute });
+        const label = run.name === 'one' ? 'one replica: ' : 'two replicas:';
+        out(`  ${label} history ${describe(history, run.members)}`);
+        out(`  ${label} a minute (median of ${MINUTE_RUNS}) ${describe(minute, run.members)}`);
+        allScored &&= history.points === points && minutes.every((r) => r.points === REPLICA_SERIES);
+      } finally {
+        replicas.forEach((r) => r.stop());
+      }
     }
     const [one, two] = [measured.get('one')!, measured.get('two')!];
-    ratios.push(one.seconds / two.seconds);
-    bounds.push((2 * one.cpu) / two.cpu);
-    out(
-      `  two against one: ${fmt(one.seconds / two.seconds)}x wall clock; CPU bound on 2 idle cores ${fmt((2 * one.cpu) / two.cpu)}x; ` +
-        `every point scored once: ${one.points === points && two.points === points ? 'yes' : `no (${one.points}, ${two.points} of ${points})`}`,
-    );
+    for (const [part, a, b] of [['history', one.history, two.history], ['minute', one.minute, two.minute]] as const) {
+      const ratio = a.seconds / b.seconds;
+      const bound = (2 * a.cpu) / b.cpu;
+      (part === 'history' ? ratios : minuteRatios).push(ratio);
+      (part === 'history' ? bounds : minuteBounds).push(bound);
+      out(`  two against one, ${part}: ${fmt(ratio)}x wall clock; CPU bound on 2 idle cores ${fmt(bound)}x`);
+    }
   }
-  out(`two against one, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(ratios))}x wall clock (goal >= 1.8x), CPU bound ${fmt(median(bounds))}x; rounds ${ratios.map((r) => fmt(r)).join(', ')}`);
+  out(`every point scored exactly once (the replicas' counts add up to the points, in every run): ${allScored ? 'yes' : 'NO'}`);
+  out(`two against one, a minute's run, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(minuteRatios))}x wall clock, CPU bound ${fmt(median(minuteBounds))}x; rounds ${minuteRatios.map((r) => fmt(r)).join(', ')}`);
+  out(`two against one, the history, median of ${REPLICA_ROUNDS} rounds: ${fmt(median(ratios))}x wall clock (goal >= 1.8x), CPU bound ${fmt(median(bounds))}x; rounds ${ratios.map((r) => fmt(r)).join(', ')}`);
   out(`load average after: ${loadAverage()}`);
 }
 

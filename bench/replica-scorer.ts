@@ -2,9 +2,10 @@
 // opens the ClickHouse warehouse, warms up by scoring the whole of `warmTenant`'s dataset alone (a
 // fresh process runs the detector's code interpreted for its first thousands of points; a service
 // that has been running has it compiled), joins the membership as `id`, waits until every one of
-// `members` acts under the same view, says "ready", and on "go" (stdin) runs the score job once
-// over `tenant`'s dataset; prints "done <seconds> <points> <CPU seconds of this process>".
-// With BENCH_REPLICA_PROFILE=DIR it writes the CPU profile of that run to DIR/ID.cpuprofile.
+// `members` acts under the same view, says "ready", and on each "go" (stdin) runs the score job once
+// over `tenant`'s dataset; prints "done <seconds> <points scored> <CPU seconds of this process>"
+// for that run; "exit" ends it. With BENCH_REPLICA_PROFILE=DIR it writes the CPU profile of its
+// first run to DIR/ID.cpuprofile.
 //   node --import tsx bench/replica-scorer.ts URL DATABASE CLUSTER TENANT WARM_TENANT DATASET ID MEMBERS(comma-separated)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -49,9 +50,13 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 process.stdout.write('ready\n');
+const scoredSoFar = async (): Promise<number> => (await registry.getSingleMetric('sextant_score_points_total')!.get()).values.reduce((n, v) => n + v.value, 0);
+let runs = 0;
 for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'exit') break;
   if (line !== 'go') continue;
-  const profiler = process.env.BENCH_REPLICA_PROFILE ? new Session() : undefined;
+  const profiler = process.env.BENCH_REPLICA_PROFILE && runs++ === 0 ? new Session() : undefined;
+  const before = await scoredSoFar();
   if (profiler) {
     profiler.connect();
     await profiler.post('Profiler.enable');
@@ -67,9 +72,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     writeFileSync(join(process.env.BENCH_REPLICA_PROFILE!, `${id}.cpuprofile`), JSON.stringify(profile));
   }
   const cpuSeconds = (used.user + used.system) / 1e6;
-  const points = (await registry.getSingleMetric('sextant_score_points_total')!.get()).values.reduce((n, v) => n + v.value, 0);
-  process.stdout.write(`done ${seconds} ${points} ${cpuSeconds}\n`);
-  break;
+  process.stdout.write(`done ${seconds} ${(await scoredSoFar()) - before} ${cpuSeconds}\n`);
 }
 clearInterval(beating);
 await warehouse.close();
