@@ -83,7 +83,11 @@ before(async () => {
       '',
     ].join('\n'),
   );
-  [service, harness] = await Promise.all([startSextant({ configFile: config, env, port, dir }), buildHarness()]);
+  // Both settle before a failure is thrown, so that the after hook stops a service that started.
+  const [started, built] = await Promise.allSettled([startSextant({ configFile: config, env, port, dir }), buildHarness()]);
+  if (started.status === 'fulfilled') service = started.value;
+  if (built.status === 'fulfilled') harness = built.value;
+  for (const outcome of [started, built]) if (outcome.status === 'rejected') throw outcome.reason;
   grafana = await startGrafanaProxy({
     dist: DIST,
     staticDirs: [join(PLUGIN_ROOT, 'tests', 'harness'), harness],
