@@ -83,7 +83,6 @@ export interface BackfillRunnerDeps {
   replicas?: { holds: ReplicaHolds; anomalies: AnomalyStore };
 }
 
-
 const KEPT_PER_TENANT = 20;
 
 export class BackfillRunner {

@@ -170,4 +170,3 @@ export class DuckDbAnomalyStore implements AnomalyStore {
   }
 }
 
-

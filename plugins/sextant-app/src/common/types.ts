@@ -71,7 +71,6 @@ export interface Recommendation {
   posterior: { mean: number; count: number; rate: number | null };
 }
 
-
 /** One state change of one alert (GET /alerts/history). */
 export interface AlertEvent {
   fingerprint: string;
