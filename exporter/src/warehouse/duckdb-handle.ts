@@ -62,7 +62,7 @@ export type AppendColumn = readonly unknown[] | Float64Array | Repeated;
 export interface DuckDbHandleOptions {
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
-  /** Reading connections (default 2: one of them kept for requests, see reader-pool.ts). */
+  /** Reading connections (default 4: jobs read on one of them at a time, see reader-pool.ts). */
   readers?: number;
 }
 
@@ -103,7 +103,7 @@ export class DuckDbHandle {
       throw new Error(`cannot open the warehouse file ${path}: ${message}`);
     }
     const writer = await instance.connect();
-    const readers = await Promise.all(Array.from({ length: Math.max(1, options.readers ?? 2) }, () => instance.connect()));
+    const readers = await Promise.all(Array.from({ length: Math.max(1, options.readers ?? 4) }, () => instance.connect()));
     return new DuckDbHandle(path, instance, writer, new ReaderPool(readers));
   }
 

@@ -1,5 +1,5 @@
 // The reading connections against a real DuckDB database: a request's read does not wait for a
-// job's long read, jobs never take the connection kept for requests, requests go first when a
+// job's long read nor behind other requests' slow reads, jobs read on one connection at a time, requests go first when a
 // connection frees, and afterReads waits only for the reads started before it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -64,14 +64,31 @@ test("a request's read is answered while a job's long read holds its connection,
   assert.deepEqual(log, ['job read started', 'request read done', 'job read done', 'second job read done']);
 });
 
-test('when a connection frees, a waiting request gets it before a job that waited longer', async (t) => {
-  const handle = await openHandle(t, 3);
+test("while a job reads, two requests' slow reads hold connections and a third request is still answered at once", async (t) => {
+  const handle = await openHandle(t);
   const log: string[] = [];
-  const first = gate();
+  const release = gate();
+  const job = await inBackground(async () => heldSession(handle, release.opened, log, 'job read'));
+  await job.started;
+  const slow = [];
+  for (const name of ['slow request 1', 'slow request 2']) {
+    slow.push(heldSession(handle, release.opened, log, name));
+    await slow.at(-1)!.started;
+  }
+  const [answer] = await handle.read('SELECT max(i) AS m FROM t');
+  log.push('request read done');
+  assert.equal(answer!.m, 99_999);
+  assert.deepEqual(log, ['job read started', 'slow request 1 started', 'slow request 2 started', 'request read done']);
+  release.open();
+  assert.deepEqual(await Promise.all([job.done, ...slow.map((s) => s.done)]), [100_000, 100_000, 100_000]);
+});
+
+test('when a connection frees, a waiting request gets it before a job that waited longer', async (t) => {
+  const handle = await openHandle(t, 2);
+  const log: string[] = [];
   const second = gate();
   const third = gate();
-  const held = [inBackground(async () => heldSession(handle, first.opened, log, 'job')), heldSession(handle, second.opened, log, 'request A'), heldSession(handle, third.opened, log, 'request B')];
-  const sessions = await Promise.all(held);
+  const sessions = [heldSession(handle, second.opened, log, 'request A'), heldSession(handle, third.opened, log, 'request B')];
   await Promise.all(sessions.map((s) => s.started));
   const jobRead = inBackground(() => handle.read('SELECT 1 AS x'));
   void jobRead.then(() => log.push('waiting job read done'));
@@ -82,9 +99,8 @@ test('when a connection frees, a waiting request gets it before a job that waite
   assert.deepEqual(await requestRead, [{ x: 2 }]);
   second.open();
   assert.deepEqual(await jobRead, [{ x: 1 }]);
-  first.open();
   await Promise.all(sessions.map((s) => s.done));
-  assert.deepEqual(log.slice(3), ['request B done', 'waiting request read done', 'request A done', 'waiting job read done', 'job done']);
+  assert.deepEqual(log.slice(2), ['request B done', 'waiting request read done', 'request A done', 'waiting job read done']);
 });
 
 test('afterReads runs once the reads started before it end, and a read started after it does not wait for them', async (t) => {

@@ -2,17 +2,21 @@
 // different connections of one instance at the same time, each in its own snapshot, so an API
 // request's read need not wait behind a job's long read (a score run's points, a 100,000-instance
 // alert history, weeks of rollups for the analyzers). Reads of background work (scheduled jobs,
-// backfills: whatever runs inside `inBackground`) take at most all connections but one, so one is
-// always left for requests, and when a connection frees, a waiting request's read gets it before
-// a waiting job's.
+// backfills: whatever runs inside `inBackground`) use one connection at a time, so the others are
+// left for requests, and when a connection frees, a waiting request's read gets it before a
+// waiting job's.
 //
-// Why few connections: @duckdb/node-api runs every statement on a thread of libuv's pool (4 threads
-// unless UV_THREADPOOL_SIZE says otherwise), which also serves the file system (the alert intake's
-// fsyncs, report files). The writer and two readers leave a thread for those.
+// Why four connections (duckdb-handle.ts): with two, requests had one between them, and a slow read
+// (a 100,000-instance alert history) held up every other request behind it; with four, the soak's
+// p99 halved (bench/results/soak.md). @duckdb/node-api runs every statement on a thread of libuv's
+// pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which also serves the file system (the
+// alert intake's fsyncs): statements are short enough that the webhook's p99 stayed under 100 ms.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 const background = new AsyncLocalStorage<true>();
+/** Connections background work may read on at once. */
+const MAX_BACKGROUND = 1;
 
 /**
  * Runs `work` as background work: its warehouse reads, and those of everything it starts, wait
@@ -31,14 +35,12 @@ export class ReaderPool {
   private readonly requestsWaiting: Waiter[] = [];
   private readonly backgroundWaiting: Waiter[] = [];
   private backgroundReading = 0;
-  private readonly maxBackground: number;
   /** Every use not yet ended (waiting or reading), each settled without an error. */
   private readonly unfinished = new Set<Promise<unknown>>();
 
   constructor(private readonly connections: readonly DuckDBConnection[]) {
     if (connections.length === 0) throw new Error('a reader pool needs at least one connection');
     this.idle = [...connections];
-    this.maxBackground = Math.max(1, connections.length - 1);
   }
 
   /** Runs `read` with a connection to itself, released when it settles. */
@@ -75,7 +77,7 @@ export class ReaderPool {
   }
 
   private acquire(isBackground: boolean): Promise<DuckDBConnection> {
-    if (this.idle.length && (!isBackground || this.backgroundReading < this.maxBackground)) {
+    if (this.idle.length && (!isBackground || this.backgroundReading < MAX_BACKGROUND)) {
       if (isBackground) this.backgroundReading += 1;
       return Promise.resolve(this.idle.pop()!);
     }
@@ -86,7 +88,7 @@ export class ReaderPool {
     if (wasBackground) this.backgroundReading -= 1;
     const request = this.requestsWaiting.shift();
     if (request) return request.grant(connection);
-    if (this.backgroundWaiting.length && this.backgroundReading < this.maxBackground) {
+    if (this.backgroundWaiting.length && this.backgroundReading < MAX_BACKGROUND) {
       this.backgroundReading += 1;
       return this.backgroundWaiting.shift()!.grant(connection);
     }
