@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { alertsByEntity, DEFAULT_SIGNAL_SOURCES, demoInputs, entityHistories, FEATURE_NAMES, featureVectors } from '@sextant/core/predict';
 import { analyzeSeries } from '@sextant/core/recommend';
 import { analyzeSeriesInWorker, latestFeaturesInWorker } from './recommend.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
 
 const HOUR = 3_600_000;
 const RANGE = { start: Date.UTC(2026, 10, 2), end: Date.UTC(2026, 10, 9) };
@@ -39,15 +40,7 @@ test('the series analyzers run in the worker: the candidates of the core in proc
   const now = range.end - HOUR;
   const slos = [{ name: 'checkout-availability', service: 'checkout', objective: 0.999, windowMs: 7 * 24 * HOUR }];
   const expected = analyzeSeries(series, ['capacity', 'rightsizing', 'slo-budget'], slos, now);
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const candidates = await analyzeSeriesInWorker(series, ['capacity', 'rightsizing', 'slo-budget'], slos, now);
-  running = false;
+  const { result: candidates, turns } = await countingTurns(() => analyzeSeriesInWorker(series, ['capacity', 'rightsizing', 'slo-budget'], slos, now));
   assert.deepEqual(candidates, expected);
   // What the demo's 14 days show: /var of node-2 filling up, hosts sized larger than they use, checkout's error budget burning.
   const found = candidates.map((c) => `${c.kind} ${c.entity} ${c.action}`);

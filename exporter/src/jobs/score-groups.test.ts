@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ScoredPoint } from '@sextant/core/anomaly';
 import { groupStateId, memberName, membershipOf, nameBlamedMembers } from './score-groups.js';
 import { POINTS_PER_SLICE } from './score-slices.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
 
 test('group state ids are stable, negative (never a real series id) and differ between groups', () => {
   assert.equal(groupStateId('service:checkout'), groupStateId('service:checkout'));
@@ -36,15 +37,7 @@ test('the members an alarm blames get their series names, with a turn of the eve
   });
   const aligned = [0, 1, 2].map(() => Array.from({ length: 80_640 }, (_, k) => point(k * 15_000, k % 100 === 0)));
   const names = ['up{job="api"}', 'http_error_ratio{job="api"}', 'http_request_duration_p95_seconds{job="api"}'];
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await nameBlamedMembers(aligned, names);
-  running = false;
+  const { turns } = await countingTurns(() => nameBlamedMembers(aligned, names));
   assert.deepEqual(aligned[1]![300]!.evidence?.members, [
     { index: 2, deviation: 9, name: 'http_request_duration_p95_seconds{job="api"}' },
     { index: 0, deviation: 6, name: 'up{job="api"}' },

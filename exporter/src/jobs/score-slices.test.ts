@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_GROUP_OPTIONS, GroupDetector, scoreAligned, UnivariateDetector } from '@sextant/core/anomaly';
 import { POINTS_PER_SLICE, scoreAlignedInSlices, scoreAloneInSlices, type MemberSteps } from './score-slices.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
 
 const MIN = 60_000;
 
@@ -23,15 +24,7 @@ function members(): MemberSteps[] {
 
 test('scoring a group in slices gives exactly the scores of one pass, and lets other work run between slices', async () => {
   const whole = scoreAligned(new GroupDetector(3, DEFAULT_GROUP_OPTIONS), members());
-  let turns = 0;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  let running = true;
-  setImmediate(tick);
-  const sliced = await scoreAlignedInSlices(new GroupDetector(3, DEFAULT_GROUP_OPTIONS), members(), 500);
-  running = false;
+  const { result: sliced, turns } = await countingTurns(() => scoreAlignedInSlices(new GroupDetector(3, DEFAULT_GROUP_OPTIONS), members(), 500));
   assert.deepEqual(sliced, whole);
   assert.ok(whole[0]!.some((p) => p.score >= 0.5), 'the spike at minute 2500 must be found, or the comparison is between two quiet runs');
   // 7,500 points in slices of at most 500: the event loop got a turn after each of the 15 or more slices.
@@ -84,15 +77,7 @@ test('a series scored alone gets the scores of one pass, with a turn of the even
   const detector = new UnivariateDetector();
   const one = new UnivariateDetector();
   const whole = series.ts.map((t, k) => one.explain(t, series.values[k]!, one.update(t, series.values[k]!)));
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const sliced = await scoreAloneInSlices(detector, series);
-  running = false;
+  const { result: sliced, turns } = await countingTurns(() => scoreAloneInSlices(detector, series));
   assert.deepEqual(sliced, whole);
   assert.ok(whole.some((p) => p.score >= 0.5), 'the spike must be found, or the comparison is between two quiet runs');
   assert.ok(turns >= Math.floor(series.ts.length / POINTS_PER_SLICE), `${turns} turns for ${series.ts.length} points`);

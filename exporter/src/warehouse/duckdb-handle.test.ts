@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DuckDbHandle, Repeated } from './duckdb-handle.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
 
 async function tempHandle(t: { after(fn: () => unknown): void }): Promise<{ handle: DuckDbHandle; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-handle-'));
@@ -63,22 +64,16 @@ test('reads convert BIGINT to number and timestamps to Unix ms, with parameters'
 
 test('readChunks hands every row once, in order, column by column across chunks, with the event loop served between chunks', async (t) => {
   const { handle } = await tempHandle(t);
-  let turns = 0;
-  let reading = true;
-  const tick = () => {
-    turns++;
-    if (reading) setImmediate(tick);
-  };
-  setImmediate(tick);
   const ids: unknown[] = [];
   const halves: unknown[] = [];
   let chunks = 0;
-  await handle.readChunks('SELECT i::DOUBLE AS id, i / 2 AS half FROM range($1::BIGINT) t(i) ORDER BY i', [10_000], ([id, half]) => {
-    chunks++;
-    ids.push(...id!);
-    halves.push(...half!);
-  });
-  reading = false;
+  const { turns } = await countingTurns(() =>
+    handle.readChunks('SELECT i::DOUBLE AS id, i / 2 AS half FROM range($1::BIGINT) t(i) ORDER BY i', [10_000], ([id, half]) => {
+      chunks++;
+      ids.push(...id!);
+      halves.push(...half!);
+    }),
+  );
   assert.deepEqual(ids, Array.from({ length: 10_000 }, (_, i) => i));
   assert.deepEqual(halves, Array.from({ length: 10_000 }, (_, i) => i / 2));
   assert.ok(chunks >= 4, `${chunks} chunks`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BiQuery } from '@sextant/core';
 import { ROWS_PER_TURN, toFrames } from './query-frames.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
 
 const FIVE_MINUTES = 300_000;
 
@@ -12,15 +13,7 @@ test('rows become one frame per group, in slices with a turn of the event loop e
   const rows = instances.flatMap((instance, i) =>
     Array.from({ length: 14 * 288 }, (_, k) => ({ g0: instance, g1: i % 2 ? '/var' : '', time: k * FIVE_MINUTES, m_avg: i + k / 10_000, series_rows: 1 })),
   );
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns++;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const frames = await toFrames(query, rows);
-  running = false;
+  const { result: frames, turns } = await countingTurns(() => toFrames(query, rows));
 
   assert.equal(frames.length, 8);
   frames.forEach((frame, i) => {
