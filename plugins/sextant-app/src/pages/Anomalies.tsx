@@ -120,7 +120,8 @@ export function Anomalies() {
             <RadioButtonGroup size="sm" options={SEVERITY_OPTIONS} value={severity} onChange={setSeverity} />
           </Field>
           <Field label="Series or service" noMargin>
-            <FilterInput placeholder="Filter by label text" value={search} onChange={setSearch} width={32} />
+            {/* Matched as text, so the filter gets what was typed (Grafana escapes it for a regex by default). */}
+            <FilterInput placeholder="Filter by label text" value={search} onChange={setSearch} escapeRegex={false} width={32} />
           </Field>
         </Stack>
         <RequestView state={state} what="anomalies">
