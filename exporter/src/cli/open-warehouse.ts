@@ -18,7 +18,7 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   if (config.warehouse.kind === 'clickhouse' && ch?.url) {
     mkdirSync(ch.intakeDir, { recursive: true });
     // Replicas share the alert history: the webhook may land on any of them.
-    const warehouse = await openConfiguredClickHouse(config, { limits, now, alerts: { ...alerts, dir: ch.intakeDir, shared: ch.replica !== undefined } });
+    const warehouse = await openConfiguredClickHouse(config, { limits, now, log: log.child({ area: 'warehouse' }), alerts: { ...alerts, dir: ch.intakeDir, shared: ch.replica !== undefined } });
     log.info('warehouse open', { kind: 'clickhouse', url: ch.url, database: ch.database, ...(ch.cluster ? { cluster: ch.cluster } : {}) });
     return warehouse;
   }

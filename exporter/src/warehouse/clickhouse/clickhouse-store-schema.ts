@@ -7,7 +7,7 @@
 // key land on the same shard (shardBy is a function of the key), so FINAL sees every version of a row.
 import type { TableSpec } from './clickhouse-schema.js';
 
-/** alert_events' sorting key; a table made before replicas shared the webhook lacks observed_at_ms (checked at start). */
+/** alert_events' sorting key; a table made before replicas shared the webhook lacks observed_at_ms and state in it (moved at start: clickhouse-alert-events-migration.ts). */
 export const ALERT_EVENTS_KEY = 'tenant, fingerprint, starts_at_ms, observed_at_ms, seq, state';
 
 const replacing = (key: string): string => `ReplacingMergeTree(version) ORDER BY (${key})`;

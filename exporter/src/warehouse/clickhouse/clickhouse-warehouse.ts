@@ -25,7 +25,9 @@ import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../warehouse-settings.js
 import { ingestRunFromRow } from '../ingest-run-row.js';
 import type { IngestRun, RollupLevel, RollupResult, StorageLevel, Warehouse } from '../warehouse.js';
 import { windowRows } from '../window-rows.js';
+import { createLogger, type Logger } from '../../log.js';
 import { ClickHouseAlertEvents } from './clickhouse-alert-events.js';
+import { alertEventsMigrationPending, migrateAlertEvents } from './clickhouse-alert-events-migration.js';
 import { ClickHouseAnomalyStore } from './clickhouse-anomaly-store.js';
 import { ClickHouseAuditLog } from './clickhouse-audit-log.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
@@ -39,7 +41,7 @@ import { ClickHouseReportQueries } from './clickhouse-report-queries.js';
 import { ClickHouseReportStore } from './clickhouse-report-store.js';
 import { recomputeOnClickHouse } from './clickhouse-rollup.js';
 import { addMissingColumns, bucketSpan, createTables, PARTITION_MS, tableSpecs } from './clickhouse-schema.js';
-import { ALERT_EVENTS_KEY, STORE_TABLES } from './clickhouse-store-schema.js';
+import { STORE_TABLES } from './clickhouse-store-schema.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
 
 export interface ClickHouseWarehouseOptions {
@@ -61,7 +63,16 @@ export interface ClickHouseWarehouseOptions {
   create?: boolean;
   /** close() closes the connection's client too (a client made for this warehouse alone). */
   closesClient?: boolean;
+  /** Where the open says what it changed (the move of an earlier Sextant's alert history); info on stderr by default. */
+  log?: Logger;
+  /**
+   * How long an open that finds the alert history moved aside by another process waits for that
+   * move to end before finishing it itself (clickhouse-alert-events-migration.ts); 30 s by default.
+   */
+  alertsMigrationWaitMs?: number;
 }
+
+const ALERTS_MIGRATION_WAIT_MS = 30_000;
 
 /** Creates the database and tables if needed and returns the warehouse. */
 export async function openClickHouseWarehouse(options: ClickHouseWarehouseOptions): Promise<ClickHouseWarehouse> {
@@ -72,16 +83,21 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
   });
   const major = Number(String(server?.v ?? '0').split('.')[0]);
   if (options.create === false) {
-    // Reads only: the tables must be there; none is created.
+    // Reads only: the tables must be there; none is created or changed.
     const [found] = await db.read(`SELECT count() AS n FROM system.tables WHERE database = ${sqlString(db.database)} AND name = 'points'`);
     if (Number(found?.n ?? 0) === 0) throw new Error(`ClickHouse database ${db.database} holds no Sextant warehouse (no table points): nothing to read`);
-  }
-  else {
+    if (await alertEventsMigrationPending(db)) {
+      throw new Error(`ClickHouse table ${db.localTable('alert_events')} was made by an earlier Sextant: its rows move to the new key when a command that writes (sextant serve) opens the warehouse; nothing to read until then`);
+    }
+  } else {
     const tables = [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES];
     await createTables(db, tables);
     await addMissingColumns(db, tables);
+    await migrateAlertEvents(db, tables.find((t) => t.name === 'alert_events')!, {
+      log: options.log ?? createLogger(),
+      waitMs: options.alertsMigrationWaitMs ?? ALERTS_MIGRATION_WAIT_MS,
+    });
   }
-  await checkAlertEventsKey(db);
   const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now, options.closesClient ?? false);
   await warehouse.openAlerts(options.alerts);
   return warehouse;
@@ -199,6 +215,13 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
       `SELECT max(watermark_ms) AS w, count() AS n FROM ${this.db.table('watermarks')} WHERE tenant = ${sqlString(tenant)} AND dataset = ${sqlString(dataset)}`,
     );
     return Number(row?.n ?? 0) > 0 ? Number(row!.w) : undefined;
+  }
+
+  async watermarks(tenant: string): Promise<Map<string, number>> {
+    const rows = await this.db.read(
+      `SELECT dataset, max(watermark_ms) AS w FROM ${this.db.table('watermarks')} WHERE tenant = ${sqlString(tenant)} GROUP BY dataset`,
+    );
+    return new Map(rows.map((r) => [String(r.dataset), Number(r.w)]));
   }
 
   async recordIngestRun(run: IngestRun): Promise<void> {
@@ -355,22 +378,3 @@ function asQueryError(error: unknown): never {
   if (/regular expression|re2|regexp/i.test(message)) throw new QueryError(`query.filters: a regular expression is not valid (${message.split('\n')[0]})`);
   throw error;
 }
-
-/**
- * alert_events made before replicas shared the webhook was keyed by (instance, seq), which merges
- * two replicas' different changes of one instance into one: refuse it with the way out, rather than
- * lose state changes.
- */
-async function checkAlertEventsKey(db: ClickHouseConnection): Promise<void> {
-  const [table] = await db.read(
-    `SELECT sorting_key FROM system.tables WHERE database = ${sqlString(db.database)} AND name = ${sqlString(db.localName('alert_events'))}`,
-  );
-  const key = String(table?.sorting_key ?? '').replace(/\s+/g, '');
-  if (table && key !== ALERT_EVENTS_KEY.replace(/\s+/g, '')) {
-    throw new Error(
-      `ClickHouse table ${db.localTable('alert_events')} is sorted by (${String(table.sorting_key)}), made by an earlier Sextant: its rows from several replicas would replace each other. ` +
-        `Rename it (RENAME TABLE ${db.localTable('alert_events')} TO ${db.localTable('alert_events')}_old${db.onCluster}), start Sextant to create the new one, then copy the rows back (INSERT INTO ${db.table('alert_events')} SELECT * FROM ${db.localTable('alert_events')}_old)`,
-    );
-  }
-}
-

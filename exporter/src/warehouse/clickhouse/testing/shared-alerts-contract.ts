@@ -3,8 +3,7 @@
 // balancer (an HA pair's two copies on both, retries on the other one, a resolve where the firing did
 // not go). Each replica is a warehouse of its own, with its own intake log and cache, on its own
 // server of the cluster when there is one. Both must read the history written by hand here, which is
-// what one DuckDB process that received every notification in the same order records. And a table
-// made before replicas shared the history, whose key would merge their rows, is refused at start.
+// what one DuckDB process that received every notification in the same order records.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +12,6 @@ import type { AlertObservation, AlertState } from '../../alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../../duckdb-warehouse.js';
 import type { ServiceWarehouse } from '../../stores.js';
 import { ClickHouseConnection } from '../clickhouse-connection.js';
-import { STORE_TABLES } from '../clickhouse-store-schema.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
 
 export interface SharedAlertsSetup {
@@ -128,22 +126,6 @@ export function sharedAlertsContract(setup: () => SharedAlertsSetup): void {
       assert.ok(Number(stored!.n) > expected.length, `${stored!.n} rows stored for ${expected.length} state changes`);
     } finally {
       for (const w of [...replicas, single]) await w?.close();
-    }
-  });
-  test('an alert_events table of an earlier Sextant (keyed by instance and seq) is refused at start, with the way out', async () => {
-    const { clients, database } = setup();
-    const old = `${database}_old_alerts`;
-    const run = (query: string) => clients[0].command({ query });
-    const columns = STORE_TABLES.find((t) => t.name === 'alert_events')!.columns;
-    await run(`CREATE DATABASE IF NOT EXISTS ${old}`);
-    try {
-      await run(`CREATE TABLE ${old}.alert_events (${columns}) ENGINE = ReplacingMergeTree ORDER BY (tenant, fingerprint, starts_at_ms, seq)`);
-      await assert.rejects(
-        openClickHouseWarehouse({ connection: new ClickHouseConnection(clients[0], old), retentionMs: DEFAULT_RETENTION_MS }),
-        /alert_events is sorted by \(tenant, fingerprint, starts_at_ms, seq\).*RENAME TABLE/,
-      );
-    } finally {
-      await run(`DROP DATABASE IF EXISTS ${old}`);
     }
   });
 }

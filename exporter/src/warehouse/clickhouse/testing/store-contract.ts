@@ -25,6 +25,7 @@ import { STORE_TABLES } from '../clickhouse-store-schema.js';
 import { seriesId } from '../../series-id.js';
 import { closeContract } from './close-contract.js';
 import { referenceContract } from './reference-contract.js';
+import { alertEventsMigrationContract } from './alert-events-migration-contract.js';
 import { sharedAlertsContract } from './shared-alerts-contract.js';
 import type { ClickHouseTarget } from './warehouse-contract.js';
 
@@ -363,7 +364,9 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     assertClose(await ch.reportInputs.read('t1', 'daily', range, settings, NOW), expected);
   });
 
-  sharedAlertsContract(() => ({ clients: [client, other], database, ...(cluster ? { cluster } : {}), dir: join(dir, 'shared-alerts'), start: T0 }));
+  const sharedAlerts = () => ({ clients: [client, other] as [ClickHouseClient, ClickHouseClient], database, ...(cluster ? { cluster } : {}), dir: join(dir, 'shared-alerts'), start: T0 });
+  sharedAlertsContract(sharedAlerts);
+  alertEventsMigrationContract(sharedAlerts);
 
   referenceContract(() => ({
     duck,
