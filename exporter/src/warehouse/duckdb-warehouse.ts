@@ -157,7 +157,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   /** Opens the alert history; alerts acknowledged by an earlier process are loaded first. */
   async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
     const dir = options.dir ?? intakeDirOf(this.handle);
-    const intake = await AlertIntake.open(duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
+    const intake = await AlertIntake.open(await duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
     this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, { cacheLimit: options.cacheLimit });
   }
 
