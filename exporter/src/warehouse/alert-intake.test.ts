@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createLogger } from '../log.js';
-import { AlertIntake, type AlertEventRow } from './alert-intake.js';
+import { AlertIntake, type AlertEventRow, type IntakeTarget } from './alert-intake.js';
 import { duckDbIntakeTarget } from './duckdb-intake-target.js';
 import { DuckDbHandle } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
@@ -74,6 +74,80 @@ test('recorded changes wait in the intake log until a read loads them, exactly a
     assert.equal(warehouse.alerts.unloadedBytes, 0);
   } finally {
     await warehouse.close();
+  }
+});
+
+test('a history read does not wait for a long warehouse write (a job holding the writing turn), and still shows every change acknowledged before it', async () => {
+  const warehouse = await open(dbPath());
+  try {
+    const store = warehouse.alerts;
+    await store.record([observation(1)]);
+    await store.loaded();
+    // A job's write (an ingest window, a rollup) holds the warehouse's writing turn until released:
+    // at the latest after 5 s, so that a read that waits for it fails the test rather than hangs it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fallback = setTimeout(() => release(), 5_000);
+    const job = warehouse.handle.write(async (tx) => {
+      await tx.run(`INSERT INTO watermarks VALUES ('t', 'held', 1)`);
+      await held;
+    });
+    assert.equal(await store.record([observation(2)]), 1, 'acknowledged while the write holds its turn');
+    const first = await Promise.race([store.history('t', { limit: 10 }), job.then(() => 'the write ended first' as const)]);
+    clearTimeout(fallback);
+    release();
+    await job;
+    assert.notEqual(first, 'the write ended first', 'the read waited for the write');
+    assert.deepEqual(
+      (first as Awaited<ReturnType<typeof store.history>>).map((r) => r.fingerprint).sort(),
+      [fingerprintOf(1), fingerprintOf(2)],
+      'the change acknowledged before the read is in its answer',
+    );
+    assert.equal(await count(warehouse), 2, 'loaded once each');
+  } finally {
+    await warehouse.close();
+  }
+});
+
+test('a read waits for the load that covers what was acknowledged before it, not for loads of changes after it; reads that need the next load share it', async () => {
+  // A target whose every load waits until the test releases it.
+  const loads: { id: number; release: () => void }[] = [];
+  const target: IntakeTarget = {
+    loadedThrough: () => Promise.resolve(0),
+    loadSegment: (id) => new Promise((resolve) => loads.push({ id, release: resolve })),
+  };
+  const intake = await AlertIntake.open(target, { loadDelayMs: 3_600_000 });
+  const loadsStarted = async (n: number) => {
+    for (let turn = 0; loads.length < n; turn++) {
+      assert.ok(turn < 10_000, `${n} loads expected, ${loads.length} started`);
+      await new Promise(setImmediate);
+    }
+  };
+  const settledWithin = (read: Promise<void>, ms: number) => Promise.race([read.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+  try {
+    await intake.append([row(1)]);
+    const first = intake.load();
+    await loadsStarted(1);
+    const second = intake.load(); // nothing acknowledged since the first load started
+    await intake.append([row(2)]);
+    const third = intake.load();
+    const fourth = intake.load();
+    loads[0]!.release();
+    await first;
+    assert.equal(await settledWithin(second, 1_000), true, 'the second read waited for the load of a change acknowledged after it');
+    await loadsStarted(2);
+    assert.deepEqual(
+      loads.map((l) => l.id),
+      [1, 2],
+    );
+    loads[1]!.release();
+    await Promise.all([third, fourth]);
+    assert.equal(loads.length, 2, 'the third and fourth reads shared one load');
+    assert.equal(await settledWithin(intake.load(), 1_000), true, 'nothing acknowledged is left: a read waits for no load');
+    assert.equal(loads.length, 2);
+  } finally {
+    for (const l of loads) l.release();
+    await intake.close();
   }
 });
 
@@ -153,11 +227,12 @@ test('a load that fails for a reason other than its lines sets nothing aside and
   const warehouse = await open(path);
   try {
     await warehouse.alerts.record([observation(1)]);
-    const write = warehouse.handle.write.bind(warehouse.handle);
-    warehouse.handle.write = () => Promise.reject(new Error('disk on fire'));
-    await assert.rejects(warehouse.alerts.loaded(), /disk on fire/);
+    // The table that records the segments loaded is gone: every line is fine, the load still fails.
+    await warehouse.handle.write((tx) => tx.run('ALTER TABLE alert_intake RENAME TO alert_intake_away'));
+    await assert.rejects(warehouse.alerts.loaded(), /alert_intake/);
     assert.equal(warehouse.alerts.rejectedLines, 0);
-    warehouse.handle.write = write;
+    assert.equal(await count(warehouse), 0, 'nothing of the failed load stays');
+    await warehouse.handle.write((tx) => tx.run('ALTER TABLE alert_intake_away RENAME TO alert_intake'));
     await warehouse.alerts.loaded();
     assert.equal(await count(warehouse), 1, 'the next load loads it');
   } finally {
@@ -271,7 +346,7 @@ test('a warehouse path that DuckDB would read as a glob is refused with the reas
 test('a warehouse in memory keeps its intake log in a temporary directory, removed on close', async () => {
   const handle = await DuckDbHandle.open(':memory:');
   await runMigrations(handle, migrations);
-  const intake = await AlertIntake.open(duckDbIntakeTarget(handle));
+  const intake = await AlertIntake.open(await duckDbIntakeTarget(handle));
   try {
     assert.ok(intake.dir.startsWith(tmpdir()));
     await intake.append([row(1)]);

@@ -6,7 +6,8 @@
 // window, a rollup); an fdatasync costs a fraction of a millisecond, off the main thread. So a
 // webhook is answered as soon as its alerts are durable, and the warehouse gets one large
 // transaction a second instead of hundreds of small ones. Readers of the history call load()
-// first, so they always see every acknowledged change.
+// first, so they always see every acknowledged change; it waits only for the load of what was
+// acknowledged before it (on DuckDB, on a writer of its own, so not behind the jobs' writes).
 //
 // Crash safety: the load of a segment also records its id in alert_intake, so at start a segment
 // is loaded again if its id is above loaded_through, and deleted otherwise. While the warehouse is
@@ -100,7 +101,12 @@ export class AlertIntake {
   /** Closed segments not loaded yet, in id order. */
   private readonly waiting: { id: number; bytes: number }[] = [];
   private appending: Promise<unknown> = Promise.resolve();
-  private loads: Promise<unknown> = Promise.resolve();
+  /** Segments up to this id are in alert_events. */
+  private loadedId: number;
+  /** The load under way, and the newest segment holding acknowledged rows when it started. */
+  private running: { done: Promise<void>; through: number } | undefined;
+  /** The load queued after it: every read that needs more than the running load covers joins this one. */
+  private next: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Infinity;
   private rejected = 0;
@@ -114,7 +120,10 @@ export class AlertIntake {
     /** A temporary directory (':memory:' warehouse), removed on close. */
     private readonly temporary: boolean,
     private readonly log: Logger,
-  ) {}
+    loadedThrough: number,
+  ) {
+    this.loadedId = loadedThrough;
+  }
 
   /** Opens the intake log of a migrated warehouse and loads what an earlier process left in it. */
   static async open(target: IntakeTarget, options: AlertIntakeOptions = {}): Promise<AlertIntake> {
@@ -126,7 +135,7 @@ export class AlertIntake {
       return match ? [Number(match[1])] : [];
     });
     ids.sort((a, b) => a - b);
-    const intake = new AlertIntake(target, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, !options.dir, options.log ?? createLogger('warn'));
+    const intake = new AlertIntake(target, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, !options.dir, options.log ?? createLogger('warn'), loadedThrough);
     for (const id of ids) {
       if (id <= loadedThrough) await unlink(intake.pathOf(id));
       else intake.waiting.push({ id, bytes: (await stat(intake.pathOf(id))).size });
@@ -148,11 +157,21 @@ export class AlertIntake {
     return done;
   }
 
-  /** Resolves once every row acknowledged before this call is in alert_events. */
+  /**
+   * Resolves once every row acknowledged before this call is in alert_events. It waits for no more
+   * than that: for the load under way if that load covers those rows, otherwise for the next one,
+   * which every such call shares (with webhooks every second there is always something newer to load,
+   * and a read that chained a load of its own behind each earlier one waited for all of them).
+   */
   load(): Promise<void> {
-    const run = this.loads.then(() => this.loadWaiting());
-    this.loads = run.catch(() => undefined);
-    return run;
+    const needed = this.newestAcknowledged();
+    if (needed <= this.loadedId) return Promise.resolve();
+    if (this.running && this.running.through >= needed) return this.running.done;
+    if (!this.next) {
+      const before = this.running?.done.catch(() => undefined);
+      this.next = Promise.resolve(before).then(() => this.startLoad());
+    }
+    return this.next;
   }
 
   /** Bytes acknowledged and not yet loaded into alert_events: grows only while loads fail or lag. */
@@ -219,6 +238,23 @@ export class AlertIntake {
     this.timer.unref();
   }
 
+  /** The id of the newest segment holding acknowledged rows (loadedId when none waits). */
+  private newestAcknowledged(): number {
+    if (this.current && this.current.bytes > 0) return this.current.id;
+    return this.waiting.at(-1)?.id ?? this.loadedId;
+  }
+
+  private startLoad(): Promise<void> {
+    this.next = undefined;
+    const run = { through: this.newestAcknowledged(), done: this.loadWaiting() };
+    this.running = run;
+    const ended = () => {
+      if (this.running === run) this.running = undefined;
+    };
+    run.done.then(ended, ended);
+    return run.done;
+  }
+
   private async loadWaiting(): Promise<void> {
     const segment = this.current;
     if (segment && segment.bytes > 0) {
@@ -231,6 +267,7 @@ export class AlertIntake {
       const { id } = this.waiting[0]!;
       await this.loadSegment(id);
       this.waiting.shift();
+      this.loadedId = id;
       // Once loaded_through covers it, a file left behind is deleted at the next start, never reloaded.
       await unlink(this.pathOf(id)).catch(() => undefined);
     }

@@ -2,6 +2,7 @@
 import type { Labels } from '@sextant/core';
 import type { AnomalyEvent, AnomalyEventFilter, AnomalyStore, PointBatch, SeriesScoringState, SeriesSubset } from './anomaly-store.js';
 import { decodeState, encodeState, eventOf, evidenceText, zipLabels } from './anomaly-store.js';
+import { CommitMemo } from './commit-memo.js';
 import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
 
 /** `AND <column> IN (the ids)` with the ids as one text parameter, or nothing without a subset. */
@@ -13,6 +14,9 @@ function subsetSql(column: string, only: SeriesSubset | undefined, params: SqlPa
 }
 
 export class DuckDbAnomalyStore implements AnomalyStore {
+  /** The answers of `events`, until a run writes events (commit-memo.ts). */
+  private readonly answers = new CommitMemo();
+
   constructor(private readonly handle: DuckDbHandle) {}
 
   async states(tenant: string, dataset: string, only?: SeriesSubset): Promise<Map<number, SeriesScoringState>> {
@@ -120,6 +124,7 @@ export class DuckDbAnomalyStore implements AnomalyStore {
           [tenant, dataset, e.seriesId, e.start, e.end, e.peakScore, e.peakAt, e.explainedAt, e.explainedScore, e.severity, e.detector, e.value, e.expected, e.lower, e.upper, e.deviation, evidenceText(e)],
         );
       }
+      if (events.length) tx.onCommit(() => this.answers.changed());
     });
   }
 
@@ -136,8 +141,16 @@ export class DuckDbAnomalyStore implements AnomalyStore {
     return new Map(rows.map((r) => [Number(r.series_id), eventOf(r, {})]));
   }
 
-  /** The tenant's events matching `filter`, newest first, with their series' labels. */
-  async events(tenant: string, filter: AnomalyEventFilter): Promise<AnomalyEvent[]> {
+  /**
+   * The tenant's events matching `filter`, newest first, with their series' labels: from memory
+   * until a run writes events (a series' labels never change; retention deletes only series unseen
+   * for longer than every level keeps).
+   */
+  events(tenant: string, filter: AnomalyEventFilter): Promise<AnomalyEvent[]> {
+    return this.answers.get(JSON.stringify([tenant, filter]), () => this.readEvents(tenant, filter));
+  }
+
+  private async readEvents(tenant: string, filter: AnomalyEventFilter): Promise<AnomalyEvent[]> {
     const params: SqlParam[] = [tenant];
     const add = (v: SqlParam) => {
       params.push(v);

@@ -3,6 +3,12 @@
 // connection inside it keeps transactions from conflicting; reads use other connections (a small
 // pool, see reader-pool.ts) so they see committed data only, never block behind a long write, and
 // a request's read does not wait behind a job's long one.
+//
+// A writer of its own (openWriter) is for writes that must not queue behind the jobs' (the alert
+// intake's loads, which every alert history read waits for): DuckDB runs transactions of different
+// connections at the same time, and fails one that changes rows another changed, so such a writer
+// is only for tables that no other writer changes. Commits still take turns inside DuckDB, but a
+// commit is short next to a job's whole write (an ingest window, a rollup).
 import { stat } from 'node:fs/promises';
 import {
   type DuckDBConnection,
@@ -82,16 +88,51 @@ export class DatabaseLockedError extends Error {
 
 const CHUNK_ROWS = 2048;
 
-export class DuckDbHandle {
+/** One writing connection and its queue: each transaction starts once the one before it has ended. */
+export class DuckDbWriter {
   private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    /** Rejects the write when the handle is closed (undefined while it is open). */
+    private readonly refuse: () => Promise<never> | undefined,
+  ) {}
+
+  /**
+   * Runs `fn` in one transaction after every earlier write of this writer has finished: COMMIT when
+   * it resolves, ROLLBACK when it throws (and the error is rethrown), so a failed write leaves nothing behind.
+   */
+  write<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
+    const refused = this.refuse();
+    if (refused) return refused;
+    const result = this.queue.then(() => inTransaction(this.connection, fn));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Resolves once every write queued so far has ended. */
+  drained(): Promise<unknown> {
+    return this.queue;
+  }
+
+  closeSync(): void {
+    this.connection.closeSync();
+  }
+}
+
+export class DuckDbHandle {
   private closed = false;
+  /** The main writer first, then those of openWriter. */
+  private readonly writers: DuckDbWriter[];
 
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
+    writer: DuckDBConnection,
     private readonly readers: ReaderPool,
-  ) {}
+  ) {
+    this.writers = [new DuckDbWriter(writer, () => this.refuseIfClosed())];
+  }
 
   static async open(path: string, options: DuckDbHandleOptions = {}): Promise<DuckDbHandle> {
     let instance: DuckDBInstance;
@@ -159,10 +200,24 @@ export class DuckDbHandle {
    * ROLLBACK when it throws (and the error is rethrown), so a failed write leaves nothing behind.
    */
   write<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
-    if (this.closed) return this.closedError();
-    const result = this.queue.then(() => this.transaction(fn));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.writers[0]!.write(fn);
+  }
+
+  /**
+   * A writer on a connection of its own, whose writes do not wait for this handle's `write`s (nor
+   * they for its): only for tables that no other writer changes. Closed with the handle.
+   */
+  async openWriter(): Promise<DuckDbWriter> {
+    const refused = this.refuseIfClosed();
+    if (refused) return refused;
+    const connection = await this.instance.connect();
+    if (this.closed) {
+      connection.closeSync();
+      return this.closedError();
+    }
+    const writer = new DuckDbWriter(connection, () => this.refuseIfClosed());
+    this.writers.push(writer);
+    return writer;
   }
 
   /** Bytes on disk: the database file and its write-ahead log. */
@@ -186,10 +241,10 @@ export class DuckDbHandle {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.queue;
+    await Promise.all(this.writers.map((writer) => writer.drained()));
     await this.readers.drain();
     this.readers.closeSync();
-    this.writer.closeSync();
+    for (const writer of this.writers) writer.closeSync();
     this.instance.closeSync();
   }
 
@@ -197,29 +252,33 @@ export class DuckDbHandle {
     return Promise.reject(new Error(`the warehouse ${this.path} is closed`));
   }
 
-  private async transaction<T>(fn: (tx: WriteContext) => Promise<T>): Promise<T> {
-    const connection = this.writer;
-    const committed: (() => void)[] = [];
-    const tx: WriteContext = {
-      connection,
-      run: async (sql, params = []) => (await connection.run(sql, toValues(params))).rowsChanged,
-      read: (sql, params = []) => readRows(connection, sql, params),
-      append: (table, columns) => appendColumns(connection, table, columns),
-      onCommit: (callback) => committed.push(callback),
-    };
-    await connection.run('BEGIN TRANSACTION');
-    let value: T;
-    try {
-      value = await fn(tx);
-    } catch (error) {
-      await connection.run('ROLLBACK');
-      throw error;
-    }
-    await connection.run('COMMIT');
-    // Before the next queued write starts, so that write already sees what this one changed.
-    for (const callback of committed) callback();
-    return value;
+  private refuseIfClosed(): Promise<never> | undefined {
+    return this.closed ? this.closedError() : undefined;
   }
+}
+
+/** `fn` in one write transaction on `connection`; see DuckDbWriter.write. */
+async function inTransaction<T>(connection: DuckDBConnection, fn: (tx: WriteContext) => Promise<T>): Promise<T> {
+  const committed: (() => void)[] = [];
+  const tx: WriteContext = {
+    connection,
+    run: async (sql, params = []) => (await connection.run(sql, toValues(params))).rowsChanged,
+    read: (sql, params = []) => readRows(connection, sql, params),
+    append: (table, columns) => appendColumns(connection, table, columns),
+    onCommit: (callback) => committed.push(callback),
+  };
+  await connection.run('BEGIN TRANSACTION');
+  let value: T;
+  try {
+    value = await fn(tx);
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+  await connection.run('COMMIT');
+  // Before the next queued write starts, so that write already sees what this one changed.
+  for (const callback of committed) callback();
+  return value;
 }
 
 /** `fn` in one read transaction on `reader`, its statements one at a time even when it starts several at once. */

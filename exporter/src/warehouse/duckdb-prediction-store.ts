@@ -1,9 +1,13 @@
 import type { Prediction, TrainedPredictor } from '@sextant/core/predict';
+import { CommitMemo } from './commit-memo.js';
 import type { DuckDbHandle } from './duckdb-handle.js';
 import { modelInfoOf, predictionOf, type ModelInfo, type PredictionQuery, type PredictionStore } from './prediction-store.js';
 
 /** The prediction store on DuckDB. */
 export class DuckDbPredictionStore implements PredictionStore {
+  /** The answers of `listPredictions`, until predictions are saved (commit-memo.ts). */
+  private readonly answers = new CommitMemo();
+
   constructor(private readonly handle: DuckDbHandle) {}
 
   async saveModel(tenant: string, p: TrainedPredictor): Promise<void> {
@@ -51,10 +55,16 @@ export class DuckDbPredictionStore implements PredictionStore {
           tenant, p.entity, p.horizonMs, p.at, p.probability, p.modelVersion, p.ongoing, JSON.stringify(p.contributions),
         ]);
       }
+      tx.onCommit(() => this.answers.changed());
     });
   }
 
-  async listPredictions(tenant: string, q: PredictionQuery): Promise<Prediction[]> {
+  /** From memory until predictions are saved. */
+  listPredictions(tenant: string, q: PredictionQuery): Promise<Prediction[]> {
+    return this.answers.get(JSON.stringify([tenant, q]), () => this.readPredictions(tenant, q));
+  }
+
+  private async readPredictions(tenant: string, q: PredictionQuery): Promise<Prediction[]> {
     const where = ['tenant = $1'];
     const params: (string | number)[] = [tenant];
     const add = (sql: string, value: string | number) => {

@@ -1,15 +1,23 @@
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
+import { CommitMemo } from './commit-memo.js';
 import type { DuckDbHandle, WriteContext } from './duckdb-handle.js';
 import { toRecommendation, type AuditRow, type FeedbackRow, type RecommendationStore } from './recommendation-store.js';
 
 /** The recommendation store on DuckDB. */
 export class DuckDbRecommendationStore implements RecommendationStore {
+  /**
+   * The answers of `list` and `actionRecords`, until recommendations or outcomes are written
+   * (commit-memo.ts): the recommend job writes them, and the routes that apply, dismiss and rate one.
+   */
+  private readonly answers = new CommitMemo();
+
   constructor(private readonly handle: DuckDbHandle) {}
 
   async save(tenant: string, recs: readonly Recommendation[]): Promise<void> {
     if (recs.length === 0) return;
     await this.handle.write(async (tx) => {
       for (const r of recs) await upsert(tx, tenant, r);
+      tx.onCommit(() => this.answers.changed());
     });
   }
 
@@ -18,7 +26,12 @@ export class DuckDbRecommendationStore implements RecommendationStore {
     return row && toRecommendation(row);
   }
 
-  async list(tenant: string, statuses?: readonly RecommendationStatus[], limit = 1000): Promise<Recommendation[]> {
+  /** From memory until recommendations are written. */
+  list(tenant: string, statuses?: readonly RecommendationStatus[], limit = 1000): Promise<Recommendation[]> {
+    return this.answers.get(JSON.stringify(['list', tenant, statuses, limit]), () => this.readList(tenant, statuses, limit));
+  }
+
+  private async readList(tenant: string, statuses: readonly RecommendationStatus[] | undefined, limit: number): Promise<Recommendation[]> {
     const filter = statuses?.length ? `AND status IN (${statuses.map((_, i) => `$${i + 3}`).join(', ')})` : '';
     const rows = await this.handle.read(
       `SELECT * FROM recommendations WHERE tenant = $1 ${filter} ORDER BY updated_at_ms DESC, id LIMIT $2`,
@@ -36,7 +49,12 @@ export class DuckDbRecommendationStore implements RecommendationStore {
     return rows.map(toRecommendation);
   }
 
-  async actionRecords(tenant: string): Promise<Map<string, ActionRecord>> {
+  /** From memory until outcomes are written. */
+  actionRecords(tenant: string): Promise<Map<string, ActionRecord>> {
+    return this.answers.get(JSON.stringify(['actionRecords', tenant]), () => this.readActionRecords(tenant));
+  }
+
+  private async readActionRecords(tenant: string): Promise<Map<string, ActionRecord>> {
     const rows = await this.handle.read('SELECT * FROM action_records WHERE tenant = $1', [tenant]);
     return new Map(
       rows.map((r) => [
@@ -51,6 +69,7 @@ export class DuckDbRecommendationStore implements RecommendationStore {
     await this.handle.write(async (tx) => {
       for (const r of recs) await upsert(tx, tenant, r);
       for (const o of outcomes) await addOutcome(tx, tenant, o.action, o.context, o.success);
+      if (recs.length || outcomes.length) tx.onCommit(() => this.answers.changed());
     });
   }
 
@@ -60,6 +79,7 @@ export class DuckDbRecommendationStore implements RecommendationStore {
         tenant, feedback.recommendationId, feedback.at, feedback.helpful, feedback.comment ?? null, feedback.tokenName,
       ]);
       await addOutcome(tx, tenant, rec.action, rec.context, feedback.helpful);
+      tx.onCommit(() => this.answers.changed());
     });
   }
 

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Series } from '@sextant/core';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 
@@ -80,6 +81,42 @@ test('the watermark only moves forward, and an empty window still counts as inge
   assert.equal(await w.watermark('default', 'up'), T0 + 70 * MIN);
   await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, [minutes({ job: 'x' }, T0, 10, () => 1)]);
   assert.equal(await w.watermark('default', 'up'), T0 + 70 * MIN);
+});
+
+test("a tenant's watermarks are listed from what was committed, by this process and before it opened", async (t) => {
+  const dir = await tempDir(t);
+  const path = join(dir, 'w.duckdb');
+  const w = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, [minutes({ job: 'x' }, T0, 10, () => 1)]);
+  await w.replaceWindow('default', 'cpu', { start: T0, end: T0 + 30 * MIN }, []);
+  await w.replaceWindow('other', 'up', { start: T0, end: T0 + 50 * MIN }, []);
+  await assert.rejects(w.replaceWindow('default', 'up', { start: T0 + 10 * MIN, end: T0 + 20 * MIN }, [{ labels: { job: 'x' }, samples: [{ t: T0 + 11 * MIN, v: 1 }, { t: T0 + 11 * MIN, v: 2 }] }]));
+  const expected = new Map([['up', T0 + 10 * MIN], ['cpu', T0 + 30 * MIN]]);
+  assert.deepEqual(await w.watermarks('default'), expected);
+  assert.deepEqual(await w.watermarks('nobody'), new Map());
+  await w.close();
+  const reopened = await open(t, path);
+  assert.deepEqual(await reopened.watermarks('default'), expected);
+  const stored = await reopened.handle.read(`SELECT dataset, watermark_ms FROM watermarks WHERE tenant = 'default'`);
+  assert.deepEqual(new Map(stored.map((r) => [r.dataset, r.watermark_ms])), expected);
+});
+
+test('watermarks are answered while every reading connection is held by a long read', async (t) => {
+  const w = await open(t);
+  await w.replaceWindow('default', 'up', { start: T0, end: T0 + 10 * MIN }, []);
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // Four sessions: every connection of the reader pool, each held until the gate opens.
+  const held = Array.from({ length: 4 }, () => w.handle.readSession(() => gate));
+  const timeout = new AbortController();
+  const noAnswer = sleep(5_000, 'no answer while the connections were held', { signal: timeout.signal }).catch(() => 'aborted');
+  const answered = await Promise.race([w.watermarks('default'), noAnswer]);
+  timeout.abort();
+  const check = w.handle.read('SELECT 1 AS one');
+  release();
+  await Promise.all(held);
+  assert.deepEqual(answered, new Map([['up', T0 + 10 * MIN]]));
+  assert.deepEqual(await check, [{ one: 1 }], 'the pool hands out connections again once the long reads end');
 });
 
 test('a window that would merge two series or repeat a timestamp is refused and changes nothing', async (t) => {

@@ -18,6 +18,7 @@ import { enforceRetentionOnDuckDb, rollupOnDuckDb } from './duckdb-rollup.js';
 import { replaceWindowOnDuckDb } from './duckdb-window-writer.js';
 import { IntakeAlertStore } from './intake-alert-store.js';
 import { KnownSeries } from './known-series.js';
+import { KnownWatermarks } from './known-watermarks.js';
 import { DuckDbReferenceStore } from './reference/duckdb-reference-store.js';
 import { migrations } from './migrations/index.js';
 import type { ReportInputs } from './report-inputs.js';
@@ -79,8 +80,9 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   );
   try {
     if (options.readOnly) await warehouse.checkSchema();
-    else {
-      await warehouse.migrate();
+    else await warehouse.migrate();
+    await warehouse.loadWatermarks();
+    if (!options.readOnly) {
       warehouse.coldReconciled = await warehouse.cold.reconcile();
       await warehouse.openAlerts(options.now ?? Date.now, options.alerts);
     }
@@ -95,6 +97,7 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   private migrated = false;
   private alertStore: AlertStore | undefined;
   private readonly knownSeries = new KnownSeries();
+  private readonly knownWatermarks = new KnownWatermarks();
   readonly audit: DuckDbAuditLog;
   readonly anomalies: DuckDbAnomalyStore;
   readonly predictions: DuckDbPredictionStore;
@@ -145,10 +148,16 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
     this.migrated = true;
   }
 
+  /** Reads every watermark into memory (at open: from then on this process is the only one that moves them). */
+  async loadWatermarks(): Promise<void> {
+    const rows = await this.handle.read('SELECT tenant, dataset, watermark_ms FROM watermarks');
+    this.knownWatermarks.load(rows.map((r) => ({ tenant: String(r.tenant), dataset: String(r.dataset), watermark: Number(r.watermark_ms) })));
+  }
+
   /** Opens the alert history; alerts acknowledged by an earlier process are loaded first. */
   async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
     const dir = options.dir ?? intakeDirOf(this.handle);
-    const intake = await AlertIntake.open(duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
+    const intake = await AlertIntake.open(await duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
     this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, { cacheLimit: options.cacheLimit });
   }
 
@@ -163,15 +172,17 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   }
 
   replaceWindow(tenant: string, dataset: string, window: TimeRange, series: Series[]): Promise<number> {
-    return replaceWindowOnDuckDb(this.handle, this.knownSeries, this.cold, tenant, dataset, window, series);
+    return replaceWindowOnDuckDb(this.handle, this.knownSeries, this.knownWatermarks, this.cold, tenant, dataset, window, series);
   }
 
+  /** From memory (known-watermarks.ts). */
   async watermark(tenant: string, dataset: string): Promise<number | undefined> {
-    const [row] = await this.handle.read('SELECT watermark_ms FROM watermarks WHERE tenant = $1 AND dataset = $2', [
-      tenant,
-      dataset,
-    ]);
-    return row ? Number(row.watermark_ms) : undefined;
+    return this.knownWatermarks.of(tenant, dataset);
+  }
+
+  /** From memory (known-watermarks.ts). */
+  async watermarks(tenant: string): Promise<Map<string, number>> {
+    return this.knownWatermarks.ofTenant(tenant);
   }
 
   async recordIngestRun(run: IngestRun): Promise<void> {

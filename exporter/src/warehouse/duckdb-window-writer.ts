@@ -5,12 +5,14 @@ import { mapValue } from '@duckdb/node-api';
 import { Repeated, type DuckDbHandle, type WriteContext } from './duckdb-handle.js';
 import type { DuckDbColdTier } from './cold/duckdb-cold-tier.js';
 import type { KnownSeries } from './known-series.js';
+import type { KnownWatermarks } from './known-watermarks.js';
 import { checkName, checkRange } from './warehouse-checks.js';
 import { windowRows, type SeriesRow } from './window-rows.js';
 
 export async function replaceWindowOnDuckDb(
   handle: DuckDbHandle,
   knownSeries: KnownSeries,
+  knownWatermarks: KnownWatermarks,
   cold: DuckDbColdTier,
   tenant: string,
   dataset: string,
@@ -48,6 +50,7 @@ export async function replaceWindowOnDuckDb(
     else if (window.end > watermark) {
       await tx.run('UPDATE watermarks SET watermark_ms = $3 WHERE tenant = $1 AND dataset = $2', [tenant, dataset, window.end]);
     }
+    if (window.end > watermark) tx.onCommit(() => knownWatermarks.moved(tenant, dataset, window.end));
     if (stored?.first_seen_ms == null) await tx.run('INSERT INTO datasets VALUES ($1, $2, $3, $4)', [tenant, dataset, window.start, window.end]);
     else if (window.start < Number(stored.first_seen_ms) || window.end > Number(stored.last_ingest_ms)) {
       await tx.run(

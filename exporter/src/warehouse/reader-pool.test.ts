@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createLogger } from '../log.js';
 import { DuckDbHandle, type ReadSession } from './duckdb-handle.js';
-import { inBackground } from './reader-pool.js';
+import { asRequest, inBackground } from './reader-pool.js';
 
 /** Every gate made, opened when a test ends, so that a failed test leaves no read holding its connection. */
 const gates = new Set<() => void>();
@@ -62,6 +62,23 @@ test("a request's read is answered while a job's long read holds its connection,
   assert.equal(await done, 100_000);
   assert.equal((await secondJobRead)[0]!.s, (99_999 * 100_000) / 2);
   assert.deepEqual(log, ['job read started', 'request read done', 'job read done', 'second job read done']);
+});
+
+test("a read that background work starts as a request's (a job's write refreshing answers) does not wait for the job's long read", async (t) => {
+  const handle = await openHandle(t);
+  const log: string[] = [];
+  const job = gate();
+  const { started, done } = await inBackground(async () => heldSession(handle, job.opened, log, 'job read'));
+  await started;
+  const refresh = inBackground(() => asRequest(() => handle.read('SELECT max(i) AS m FROM t')));
+  const plain = inBackground(() => handle.read('SELECT min(i) AS m FROM t'));
+  void plain.then(() => log.push('job read of its own done'));
+  assert.equal((await refresh)[0]!.m, 99_999);
+  log.push('refresh done');
+  job.open();
+  await done;
+  await plain;
+  assert.deepEqual(log, ['job read started', 'refresh done', 'job read done', 'job read of its own done']);
 });
 
 test("while a job reads, two requests' slow reads hold connections and a third request is still answered at once", async (t) => {

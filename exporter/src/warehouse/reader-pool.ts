@@ -26,6 +26,14 @@ export function inBackground<T>(work: () => Promise<T>): Promise<T> {
   return background.run(true, work);
 }
 
+/**
+ * Runs `work` as a request's: its reads take any free connection and go before background work's,
+ * even when background work started it (a job's write refreshing what requests read).
+ */
+export function asRequest<T>(work: () => Promise<T>): Promise<T> {
+  return background.exit(work);
+}
+
 interface Waiter {
   grant: (connection: DuckDBConnection) => void;
 }

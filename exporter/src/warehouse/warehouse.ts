@@ -39,6 +39,8 @@ export interface Warehouse {
   replaceWindow(tenant: string, dataset: string, window: TimeRange, series: Series[]): Promise<number>;
   /** End of the last window ingested for the dataset, or undefined if none. */
   watermark(tenant: string, dataset: string): Promise<number | undefined>;
+  /** The watermark of each of the tenant's datasets that has one, by dataset (GET /datasets). */
+  watermarks(tenant: string): Promise<Map<string, number>>;
   recordIngestRun(run: IngestRun): Promise<void>;
   listIngestRuns(tenant: string, limit: number): Promise<IngestRun[]>;
   /** Brings every rollup level up to date with the points, touching only buckets with new data. */

@@ -11,12 +11,14 @@ export function datasetsRoutes(deps: ApiDeps): Router {
   const router = Router();
   router.get('/datasets', async (_req, res) => {
     const { tenant } = authOf(res);
-    const datasets = await Promise.all(
-      tenantDatasets(deps.datasets, tenant).map(async (d) => {
-        const watermark = await deps.warehouse.watermark(tenant, d.name);
-        return { name: d.name, query: d.query, keepLabels: d.keepLabels, stepMs: d.stepMs, watermark: watermark ?? null };
-      }),
-    );
+    const watermarks = await deps.warehouse.watermarks(tenant);
+    const datasets = tenantDatasets(deps.datasets, tenant).map((d) => ({
+      name: d.name,
+      query: d.query,
+      keepLabels: d.keepLabels,
+      stepMs: d.stepMs,
+      watermark: watermarks.get(d.name) ?? null,
+    }));
     res.json({ datasets });
   });
   return router;

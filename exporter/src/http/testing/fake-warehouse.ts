@@ -24,6 +24,9 @@ export class FakeWarehouse implements Warehouse {
   async watermark(tenant: string, dataset: string): Promise<number | undefined> {
     return tenant === 'a' && dataset === 'cpu' ? 1_700_000_000_000 : undefined;
   }
+  async watermarks(tenant: string): Promise<Map<string, number>> {
+    return new Map(tenant === 'a' ? [['cpu', 1_700_000_000_000]] : []);
+  }
   async recordIngestRun(run: IngestRun): Promise<void> {
     this.runs.push(run);
   }

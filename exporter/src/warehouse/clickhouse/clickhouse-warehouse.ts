@@ -217,6 +217,13 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
     return Number(row?.n ?? 0) > 0 ? Number(row!.w) : undefined;
   }
 
+  async watermarks(tenant: string): Promise<Map<string, number>> {
+    const rows = await this.db.read(
+      `SELECT dataset, max(watermark_ms) AS w FROM ${this.db.table('watermarks')} WHERE tenant = ${sqlString(tenant)} GROUP BY dataset`,
+    );
+    return new Map(rows.map((r) => [String(r.dataset), Number(r.w)]));
+  }
+
   async recordIngestRun(run: IngestRun): Promise<void> {
     await this.db.insert('ingest_runs', [
       {

@@ -102,6 +102,8 @@ export function clickHouseContract(connect: () => Promise<ClickHouseTarget>, dis
   test('watermarks, ingest runs and Parquet export as on DuckDB', async () => {
     assert.equal(await ch.watermark('t1', 'cpu'), T0 + 2 * 86_400_000);
     assert.equal(await ch.watermark('t1', 'nothing'), undefined);
+    assert.deepEqual(await ch.watermarks('t1'), await duck.watermarks('t1'));
+    assert.equal((await ch.watermarks('t1')).get('cpu'), T0 + 2 * 86_400_000);
     const run = { tenant: 't1', dataset: 'cpu', window: { start: T0, end: T0 + MIN }, rows: 3, status: 'error' as const, error: "it's\nbroken", durationMs: 12.5, finishedAt: T0 + MIN };
     await ch.recordIngestRun(run);
     assert.deepEqual(await ch.listIngestRuns('t1', 5), [run]);
