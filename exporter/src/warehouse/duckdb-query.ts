@@ -26,18 +26,20 @@ export async function queryOnDuckDb(handle: DuckDbHandle, reference: DuckDbRefer
   const referenceTable = query.join ? (await joinedTable(reference, tenant, query, repeatedValueOn(handle))).sqlTable : undefined;
   const joined = <T>(reading: Promise<T>) => (referenceTable === undefined ? reading : whileJoined(reading, reference, tenant, query, referenceTable));
   const count = countSeriesSql(tenant, query, referenceTable);
-  const [counted] = await joined(handle.read(count.sql, count.params));
-  const matched = Number(counted?.n ?? 0);
-  if (matched > limits.maxSeries) {
-    throw new QueryError(
-      `query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${limits.maxSeries}; add filters`,
-    );
-  }
   const level: StorageLevel = query.bucket === 'raw' ? 'points' : query.bucket;
   const width = level === 'points' ? 1 : LEVEL_WIDTH_MS[level];
-  // The cold files and the table in one snapshot: a day moving meanwhile is read from one of them.
+  // The series count, the cold files and the table in one snapshot, on one reading connection: the
+  // series limit holds for the rows read (no window written between the count and the rows), a day
+  // moving meanwhile is read from one place, and the query waits for a connection once.
   const rows = await joined(
     handle.readSession(async (session) => {
+      const [counted] = await session.read(count.sql, count.params);
+      const matched = Number(counted?.n ?? 0);
+      if (matched > limits.maxSeries) {
+        throw new QueryError(
+          `query: ${matched} series of dataset ${query.dataset} match, more than the limit of ${limits.maxSeries}; add filters`,
+        );
+      }
       const source = await cold.source(session, level, query.range.start - width, query.range.end);
       const aggregate = aggregateSql(tenant, query, limits.maxRows, referenceTable, source);
       return session.read(aggregate.sql, aggregate.params);

@@ -158,3 +158,43 @@ test('limits on series and rows are explicit errors', async (t) => {
   await assert.rejects(w.query('default', query({ bucket: 'raw', filters: api })), /more than 100 rows/);
   assert.equal((await w.query('default', query({ bucket: 'raw', filters: api, range: { start: T0, end: T0 + 100 * MIN } })))[0]!.fields[0]!.values.length, 100);
 });
+
+test('the series limit holds for the rows a query reads: a window written while it waits for a reading connection is in both its count and its rows, or in neither', async (t) => {
+  const w = await open(t, { maxSeries: 1 });
+  const window = { start: T0, end: T0 + 2 * HOUR };
+  await w.replaceWindow('default', 'latency', window, [series({ service: 'api', instance: 'a' }, 0)]);
+  await w.rollup();
+  // Opened at the end, whatever happens: closing the warehouse waits for every held read.
+  const gates: (() => void)[] = [];
+  try {
+    /** A read session that holds its connection until opened; `running` resolves once it has it. */
+    const held = () => {
+      let open!: () => void;
+      const until = new Promise<void>((resolve) => (open = resolve));
+      gates.push(open);
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      void w.handle.readSession(async () => {
+        started();
+        await until;
+      });
+      return { open, running };
+    };
+    // Three of the four reading connections stay busy; the query and another reader share the fourth.
+    for (let i = 0; i < 3; i++) await held().running;
+    const first = held();
+    await first.running;
+    const answer = w.query('default', query({ groupBy: ['instance'] }));
+    const other = held(); // queued behind the query's read
+    first.open();
+    await other.running; // the query has read (all of it, or its count only) and let the connection go
+    await w.replaceWindow('default', 'latency', window, [series({ service: 'api', instance: 'a' }, 0), series({ service: 'api', instance: 'b' }, 1000)]);
+    await w.rollup();
+    other.open();
+    const frames = await answer;
+    assert.deepEqual(frames.map((f) => f.fields[1]!.labels), [{ instance: 'a' }]);
+    await assert.rejects(w.query('default', query({ groupBy: ['instance'] })), /2 series of dataset latency match, more than the limit of 1/);
+  } finally {
+    gates.forEach((open) => open());
+  }
+});
