@@ -68,8 +68,12 @@ test('recorded changes wait in the intake log until a read loads them, exactly a
     const [segment] = segments(path);
     assert.equal(warehouse.alerts.unloadedBytes, statSync(join(`${path}.alert-intake`, segment!)).size, 'what waits: the whole segment');
     const [history] = await warehouse.alerts.history('t', { fingerprint: observation(2).fingerprint, limit: 10 });
-    assert.deepEqual(history?.labels, observation(2).labels, 'a read loads the log first; hostile text survives the round trip');
+    assert.deepEqual(history?.labels, observation(2).labels, 'a read sees what waits in the log, without loading it');
+    assert.equal(await count(warehouse), 0);
+    await warehouse.alerts.loaded();
     assert.equal(await count(warehouse), 2);
+    const [loaded] = await warehouse.alerts.history('t', { fingerprint: observation(2).fingerprint, limit: 10 });
+    assert.deepEqual(loaded, history, 'the same once loaded; hostile text survives the round trip');
     assert.deepEqual(segments(path), [], 'a loaded segment is deleted');
     assert.equal(warehouse.alerts.unloadedBytes, 0);
   } finally {
@@ -103,6 +107,7 @@ test('a history read does not wait for a long warehouse write (a job holding the
       [fingerprintOf(1), fingerprintOf(2)],
       'the change acknowledged before the read is in its answer',
     );
+    await store.loaded();
     assert.equal(await count(warehouse), 2, 'loaded once each');
   } finally {
     await warehouse.close();
@@ -164,6 +169,8 @@ test('a lone UTF-16 surrogate (valid to JSON.parse, refused by DuckDB) in a name
     const [stored] = await warehouse.alerts.history('t', { fingerprint: odd.fingerprint, limit: 1 });
     assert.deepEqual(stored?.labels, { alertname: 'X', high: 'a\ufffdb', low: '\ufffd', pair: '😀', text: '\\ud800', 'key\ufffd': 'v' });
     assert.deepEqual(stored?.annotations, { 'x\ufffd': 'y', '\ufffd\ufffd\ufffd': 'z\ufffd' });
+    await warehouse.alerts.loaded();
+    assert.deepEqual((await warehouse.alerts.history('t', { fingerprint: odd.fingerprint, limit: 1 }))[0], stored, 'the same once loaded');
     assert.equal(await count(warehouse), 2);
     assert.equal(warehouse.alerts.rejectedLines, 0, 'nothing needed setting aside');
     await warehouse.alerts.record([observation(3)]);
@@ -357,4 +364,43 @@ test('a warehouse in memory keeps its intake log in a temporary directory, remov
     await handle.close();
   }
   assert.equal(existsSync(intake.dir), false);
+});
+
+test('a read around the log keeps the rows of a load that committed after its snapshot began; a later read gets them from the table only', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-intake-around-'));
+  const handle = await DuckDbHandle.open(join(dir, 'w.duckdb'));
+  await runMigrations(handle, migrations);
+  const intake = await AlertIntake.open(await duckDbIntakeTarget(handle), { dir: join(dir, 'intake'), loadDelayMs: 3_600_000, keepUnloadedRows: true });
+  t.after(async () => {
+    await intake.close();
+    await handle.close();
+  });
+  const loadedThrough = async () => Number((await handle.read('SELECT loaded_through FROM alert_intake'))[0]?.loaded_through);
+  await intake.append([row(1)]);
+  // The snapshot is taken before the load commits, and the read ends after it.
+  const during = await intake.readAround(async () => {
+    const seen = await loadedThrough();
+    await intake.load();
+    return { loadedThrough: seen };
+  });
+  assert.equal(during.read.loadedThrough, 0);
+  assert.deepEqual(during.unloaded, [row(1)]);
+  const after = await intake.readAround(async () => ({ loadedThrough: await loadedThrough() }));
+  assert.equal(after.read.loadedThrough, 1);
+  assert.deepEqual(after.unloaded, []);
+  await intake.append([row(2)]);
+  assert.deepEqual((await intake.readAround(async () => ({ loadedThrough: await loadedThrough() }))).unloaded, [row(2)]);
+});
+
+test('without keepUnloadedRows a read around the log is told to load first', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-intake-around-'));
+  const handle = await DuckDbHandle.open(join(dir, 'w.duckdb'));
+  await runMigrations(handle, migrations);
+  const intake = await AlertIntake.open(await duckDbIntakeTarget(handle), { dir: join(dir, 'intake'), loadDelayMs: 3_600_000 });
+  t.after(async () => {
+    await intake.close();
+    await handle.close();
+  });
+  await intake.append([row(1)]);
+  assert.equal((await intake.readAround(async () => ({ loadedThrough: 0 }))).unloaded, undefined);
 });

@@ -86,7 +86,15 @@ export interface AlertIntakeOptions {
   maxSegmentBytes?: number;
   /** Where lines set aside are reported (default: warnings on stderr). */
   log?: Logger;
+  /**
+   * Keep the acknowledged rows of segments not loaded yet in memory, for readAround (default false:
+   * only for a target whose reads say which segments they hold).
+   */
+  keepUnloadedRows?: boolean;
 }
+
+/** Rows kept for readAround at most; beyond this (loads failing for long) reads wait for the loads again. */
+const MAX_KEPT_ROWS = 200_000;
 
 interface Segment {
   id: number;
@@ -110,6 +118,13 @@ export class AlertIntake {
   private timer: NodeJS.Timeout | undefined;
   private timerDueAt = Infinity;
   private rejected = 0;
+  /** Acknowledged rows by segment id, kept while a read may need them (readAround). */
+  private readonly kept = new Map<number, AlertEventRow[]>();
+  private keptRows = 0;
+  /** Segments up to this id may have acknowledged rows that are not kept. */
+  private forgottenThrough: number;
+  /** Reads under way in readAround, each with loadedId when it began. */
+  private readonly holds = new Set<{ since: number }>();
 
   private constructor(
     private readonly target: IntakeTarget,
@@ -121,8 +136,11 @@ export class AlertIntake {
     private readonly temporary: boolean,
     private readonly log: Logger,
     loadedThrough: number,
+    keepRows: boolean,
   ) {
     this.loadedId = loadedThrough;
+    // Segments an earlier process left are loaded before any read (open), never kept.
+    this.forgottenThrough = keepRows ? nextId - 1 : Infinity;
   }
 
   /** Opens the intake log of a migrated warehouse and loads what an earlier process left in it. */
@@ -135,7 +153,7 @@ export class AlertIntake {
       return match ? [Number(match[1])] : [];
     });
     ids.sort((a, b) => a - b);
-    const intake = new AlertIntake(target, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, !options.dir, options.log ?? createLogger('warn'), loadedThrough);
+    const intake = new AlertIntake(target, dir, Math.max(loadedThrough, ...ids) + 1, options.loadDelayMs ?? 1000, options.maxSegmentBytes ?? 8 << 20, !options.dir, options.log ?? createLogger('warn'), loadedThrough, options.keepUnloadedRows ?? false);
     for (const id of ids) {
       if (id <= loadedThrough) await unlink(intake.pathOf(id));
       else intake.waiting.push({ id, bytes: (await stat(intake.pathOf(id))).size });
@@ -152,7 +170,10 @@ export class AlertIntake {
     // A line that cannot load would hold back its whole segment: refuse it before acknowledging it.
     const problem = rows.map(unloadable).find((p) => p !== undefined);
     if (problem) return Promise.reject(new Error(`alert intake: refusing a row alert_events cannot hold: ${problem}`));
-    const done = this.write(rows.map(jsonLine).join('\n') + '\n');
+    const lines = rows.map(jsonLine);
+    // Kept as the line stores them (a lone surrogate replaced), so that a read sees what a load will.
+    const stored = rows.map((row, i) => (lines[i]!.includes('\ufffd') ? (JSON.parse(lines[i]!) as AlertEventRow) : row));
+    const done = this.write(lines.join('\n') + '\n', stored);
     this.appending = done.catch(() => undefined);
     return done;
   }
@@ -172,6 +193,32 @@ export class AlertIntake {
       this.next = Promise.resolve(before).then(() => this.startLoad());
     }
     return this.next;
+  }
+
+  /**
+   * Runs `snapshot`, a read of alert_events in one transaction that also returns the intake's
+   * loaded_through as it saw it, without waiting for any load, and returns with it the acknowledged
+   * rows that snapshot does not hold (those of later segments): together they are every change
+   * acknowledged before this call, each once. A read of the history needs no load, so it does not
+   * wait behind one (nor behind the checkpoint a load's commit may wait for). `unloaded` is
+   * undefined when those rows are not all in memory (keepUnloadedRows off, or loads failing for so
+   * long that the rows were let go): then the caller loads and reads instead.
+   */
+  async readAround<T extends { loadedThrough: number }>(snapshot: () => Promise<T>): Promise<{ read: T; unloaded: AlertEventRow[] | undefined }> {
+    // The snapshot begins after this, so it holds every segment up to loadedId now: rows of later
+    // segments stay kept until it has ended.
+    const hold = { since: this.loadedId };
+    this.holds.add(hold);
+    try {
+      const read = await snapshot();
+      if (read.loadedThrough < this.forgottenThrough) return { read, unloaded: undefined };
+      const unloaded: AlertEventRow[] = [];
+      for (const [id, rows] of this.kept) if (id > read.loadedThrough) for (const row of rows) unloaded.push(row);
+      return { read, unloaded };
+    } finally {
+      this.holds.delete(hold);
+      this.letGo();
+    }
   }
 
   /** Bytes acknowledged and not yet loaded into alert_events: grows only while loads fail or lag. */
@@ -200,12 +247,13 @@ export class AlertIntake {
     }
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(text: string, rows: readonly AlertEventRow[]): Promise<void> {
     const segment = this.current ?? (this.current = await this.createSegment());
     try {
       const { bytesWritten } = await segment.file.write(text);
       await segment.file.datasync();
       segment.bytes += bytesWritten;
+      this.keep(segment.id, rows);
     } catch (error) {
       // Cut off whatever part of the rows reached the file, and append no more to it: a segment
       // holds acknowledged whole lines only (and a torn tail is cut at load if this fails too).
@@ -268,8 +316,36 @@ export class AlertIntake {
       await this.loadSegment(id);
       this.waiting.shift();
       this.loadedId = id;
+      this.letGo();
       // Once loaded_through covers it, a file left behind is deleted at the next start, never reloaded.
       await unlink(this.pathOf(id)).catch(() => undefined);
+    }
+  }
+
+  /** Keeps a segment's acknowledged rows for readAround, within MAX_KEPT_ROWS. */
+  private keep(id: number, rows: readonly AlertEventRow[]): void {
+    if (id <= this.forgottenThrough) return;
+    if (this.keptRows + rows.length > MAX_KEPT_ROWS) {
+      // Loads are failing or far behind: reads wait for them again, and memory stays bounded.
+      this.forgottenThrough = id;
+      this.kept.clear();
+      this.keptRows = 0;
+      return;
+    }
+    const list = this.kept.get(id);
+    if (list) for (const row of rows) list.push(row);
+    else this.kept.set(id, [...rows]);
+    this.keptRows += rows.length;
+  }
+
+  /** Drops the kept rows of segments that every snapshot under way or to come holds. */
+  private letGo(): void {
+    let through = this.loadedId;
+    for (const hold of this.holds) through = Math.min(through, hold.since);
+    for (const [id, rows] of this.kept) {
+      if (id > through) continue;
+      this.kept.delete(id);
+      this.keptRows -= rows.length;
     }
   }
 

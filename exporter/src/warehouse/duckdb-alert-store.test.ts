@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AlertObservation } from './alert-store.js';
+import { AlertIntake, type IntakeTarget } from './alert-intake.js';
+import type { AlertObservation, HistoryRow } from './alert-store.js';
+import { DuckDbAlertEvents } from './duckdb-alert-store.js';
+import { duckDbIntakeTarget } from './duckdb-intake-target.js';
 import { DuckDbHandle, type Row } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
+import { IntakeAlertStore } from './intake-alert-store.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './migrator.js';
 
@@ -199,4 +203,63 @@ test('an instance with a startsAt in the future is remembered across a restart: 
   } finally {
     await warehouse.close();
   }
+});
+
+test('the alert history answers every acknowledged change while the intake log cannot load, each once before and after the load', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-alert-history-'));
+  const handle = await DuckDbHandle.open(join(dir, 'w.duckdb'));
+  await runMigrations(handle, migrations);
+  // The real DuckDB target, whose loads wait at a gate the test opens (a load held up by a checkpoint, or by the jobs).
+  const target = await duckDbIntakeTarget(handle);
+  let open = true;
+  let openGate = () => {};
+  let reachedGate = () => {};
+  const gateReached = new Promise<'waited for a load'>((resolve) => (reachedGate = () => resolve('waited for a load')));
+  const gated: IntakeTarget = {
+    loadedThrough: () => target.loadedThrough(),
+    async loadSegment(id, file) {
+      if (!open) {
+        reachedGate();
+        await new Promise<void>((resolve) => (openGate = resolve));
+      }
+      return target.loadSegment(id, file);
+    },
+  };
+  const intake = await AlertIntake.open(gated, { dir: join(dir, 'intake'), loadDelayMs: 3_600_000, keepUnloadedRows: true });
+  let clock = T0 + 1000;
+  const store = new IntakeAlertStore(new DuckDbAlertEvents(handle), intake, () => clock);
+  t.after(async () => {
+    open = true;
+    openGate();
+    await store.close();
+    await handle.close();
+  });
+  const other = { ...obs('firing'), fingerprint: '0123456789abcdef', startsAtMs: T0 + 5_000, labels: { alertname: 'Y', service: 's' } };
+  await store.record([obs('firing')]);
+  await store.loaded();
+  open = false;
+  clock = T0 + 2000;
+  await store.record([obs('resolved', T0 + 30_000)]);
+  clock = T0 + 3000;
+  await store.record([other]);
+
+  const answered = store.history('t', { limit: 10 });
+  assert.equal(await Promise.race([answered.then(() => 'answered'), gateReached]), 'answered');
+  const expected = [
+    { fingerprint: other.fingerprint, seq: 0, state: 'firing', observedAtMs: T0 + 3000 },
+    { fingerprint: obs('firing').fingerprint, seq: 1, state: 'resolved', observedAtMs: T0 + 2000 },
+    { fingerprint: obs('firing').fingerprint, seq: 0, state: 'firing', observedAtMs: T0 + 1000 },
+  ];
+  const brief = (rows: HistoryRow[]) => rows.map(({ fingerprint, seq, state, observedAtMs }) => ({ fingerprint, seq, state, observedAtMs }));
+  assert.deepEqual(brief(await answered), expected);
+  assert.deepEqual((await answered)[0]!.labels, other.labels);
+  assert.deepEqual(brief(await store.history('t', { limit: 2 })), expected.slice(0, 2));
+  assert.deepEqual(brief(await store.history('t', { limit: 10, alertname: 'X' })), expected.slice(1));
+  assert.deepEqual(await store.history('u', { limit: 10 }), []);
+
+  open = true;
+  openGate();
+  await store.loaded();
+  assert.deepEqual(brief(await store.history('t', { limit: 10 })), expected);
+  assert.deepEqual(await handle.read('SELECT count(*) AS n FROM alert_events'), [{ n: 3 }]);
 });

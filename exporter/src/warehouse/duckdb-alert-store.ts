@@ -71,6 +71,11 @@ export class DuckDbAlertEvents implements AlertEventsTable {
   }
 
   async history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]> {
+    return (await this.historyWithIntake(tenant, filter)).rows;
+  }
+
+  /** The history and the intake's loaded_through in one snapshot: what the table holds, and which segments it holds. */
+  historyWithIntake(tenant: string, filter: HistoryFilter): Promise<{ rows: HistoryRow[]; loadedThrough: number }> {
     const where = ['tenant = $1'];
     const params: (string | number)[] = [tenant];
     const add = (sql: string, value: string | number) => {
@@ -82,10 +87,13 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
     params.push(filter.limit);
-    const rows = await this.handle.read(
-      `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
-      params,
-    );
-    return rows.map(historyRowOf);
+    return this.handle.readSession(async (session) => {
+      const [intake] = await session.read('SELECT loaded_through FROM alert_intake');
+      const rows = await session.read(
+        `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
+        params,
+      );
+      return { rows: rows.map(historyRowOf), loadedThrough: Number(intake?.loaded_through ?? 0) };
+    });
   }
 }

@@ -157,7 +157,8 @@ export class DuckDbWarehouse implements Warehouse, WarehouseStores {
   /** Opens the alert history; alerts acknowledged by an earlier process are loaded first. */
   async openAlerts(now: () => number, options: DuckDbWarehouseOptions['alerts'] = {}): Promise<void> {
     const dir = options.dir ?? intakeDirOf(this.handle);
-    const intake = await AlertIntake.open(await duckDbIntakeTarget(this.handle), { ...options, ...(dir ? { dir } : {}) });
+    // Its history reads say which segments they hold, so the intake keeps the rows of the others for them.
+    const intake = await AlertIntake.open(await duckDbIntakeTarget(this.handle), { keepUnloadedRows: true, ...options, ...(dir ? { dir } : {}) });
     this.alertStore = new IntakeAlertStore(new DuckDbAlertEvents(this.handle), intake, now, { cacheLimit: options.cacheLimit });
   }
 
