@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { BiQuery, DataFrame, Series } from '@sextant/core';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from '../duckdb-warehouse.js';
-import { STORAGE_LEVELS } from '../levels.js';
+import type { ReadSession } from '../duckdb-handle.js';
+import { LEVEL_TABLE, STORAGE_LEVELS } from '../levels.js';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -263,4 +264,21 @@ test('at start, files of moves that never committed are deleted and missing file
   assert.deepEqual((await readdir(pointsDir)).sort(), listedFiles.slice(1));
   const firstDay = { ...QUERIES[3]!, range: { start: START, end: START + DAY / 4 } };
   await assert.rejects(() => reopened.query('a', firstDay), (error: Error) => error.message.includes(gone));
+});
+
+test('a warehouse that never had cold files and moves none does not look them up; files of an earlier setting are still read', async (t) => {
+  const { hot, cold } = await pair(t);
+  // A session that fails any statement: the source must come without one.
+  const noReads: ReadSession = { read: () => Promise.reject(new Error('read cold_files')), exportCopy: () => Promise.reject(new Error('export')) };
+  assert.equal(await hot.cold.source(noReads, 'points', START, NOW), LEVEL_TABLE.points);
+  await assert.rejects(() => cold.cold.source(noReads, 'points', START, NOW), /read cold_files/, 'a level with an age may move a day: it looks');
+  await cold.cold.moveCold(NOW);
+  const path = cold.handle.path;
+  await cold.close();
+  // Reopened without ages: nothing moves any more, but the files it lists hold days of the answer.
+  const reopened = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  t.after(() => reopened.close());
+  await assert.rejects(() => reopened.cold.source(noReads, 'points', START, NOW), /read cold_files/);
+  const week = { ...QUERIES[3]!, range: { start: START, end: NOW } };
+  assert.deepEqual(await reopened.query('a', week), await hot.query('a', week));
 });

@@ -33,6 +33,14 @@ const perLevel = <T>(value: () => T): Record<StorageLevel, T> => ({ points: valu
 
 export class DuckDbColdTier implements ColdTier {
   /**
+   * Whether cold_files may name a file. Only a move adds one, and a move needs a level with an age:
+   * once `reconcile` (at open) found none listed and no level has an age, this process never has
+   * cold files, and a query need not look them up (a statement of its own, which under the jobs'
+   * load took as long as the aggregation: p99 212 ms in the soak, bench/results/soak.md).
+   */
+  private mayHaveFiles = true;
+
+  /**
    * @param afterMs how old each level's days must be to move; a level without an age never moves
    * (its files, from an earlier setting, are still read).
    */
@@ -49,7 +57,7 @@ export class DuckDbColdTier implements ColdTier {
    * the days there, all in the session's one snapshot (so a day is read from exactly one place).
    */
   async source(session: ReadSession, level: StorageLevel, from: number, to: number): Promise<string> {
-    if (!this.layout) return LEVEL_TABLE[level];
+    if (!this.layout || !this.mayHaveFiles) return LEVEL_TABLE[level];
     const days = await session.read('SELECT day_ms FROM cold_files WHERE level = $1 AND day_ms + $2 > $3 AND day_ms < $4 ORDER BY day_ms', [level, DAY, from, to]);
     if (days.length === 0) return LEVEL_TABLE[level];
     const [cutoff] = await session.read('SELECT cutoff_ms FROM retention_cutoffs WHERE level = $1', [level]);
@@ -137,6 +145,7 @@ export class DuckDbColdTier implements ColdTier {
     const layout = this.layout;
     if (!layout) return result;
     const listed = new Set((await this.handle.read('SELECT level, day_ms FROM cold_files')).map((r) => `${String(r.level)}/${Number(r.day_ms)}`));
+    this.mayHaveFiles = listed.size > 0 || STORAGE_LEVELS.some((level) => this.afterMs[level] !== undefined);
     const present = new Set<string>();
     for (const level of STORAGE_LEVELS) {
       const names = await readdir(layout.levelDir(level)).catch((error: NodeJS.ErrnoException) => {
