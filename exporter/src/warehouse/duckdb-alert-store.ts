@@ -3,6 +3,7 @@ import type { AlertInstance } from '@sextant/core/alerts';
 import { alertInstanceOf, historyRowOf, instanceStateOf } from './alert-event-rows.js';
 import type { AlertState, HistoryRow } from './alert-store.js';
 import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
+import { LOADED_THROUGH_SQL } from './duckdb-intake-target.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from './intake-alert-store.js';
 
 export class DuckDbAlertEvents implements AlertEventsTable {
@@ -88,7 +89,7 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
     params.push(filter.limit);
     return this.handle.readSession(async (session) => {
-      const [intake] = await session.read('SELECT loaded_through FROM alert_intake');
+      const [intake] = await session.read(LOADED_THROUGH_SQL);
       const rows = await session.read(
         `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
         params,

@@ -13,6 +13,9 @@ const NAMES = Object.keys(ALERT_EVENT_COLUMNS).join(', ');
 const LOAD_SQL = `INSERT INTO alert_events (${NAMES}) SELECT ${NAMES} FROM read_json($1, format = 'newline_delimited',
   maximum_object_size = 268435456, columns = {${Object.entries(ALERT_EVENT_COLUMNS).map(([name, type]) => `${name}: '${type}'`).join(', ')}})`;
 
+/** The id of the last intake segment in alert_events (read with them in one snapshot, duckdb-alert-store.ts). */
+export const LOADED_THROUGH_SQL = 'SELECT loaded_through FROM alert_intake';
+
 /** The intake log's directory beside a warehouse file: `<file>.alert-intake` (undefined in memory: a temporary one). */
 export function intakeDirOf(handle: DuckDbHandle): string | undefined {
   if (handle.path === ':memory:' || handle.path === '') return undefined;
@@ -28,7 +31,7 @@ export async function duckDbIntakeTarget(handle: DuckDbHandle): Promise<IntakeTa
   const writer = await handle.openWriter();
   return {
     async loadedThrough() {
-      const [row] = await handle.read('SELECT loaded_through FROM alert_intake');
+      const [row] = await handle.read(LOADED_THROUGH_SQL);
       return Number(row?.loaded_through ?? 0);
     },
     loadSegment(id, file) {

@@ -341,7 +341,7 @@ function historyOrder(a: HistoryRow, b: HistoryRow): number {
   return b.observedAtMs - a.observedAtMs || b.startsAtMs - a.startsAtMs || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0) || b.seq - a.seq;
 }
 
-/** The first `limit` rows of two disjoint histories, each already the first `limit` of its own. */
+/** The first `limit` rows of two disjoint histories: the table's first `limit`, and the unloaded rows, unsorted. */
 function mergedHistory(table: HistoryRow[], unloaded: HistoryRow[], limit: number): HistoryRow[] {
   if (unloaded.length === 0) return table;
   return [...table, ...unloaded].sort(historyOrder).slice(0, limit);
