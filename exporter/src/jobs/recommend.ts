@@ -120,12 +120,15 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
       const now = deps.now();
       const candidates = await candidatesFor(tenant, now);
       const result = reconcile(await deps.store.active(tenant), candidates, now);
-      await deps.store.saveWithOutcomes(
+      // A recommendation a user applied or dismissed after `now` is left as the user made it.
+      const left = await deps.store.saveWithOutcomes(
         tenant,
         result.changed,
-        result.outcomes.map((o) => ({ action: o.action, context: o.context, success: o.outcome === 'success' })),
+        result.outcomes.map((o) => ({ action: o.action, context: o.context, success: o.outcome === 'success', recommendationId: o.recommendationId })),
+        now,
       );
       for (const o of result.outcomes) {
+        if (left.has(o.recommendationId)) continue;
         const rec = result.changed.find((r) => r.id === o.recommendationId);
         outcomes.inc({ kind: rec?.kind ?? 'unknown', outcome: o.outcome });
       }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trainPredictor } from '@sextant/core/predict';
-import { observe, reconcile, type Candidate } from '@sextant/core/recommend';
+import { observe, reconcile, type Candidate, type Recommendation } from '@sextant/core/recommend';
 import { syntheticScenario } from '../../../src/predict/synthetic.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
 
@@ -64,4 +64,28 @@ test('recommendations keep their lifecycle; outcomes and feedback add to the act
   assert.deepEqual([...(await store.actionRecords('a')).values()], [expected]);
   await store.audit('a', { recommendationId: stored!.id, at: 30, step: 'refused', detail: 'no approval', tokenName: 'ed' });
   assert.deepEqual((await store.auditTrail('a', stored!.id)).map((r) => r.step), ['refused']);
+});
+
+test("the lifecycle's write leaves a recommendation a user changed after the lifecycle read it, and that recommendation's outcomes", async (t) => {
+  const w = await open(t);
+  const store = w.recommendations;
+  const candidate = (entity: string): Candidate => ({
+    key: `capacity/${entity}`, kind: 'capacity', entity, action: 'expand-disk', context: 'disk', severity: 'warning', priority: 50,
+    title: `Expand ${entity}`, explanation: 'full soon', evidence: [], verifyWithinMs: 3_600_000,
+  });
+  const { changed } = reconcile([], [candidate('db'), candidate('api')], 10);
+  await store.save('a', changed);
+  const [db, api] = changed as [Recommendation, Recommendation];
+  // The lifecycle reads at 20; a user dismisses db at 25, before the lifecycle writes what it decided at 20.
+  await store.save('a', [{ ...db, status: 'dismissed', updatedAt: 25 }]);
+  const left = await store.saveWithOutcomes(
+    'a',
+    [{ ...db, status: 'expired', updatedAt: 20 }, { ...api, status: 'expired', updatedAt: 20 }],
+    [{ action: 'expand-disk', context: 'disk', success: true, recommendationId: db.id }, { action: 'expand-disk', context: 'disk', success: false, recommendationId: api.id }],
+    20,
+  );
+  assert.deepEqual([...left], [db.id]);
+  assert.equal((await store.get('a', db.id))?.status, 'dismissed');
+  assert.equal((await store.get('a', api.id))?.status, 'expired');
+  assert.deepEqual([...(await store.actionRecords('a')).values()].map((r) => [r.successes, r.failures]), [[0, 1]]);
 });

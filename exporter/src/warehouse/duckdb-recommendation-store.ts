@@ -1,7 +1,7 @@
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import { CommitMemo } from './commit-memo.js';
 import type { DuckDbHandle, WriteContext } from './duckdb-handle.js';
-import { toRecommendation, type AuditRow, type FeedbackRow, type RecommendationStore } from './recommendation-store.js';
+import { toRecommendation, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from './recommendation-store.js';
 
 /** The recommendation store on DuckDB. */
 export class DuckDbRecommendationStore implements RecommendationStore {
@@ -64,12 +64,19 @@ export class DuckDbRecommendationStore implements RecommendationStore {
     );
   }
 
-  /** Saves recommendations and adds outcomes to the action records in one transaction. */
-  async saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly { action: string; context: string; success: boolean }[]): Promise<void> {
-    await this.handle.write(async (tx) => {
-      for (const r of recs) await upsert(tx, tenant, r);
-      for (const o of outcomes) await addOutcome(tx, tenant, o.action, o.context, o.success);
-      if (recs.length || outcomes.length) tx.onCommit(() => this.answers.changed());
+  /** See RecommendationStore.saveWithOutcomes: the check of `readAt` and the writes in one transaction. */
+  saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly LearnedOutcome[], readAt?: number): Promise<Set<string>> {
+    return this.handle.write(async (tx) => {
+      const left = new Set<string>();
+      if (readAt !== undefined && recs.length) {
+        for (const r of await tx.read('SELECT id FROM recommendations WHERE tenant = $1 AND updated_at_ms > $2', [tenant, readAt])) left.add(String(r.id));
+      }
+      const written = recs.filter((r) => !left.has(r.id));
+      const learned = outcomes.filter((o) => o.recommendationId === undefined || !left.has(o.recommendationId));
+      for (const r of written) await upsert(tx, tenant, r);
+      for (const o of learned) await addOutcome(tx, tenant, o.action, o.context, o.success);
+      if (written.length || learned.length) tx.onCommit(() => this.answers.changed());
+      return left;
     });
   }
 

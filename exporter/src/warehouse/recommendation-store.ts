@@ -18,6 +18,14 @@ export interface FeedbackRow {
   tokenName: string;
 }
 
+/** An outcome the lifecycle learned, of the recommendation `recommendationId` when it says so. */
+export interface LearnedOutcome {
+  action: string;
+  context: string;
+  success: boolean;
+  recommendationId?: string;
+}
+
 /** Recommendations with their lifecycle, the per-(action, context) outcome records, feedback and audit. */
 export interface RecommendationStore {
   save(tenant: string, recs: readonly Recommendation[]): Promise<void>;
@@ -25,8 +33,13 @@ export interface RecommendationStore {
   list(tenant: string, statuses?: readonly RecommendationStatus[], limit?: number): Promise<Recommendation[]>;
   active(tenant: string): Promise<Recommendation[]>;
   actionRecords(tenant: string): Promise<Map<string, ActionRecord>>;
-  /** In one transaction: the recommendations and the outcomes learned with them. */
-  saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly { action: string; context: string; success: boolean }[]): Promise<void>;
+  /**
+   * The lifecycle's write, in one transaction: the recommendations and the outcomes learned with
+   * them. With `readAt` (when the lifecycle read what it decided from), a recommendation stored with
+   * a later updated_at (a user applied or dismissed it meanwhile) is left as it is, with the outcomes
+   * of its id, for the next run to look at again. Resolves to the ids left.
+   */
+  saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly LearnedOutcome[], readAt?: number): Promise<Set<string>>;
   addFeedback(tenant: string, rec: Recommendation, feedback: FeedbackRow): Promise<void>;
   audit(tenant: string, row: AuditRow): Promise<void>;
   auditTrail(tenant: string, recommendationId?: string): Promise<AuditRow[]>;

@@ -4,7 +4,7 @@
 // loses those outcomes' evidence rather than counting it twice when the step is retried.
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import type { IncreasingIds } from '../increasing-ids.js';
-import { toRecommendation, type AuditRow, type FeedbackRow, type RecommendationStore } from '../recommendation-store.js';
+import { toRecommendation, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from '../recommendation-store.js';
 import type { ClickHouseConnection, ClickHouseRow } from './clickhouse-connection.js';
 import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
 
@@ -50,9 +50,17 @@ export class ClickHouseRecommendationStore implements RecommendationStore {
     );
   }
 
-  async saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly { action: string; context: string; success: boolean }[]): Promise<void> {
-    await this.save(tenant, recs);
-    await this.db.insert('action_outcomes', outcomes.map((o) => outcomeRow(tenant, o.action, o.context, o.success)));
+  /** See RecommendationStore.saveWithOutcomes; without a transaction, `readAt` is checked just before the writes. */
+  async saveWithOutcomes(tenant: string, recs: readonly Recommendation[], outcomes: readonly LearnedOutcome[], readAt?: number): Promise<Set<string>> {
+    const left = new Set<string>();
+    if (readAt !== undefined && recs.length) {
+      const rows = await this.db.read(`SELECT id FROM ${this.db.table('recommendations')} FINAL WHERE tenant = ${sqlString(tenant)} AND updated_at_ms > ${sqlNumber(readAt)}`);
+      for (const r of rows) left.add(String(r.id));
+    }
+    await this.save(tenant, recs.filter((r) => !left.has(r.id)));
+    const learned = outcomes.filter((o) => o.recommendationId === undefined || !left.has(o.recommendationId));
+    await this.db.insert('action_outcomes', learned.map((o) => outcomeRow(tenant, o.action, o.context, o.success)));
+    return left;
   }
 
   async addFeedback(tenant: string, rec: Recommendation, feedback: FeedbackRow): Promise<void> {
