@@ -11,3 +11,4 @@ export * from './events.js';
 export * from './series-group.js';
 export * from './point-eval.js';
 export * from './wide.js';
+export * from './scoring-run.js';

@@ -4,9 +4,6 @@
 // alarm's evidence names the members it blames by their series.
 
 import { seriesKey, type Labels } from '@sextant/core';
-import type { ScoredPoint } from '@sextant/core/anomaly';
-import { yieldToEventLoop } from '../event-loop.js';
-import { POINTS_PER_SLICE } from './score-slices.js';
 import { unitKey } from '../replicas/share.js';
 
 /** A series as the score job identifies it. */
@@ -33,19 +30,4 @@ export function memberName(member: { dataset: string; labels: Labels }): string 
   const { __name__: name, ...rest } = member.labels;
   const labels = name === undefined || name === member.dataset ? rest : member.labels;
   return Object.keys(labels).length ? `${member.dataset}${seriesKey(labels)}` : member.dataset;
-}
-
-/**
- * Names the members an isolation-forest alarm blames by their series, instead of their place in the
- * group; a turn for the event loop every POINTS_PER_SLICE points (a first run names weeks of them).
- */
-export async function nameBlamedMembers(aligned: readonly ScoredPoint[][], names: readonly string[]): Promise<void> {
-  let visited = 0;
-  for (const points of aligned) {
-    for (const p of points) {
-      const members = p.evidence?.members;
-      if (members) p.evidence = { ...p.evidence, members: members.map((m) => ({ ...m, name: names[m.index] ?? `member ${m.index}` })) };
-      if (++visited % POINTS_PER_SLICE === 0) await yieldToEventLoop();
-    }
-  }
 }

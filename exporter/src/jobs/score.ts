@@ -9,13 +9,16 @@
 import {
   DEFAULT_EVENT_OPTIONS,
   DEFAULT_GROUP_OPTIONS,
-  EventTracker,
   GroupDetector,
   UnivariateDetector,
   seriesGroupOf,
   type EventOptions,
+  type GroupOutcome,
+  type GroupRun,
   type OpenEvent,
+  type RunSeries,
   type ScoredPoint,
+  type SeriesOutcome,
 } from '@sextant/core/anomaly';
 import type { Labels } from '@sextant/core';
 import { groupBy } from '@sextant/core/collections';
@@ -28,9 +31,9 @@ import type { AnomalyConfig } from '../config/sections/anomaly.js';
 import { yieldToEventLoop } from '../event-loop.js';
 import type { Job } from './job.js';
 import { retrainDataset, type RetrainRequests } from './retrain.js';
-import { groupStateId, memberName, membershipOf, nameBlamedMembers, type GroupMember } from './score-groups.js';
+import { groupStateId, memberName, membershipOf, type GroupMember } from './score-groups.js';
 import { ScoreGauges } from './score-gauges.js';
-import { scoreAlignedInSlices, scoreAloneInSlices } from './score-slices.js';
+import { coreWorkers } from '../worker-pool.js';
 import { splitByShare } from './score-share.js';
 import type { ReplicaSharing } from '../replicas/membership.js';
 import { WHOLE, type Share } from '../replicas/share.js';
@@ -103,7 +106,7 @@ export function createScoreJob(deps: ScoreJobDeps): Job {
           }
         }
         try {
-          const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log, sharing);
+          const result = await scoreTenant(deps.store, tenant, datasets, scoring, gauges, deps.log, sharing, signal);
           for (const [dataset, points] of result.points) scored.inc({ dataset }, points);
           for (const e of result.newEvents) opened.inc({ dataset: e.dataset, severity: e.severity });
           if (result.newEvents.length > 0) deps.onNewEvents?.(tenant, result.newEvents);
@@ -120,14 +123,16 @@ interface Member extends GroupMember {
   labels: Labels;
   saved: SeriesScoringState | undefined;
   carried: AnomalyEvent | undefined;
-  ts: number[];
-  values: number[];
+  ts: Float64Array;
+  values: Float64Array;
   /** Its dataset's read was cut at the point limit, so later points of other series wait for it. */
   truncated: boolean;
 }
 
 /**
- * Scores the new points of a tenant's datasets: series alone, or with their group; then saves
+ * Scores the new points of a tenant's datasets, series alone or with their group, in the service's
+ * worker thread (a first run scores weeks of points: seconds of work the event loop never holds);
+ * then saves
  * each dataset's states and events in one transaction per dataset, and the groups' states last
  * (a crash in between costs the groups the points already scored, never a series' continuity).
  */
@@ -139,6 +144,7 @@ export async function scoreTenant(
   gauges?: ScoreGauges,
   log?: Logger,
   sharing: TenantSharing = { share: WHOLE, holdsLease: () => true },
+  signal?: AbortSignal,
 ): Promise<{ points: Map<string, number>; newEvents: AnomalyEvent[] }> {
   // Every series of the tenant, then this replica's share of them (the whole with one process).
   const labelsByDataset = new Map<string, Map<number, Labels>>();
@@ -172,12 +178,9 @@ export async function scoreTenant(
   byGroup.delete(undefined);
   const groups = byGroup as Map<string, Member[]>;
   const groupStates = await store.states(tenant, GROUP_STATE_DATASET);
-  // Each series' points are settled (events, state, latest point) as soon as they are scored: a
-  // run's scored points are never all held at once (a first run scores millions).
+  // Each series' points are settled (events, state, latest point) in the worker: a run's scored
+  // points never cross to the event loop (a first run scores millions).
   const results = new Map<Member, Settled>();
-  const onScored = (m: Member, points: readonly ScoredPoint[], state: Float64Array): void => {
-    if (points.length > 0) results.set(m, settle(tenant, m, points, state, scoring.events));
-  };
   const newGroupStates: SeriesScoringState[] = [];
   for (const key of [...groups.keys()].sort()) {
     const group = groups.get(key)!.sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.seriesId - b.seriesId));
@@ -187,15 +190,18 @@ export async function scoreTenant(
     }
     if (!group.some((m) => m.ts.length > 0)) continue;
     const id = groupStateId(key);
-    const saved = await scoreGroup(group, groupStates.get(id), onScored);
-    if (saved) newGroupStates.push({ seriesId: id, ...saved, openEventStart: null, lastAlarm: null });
-    await yieldToEventLoop();
+    const outcome = await scoreGroup(group, groupStates.get(id), scoring.events, signal);
+    outcome.members.forEach((o, i) => o && results.set(group[i]!, settle(tenant, group[i]!, o)));
+    if (outcome.group) newGroupStates.push({ seriesId: id, ...outcome.group, openEventStart: null, lastAlarm: null });
   }
-  for (const m of alone) {
-    if (m.ts.length === 0) continue;
-    const detector = m.saved ? UnivariateDetector.restore(m.saved.state) : new UnivariateDetector();
-    onScored(m, await scoreAloneInSlices(detector, m), detector.state);
-    await yieldToEventLoop();
+  for (const batch of batchesOf(alone.filter((m) => m.ts.length > 0))) {
+    const outcomes = await coreWorkers.run<(SeriesOutcome | undefined)[]>(
+      { module: '@sextant/core/anomaly', name: 'scoreSeriesRun' },
+      [batch.map(runSeriesOf), scoring.events],
+      signal,
+      batch.flatMap(buffersOf),
+    );
+    outcomes.forEach((o, i) => o && results.set(batch[i]!, settle(tenant, batch[i]!, o)));
   }
 
   const pointsByDataset = new Map<string, number>();
@@ -235,25 +241,46 @@ interface Settled {
   last: ScoredPoint;
 }
 
-/** The series' events from its scored points (continuing its open one) and its state to save. */
-function settle(tenant: string, m: Member, points: readonly ScoredPoint[], state: Float64Array, events: EventOptions): Settled {
-  const tracker = new EventTracker(events, m.carried ? openEventOf(m.carried) : undefined);
-  for (const p of points) tracker.add(p);
-  const touched: AnomalyEvent[] = [];
-  const opened: AnomalyEvent[] = [];
-  for (const e of tracker.touched) {
-    const event = eventRow(tenant, m.dataset, m.seriesId, m.labels, e);
-    touched.push(event);
-    if (e.start !== m.carried?.start) opened.push(event);
-  }
-  const last = points[points.length - 1]!;
+/** The series' events and state to save, from what its run left. */
+function settle(tenant: string, m: Member, outcome: SeriesOutcome): Settled {
+  const touched = outcome.touched.map((e) => eventRow(tenant, m.dataset, m.seriesId, m.labels, e));
+  const opened = touched.filter((e) => e.start !== m.carried?.start);
+  const { last, open } = outcome;
   return {
-    points: points.length,
-    state: { seriesId: m.seriesId, scoredUntil: last.t, state, openEventStart: tracker.open?.start ?? null, lastAlarm: tracker.open?.end ?? null },
+    points: outcome.points,
+    state: { seriesId: m.seriesId, scoredUntil: last.t, state: outcome.state, openEventStart: open?.start ?? null, lastAlarm: open?.end ?? null },
     touched,
     opened,
     last,
   };
+}
+
+/** Most points of series alone sent to the worker in one task. */
+const POINTS_PER_TASK = 1_000_000;
+
+/** Series alone in batches of about POINTS_PER_TASK points (a series is never split). */
+function batchesOf(members: readonly Member[]): Member[][] {
+  const batches: Member[][] = [];
+  let points = Infinity;
+  for (const m of members) {
+    if (points + m.ts.length > POINTS_PER_TASK) {
+      batches.push([]);
+      points = 0;
+    }
+    batches[batches.length - 1]!.push(m);
+    points += m.ts.length;
+  }
+  return batches;
+}
+
+/** A member as the worker's run takes it. */
+function runSeriesOf(m: Member): RunSeries {
+  return { state: m.saved?.state, open: m.carried ? openEventOf(m.carried) : undefined, ts: m.ts, values: m.values };
+}
+
+/** The buffers of a member's points, moved to the worker rather than copied (unusable here afterwards). */
+function buffersOf(m: Member): ArrayBuffer[] {
+  return [m.ts.buffer as ArrayBuffer, m.values.buffer as ArrayBuffer];
 }
 
 /** This replica's share of the series, and whether it may still write results (replicas/membership.ts). */
@@ -299,73 +326,60 @@ async function membersOf(
     labels: labels.get(seriesId) ?? {},
     saved: states.get(seriesId)?.state.length === stateLength ? states.get(seriesId) : undefined,
     carried: openEvents.get(seriesId),
-    ts: points.get(seriesId)?.ts ?? [],
-    values: points.get(seriesId)?.values ?? [],
+    ts: points.get(seriesId)?.ts ?? new Float64Array(0),
+    values: points.get(seriesId)?.values ?? new Float64Array(0),
     truncated,
   }));
 }
 
-/** Points grouped per series, with a turn for the event loop every POINTS_PER_TURN (a first run reads millions). */
-async function pointsBySeries(batch: PointBatch): Promise<Map<number, { ts: number[]; values: number[] }>> {
-  const out = new Map<number, { ts: number[]; values: number[] }>();
+/**
+ * Points grouped per series, each series' times and values in arrays of their own (to move to the
+ * worker), with a turn for the event loop every POINTS_PER_TURN (a first run reads millions).
+ */
+async function pointsBySeries(batch: PointBatch): Promise<Map<number, { ts: Float64Array; values: Float64Array }>> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < batch.seriesIds.length; i++) {
+    if (i > 0 && i % POINTS_PER_TURN === 0) await yieldToEventLoop();
+    counts.set(batch.seriesIds[i]!, (counts.get(batch.seriesIds[i]!) ?? 0) + 1);
+  }
+  const out = new Map<number, { ts: Float64Array; values: Float64Array; filled: number }>();
+  for (const [id, n] of counts) out.set(id, { ts: new Float64Array(n), values: new Float64Array(n), filled: 0 });
   for (let i = 0; i < batch.ts.length; i++) {
     if (i > 0 && i % POINTS_PER_TURN === 0) await yieldToEventLoop();
-    const id = batch.seriesIds[i]!;
-    let series = out.get(id);
-    if (!series) out.set(id, (series = { ts: [], values: [] }));
-    series.ts.push(batch.ts[i]!);
-    series.values.push(batch.values[i]!);
+    const series = out.get(batch.seriesIds[i]!)!;
+    series.ts[series.filled] = batch.ts[i]!;
+    series.values[series.filled++] = batch.values[i]!;
   }
   return out;
 }
 
 /**
- * Scores a group: points at or before the group's last step are scored by their own detector only
- * (the group has moved on; this happens when a read was cut at the point limit), the rest on the
- * group's aligned steps. When some member's read was cut, steps stop at the earliest point where a
- * cut member's points end, and the later points of every member wait for the next run. A group
- * whose members changed starts afresh (its forest is refitted after `fitSize` steps).
+ * Scores a group in the worker (`scoreGroupRun`). When some member's read was cut, steps stop at the
+ * earliest point where a cut member's points end, and the later points of every member wait for the
+ * next run. A group whose members changed starts afresh (its forest is refitted after `fitSize` steps).
  */
-async function scoreGroup(
-  group: Member[],
-  saved: SeriesScoringState | undefined,
-  onScored: (m: Member, points: readonly ScoredPoint[], state: Float64Array) => void,
-): Promise<{ scoredUntil: number; state: Float64Array } | undefined> {
+function scoreGroup(group: readonly Member[], saved: SeriesScoringState | undefined, events: EventOptions, signal?: AbortSignal): Promise<GroupOutcome> {
   const membership = membershipOf(group);
   const length = GroupDetector.groupStateLength(group.length, DEFAULT_GROUP_OPTIONS);
   const continues = saved !== undefined && saved.state[0] === membership && saved.state.length === length + 1;
-  const detector = new GroupDetector(group.length, DEFAULT_GROUP_OPTIONS, {
-    series: group.map((m) => m.saved?.state),
-    group: continues ? saved.state.subarray(1) : undefined,
-  });
-  const after = continues ? saved.scoredUntil : -Infinity;
   let end = Infinity;
   for (const m of group) if (m.truncated && m.ts.length > 0) end = Math.min(end, m.ts[m.ts.length - 1]!);
-  const early: ScoredPoint[][] = [];
-  for (const [i, m] of group.entries()) {
-    let k = 0;
-    while (k < m.ts.length && m.ts[k]! <= after) k++;
-    early.push(await scoreAloneInSlices(detector.detectors[i]!, { ts: m.ts.slice(0, k), values: m.values.slice(0, k) }));
-  }
-  const steps = group.map((m, i) => {
-    const from = early[i]!.length;
-    let to = from;
-    while (to < m.ts.length && m.ts[to]! <= end) to++;
-    return { ts: m.ts.slice(from, to), values: m.values.slice(from, to) };
-  });
-  const aligned = await scoreAlignedInSlices(detector, steps);
-  await nameBlamedMembers(aligned, group.map(memberName));
-  let last = after;
-  group.forEach((m, i) => {
-    onScored(m, [...early[i]!, ...aligned[i]!], detector.detectors[i]!.state);
-    const stepped = aligned[i]!;
-    if (stepped.length > 0) last = Math.max(last, stepped[stepped.length - 1]!.t);
-  });
-  if (last === -Infinity) return undefined;
-  const state = new Float64Array(length + 1);
+  const run: GroupRun = {
+    members: group.map((m) => ({ ...runSeriesOf(m), name: memberName(m) })),
+    group: continues ? { state: saved.state.slice(1), scoredUntil: saved.scoredUntil } : undefined,
+    end,
+  };
+  return coreWorkers
+    .run<GroupOutcome>({ module: '@sextant/core/anomaly', name: 'scoreGroupRun' }, [run, events], signal, group.flatMap(buffersOf))
+    .then((outcome) => ({ ...outcome, group: outcome.group && { ...outcome.group, state: withMembership(membership, outcome.group.state) } }));
+}
+
+/** A group's state as saved: its members' fingerprint, then the detector's numbers. */
+function withMembership(membership: number, group: Float64Array): Float64Array {
+  const state = new Float64Array(group.length + 1);
   state[0] = membership;
-  state.set(detector.save().group, 1);
-  return { scoredUntil: last, state };
+  state.set(group, 1);
+  return state;
 }
 
 function openEventOf(e: AnomalyEvent): OpenEvent {
