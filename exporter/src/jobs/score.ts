@@ -132,9 +132,8 @@ interface Member extends GroupMember {
 /**
  * Scores the new points of a tenant's datasets, series alone or with their group, in the service's
  * worker thread (a first run scores weeks of points: seconds of work the event loop never holds);
- * then saves
- * each dataset's states and events in one transaction per dataset, and the groups' states last
- * (a crash in between costs the groups the points already scored, never a series' continuity).
+ * then saves each dataset's states and events in one transaction per dataset, and the groups' states
+ * last (a crash in between costs the groups the points already scored, never a series' continuity).
  */
 export async function scoreTenant(
   store: AnomalyStore,
