@@ -93,6 +93,7 @@ before(async () => {
       '  kind: clickhouse',
       `  clickhouse: { url: "${clickhouse.url}", database: ${database}, requestTimeout: 5s }`,
       '  rollupInterval: 1s',
+      '  reference: { maxImportBytes: 4096 }',
       `auth: { tokens: [ { name: e2e, token: ${token}, tenant: default, role: admin } ] }`,
       `source: { kind: prometheus, prometheus: { url: "${prometheus.url}", retries: 0 } }`,
       'datasets: { defaultPack: false, custom: [ { name: gauge, query: test_value, keepLabels: [series], step: 1m } ] }',
@@ -143,6 +144,45 @@ test('serve on ClickHouse: ingest from Prometheus, scoring, the webhook, the ale
   assert.equal(report.status, 201, JSON.stringify(body));
   const [indexed] = await rows(`SELECT status FROM ${database}.reports FINAL WHERE id = '${body.report.id}'`);
   assert.equal(indexed?.status, 'ok');
+});
+
+test('reference tables through the API on ClickHouse: PUT streams a file in, a bad row or too large a file is refused, a query joins the table', async () => {
+  const put = (path: string, body: string) => fetch(`${base}/api/v1/reference/${path}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
+  const imported = await put('owners?key=series', 'series,team,weight\na,web,2\nb,db,0.5\n');
+  const body = (await imported.json()) as { table: { rows: number; columns: { name: string; type: string }[] } };
+  assert.equal(imported.status, 200, JSON.stringify(body));
+  assert.deepEqual([body.table.rows, body.table.columns.map((c) => c.type)], [2, ['text', 'text', 'number']]);
+  const badRow = await put('owners?key=series', 'series,team,weight\nc,ops,1\nd,ops,heavy\n');
+  assert.equal(badRow.status, 400);
+  assert.match(((await badRow.json()) as { error: string }).error, /line 3, column weight: "heavy" is not a number/);
+  const otherShape = await put('owners?key=series', 'series,team\nc,ops\n');
+  assert.equal(otherShape.status, 409);
+  const large = await put('big', `series,team\n${'x,y\n'.repeat(2000)}`);
+  assert.equal(large.status, 413);
+  const listed = (await (await api('GET', '/api/v1/reference')).json()) as { tables: { name: string; rows: number }[] };
+  assert.deepEqual(listed.tables.map((t) => [t.name, t.rows]), [['owners', 2]], 'the refused files loaded nothing');
+
+  const range = { start: new Date(historyStart).toISOString(), end: new Date(historyStart + H).toISOString() };
+  const query = { dataset: 'gauge', measures: ['count', 'sum'], groupBy: ['owners.team'], filters: [], bucket: 'raw', range, join: { table: 'owners', label: 'series', column: 'series', scaleBy: 'weight' } };
+  const answer = await api('POST', '/api/v1/query', query);
+  const frames = ((await answer.json()) as { frames: { fields: { labels?: Record<string, string>; values: number[] }[] }[] }).frames;
+  assert.equal(answer.status, 200, JSON.stringify(frames));
+  // The same sums from the points stored in ClickHouse, each series times its weight.
+  const stored = await rows(
+    `SELECT series_key, sum(value) AS s, count() AS n FROM ${database}.points ALL INNER JOIN (SELECT series_id, series_key FROM ${database}.series FINAL WHERE dataset = 'gauge') AS x USING series_id
+     WHERE dataset = 'gauge' AND ts >= ${historyStart} AND ts < ${historyStart + H} GROUP BY series_key`,
+  );
+  const weight: Record<string, [string, number]> = { '{series="a"}': ['web', 2], '{series="b"}': ['db', 0.5] };
+  const teams = frames.map((f) => f.fields[2]!.labels!['owners.team']).sort();
+  assert.deepEqual(teams, stored.map((r) => weight[String(r.series_key)]![0]).sort());
+  for (const r of stored) {
+    const [team, w] = weight[String(r.series_key)]!;
+    const frame = frames.find((f) => f.fields[2]!.labels!['owners.team'] === team)!;
+    const total = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    assert.equal(total(frame.fields[1]!.values), Number(r.n), `${team}: count`);
+    const sum = total(frame.fields[2]!.values);
+    assert.ok(Math.abs(sum - Number(r.s) * w) < 1e-9 * Math.abs(Number(r.s) * w), `${team}: sum ${sum}, ${Number(r.s) * w} from the points`);
+  }
 });
 
 test('ClickHouse down mid-run: the webhook still acknowledges, ingest backs off and resumes with no gap and no duplicate', async () => {

@@ -165,7 +165,7 @@ test('the API refuses what it must: no token 401, a viewer 403, bad ranges and d
   assert.deepEqual(await (await api('GET', '/api/v1/status', tokens.viewer)).json(), {
     configFile: join(dir, 'sextant.yaml'),
     source: { kind: 'demo', seed: SEED },
-    warehouse: { path: join(dir, 'w.duckdb') },
+    warehouse: { kind: 'duckdb', path: join(dir, 'w.duckdb') },
     caller: { token: 'viewer', tenant: 'default', role: 'viewer' },
   });
   writeFileSync(join(dir, 'other.yaml'), `server: { listen: 127.0.0.1, port: ${new URL(base).port} }\nwarehouse: { path: other.duckdb }\nsource: { kind: demo, demo: { seed: ${SEED + 1} } }\n`);

@@ -78,3 +78,21 @@ test("a member's lone spike is served below the event threshold; a persistent st
   assert.ok(served[2605]![2]! >= level, `the second spike within 15 minutes is served: ${served[2605]![2]}`);
   assert.ok(peak(0, 2600, 2601, served) <= cap, 'the first spike is not yet corroborated when it happens');
 });
+
+test("a member's lone drift alarm (a slow leak) is served as it is", () => {
+  const random = seededRandom(13);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const g = new GroupDetector(3);
+  const rows: { own: number; served: number; detector: string }[] = [];
+  for (let i = 0; i < 3000; i++) {
+    // Member 1 leaks from 2300: it climbs 0.05 a point, against noise of 0.3.
+    const v = [10 + random(), 20 + random() + (i >= 2300 ? 0.05 * (i - 2300) : 0), 30 + random()];
+    const p = g.update(t(i), v)[1]!;
+    rows.push({ own: g.ownScores[1]!, served: p.score, detector: p.detector });
+  }
+  const { level } = DEFAULT_GROUP_OPTIONS.trust;
+  const driftAlarm = rows.findIndex((r, i) => i >= 2300 && r.own >= level && r.detector === 'drift');
+  assert.ok(driftAlarm > 0, 'the leak raises a drift alarm');
+  assert.ok(rows.slice(2300, 3000).some((r) => r.served >= level), 'the leak is served an alarm');
+  assert.ok(rows.slice(1000, 2300).every((r) => r.served < level), 'nothing before it is');
+});

@@ -32,7 +32,7 @@ export async function startZooKeeper(): Promise<RunningZooKeeper> {
   const port = await freePort();
   await writeFile(
     join(dir, 'zoo.cfg'),
-    [`tickTime=500`, `dataDir=${dir}/data`, `clientPort=${port}`, `clientPortAddress=127.0.0.1`, 'admin.enableServer=false', '4lw.commands.whitelist=ruok'].join('\n'),
+    [`tickTime=500`, `dataDir=${dir}/data`, `clientPort=${port}`, `clientPortAddress=127.0.0.1`, 'admin.enableServer=false', '4lw.commands.whitelist=srvr'].join('\n'),
   );
   let log = '';
   const child: ChildProcess = spawn('java', ['-Xmx128m', '-cp', ZOOKEEPER_JAR, 'org.apache.zookeeper.server.ZooKeeperServerMain', join(dir, 'zoo.cfg')], {
@@ -54,7 +54,9 @@ export async function startZooKeeper(): Promise<RunningZooKeeper> {
     const failed = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(resolve, 100))]);
     if (failed) throw new Error(`cannot start ZooKeeper (java and ${ZOOKEEPER_JAR}: apt-get install default-jre-headless libzookeeper-java): ${failed.message}`);
     if (child.exitCode !== null) throw new Error(`ZooKeeper exited with ${child.exitCode} (is libzookeeper-java installed?):\n${log}`);
-    if ((await fourLetters(port, 'ruok')) === 'imok') return { host: '127.0.0.1', port, dispose };
+    // Serving, not only running: `ruok` answers imok while the server still loads its database, and
+    // a client that connects then is dropped at the handshake (ClickHouse 18.16 crashes on that).
+    if ((await fourLetters(port, 'srvr')).includes('Mode: standalone')) return { host: '127.0.0.1', port, dispose };
     if (Date.now() > deadline) {
       await dispose();
       throw new Error(`ZooKeeper not ready on port ${port} after 30 s:\n${log}`);

@@ -1,8 +1,8 @@
 // `sextant backfill --from 7d [--to ...] [--dataset X] [--config FILE]`: fills the warehouse with
 // history from the configured source, replacing what is already there, with a progress line on
 // stderr. The backfill runs inside the service (--server, else the config's server.listen/port)
-// through its API, since the service owns the warehouse file; this process opens the file itself
-// only when told to with --direct. Either way it first prints the config, source and warehouse used.
+// through its API, since the service owns the warehouse file; this process opens the warehouse
+// itself (the file, or ClickHouse when no service answers) only when told to with --direct. Either way it first prints the config, source and warehouse used.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { configFileFrom, ConfigError, loadConfig, type Config } from '../config/index.js';
@@ -10,11 +10,11 @@ import { backfill, type BackfillPlan, type WindowOutcome } from '../jobs/ingest.
 import { formatClock, formatCount, formatProgress, type Progress } from '../jobs/ingest-progress.js';
 import { datasetsFromConfig, ingestTimingFromConfig, sourceFromConfig } from '../jobs/ingest-setup.js';
 import { createLogger } from '../log.js';
-import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { parseTime } from '../time-text.js';
 import type { backfillView } from '../http/routes/backfill.js';
-import { announceService, describeSetup, localSetup, type CommandSetup } from './command-setup.js';
-import { callService, findService, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
+import { announceService, describeSetup, localSetup, warehouseNoun, type CommandSetup } from './command-setup.js';
+import { openCommandWarehouse } from './open-warehouse.js';
+import { callService, findService, sextantAnswers, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const usage = `usage: sextant backfill --from <when> [--to <when>] [--dataset <name>]... [--config <file>]
                         [--server <url>] [--token <token>] [--direct]
@@ -29,7 +29,8 @@ The backfill runs inside the Sextant service (the service owns the warehouse fil
   --server <url>   the service, when it runs elsewhere (no config needed)
   --token <token>  an editor or admin API token of the service (default: $SEXTANT_TOKEN); the
                    backfill covers that token's tenant
-  --direct         no service: open the config's warehouse file in this process and write to it
+  --direct         no service: open the config's warehouse (its DuckDB file, or its ClickHouse
+                   server when no service answers) in this process and write to it
 When no service answers, nothing is written unless --direct is given. Ctrl-C stops after the window
 in progress, either way. Exit codes: 0 done, 1 a dataset stopped at a failed window, the service
 failed or no service answers, 2 bad options, config or token, 130 interrupted.
@@ -98,11 +99,15 @@ export async function run(args: string[]): Promise<number> {
     return fail(
       `no Sextant service answers at ${fallback}, where ${local?.configFile} says it runs (server.listen, server.port); nothing was written.\n` +
         `  If the service runs with another config, name it: --config FILE, or --server URL.\n` +
-        `  To write from this process instead, to the warehouse file ${local?.warehouse.path}, give --direct.`,
+        `  To write from this process instead, to ${local ? warehouseNoun(local.warehouse) : 'the config\'s warehouse'}, give --direct.`,
       1,
     );
   }
   if (!config || !local) throw new Error('unreachable: the config is loaded whenever --server is not given');
+  // DuckDB's lock keeps a second writer out of a service's file; ClickHouse takes any number, so say no here.
+  if (config.warehouse.kind === 'clickhouse' && (await sextantAnswers(serviceUrlOf(config.server)))) {
+    return fail(`a Sextant service answers at ${serviceUrlOf(config.server)} and writes the same ClickHouse warehouse; backfill through it (leave out --direct), so that one process writes each window`, 1);
+  }
   process.stderr.write(`sextant backfill: writing directly (--direct): ${describeSetup(local)}\n`);
   const all = datasetsFromConfig(config);
   const wanted = values.dataset ?? [];
@@ -115,7 +120,7 @@ export async function run(args: string[]): Promise<number> {
 
   let warehouse;
   try {
-    warehouse = await openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: config.warehouse.retention });
+    warehouse = await openCommandWarehouse(config, { readOnly: false });
   } catch (error) {
     return fail((error as Error).message, 1);
   }

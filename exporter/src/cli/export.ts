@@ -1,20 +1,23 @@
 // `sextant export`: one dataset's rows at one level over a time range, to a Parquet file. When a
 // service answers (--server, else the config's server.listen/port) the file comes from its API, since
-// the service owns the warehouse file; otherwise this process opens the file read-only.
+// the service owns the warehouse file; otherwise this process opens the file read-only (or, with
+// warehouse.kind: clickhouse, reads ClickHouse itself).
 import { parseArgs } from 'node:util';
-import { configFileFrom, loadConfig } from '../config/index.js';
+import { configFileFrom, loadConfig, type Config } from '../config/index.js';
 import { DatabaseLockedError } from '../warehouse/duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { isStorageLevel, STORAGE_LEVELS } from '../warehouse/levels.js';
 import { validateExportFile } from '../warehouse/export-sql.js';
 import { parseTime } from '../time-text.js';
-import { announceService, describeSetup, localSetup } from './command-setup.js';
+import { announceService, describeSetup, localSetup, kindNoun } from './command-setup.js';
+import { openCommandWarehouse } from './open-warehouse.js';
 import { findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant export [--config FILE | --warehouse PATH | --server URL] --dataset NAME --from TIME
                       [--to TIME] [--tenant NAME] [--level points|5m|1h|1d] [--token TOKEN] --out FILE.parquet
 
-  --config FILE      the service's config, for its warehouse.path and its server.listen/port
+  --config FILE      the service's config, for its warehouse (warehouse.path, or ClickHouse with
+                     warehouse.kind: clickhouse) and its server.listen/port
                      (default: $SEXTANT_CONFIG, else ./sextant.yaml)
   --server URL       the running service to export through (default: the config's
                      server.listen/port when a service answers there)
@@ -53,9 +56,9 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     const fallback = config && serviceUrlOf(config.server);
     const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
     if (target) await announceService('export', target, local);
-    else if (local) process.stderr.write(`sextant export: no Sextant service answers at ${fallback}; reading the warehouse file itself: ${describeSetup(local)}\n`);
+    else if (local) process.stderr.write(`sextant export: no Sextant service answers at ${fallback}; reading ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
     else process.stderr.write(`sextant export: reading the warehouse file ${options.warehouse} (--warehouse)\n`);
-    const { name, rows } = target ? await throughService(target, options) : await direct(options.warehouse ?? config!.warehouse.path, options);
+    const { name, rows } = target ? await throughService(target, options) : await direct(options.warehouse ?? config!, options);
     const span = `${new Date(options.range.start).toISOString()} to ${new Date(options.range.end).toISOString()}`;
     process.stdout.write(`wrote ${rows} rows (dataset ${options.dataset}, tenant ${name}, level ${options.level}, ${span}) to ${options.out}${target ? ` through the service at ${target.url}` : ''}\n`);
     if (rows === 0) process.stderr.write(`sextant export: warning: no rows matched; check --dataset, --tenant and the time range\n`);
@@ -69,8 +72,10 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
 
 type Options = Exclude<ReturnType<typeof parse>, 'help'>;
 
-async function direct(path: string, options: Options): Promise<{ name: string; rows: number }> {
-  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
+/** The warehouse file named by --warehouse, or the config's warehouse (its file, or ClickHouse), read-only. */
+async function direct(warehouseOf: string | Config, options: Options): Promise<{ name: string; rows: number }> {
+  const warehouse =
+    typeof warehouseOf === 'string' ? await openDuckDbWarehouse({ path: warehouseOf, retentionMs: DEFAULT_RETENTION_MS, readOnly: true }) : await openCommandWarehouse(warehouseOf, { readOnly: true });
   try {
     const name = options.tenant ?? 'default';
     return { name, rows: await warehouse.exportParquet(name, options.dataset, options.level, options.range, options.out) };

@@ -1,13 +1,14 @@
 // `sextant import`: loads a CSV, NDJSON or Parquet file into a reference table of the warehouse.
 // When a service answers (--server, else the config's server.listen/port) the file is uploaded to
-// its API, since the service owns the warehouse file; otherwise this process opens the file itself.
+// its API, since the service owns the warehouse file; otherwise this process opens the config's
+// warehouse itself (the DuckDB file, or ClickHouse with warehouse.kind: clickhouse), saying which.
 // Either way the import is one transaction: a bad row (named by line and column) loads nothing.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { configFileFrom, loadConfig } from '../config/index.js';
+import { configFileFrom, loadConfig, type Config } from '../config/index.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import {
   checkReferenceName,
@@ -20,6 +21,8 @@ import {
   type ImportResult,
 } from '../warehouse/reference/reference-store.js';
 import { formatClock } from '../jobs/ingest-progress.js';
+import { describeSetup, kindNoun, localSetup } from './command-setup.js';
+import { openCommandWarehouse } from './open-warehouse.js';
 import { callService, findService, ServiceCallError, serviceUrlOf, Upload, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant import --table NAME --file FILE [--format csv|ndjson|parquet] [--key COLUMN[,COLUMN]]
@@ -35,14 +38,15 @@ const USAGE = `usage: sextant import --table NAME --file FILE [--format csv|ndjs
   --type COL=TYPE    a column's type instead of the inferred one: ${COLUMN_TYPES.join(', ')}
                      (repeatable). Types are inferred from every row, not a sample
   --replace          replace the whole table even if its columns or key change
-  --config FILE      the service's config, for its warehouse.path and server.listen/port
+  --config FILE      the service's config, for its warehouse (warehouse.path, or ClickHouse with
+                     warehouse.kind: clickhouse) and server.listen/port
                      (default: $SEXTANT_CONFIG, else ./sextant.yaml)
   --server URL       the running service to import through (default: the config's server.listen/port
                      when a service answers there)
   --token TOKEN      an API token of the service with the editor role (default: $SEXTANT_TOKEN);
                      the table belongs to that token's tenant
   --warehouse PATH   the DuckDB warehouse file, opened directly (fails while a service holds it)
-  --tenant NAME      tenant of the table when the file is opened directly (default: default)
+  --tenant NAME      tenant of the table when no service is used (default: default)
 
 Progress goes to stderr; a refused file is reported with its line (or Parquet row) and column, and
 nothing of it is loaded. Exit codes: 0 imported, 1 failed, 2 bad options or a refused file.
@@ -74,10 +78,17 @@ export async function run(args: string[]): Promise<number> {
       () => undefined,
     );
     if (size === undefined) throw new UsageError(`--file: ${options.file} is not a readable file`);
-    const config = options.warehouse === undefined && options.server === undefined ? loadConfig(configFileFrom(options.config, process.env)) : undefined;
-    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback: config && serviceUrlOf(config.server) }, process.env) : undefined;
+    const file = options.warehouse === undefined && options.server === undefined ? configFileFrom(options.config, process.env) : undefined;
+    const config = file === undefined ? undefined : loadConfig(file);
+    const fallback = config && serviceUrlOf(config.server);
+    const target = options.warehouse === undefined ? await findService({ server: options.server, token: options.token, fallback }, process.env) : undefined;
+    // Writing from this process is never silent: it names what it writes to.
+    if (!target && config) {
+      const local = localSetup(file!, config);
+      process.stderr.write(`sextant import: no Sextant service answers at ${fallback}; writing to ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}\n`);
+    } else if (!target) process.stderr.write(`sextant import: writing to the warehouse file ${options.warehouse} (--warehouse)\n`);
     const progress = progressLine(target ? 'uploaded' : 'read');
-    const result = target ? await throughService(target, options, size, progress) : await direct(options.warehouse ?? config!.warehouse.path, options, progress);
+    const result = target ? await throughService(target, options, size, progress) : await direct(options.warehouse ?? config!, options, progress);
     progress.done();
     const { table } = result;
     process.stdout.write(
@@ -115,9 +126,10 @@ function progressLine(verb: string): { update: (done: number, total: number) => 
 
 const mib = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
 
-async function direct(path: string, options: Options, progress: ReturnType<typeof progressLine>): Promise<ImportResult> {
+/** Imports into the warehouse file named by --warehouse, or into the config's warehouse (its file, or ClickHouse). */
+async function direct(warehouseOf: string | Config, options: Options, progress: ReturnType<typeof progressLine>): Promise<ImportResult> {
   // Retention does not run here: the default retention only satisfies the warehouse's options.
-  const warehouse = await openDuckDbWarehouse({ path, retentionMs: DEFAULT_RETENTION_MS });
+  const warehouse = typeof warehouseOf === 'string' ? await openDuckDbWarehouse({ path: warehouseOf, retentionMs: DEFAULT_RETENTION_MS }) : await openCommandWarehouse(warehouseOf, { readOnly: false });
   try {
     return await warehouse.reference.importFile(options.tenant ?? 'default', options.table, options.file, { ...options.import, onProgress: progress.update });
   } finally {

@@ -1,12 +1,13 @@
-// The warehouse `sextant serve` runs on, as warehouse.kind says: the embedded DuckDB file, or a
-// ClickHouse server (or cluster) reached over HTTP with @clickhouse/client.
+// The warehouse `sextant serve` and the commands that open it themselves run on, as warehouse.kind
+// says: the embedded DuckDB file, or a ClickHouse server (or cluster) reached over HTTP with
+// @clickhouse/client.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { ClickHouseConnection } from '../warehouse/clickhouse/clickhouse-connection.js';
-import { openClickHouseWarehouse } from '../warehouse/clickhouse/clickhouse-warehouse.js';
+import { openClickHouseWarehouse, type ClickHouseWarehouse, type ClickHouseWarehouseOptions } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
 
@@ -16,26 +17,9 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   const ch = config.warehouse.clickhouse;
   if (config.warehouse.kind === 'clickhouse' && ch?.url) {
     mkdirSync(ch.intakeDir, { recursive: true });
-    const client = createClient({
-      url: ch.url,
-      username: ch.user,
-      ...(ch.password ? { password: ch.password.reveal() } : {}),
-      request_timeout: ch.requestTimeout,
-    });
-    try {
-      const warehouse = await openClickHouseWarehouse({
-        connection: new ClickHouseConnection(client, ch.database, ch.cluster),
-        retentionMs: config.warehouse.retention,
-        limits,
-        now,
-        alerts: { ...alerts, dir: ch.intakeDir },
-      });
-      log.info('warehouse open', { kind: 'clickhouse', url: ch.url, database: ch.database, ...(ch.cluster ? { cluster: ch.cluster } : {}) });
-      return warehouse;
-    } catch (error) {
-      await client.close();
-      throw new Error(`warehouse.clickhouse.url ${ch.url}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const warehouse = await openConfiguredClickHouse(config, { limits, now, alerts: { ...alerts, dir: ch.intakeDir } });
+    log.info('warehouse open', { kind: 'clickhouse', url: ch.url, database: ch.database, ...(ch.cluster ? { cluster: ch.cluster } : {}) });
+    return warehouse;
   }
   const { path } = config.warehouse;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -52,4 +36,35 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
   if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });
   return warehouse;
+}
+
+/**
+ * The ClickHouse warehouse of the config (warehouse.kind: clickhouse), its client closed with it. A
+ * failure to open names the url.
+ */
+export async function openConfiguredClickHouse(config: Config, options: Omit<ClickHouseWarehouseOptions, 'connection' | 'retentionMs' | 'closesClient'>): Promise<ClickHouseWarehouse> {
+  const ch = config.warehouse.clickhouse;
+  if (config.warehouse.kind !== 'clickhouse' || !ch?.url) throw new Error('openConfiguredClickHouse: the config has no ClickHouse warehouse');
+  const client = createClient({
+    url: ch.url,
+    username: ch.user,
+    ...(ch.password ? { password: ch.password.reveal() } : {}),
+    request_timeout: ch.requestTimeout,
+  });
+  try {
+    return await openClickHouseWarehouse({ ...options, connection: new ClickHouseConnection(client, ch.database, ch.cluster), retentionMs: config.warehouse.retention, closesClient: true });
+  } catch (error) {
+    await client.close();
+    throw new Error(`warehouse.clickhouse.url ${ch.url}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * The config's warehouse for a command that opens it itself (no service answers): the DuckDB file
+ * (read-only when the command only reads), or ClickHouse, where a reading command creates nothing.
+ * Retention does not run here; ClickHouse's alert intake is a temporary folder (commands take no alerts).
+ */
+export async function openCommandWarehouse(config: Config, options: { readOnly: boolean }): Promise<ServiceWarehouse> {
+  if (config.warehouse.kind === 'clickhouse') return openConfiguredClickHouse(config, { create: !options.readOnly });
+  return openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: config.warehouse.retention, readOnly: options.readOnly });
 }

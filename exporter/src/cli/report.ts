@@ -1,7 +1,8 @@
 // `sextant report`: one report of the warehouse for a period, written to a file (html, pdf, xlsx) or
 // a folder of per-table files (csv, parquet). When a service answers (--server, else the config's
 // server.listen/port) the report is made by the service (POST /api/v1/reports, since it owns the
-// warehouse file) and downloaded; otherwise this process reads the warehouse file itself.
+// warehouse file) and downloaded; otherwise this process reads the warehouse itself (the file, or
+// ClickHouse).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { periodRange, lastCompletePeriod, REPORT_PERIODS, type ReportPeriod } fr
 import { ConfigError, configFileFrom, loadConfig } from '../config/index.js';
 import { isFolderFormat, REPORT_FORMATS, type ReportFormat } from '../reports/formats.js';
 import { parseTime } from '../time-text.js';
-import { announceService, describeSetup, localSetup } from './command-setup.js';
+import { announceService, describeSetup, localSetup, kindNoun } from './command-setup.js';
 import { callService, findService, request, saveBody, ServiceCallError, serviceUrlOf, type ServiceTarget } from './service-client.js';
 
 const USAGE = `usage: sextant report --period daily|weekly|monthly [--from DATE] --format FORMAT --out PATH
@@ -29,7 +30,8 @@ const USAGE = `usage: sextant report --period daily|weekly|monthly [--from DATE]
                   is of that token's tenant
   --tenant NAME   whose data (default: the config's datasets.tenant; through a service, the token's
                   tenant, and --tenant must match it)
-When no service answers, the command reads the warehouse file itself (read-only).
+When no service answers, the command reads the warehouse itself: the DuckDB file (read-only), or
+ClickHouse with warehouse.kind: clickhouse.
 `;
 
 class UsageError extends Error {}
@@ -90,13 +92,13 @@ export async function run(args: string[], now = Date.now()): Promise<number> {
     const target = await findService({ server: options.server, token: options.token, fallback }, process.env);
     if (target) return await throughService(target, options, local);
     if (!config || !local) throw new Error('unreachable: the config is loaded whenever --server is not given');
-    progress(`no Sextant service answers at ${fallback}; reading the warehouse file itself: ${describeSetup(local)}`);
+    progress(`no Sextant service answers at ${fallback}; reading ${kindNoun(local.warehouse)} itself: ${describeSetup(local)}`);
     const tenant = options.tenant ?? config.datasets.tenant;
     // Loaded only here: the renderers and DuckDB take seconds to load, and the way through a service needs neither.
     const { generateReport } = await import('../reports/generate.js');
     const { chromiumFromConfig, reportSettingsFromConfig } = await import('../reports/settings.js');
-    const { DEFAULT_RETENTION_MS, openDuckDbWarehouse } = await import('../warehouse/duckdb-warehouse.js');
-    const warehouse = await openDuckDbWarehouse({ path: config.warehouse.path, retentionMs: DEFAULT_RETENTION_MS, readOnly: true });
+    const { openCommandWarehouse } = await import('./open-warehouse.js');
+    const warehouse = await openCommandWarehouse(config, { readOnly: true });
     try {
       const { report, bytes } = await generateReport(
         { inputs: warehouse.reportInputs, tenant, period: options.period, range: options.range, settings: reportSettingsFromConfig(config), now, chromiumPath: chromiumFromConfig(config), onProgress: progress },

@@ -10,6 +10,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { formatDuration } from '../config/duration.js';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition, MetricsSource } from '../sources/metrics-source.js';
+import { inBackground } from '../warehouse/reader-pool.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { backfill, planBackfill, type WindowOutcome } from './ingest.js';
 import type { RetrainRequests } from './retrain.js';
@@ -130,7 +131,8 @@ export class BackfillRunner {
     this.metrics.windows.set({ tenant }, 0);
     this.metrics.windowsDone.set({ tenant }, 0);
     this.metrics.running.set({ tenant }, 1);
-    const run = this.execute(job, datasets).finally(() => this.running.delete(run));
+    // Background work: its reads give way to requests' (see reader-pool.ts).
+    const run = inBackground(() => this.execute(job, datasets)).finally(() => this.running.delete(run));
     this.running.add(run);
     return job;
   }

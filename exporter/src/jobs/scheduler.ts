@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
+import { inBackground } from '../warehouse/reader-pool.js';
 import type { Job } from './job.js';
 
 export interface SchedulerDeps {
@@ -47,7 +48,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      await job.run(controller.signal);
+      // Its warehouse reads give way to requests' (see reader-pool.ts).
+      await inBackground(() => job.run(controller.signal));
       lastSuccess.set({ job: job.name }, now() / 1000);
     } catch (error) {
       outcome = controller.signal.aborted ? 'aborted' : 'error';

@@ -7,7 +7,7 @@ export interface MemberSteps {
   values: number[];
 }
 
-const SLICE_MS = 3 * 3_600_000;
+const SLICE_MS = 3_600_000;
 
 /**
  * `scoreAligned` in slices of time, with a turn for the event loop between slices: a group's first

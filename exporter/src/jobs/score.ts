@@ -242,6 +242,8 @@ function checkLease(sharing: TenantSharing): void {
  * state of another detector version (another length) is dropped: that series starts afresh from
  * its new points, instead of failing on every run.
  */
+const POINTS_PER_TURN = 200_000;
+
 async function membersOf(store: AnomalyStore, tenant: string, dataset: string, maxPoints: number, log?: Logger): Promise<Member[]> {
   const [batch, states, openEvents, labels] = await Promise.all([
     store.newPoints(tenant, dataset, maxPoints),
@@ -254,7 +256,7 @@ async function membersOf(store: AnomalyStore, tenant: string, dataset: string, m
   const outdated = [...states.values()].filter((s) => s.state.length !== stateLength);
   if (outdated.length > 0) log?.warn('score: saved detector states of another version are dropped; those series start afresh', { tenant, dataset, series: outdated.length });
   const ids = [...new Set([...states.keys(), ...batch.seriesIds])].sort((a, b) => a - b);
-  const points = pointsBySeries(batch);
+  const points = await pointsBySeries(batch);
   return ids.map((seriesId) => ({
     dataset,
     seriesId,
@@ -267,9 +269,11 @@ async function membersOf(store: AnomalyStore, tenant: string, dataset: string, m
   }));
 }
 
-function pointsBySeries(batch: PointBatch): Map<number, { ts: number[]; values: number[] }> {
+/** Points grouped per series, with a turn for the event loop every POINTS_PER_TURN (a first run reads millions). */
+async function pointsBySeries(batch: PointBatch): Promise<Map<number, { ts: number[]; values: number[] }>> {
   const out = new Map<number, { ts: number[]; values: number[] }>();
   for (let i = 0; i < batch.ts.length; i++) {
+    if (i > 0 && i % POINTS_PER_TURN === 0) await yieldToEventLoop();
     const id = batch.seriesIds[i]!;
     let series = out.get(id);
     if (!series) out.set(id, (series = { ts: [], values: [] }));

@@ -1,8 +1,9 @@
 // The demo behind the TraceSource interface: the demo scenario's sampled traces, aggregated by the same
 // core function as Jaeger's, so demo mode has trace counts and percentiles consistent with its incidents.
 import { demoOperations, demoSpans, scenario, type DemoSpan } from '@sextant/core/demo';
-import { traceSeries, type ServiceWindow } from '@sextant/core/traces';
+import type { ServiceWindow } from '@sextant/core/traces';
 import { yieldToEventLoop } from '../event-loop.js';
+import { traceSeriesInPieces } from './trace-series-pieces.js';
 import { keepDatasetLabels, serviceList, windowEnds, type TraceSource } from './jaeger-source.js';
 
 const GENERATION_PIECE_MS = 15 * 60_000;
@@ -53,7 +54,7 @@ export function createDemoTraceSource(options: DemoTraceSourceOptions): TraceSou
           };
         }),
       );
-      return keepDatasetLabels('demo-jaeger', traceSeries(windows), dataset);
+      return keepDatasetLabels('demo-jaeger', await traceSeriesInPieces(windows), dataset);
     },
   };
 }

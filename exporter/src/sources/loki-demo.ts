@@ -14,7 +14,8 @@ export interface DemoLogSourceOptions {
   now: () => number;
 }
 
-const GENERATION_PIECE_MS = 3_600_000;
+/** About 15 minutes, in whole steps: every window end falls in exactly one piece. */
+const pieceMs = (stepMs: number) => Math.max(1, Math.round(15 * 60_000 / stepMs)) * stepMs;
 
 const levelsOf: Record<string, readonly DemoLogLevel[]> = {
   [lokiDatasetNames.lines]: DEMO_LOG_LEVELS,
@@ -31,11 +32,12 @@ export function createDemoLogSource(options: DemoLogSourceOptions): LogSource {
         throw new SourceError('demo-loki', `dataset "${dataset.name}" is not part of the demo (it has: ${Object.keys(levelsOf).join(', ')})`, false);
       }
       const end = Math.min(range.end, options.now() + 1);
-      // Generated an hour at a time, with a turn for the event loop between hours: a day of a
-      // service's seconds is a second of work. Every window end falls in exactly one piece.
+      // Generated about 15 minutes at a time, with a turn for the event loop between pieces: a day
+      // of a service's seconds is a second of work (an hour was 300 ms on a busy machine).
       const merged = new Map<string, Series>();
-      for (let from = range.start; from < end; from += GENERATION_PIECE_MS) {
-        for (const piece of demoLogSeries(world, { start: from, end: Math.min(end, from + GENERATION_PIECE_MS) }, dataset.stepMs, levels)) {
+      const pieceLength = pieceMs(dataset.stepMs);
+      for (let from = range.start; from < end; from += pieceLength) {
+        for (const piece of demoLogSeries(world, { start: from, end: Math.min(end, from + pieceLength) }, dataset.stepMs, levels)) {
           const key = seriesKey(piece.labels);
           const series = merged.get(key);
           if (series) for (const sample of piece.samples) series.samples.push(sample);

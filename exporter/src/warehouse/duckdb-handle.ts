@@ -1,10 +1,11 @@
 // One DuckDB database per process, with writes serialised through a promise queue and each write
 // in its own transaction. DuckDB allows a single writing process per file, and one writer
-// connection inside it keeps transactions from conflicting; reads use a second connection so they
-// see committed data only and never block behind a long write.
+// connection inside it keeps transactions from conflicting; reads use other connections (a small
+// pool, see reader-pool.ts) so they see committed data only, never block behind a long write, and
+// a request's read does not wait behind a job's long one.
 import { stat } from 'node:fs/promises';
 import {
-  DuckDBConnection,
+  type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
@@ -14,6 +15,7 @@ import {
   type DuckDBValue,
   type DuckDBVector,
 } from '@duckdb/node-api';
+import { ReaderPool } from './reader-pool.js';
 
 /** A value bound to a `$n` placeholder. Integers are bound as BIGINT, other numbers as DOUBLE. */
 export type SqlParam = string | number | bigint | boolean | null;
@@ -60,6 +62,8 @@ export type AppendColumn = readonly unknown[] | Float64Array | Repeated;
 export interface DuckDbHandleOptions {
   /** DuckDB settings such as `threads` or `memory_limit`. */
   settings?: Record<string, string>;
+  /** Reading connections (default 2: one of them kept for requests, see reader-pool.ts). */
+  readers?: number;
 }
 
 /** The database file is locked by another process (DuckDB allows one writer per file). */
@@ -80,14 +84,13 @@ const CHUNK_ROWS = 2048;
 
 export class DuckDbHandle {
   private queue: Promise<unknown> = Promise.resolve();
-  private readQueue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly readers: ReaderPool,
   ) {}
 
   static async open(path: string, options: DuckDbHandleOptions = {}): Promise<DuckDbHandle> {
@@ -100,16 +103,18 @@ export class DuckDbHandle {
       throw new Error(`cannot open the warehouse file ${path}: ${message}`);
     }
     const writer = await instance.connect();
-    const reader = await instance.connect();
-    return new DuckDbHandle(path, instance, writer, reader);
+    const readers = await Promise.all(Array.from({ length: Math.max(1, options.readers ?? 2) }, () => instance.connect()));
+    return new DuckDbHandle(path, instance, writer, new ReaderPool(readers));
   }
 
-  /** Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms), see readRows. */
+  /**
+   * Reads committed data; rows come back as plain objects (BIGINT as number, timestamps in ms), see
+   * readRows. Reads run at the same time on the pool's connections: a read sees every write that
+   * committed before it started, in no particular order with other reads.
+   */
   read(sql: string, params: SqlParam[] = []): Promise<Row[]> {
     if (this.closed) return this.closedError();
-    const result = this.readQueue.then(() => readRows(this.reader, sql, params));
-    this.readQueue = result.catch(() => undefined);
-    return result;
+    return this.readers.use((reader) => readRows(reader, sql, params));
   }
 
   /**
@@ -119,62 +124,34 @@ export class DuckDbHandle {
    */
   readChunks(sql: string, params: SqlParam[], onChunk: (columns: unknown[][]) => void): Promise<void> {
     if (this.closed) return this.closedError();
-    const result = this.readQueue.then(async () => {
-      const stream = await this.reader.stream(sql, params.length ? toValues(params) : undefined);
+    return this.readers.use(async (reader) => {
+      const stream = await reader.stream(sql, params.length ? toValues(params) : undefined);
       for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) onChunk(chunk.getColumns());
     });
-    this.readQueue = result.catch(() => undefined);
-    return result;
   }
 
-  /** Runs a COPY ... TO on the reading connection; returns the rows written out. */
+  /** Runs a COPY ... TO on a reading connection; returns the rows written out. */
   exportCopy(sql: string, params: SqlParam[] = []): Promise<number> {
     if (this.closed) return this.closedError();
-    const result = this.readQueue.then(async () => (await this.reader.run(sql, toValues(params))).rowsChanged);
-    this.readQueue = result.catch(() => undefined);
-    return result;
+    return this.readers.use(async (reader) => (await reader.run(sql, toValues(params))).rowsChanged);
   }
 
   /**
-   * Runs `fn` with the reading connection to itself, in one transaction: every statement it runs
+   * Runs `fn` with a reading connection to itself, in one transaction: every statement it runs
    * sees the same committed snapshot (a list of cold files read first agrees with the tables read
-   * after it), and no other read runs in between.
+   * after it).
    */
   readSession<T>(fn: (session: ReadSession) => Promise<T>): Promise<T> {
     if (this.closed) return this.closedError();
-    const reader = this.reader;
-    // One statement at a time on the connection, even when the caller starts several at once.
-    let turn: Promise<unknown> = Promise.resolve();
-    const inTurn = <R>(statement: () => Promise<R>): Promise<R> => {
-      const result = turn.then(statement);
-      turn = result.catch(() => undefined);
-      return result;
-    };
-    const session: ReadSession = {
-      read: (sql, params = []) => inTurn(() => readRows(reader, sql, params)),
-      exportCopy: (sql, params = []) => inTurn(async () => (await reader.run(sql, toValues(params))).rowsChanged),
-    };
-    const result = this.readQueue.then(async () => {
-      await reader.run('BEGIN TRANSACTION');
-      let value: T;
-      try {
-        value = await fn(session);
-      } catch (error) {
-        await reader.run('ROLLBACK');
-        throw error;
-      }
-      await reader.run('COMMIT');
-      return value;
-    });
-    this.readQueue = result.catch(() => undefined);
-    return result;
+    return this.readers.use((reader) => inSession(reader, fn));
   }
 
-  /** Runs `fn` once every read queued before it has finished (to delete a file those reads may use). */
+  /**
+   * Runs `fn` once every read started before this call has finished (to delete a file those reads
+   * may use). Reads started later do not wait: they see only what committed before they started.
+   */
   afterReads<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.readQueue.then(fn);
-    this.readQueue = result.catch(() => undefined);
-    return result;
+    return this.readers.afterUses(fn);
   }
 
   /**
@@ -210,8 +187,8 @@ export class DuckDbHandle {
     if (this.closed) return;
     this.closed = true;
     await this.queue;
-    await this.readQueue;
-    this.reader.closeSync();
+    await this.readers.drain();
+    this.readers.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
@@ -243,6 +220,32 @@ export class DuckDbHandle {
     for (const callback of committed) callback();
     return value;
   }
+}
+
+/** `fn` in one read transaction on `reader`, its statements one at a time even when it starts several at once. */
+async function inSession<T>(reader: DuckDBConnection, fn: (session: ReadSession) => Promise<T>): Promise<T> {
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <R>(statement: () => Promise<R>): Promise<R> => {
+    const result = turn.then(statement);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+  const session: ReadSession = {
+    read: (sql, params = []) => inTurn(() => readRows(reader, sql, params)),
+    exportCopy: (sql, params = []) => inTurn(async () => (await reader.run(sql, toValues(params))).rowsChanged),
+  };
+  await reader.run('BEGIN TRANSACTION');
+  let value: T;
+  try {
+    value = await fn(session);
+  } catch (error) {
+    // Statements the caller started and did not await must end before the transaction does.
+    await turn;
+    await reader.run('ROLLBACK');
+    throw error;
+  }
+  await reader.run('COMMIT');
+  return value;
 }
 
 function toValues(params: SqlParam[]): DuckDBValue[] {

@@ -53,6 +53,13 @@ export interface ClickHouseWarehouseOptions {
    * given), and its name in alert_intake (by default host and directory).
    */
   alerts?: AlertIntakeOptions & { name?: string; cacheLimit?: number };
+  /**
+   * Create the database and tables that are missing (the default). With false, a database without
+   * the warehouse's tables is refused: commands that only read must not create a warehouse.
+   */
+  create?: boolean;
+  /** close() closes the connection's client too (a client made for this warehouse alone). */
+  closesClient?: boolean;
 }
 
 /** Creates the database and tables if needed and returns the warehouse. */
@@ -63,8 +70,13 @@ export async function openClickHouseWarehouse(options: ClickHouseWarehouseOption
     throw new Error(`cannot reach ClickHouse for database ${db.database}: ${error instanceof Error ? error.message : String(error)}`);
   });
   const major = Number(String(server?.v ?? '0').split('.')[0]);
-  await createTables(db, [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES]);
-  const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now);
+  if (options.create === false) {
+    // Reads only: the tables must be there; none is created.
+    const [found] = await db.read(`SELECT count() AS n FROM system.tables WHERE database = ${sqlString(db.database)} AND name = 'points'`);
+    if (Number(found?.n ?? 0) === 0) throw new Error(`ClickHouse database ${db.database} holds no Sextant warehouse (no table points): nothing to read`);
+  }
+  else await createTables(db, [...tableSpecs({ database: db.database, codecs: major >= 19 }), ...STORE_TABLES]);
+  const warehouse = new ClickHouseWarehouse(db, options.retentionMs, { ...DEFAULT_QUERY_LIMITS, ...options.limits }, options.now ?? Date.now, options.closesClient ?? false);
   await warehouse.openAlerts(options.alerts);
   return warehouse;
 }
@@ -90,6 +102,7 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
     readonly retentionMs: Record<StorageLevel, number>,
     readonly limits: QueryLimits,
     private readonly now: () => number,
+    private readonly closesClient = false,
   ) {
     this.ids = new IncreasingIds(now);
     this.audit = new ClickHouseAuditLog(db, this.ids);
@@ -323,7 +336,11 @@ export class ClickHouseWarehouse implements Warehouse, WarehouseStores {
   /** Loads what the alert intake log holds (what cannot be loaded now stays in it for the next start). */
   async close(): Promise<void> {
     this.open = false;
-    await this.alertStore?.close();
+    try {
+      await this.alertStore?.close();
+    } finally {
+      if (this.closesClient) await this.db.client.close();
+    }
   }
 }
 

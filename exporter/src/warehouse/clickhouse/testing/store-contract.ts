@@ -81,12 +81,17 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
     }
   });
 
+  // When `before` failed half-way some of these were never opened; the servers are stopped whatever
+  // happened, since a server left running keeps the test process (and the whole suite) from ending.
   after(async () => {
-    await duck?.close();
-    await ch?.close();
-    await client?.close();
-    await disconnect();
-    await rm(dir, { recursive: true, force: true });
+    try {
+      await duck?.close();
+      await ch?.close();
+      await client?.close();
+    } finally {
+      await disconnect();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('audit log: filters and pages newest first', async () => {

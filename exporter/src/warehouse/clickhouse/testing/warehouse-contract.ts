@@ -80,12 +80,17 @@ export function clickHouseContract(connect: () => Promise<ClickHouseTarget>, dis
     }
   });
 
+  // When `before` failed half-way some of these were never opened; the servers are stopped whatever
+  // happened, since a server left running keeps the test process (and the whole suite) from ending.
   after(async () => {
-    await duck.close();
-    await ch.close();
-    await client.close();
-    await disconnect();
-    await rm(dir, { recursive: true, force: true });
+    try {
+      await duck?.close();
+      await ch?.close();
+      await client?.close();
+    } finally {
+      await disconnect();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('queries answer as on DuckDB at every bucket, with filters, groups and percentiles', async () => {
