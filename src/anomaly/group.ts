@@ -15,15 +15,9 @@
  * 34%), so the group scores the `corroboration.members`-th highest of the members' peak scores
  * within `corroboration.withinMs`, capped by the highest member score now, and only at a step where
  * at least that many members deviate by `corroboration.sigmas` or more (a deviation is in a sigma of
- * at least 1% of the range the series has shown, so 14 sigmas is also 14% of its range): a group
+ * at least 1% of the range the series has shown, so 8 sigmas is also 8% of its range): a group
  * alarm at any level needs that many members at that level within the window and a broad, large
- * departure now. A member's evidence is its own score, or, once, an alarm that kept rising after its
- * own quiet began (`corroboration.escalation`): a member's alarm opens its quiet at the alarm level
- * (0.45), and a spike on a series whose surprise history is noisy scores 0.2, 0.6, 1.0 on its first
- * three points (the likelihood averages 10 surprises), so the quiet hid the alarm's rise to
- * certainty; its unquieted score counts when it first reaches 0.99 while the alarm that started the
- * quiet stayed below (see docs/anomaly.md: with the seasonal memory per visit, SMD's incidents
- * were lost to such hidden rises). A member's drift alarm (a slow departure) is no evidence here: on SMD many members
+ * departure now. A member's drift alarm (a slow departure) is no evidence here: on SMD many members
  * drift together when a machine's load changes slowly, and drift alarms touched an incident a
  * quarter of the time. A member's value beyond anything it has shown (`out-of-range`) raises the
  * group's alarm alone. The forest's score is not part of the group's alarm (on SMD it lowered its
@@ -245,7 +239,7 @@ export class GroupDetector {
     const mine = m[this.peakAt + i]!;
     const desc = (j: number) => this.peaks[n - 1 - j]!;
     const others = mine >= desc(members - 2) ? desc(members - 1) : desc(members - 2);
-    if (broad) served = Math.max(served, Math.min(this.evidence[i]!, others));
+    if (broad) served = Math.max(served, Math.min(point.detector === 'drift' ? 0 : own, others));
     // Persistence: a held alarm is released when the deviation stayed large for long enough.
     const left = m[held + 2 * n + i]!;
     if (left > 0) {
