@@ -133,7 +133,6 @@ export class UnivariateDetector {
   private lastExpected = Number.NaN;
   private lastSigma = 0;
   private lastDeviation = 0;
-  private lastUnquieted = 0;
   private lastDetector: DetectorName = 'robust-level';
   // What the detector that fired found (see `Evidence`): the range seen before the point, the level
   // before and after a shift, the drift's mean departure (series units) and its size in sigmas.
@@ -187,15 +186,6 @@ export class UnivariateDetector {
     return this.lastDeviation;
   }
 
-  /**
-   * The last point's score before the alarm quiet (see `afterAlarm`): what it would have scored had
-   * no alarm been raised within the last `alarm.quietPoints` points. A group uses it to see an alarm
-   * that kept rising after the quiet began (see `GroupDetector`).
-   */
-  get unquietedScore(): number {
-    return this.lastUnquieted;
-  }
-
   /** Points seen so far. */
   get count(): number {
     return this.state[COUNT]!;
@@ -208,7 +198,6 @@ export class UnivariateDetector {
   update(t: number, x: number): number {
     if (!Number.isFinite(x)) {
       this.lastDeviation = 0;
-      this.lastUnquieted = 0;
       return 0;
     }
     const s = this.state;
@@ -259,9 +248,7 @@ export class UnivariateDetector {
     this.lastSeenLow = s[MIN]!;
     this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
-    const unquieted = outOfRange ? 1 : drifting ? driftScore : pointScore;
-    this.lastUnquieted = unquieted;
-    const score = this.afterAlarm(unquieted);
+    const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
 
     sc[X] = x;
     sc[T] = t;
