@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, test } from 'node:test';
 import { Registry } from 'prom-client';
 import { SeriesFamilies } from '../metrics/series-gauge-family.js';
