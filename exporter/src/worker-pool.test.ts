@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { getPriority } from 'node:os';
 import { test } from 'node:test';
 import { analyseAlerts, type AlertInstance } from '@sextant/core/alerts';
-import { WorkerPool, WorkerTaskError } from './worker-pool.js';
+import { WORKER_NICENESS, WorkerPool, WorkerTaskError } from './worker-pool.js';
 
 const analyse = { module: '@sextant/core/alerts', name: 'analyseAlerts' };
 const MINUTE = 60_000;
@@ -57,4 +58,14 @@ test('a closed pool refuses tasks', async () => {
   const pool = new WorkerPool();
   await pool.close();
   await assert.rejects(pool.run(analyse, [[], 0, 1, 1]), /closed/);
+});
+
+test('on Linux the workers run at a lower priority than the event loop, which keeps its own', async (t) => {
+  const before = getPriority(0);
+  const pool = new WorkerPool();
+  t.after(() => pool.close());
+  const inWorker = await pool.run<number>({ module: 'node:os', name: 'getPriority' }, [0]);
+  // Elsewhere a process has one nice value, left alone.
+  assert.equal(inWorker, process.platform === 'linux' ? Math.max(before, WORKER_NICENESS) : before);
+  assert.equal(getPriority(0), before);
 });

@@ -13,7 +13,18 @@ export interface CoreFunction {
 export interface WorkerPoolOptions {
   /** Workers at most (default 1: the machine's other cores serve DuckDB and the event loop). */
   size?: number;
+  /**
+   * The workers' nice value on Linux (default WORKER_NICENESS), their own: the event loop and
+   * DuckDB's threads keep theirs. Elsewhere a process has one nice value, and it is left alone.
+   */
+  niceness?: number;
 }
+
+/**
+ * What the workers compute (scoring, training, reports) can wait a few milliseconds for a core;
+ * a request cannot: on a busy machine the kernel runs the event loop and DuckDB first.
+ */
+export const WORKER_NICENESS = 10;
 
 interface Task {
   url: string;
@@ -37,7 +48,11 @@ export class WorkerTaskError extends Error {
 // Given as source so that the worker imports the built core both in the service and under tsx in
 // tests (the modules are resolved to files by the pool, in the main thread).
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+// On Linux a thread's nice value is its own: setPriority(0, ...) lowers this worker's alone (only
+// lowers: a service started nicer keeps that).
+const os = require('node:os');
+if (process.platform === 'linux' && os.getPriority(0) < workerData.niceness) os.setPriority(0, workerData.niceness);
 parentPort.on('message', ({ url, name, args }) => {
   import(url).then((module) => {
     if (typeof module[name] !== 'function') throw new Error(url + ' exports no function ' + name);
@@ -48,6 +63,7 @@ parentPort.on('message', ({ url, name, args }) => {
 
 export class WorkerPool {
   private readonly size: number;
+  private readonly niceness: number;
   private readonly idle: Worker[] = [];
   private readonly queue: Task[] = [];
   private busy = 0;
@@ -55,6 +71,7 @@ export class WorkerPool {
 
   constructor(options: WorkerPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? 1);
+    this.niceness = options.niceness ?? WORKER_NICENESS;
   }
 
   /**
@@ -92,7 +109,7 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    return new Worker(WORKER_SOURCE, { eval: true });
+    return new Worker(WORKER_SOURCE, { eval: true, workerData: { niceness: this.niceness } });
   }
 
   private start(worker: Worker, task: Task): void {
