@@ -2,11 +2,14 @@
 import type { AlertInstance } from '@sextant/core/alerts';
 import { alertInstanceOf, historyRowOf, instanceStateOf } from './alert-event-rows.js';
 import type { AlertState, HistoryRow } from './alert-store.js';
-import type { DuckDbHandle, SqlParam } from './duckdb-handle.js';
+import type { DuckDbHandle, ReadSession, SqlParam } from './duckdb-handle.js';
+import { HistoryBounds } from './history-bounds.js';
 import { LOADED_THROUGH_SQL } from './duckdb-intake-target.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from './intake-alert-store.js';
 
 export class DuckDbAlertEvents implements AlertEventsTable {
+  private readonly bounds = new HistoryBounds();
+
   constructor(private readonly handle: DuckDbHandle) {}
 
   async lastStates(since: number): Promise<InstanceState[]> {
@@ -87,14 +90,20 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     if (filter.fingerprint !== undefined) add('fingerprint =', filter.fingerprint);
     if (filter.fromMs !== undefined) add('starts_at_ms >=', filter.fromMs);
     if (filter.toMs !== undefined) add('starts_at_ms <', filter.toMs);
-    params.push(filter.limit);
+    const newest = (session: ReadSession, bound: number | undefined) =>
+      session.read(
+        `SELECT * FROM alert_events WHERE ${where.join(' AND ')}${bound === undefined ? '' : ` AND observed_at_ms >= $${params.length + 2}`}
+         ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length + 1}`,
+        bound === undefined ? [...params, filter.limit] : [...params, filter.limit, bound],
+      );
     return this.handle.readSession(async (session) => {
       const [intake] = await session.read(LOADED_THROUGH_SQL);
-      const rows = await session.read(
-        `SELECT * FROM alert_events WHERE ${where.join(' AND ')} ORDER BY observed_at_ms DESC, starts_at_ms DESC, fingerprint, seq DESC LIMIT $${params.length}`,
-        params,
-      );
-      return { rows: rows.map(historyRowOf), loadedThrough: Number(intake?.loaded_through ?? 0) };
+      const bound = this.bounds.of(tenant, filter);
+      let rows = bound === undefined ? [] : await newest(session, bound);
+      if (rows.length < filter.limit) rows = await newest(session, undefined);
+      const history = rows.map(historyRowOf);
+      this.bounds.learn(tenant, filter, history);
+      return { rows: history, loadedThrough: Number(intake?.loaded_through ?? 0) };
     });
   }
 }
