@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { ClickHouseConnection } from '../warehouse/clickhouse/clickhouse-connection.js';
 import { openClickHouseWarehouse, type ClickHouseWarehouse, type ClickHouseWarehouseOptions } from '../warehouse/clickhouse/clickhouse-warehouse.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
+import { defaultDuckDbThreads } from '../warehouse/warehouse-settings.js';
 import type { ServiceWarehouse } from '../warehouse/stores.js';
 
 export async function openServiceWarehouse(config: Config, log: Logger, now: () => number): Promise<ServiceWarehouse> {
@@ -26,13 +27,14 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const warehouse = await openDuckDbWarehouse({
     path,
+    settings: { threads: String(config.warehouse.threads ?? defaultDuckDbThreads()) },
     now,
     retentionMs: config.warehouse.retention,
     ...(config.warehouse.cold.enabled ? { coldAfterMs: config.warehouse.cold.after } : {}),
     limits,
     alerts,
   });
-  log.info('warehouse open', { kind: 'duckdb', path });
+  log.info('warehouse open', { kind: 'duckdb', path, threads: config.warehouse.threads ?? defaultDuckDbThreads() });
   const { removed, missing } = warehouse.coldReconciled;
   if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
   if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });
@@ -71,5 +73,7 @@ export async function openCommandWarehouse(config: Config, options: { readOnly: 
   const { path } = config.warehouse;
   // A command that writes creates the file's folder as the service does (a fresh clone has no data/ yet).
   if (!options.readOnly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  return openDuckDbWarehouse({ path, retentionMs: config.warehouse.retention, readOnly: options.readOnly });
+  // A command has the machine to itself: every core unless warehouse.threads says otherwise.
+  const settings = config.warehouse.threads === undefined ? {} : { settings: { threads: String(config.warehouse.threads) } };
+  return openDuckDbWarehouse({ path, retentionMs: config.warehouse.retention, readOnly: options.readOnly, ...settings });
 }

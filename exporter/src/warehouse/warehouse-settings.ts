@@ -1,5 +1,6 @@
 // Settings every warehouse engine shares: what each level keeps, how often open buckets roll up,
 // and how big a query may get.
+import { availableParallelism } from 'node:os';
 import type { RollupLevel, StorageLevel } from './warehouse.js';
 
 export interface QueryLimits {
@@ -20,3 +21,12 @@ export const DEFAULT_RETENTION_MS: Record<StorageLevel, number> = {
 };
 
 export const DEFAULT_ROLLUP_REFRESH_MS: Record<RollupLevel, number> = { '5m': 0, '1h': 5 * 60_000, '1d': 60 * 60_000 };
+
+/**
+ * DuckDB's threads in the service unless configured: the machine's cores less one, so that a core
+ * is left to the event loop and to the requests' own queries while a job's rollup runs (on 2 cores,
+ * 1 thread gave the soak a p99 10-15 ms lower than 2 in two pairs of runs, bench/results/soak.md).
+ */
+export function defaultDuckDbThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}

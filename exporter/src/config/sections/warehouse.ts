@@ -48,6 +48,8 @@ export const warehouseSection = z
     clickhouse,
     /** DuckDB file, relative to the config file's directory; ":memory:" keeps nothing on disk. */
     path: text('a file path').default('data/sextant.duckdb'),
+    /** DuckDB's threads (its `threads` setting); default: the machine's cores less one, at least 1. */
+    threads: integer(1, 1024).optional(),
     /** How long each level keeps its rows. */
     retention: z
       .strictObject({
