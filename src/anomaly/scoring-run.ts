@@ -36,9 +36,9 @@ export interface SeriesOutcome {
 export function scoreSeriesRun(series: readonly RunSeries[], events: EventOptions): (SeriesOutcome | undefined)[] {
   return series.map((s) => {
     const detector = s.state ? UnivariateDetector.restore(s.state) : new UnivariateDetector();
-    const points: ScoredPoint[] = [];
-    for (let i = 0; i < s.ts.length; i++) points.push(detector.explain(s.ts[i]!, s.values[i]!, detector.update(s.ts[i]!, s.values[i]!)));
-    return outcomeOf(points, detector.state, s.open, events);
+    const outcome = new OutcomeTracker(s.open, events);
+    scoreOwn(detector, s, s.ts.length, outcome);
+    return outcome.finished(detector.state);
   });
 }
 
@@ -66,14 +66,12 @@ export interface GroupOutcome {
 export function scoreGroupRun(run: GroupRun, events: EventOptions): GroupOutcome {
   const detector = new GroupDetector(run.members.length, DEFAULT_GROUP_OPTIONS, { series: run.members.map((m) => m.state), group: run.group?.state });
   const after = run.group?.scoredUntil ?? -Infinity;
-  const early = run.members.map((m, i) => {
-    const own = detector.detectors[i]!;
-    const points: ScoredPoint[] = [];
-    for (let k = 0; k < m.ts.length && m.ts[k]! <= after; k++) points.push(own.explain(m.ts[k]!, m.values[k]!, own.update(m.ts[k]!, m.values[k]!)));
-    return points;
-  });
+  const outcomes = run.members.map((m) => new OutcomeTracker(m.open, events));
+  // A member's points up to the group's last step, by its own detector; the rest on the group's steps up to `end`.
   const steps = run.members.map((m, i) => {
-    const from = early[i]!.length;
+    let from = 0;
+    while (from < m.ts.length && m.ts[from]! <= after) from++;
+    scoreOwn(detector.detectors[i]!, m, from, outcomes[i]!);
     let to = from;
     while (to < m.ts.length && m.ts[to]! <= run.end) to++;
     return { ts: m.ts.subarray(from, to), values: m.values.subarray(from, to) };
@@ -82,19 +80,41 @@ export function scoreGroupRun(run: GroupRun, events: EventOptions): GroupOutcome
   let last = after;
   for (const points of aligned) if (points.length > 0) last = Math.max(last, points[points.length - 1]!.t);
   const names = run.members.map((m) => m.name);
-  const members = run.members.map((m, i) => {
-    const outcome = outcomeOf([...early[i]!, ...aligned[i]!], detector.detectors[i]!.state, m.open, events);
-    if (outcome) for (const p of [outcome.last, ...outcome.touched.map((e) => e.peak)]) nameBlamed(p, names);
-    return outcome;
+  const members = outcomes.map((outcome, i) => {
+    for (const p of aligned[i]!) outcome.add(p);
+    const finished = outcome.finished(detector.detectors[i]!.state);
+    if (finished) for (const p of [finished.last, ...finished.touched.map((e) => e.peak)]) nameBlamed(p, names);
+    return finished;
   });
   return { members, group: last === -Infinity ? undefined : { state: detector.save().group, scoredUntil: last } };
 }
 
-function outcomeOf(points: readonly ScoredPoint[], state: Float64Array, open: OpenEvent | undefined, events: EventOptions): SeriesOutcome | undefined {
-  if (points.length === 0) return undefined;
-  const tracker = new EventTracker(events, open);
-  for (const p of points) tracker.add(p);
-  return { points: points.length, state: Float64Array.from(state), touched: tracker.touched, open: tracker.open, last: points[points.length - 1]! };
+/** Scores a series' first `to` points by its own detector, handing each to `outcome`. */
+function scoreOwn(detector: UnivariateDetector, s: RunSeries, to: number, outcome: OutcomeTracker): void {
+  for (let k = 0; k < to; k++) outcome.add(detector.explain(s.ts[k]!, s.values[k]!, detector.update(s.ts[k]!, s.values[k]!)));
+}
+
+/** A series' outcome, fed its scored points in order (none are kept but the last). */
+class OutcomeTracker {
+  private readonly tracker: EventTracker;
+  private points = 0;
+  private last: ScoredPoint | undefined;
+
+  constructor(open: OpenEvent | undefined, events: EventOptions) {
+    this.tracker = new EventTracker(events, open);
+  }
+
+  add(p: ScoredPoint): void {
+    this.tracker.add(p);
+    this.points += 1;
+    this.last = p;
+  }
+
+  /** The outcome, with a copy of the detector's `state`; undefined when no point was scored. */
+  finished(state: Float64Array): SeriesOutcome | undefined {
+    if (!this.last) return undefined;
+    return { points: this.points, state: Float64Array.from(state), touched: this.tracker.touched, open: this.tracker.open, last: this.last };
+  }
 }
 
 /** Names the members an isolation-forest alarm blames by their series, instead of their place in the group. */

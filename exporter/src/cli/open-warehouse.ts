@@ -25,16 +25,17 @@ export async function openServiceWarehouse(config: Config, log: Logger, now: () 
   }
   const { path } = config.warehouse;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const threads = config.warehouse.threads ?? defaultDuckDbThreads();
   const warehouse = await openDuckDbWarehouse({
     path,
-    settings: { threads: String(config.warehouse.threads ?? defaultDuckDbThreads()) },
+    settings: { threads: String(threads) },
     now,
     retentionMs: config.warehouse.retention,
     ...(config.warehouse.cold.enabled ? { coldAfterMs: config.warehouse.cold.after } : {}),
     limits,
     alerts,
   });
-  log.info('warehouse open', { kind: 'duckdb', path, threads: config.warehouse.threads ?? defaultDuckDbThreads() });
+  log.info('warehouse open', { kind: 'duckdb', path, threads });
   const { removed, missing } = warehouse.coldReconciled;
   if (removed.length) log.warn('cold tier: deleted the files of moves that never committed (their rows are in the tables)', { files: removed });
   if (missing.length) log.error('cold tier: files the warehouse lists are missing; queries over their days fail until they are restored', { files: missing });

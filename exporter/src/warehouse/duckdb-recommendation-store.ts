@@ -1,7 +1,7 @@
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import { CommitMemo } from './commit-memo.js';
 import type { DuckDbHandle, WriteContext } from './duckdb-handle.js';
-import { toRecommendation, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from './recommendation-store.js';
+import { toRecommendation, withoutLeft, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from './recommendation-store.js';
 
 /** The recommendation store on DuckDB. */
 export class DuckDbRecommendationStore implements RecommendationStore {
@@ -71,8 +71,7 @@ export class DuckDbRecommendationStore implements RecommendationStore {
       if (readAt !== undefined && recs.length) {
         for (const r of await tx.read('SELECT id FROM recommendations WHERE tenant = $1 AND updated_at_ms > $2', [tenant, readAt])) left.add(String(r.id));
       }
-      const written = recs.filter((r) => !left.has(r.id));
-      const learned = outcomes.filter((o) => o.recommendationId === undefined || !left.has(o.recommendationId));
+      const { recs: written, outcomes: learned } = withoutLeft(recs, outcomes, left);
       for (const r of written) await upsert(tx, tenant, r);
       for (const o of learned) await addOutcome(tx, tenant, o.action, o.context, o.success);
       if (written.length || learned.length) tx.onCommit(() => this.answers.changed());

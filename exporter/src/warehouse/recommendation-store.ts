@@ -26,6 +26,11 @@ export interface LearnedOutcome {
   recommendationId?: string;
 }
 
+/** What the lifecycle's write keeps once the recommendations a user changed meanwhile (`left`) are set aside, with the outcomes of their ids. */
+export function withoutLeft(recs: readonly Recommendation[], outcomes: readonly LearnedOutcome[], left: ReadonlySet<string>): { recs: Recommendation[]; outcomes: LearnedOutcome[] } {
+  return { recs: recs.filter((r) => !left.has(r.id)), outcomes: outcomes.filter((o) => o.recommendationId === undefined || !left.has(o.recommendationId)) };
+}
+
 /** Recommendations with their lifecycle, the per-(action, context) outcome records, feedback and audit. */
 export interface RecommendationStore {
   save(tenant: string, recs: readonly Recommendation[]): Promise<void>;

@@ -4,7 +4,7 @@
 // loses those outcomes' evidence rather than counting it twice when the step is retried.
 import { actionKey, type ActionRecord, type ActionStep, type Recommendation, type RecommendationStatus } from '@sextant/core/recommend';
 import type { IncreasingIds } from '../increasing-ids.js';
-import { toRecommendation, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from '../recommendation-store.js';
+import { toRecommendation, withoutLeft, type AuditRow, type FeedbackRow, type LearnedOutcome, type RecommendationStore } from '../recommendation-store.js';
 import type { ClickHouseConnection, ClickHouseRow } from './clickhouse-connection.js';
 import { sqlNumber, sqlString, sqlStrings } from './sql-literal.js';
 
@@ -57,8 +57,8 @@ export class ClickHouseRecommendationStore implements RecommendationStore {
       const rows = await this.db.read(`SELECT id FROM ${this.db.table('recommendations')} FINAL WHERE tenant = ${sqlString(tenant)} AND updated_at_ms > ${sqlNumber(readAt)}`);
       for (const r of rows) left.add(String(r.id));
     }
-    await this.save(tenant, recs.filter((r) => !left.has(r.id)));
-    const learned = outcomes.filter((o) => o.recommendationId === undefined || !left.has(o.recommendationId));
+    const { recs: written, outcomes: learned } = withoutLeft(recs, outcomes, left);
+    await this.save(tenant, written);
     await this.db.insert('action_outcomes', learned.map((o) => outcomeRow(tenant, o.action, o.context, o.success)));
     return left;
   }
