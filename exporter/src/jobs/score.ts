@@ -402,7 +402,7 @@ function openEventOf(e: AnomalyEvent): OpenEvent {
  * served once it persisted (its score is that alarm's), by that alarm: the point served need not
  * deviate itself. Either way it keeps the peak's evidence.
  */
-function eventRow(tenant: string, dataset: string, seriesId: number, labels: Labels, e: OpenEvent): AnomalyEvent {
+export function eventRow(tenant: string, dataset: string, seriesId: number, labels: Labels, e: OpenEvent): AnomalyEvent {
   const p = explainingPoint(e.peak);
   return {
     tenant,
