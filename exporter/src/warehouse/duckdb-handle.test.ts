@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DuckDbHandle, Repeated } from './duckdb-handle.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { appendChunks, DuckDbHandle, Repeated } from './duckdb-handle.js';
 import { countingTurns } from '../testing/event-loop-turns.js';
 
 async function tempHandle(t: { after(fn: () => unknown): void }): Promise<{ handle: DuckDbHandle; path: string }> {
@@ -159,4 +160,35 @@ test('onCommit callbacks run after the commit, and never for a write rolled back
     /boom/,
   );
   assert.deepEqual(seen, ['before commit', 'committed']);
+});
+
+test('a large append gives the event loop a turn every 32 chunks of 2,048 rows, and stores every row', async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run('CREATE TABLE t (id BIGINT, v DOUBLE)');
+  const appender = await connection.createAppender('t');
+  // What happened, in order: a chunk appended, or a turn of the event loop.
+  const log: ('chunk' | 'turn')[] = [];
+  const logged = new Proxy(appender, {
+    get: (target, key) =>
+      key === 'appendDataChunk' ? (chunk: Parameters<typeof appender.appendDataChunk>[0]) => (log.push('chunk'), target.appendDataChunk(chunk)) : Reflect.get(target, key, target),
+  });
+  const rows = 300_000;
+  const ids = Array.from({ length: rows }, (_, i) => i);
+  let running = true;
+  const tick = () => {
+    log.push('turn');
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  await appendChunks(logged, [appender.columnType(0), appender.columnType(1)], [ids, Float64Array.from(ids, (i) => i / 2)], rows);
+  running = false;
+  appender.closeSync();
+  const runs = log.join(' ').split('turn').map((run) => run.trim().split(' ').filter(Boolean).length);
+  assert.equal(log.filter((e) => e === 'chunk').length, Math.ceil(rows / 2048));
+  assert.equal(Math.max(...runs), 32, `chunks between turns: ${runs.join(', ')}`);
+  const [[count, sum]] = (await connection.runAndReadAll('SELECT count(*)::DOUBLE, sum(v) FROM t')).getRows() as [[number, number]];
+  assert.deepEqual([count, sum], [rows, ((rows - 1) * rows) / 4]);
+  connection.closeSync();
+  instance.closeSync();
 });

@@ -21,6 +21,7 @@ import {
   type DuckDBValue,
   type DuckDBVector,
 } from '@duckdb/node-api';
+import { yieldToEventLoop } from '../event-loop.js';
 import { ReaderPool } from './reader-pool.js';
 
 /** A value bound to a `$n` placeholder. Integers are bound as BIGINT, other numbers as DOUBLE. */
@@ -87,6 +88,11 @@ export class DatabaseLockedError extends Error {
 }
 
 const CHUNK_ROWS = 2048;
+/**
+ * Chunks appended between two turns of the event loop (65,536 rows, 10-20 ms): the appender runs in
+ * the calling thread, and a window of a large source holds millions of rows.
+ */
+const CHUNKS_PER_TURN = 32;
 
 /** One writing connection and its queue: each transaction starts once the one before it has ended. */
 export class DuckDbWriter {
@@ -349,16 +355,18 @@ async function appendColumns(connection: DuckDBConnection, table: string, column
     if (types.length !== columns.length) {
       throw new Error(`append to ${table}: ${columns.length} columns given, the table has ${types.length}`);
     }
-    appendChunks(appender, types, columns, rows);
+    await appendChunks(appender, types, columns, rows);
   } finally {
     appender.closeSync();
   }
   return rows;
 }
 
-function appendChunks(appender: DuckDBAppender, types: DuckDBType[], columns: readonly AppendColumn[], rows: number): void {
+/** Appends the rows chunk by chunk, giving the event loop a turn every CHUNKS_PER_TURN chunks. */
+export async function appendChunks(appender: DuckDBAppender, types: DuckDBType[], columns: readonly AppendColumn[], rows: number): Promise<void> {
   let chunk = newChunk(types, columns);
   for (let offset = 0; offset < rows; offset += CHUNK_ROWS) {
+    if (offset > 0 && offset % (CHUNK_ROWS * CHUNKS_PER_TURN) === 0) await yieldToEventLoop();
     const end = Math.min(rows, offset + CHUNK_ROWS);
     // Resizing keeps the vectors' contents: the Repeated columns stay filled.
     chunk.rowCount = end - offset;
