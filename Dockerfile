@@ -24,6 +24,7 @@ COPY --from=build /app/src/package.json src/
 COPY --from=build /app/src/dist src/dist
 COPY --from=build /app/exporter/package.json exporter/
 COPY --from=build /app/exporter/dist exporter/dist
+COPY --from=build /app/exporter/bin exporter/bin
 # The warehouse file lives on /var/lib/sextant; the config is mounted at /etc/sextant/sextant.yaml.
 RUN mkdir -p /var/lib/sextant /etc/sextant && chown node:node /var/lib/sextant
 USER node
@@ -31,5 +32,5 @@ VOLUME ["/var/lib/sextant"]
 EXPOSE 9890
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9890/-/healthy').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "exporter/dist/cli.js"]
+ENTRYPOINT ["node", "exporter/bin/sextant.js"]
 CMD ["serve", "--config", "/etc/sextant/sextant.yaml"]

@@ -30,7 +30,7 @@ export async function startServe(yaml: (port: number) => string, readyTimeoutMs 
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SEXTANT_')));
   // SERVE_NODE_ARGS: flags for the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (bench/long-tasks.ts).
   const nodeArgs = (process.env['SERVE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, repoPath('exporter/dist/cli.js'), 'serve', '--config', 'sextant.yaml'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, repoPath('exporter/bin/sextant.js'), 'serve', '--config', 'sextant.yaml'], {
     cwd: dir,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -211,14 +211,28 @@ export class AlertIntake {
     this.holds.add(hold);
     try {
       const read = await snapshot();
-      if (read.loadedThrough < this.forgottenThrough) return { read, unloaded: undefined };
-      const unloaded: AlertEventRow[] = [];
-      for (const [id, rows] of this.kept) if (id > read.loadedThrough) for (const row of rows) unloaded.push(row);
-      return { read, unloaded };
+      return { read, unloaded: this.keptAfter(read.loadedThrough) };
     } finally {
       this.holds.delete(hold);
       this.letGo();
     }
+  }
+
+  /**
+   * For an earlier answer of readAround, taken again: the acknowledged rows of segments after its
+   * `loadedThrough`, as long as no load has ended since (a load lets go of the rows it loaded).
+   * Undefined once one has, or when those rows are not all in memory: then read around again.
+   */
+  unloadedAfter(loadedThrough: number): AlertEventRow[] | undefined {
+    return loadedThrough < this.loadedId ? undefined : this.keptAfter(loadedThrough);
+  }
+
+  /** The kept rows of segments after `loadedThrough`, undefined if some may have been let go or never kept. */
+  private keptAfter(loadedThrough: number): AlertEventRow[] | undefined {
+    if (loadedThrough < this.forgottenThrough) return undefined;
+    const unloaded: AlertEventRow[] = [];
+    for (const [id, rows] of this.kept) if (id > loadedThrough) for (const row of rows) unloaded.push(row);
+    return unloaded;
   }
 
   /** Bytes acknowledged and not yet loaded into alert_events: grows only while loads fail or lag. */

@@ -11,7 +11,7 @@ import { DuckDbAlertEvents } from './duckdb-alert-store.js';
 import { duckDbIntakeTarget } from './duckdb-intake-target.js';
 import { DuckDbHandle, type Row } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
-import { IntakeAlertStore } from './intake-alert-store.js';
+import { IntakeAlertStore, type HistoryFilter } from './intake-alert-store.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './migrator.js';
 
@@ -262,4 +262,52 @@ test('the alert history answers every acknowledged change while the intake log c
   await store.loaded();
   assert.deepEqual(brief(await store.history('t', { limit: 10 })), expected);
   assert.deepEqual(await handle.read('SELECT count(*) AS n FROM alert_events'), [{ n: 3 }]);
+});
+
+test("the alert history's repeated read is answered from the last table read, with the changes acknowledged since, until the next load", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-alert-history-'));
+  const handle = await DuckDbHandle.open(join(dir, 'w.duckdb'));
+  await runMigrations(handle, migrations);
+  const intake = await AlertIntake.open(await duckDbIntakeTarget(handle), { dir: join(dir, 'intake'), loadDelayMs: 3_600_000, keepUnloadedRows: true });
+  let tableReads = 0;
+  const table = new (class extends DuckDbAlertEvents {
+    override historyWithIntake(tenant: string, filter: HistoryFilter) {
+      tableReads += 1;
+      return super.historyWithIntake(tenant, filter);
+    }
+  })(handle);
+  let clock = T0 + 1000;
+  const store = new IntakeAlertStore(table, intake, () => clock);
+  t.after(async () => {
+    await store.close();
+    await handle.close();
+  });
+  const brief = (rows: HistoryRow[]) => rows.map(({ fingerprint, seq, state }) => `${fingerprint}/${seq}/${state}`);
+  const a = obs('firing');
+  const b = { ...obs('firing'), fingerprint: '0123456789abcdef', startsAtMs: T0 + 5_000, labels: { alertname: 'Y', service: 's' } };
+  await store.record([a]);
+  await store.loaded();
+
+  // Calls in the same turn share one read.
+  const first = await Promise.all([store.history('t', { limit: 10 }), store.history('t', { limit: 10 }), store.history('t', { limit: 10 })]);
+  assert.deepEqual(first.map(brief), Array(3).fill([`${a.fingerprint}/0/firing`]));
+  assert.equal(tableReads, 1);
+
+  clock = T0 + 2000;
+  await store.record([b]);
+  clock = T0 + 3000;
+  await store.record([obs('resolved', T0 + 30_000)]);
+  const expected = [`${a.fingerprint}/1/resolved`, `${b.fingerprint}/0/firing`, `${a.fingerprint}/0/firing`];
+  assert.deepEqual(brief(await store.history('t', { limit: 10 })), expected, 'every change acknowledged since the read');
+  assert.equal(tableReads, 1, 'no load since: the table read is taken again');
+  assert.deepEqual(brief(await store.history('t', { limit: 2 })), expected.slice(0, 2));
+  assert.deepEqual(brief(await store.history('t', { limit: 10, alertname: 'Y' })), [expected[1]]);
+  assert.equal(tableReads, 3, 'another filter is another read');
+
+  await store.loaded();
+  assert.deepEqual(brief(await store.history('t', { limit: 10 })), expected);
+  assert.equal(tableReads, 4, 'after a load the table is read again');
+  assert.deepEqual(brief(await table.history('t', { limit: 10 })), expected, 'as the table itself answers');
+  await store.history('t', { limit: 10 });
+  assert.equal(tableReads, 5);
 });

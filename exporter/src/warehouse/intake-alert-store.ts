@@ -6,6 +6,7 @@
 import type { AlertInstance } from '@sextant/core/alerts';
 import type { AlertEventRow, AlertIntake } from './alert-intake.js';
 import type { AlertObservation, AlertState, AlertStore, HistoryRow } from './alert-store.js';
+import { RecentHistoryReads } from './recent-history-reads.js';
 
 /** The last state of one instance, as the table knows it. */
 export interface InstanceState {
@@ -103,6 +104,7 @@ export class IntakeAlertStore implements AlertStore {
 
   private readonly cacheLimit: number;
   private readonly shared: boolean;
+  private readonly recentReads = new RecentHistoryReads();
 
   constructor(
     private readonly table: AlertEventsTable,
@@ -294,17 +296,30 @@ export class IntakeAlertStore implements AlertStore {
    * State changes of a tenant's alerts, newest first. Where the table can say which segments a read
    * holds, what it holds plus the acknowledged rows kept in memory for the rest, with no wait for a
    * load: a load waits for DuckDB's checkpoints and for the jobs' use of its threads (the alert
-   * history's p99 in the soak, bench/results/soak.md). Otherwise after a load.
+   * history's p99 in the soak, bench/results/soak.md). Until the next load, the same read is answered
+   * again from the last one (recent-history-reads.ts). Otherwise after a load.
    */
   async history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]> {
     const withIntake = this.table.historyWithIntake?.bind(this.table);
     if (withIntake) {
-      const { read, unloaded } = await this.intake.readAround(() => withIntake(tenant, filter));
-      if (unloaded) return mergedHistory(read.rows, unloaded.filter((row) => inHistory(row, tenant, filter)).map(historyRowOfEvent), filter.limit);
+      // Not awaited when there is none: the read started below is then the one that calls in the same turn share.
+      const latest = this.recentReads.latest(tenant, filter);
+      const recent = latest && (await latest);
+      const since = recent && this.intake.unloadedAfter(recent.loadedThrough);
+      if (recent && since) return mergedHistory(recent.rows, selected(since, tenant, filter), filter.limit);
+      const around = this.intake.readAround(() => withIntake(tenant, filter));
+      this.recentReads.keep(tenant, filter, around.then((a) => a.read));
+      const { read, unloaded } = await around;
+      if (unloaded) return mergedHistory(read.rows, selected(unloaded, tenant, filter), filter.limit);
     }
     await this.loaded();
     return this.table.history(tenant, filter);
   }
+}
+
+/** The intake rows the history filter asks for, as history rows. */
+function selected(rows: readonly AlertEventRow[], tenant: string, filter: HistoryFilter): HistoryRow[] {
+  return rows.filter((row) => inHistory(row, tenant, filter)).map(historyRowOfEvent);
 }
 
 /** Whether an intake row is one the history filter asks for (as the table's SQL selects). */

@@ -9,8 +9,8 @@
 // Why four connections (duckdb-handle.ts): with two, requests had one between them, and a slow read
 // (a 100,000-instance alert history) held up every other request behind it; with four, the soak's
 // p99 halved (bench/results/soak.md). @duckdb/node-api runs every statement on a thread of libuv's
-// pool (4 threads unless UV_THREADPOOL_SIZE says otherwise), which also serves the file system (the
-// alert intake's fsyncs): statements are short enough that the webhook's p99 stayed under 100 ms.
+// pool, which also serves the file system (the alert intake's fsyncs): the `sextant` command gives
+// it a thread for each connection and four more (exporter/bin/sextant.js).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
