@@ -5,7 +5,7 @@
 // many are group events (the isolation forest's, naming the members it blames: what the plugin's
 // browser test asks one of on the anomalies page), and the events per detector (as stored: a held
 // member alarm served once it persisted is explained by that alarm's detector).
-// usage: npx tsx scripts/anomaly-demo-events.ts [--end 2026-01-10] [--end now] [--days 14,5] [--seed 1]
+// usage: npx tsx scripts/anomaly-demo-events.ts [--end 2026-01-10] [--end now] [--days 14,5] [--seed 1] [--tenant default]
 import { seriesGroupOf, scoreGroupRun, scoreSeriesRun, type RunSeries } from '../src/anomaly/index.js';
 import { groupBy } from '../src/collections/index.js';
 import type { Labels } from '../src/model/index.js';
@@ -18,7 +18,7 @@ import { seriesId } from '../exporter/src/warehouse/series-id.js';
 import type { AnomalyEvent } from '../exporter/src/warehouse/anomaly-store.js';
 
 const DAY = 86_400_000;
-const TENANT = 'default';
+const TENANT = option('tenant')[0] ?? 'default';
 
 function option(name: string): string[] {
   const out: string[] = [];
