@@ -22,11 +22,9 @@ export function storedAlertAnalytics(store: AlertStore, now: () => number): Aler
       }));
     },
     async rules(tenant): Promise<RuleInfo[]> {
-      const instances = await store.instances(tenant, now() - RULES_LOOKBACK_MS, now() + 1);
-      const byRule = new Map<string, boolean>();
-      for (const i of instances) byRule.set(i.alertname, (byRule.get(i.alertname) ?? false) || i.hasRunbook);
+      const rules = await store.rules(tenant, now() - RULES_LOOKBACK_MS, now() + 1);
       // The store knows whether a runbook_url annotation was there, not its value.
-      return [...byRule].map(([alertname, hasRunbook]) => ({ alertname, ...(hasRunbook ? { runbookUrl: 'annotated' } : {}) }));
+      return rules.map(({ alertname, hasRunbook }) => ({ alertname, ...(hasRunbook ? { runbookUrl: 'annotated' } : {}) }));
     },
   };
 }

@@ -99,13 +99,16 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
   async function candidatesFor(tenant: string, now: number): Promise<Candidate[]> {
     const range = { start: now - historyMs(enabled, deps.slos), end: now + 1 };
     const series = await loadSeries(deps.warehouse, tenant, range);
-    const out: Candidate[] = await analyzeSeriesInWorker(series, SERIES_ANALYZERS.filter((a) => enabled.has(a)), deps.slos, now);
-    if (enabled.has('alert-hygiene') && deps.alertAnalytics) {
-      const periods = await deps.alertAnalytics.firingPeriods(tenant, range);
-      out.push(...analyzeAlertHygiene(await deps.alertAnalytics.rules(tenant), periods));
-    }
-    if (enabled.has('policy') && deps.policies.length > 0) {
-      const alerts = await deps.alerts.periods(tenant, range, series);
+    const hygiene = enabled.has('alert-hygiene') ? deps.alertAnalytics : undefined;
+    const policy = enabled.has('policy') && deps.policies.length > 0;
+    // Asked for in one turn, the hygiene's and the policies' alert periods share the store's one read of the range.
+    const [out, firing, alerts] = await Promise.all([
+      analyzeSeriesInWorker(series, SERIES_ANALYZERS.filter((a) => enabled.has(a)), deps.slos, now),
+      hygiene?.firingPeriods(tenant, range),
+      policy ? deps.alerts.periods(tenant, range, series) : undefined,
+    ]);
+    if (hygiene && firing) out.push(...analyzeAlertHygiene(await hygiene.rules(tenant), firing));
+    if (alerts) {
       const features = await latestFeaturesInWorker(series, alerts, now);
       const latest = await deps.predictions.listPredictions(tenant, { latest: true, limit: 10_000 });
       out.push(...evaluatePolicies(deps.policies, snapshots(features, alerts, latest, now, deps.serviceTypes ?? {})));

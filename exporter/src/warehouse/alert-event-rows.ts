@@ -1,7 +1,7 @@
 // Rows of alert_events and of its per-instance summary as the store's types: the same columns on
 // every engine (labels, annotations and suppressed_by as JSON text).
 import type { AlertInstance } from '@sextant/core/alerts';
-import type { AlertSource, AlertState, HistoryRow } from './alert-store.js';
+import type { AlertRuleSeen, AlertSource, AlertState, HistoryRow } from './alert-store.js';
 import type { InstanceState } from './intake-alert-store.js';
 
 type Row = Record<string, unknown>;
@@ -24,6 +24,14 @@ export function historyRowOf(r: Row): HistoryRow {
     annotations: JSON.parse(String(r.annotations)) as Record<string, string>,
     suppressedBy: JSON.parse(String(r.suppressed_by)) as string[],
   };
+}
+
+/** The columns of an instance row that alertInstanceOf reads. */
+export const INSTANCE_COLUMNS = 'fingerprint, alertname, service, severity, starts_at_ms, ends_at_ms, was_silenced, was_inhibited, has_runbook';
+
+/** A row of a rule's summary: its alertname and has_runbook. */
+export function alertRuleSeenOf(r: Row): AlertRuleSeen {
+  return { alertname: String(r.alertname), hasRunbook: Boolean(Number(r.has_runbook)) };
 }
 
 /** A row of the instance summary (DuckDB's alert_instances view). */

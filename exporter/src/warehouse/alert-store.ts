@@ -40,6 +40,12 @@ export interface HistoryRow {
   suppressedBy: string[];
 }
 
+/** An alert rule as the history knows it. */
+export interface AlertRuleSeen {
+  alertname: string;
+  hasRunbook: boolean;
+}
+
 export interface AlertStore {
   /**
    * Records the observations durably and returns how many were state changes (a new instance or a
@@ -59,6 +65,11 @@ export interface AlertStore {
   instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
   /** Instances of a tenant firing at some time in [fromMs, toMs). */
   overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  /**
+   * The rules of a tenant's instances that started in [fromMs, toMs), each once, and whether any of
+   * those instances carried a runbook annotation: what instances() answers, aggregated in the warehouse.
+   */
+  rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]>;
   /** Tenants with any alert history. */
   tenants(): Promise<string[]>;
   /** Instances whose last state is not resolved: what reconciliation compares with Alertmanager. */

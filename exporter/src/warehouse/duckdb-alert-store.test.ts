@@ -311,3 +311,36 @@ test("the alert history's repeated read is answered from the last table read, wi
   await store.history('t', { limit: 10 });
   assert.equal(tableReads, 5);
 });
+
+test('overlapping() calls with the same range in one turn share one read of the table; a later call reads again and sees what was acknowledged since', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-alert-overlapping-'));
+  const handle = await DuckDbHandle.open(join(dir, 'w.duckdb'));
+  await runMigrations(handle, migrations);
+  const intake = await AlertIntake.open(await duckDbIntakeTarget(handle), { dir: join(dir, 'intake') });
+  let tableReads = 0;
+  const table = new (class extends DuckDbAlertEvents {
+    override overlapping(tenant: string, fromMs: number, toMs: number) {
+      tableReads += 1;
+      return super.overlapping(tenant, fromMs, toMs);
+    }
+  })(handle);
+  const store = new IntakeAlertStore(table, intake, () => T0 + 1000);
+  t.after(async () => {
+    await store.close();
+    await handle.close();
+  });
+  const b = { ...obs('firing'), fingerprint: '0123456789abcdef', startsAtMs: T0 + 5_000 };
+  await store.record([obs('firing')]);
+
+  const [first, second, other] = await Promise.all([store.overlapping('t', T0, T0 + 60_000), store.overlapping('t', T0, T0 + 60_000), store.overlapping('t', T0 + 10_000, T0 + 60_000)]);
+  assert.equal(tableReads, 2, 'one read for the two calls with the same range, one for the other range');
+  assert.deepEqual(first.map((i) => i.fingerprint), ['abcdefabcdefabcd']);
+  assert.deepEqual(second, first);
+  assert.notEqual(second, first, 'each caller has an array of its own');
+  assert.deepEqual(other.map((i) => i.fingerprint), ['abcdefabcdefabcd'], 'still firing at T0 + 10 s');
+
+  await store.record([b]);
+  const later = await store.overlapping('t', T0, T0 + 60_000);
+  assert.equal(tableReads, 3);
+  assert.deepEqual(later.map((i) => i.fingerprint), ['abcdefabcdefabcd', '0123456789abcdef']);
+});

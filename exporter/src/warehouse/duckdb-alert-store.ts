@@ -1,7 +1,7 @@
 // The alert history's reads on DuckDB: alert_events and its alert_instances view (migrations 200-202).
 import type { AlertInstance } from '@sextant/core/alerts';
-import { alertInstanceOf, historyRowOf, instanceStateOf } from './alert-event-rows.js';
-import type { AlertState, HistoryRow } from './alert-store.js';
+import { alertInstanceOf, alertRuleSeenOf, historyRowOf, INSTANCE_COLUMNS, instanceStateOf } from './alert-event-rows.js';
+import type { AlertRuleSeen, AlertState, HistoryRow } from './alert-store.js';
 import type { DuckDbHandle, ReadSession, SqlParam } from './duckdb-handle.js';
 import { HistoryBounds } from './history-bounds.js';
 import { LOADED_THROUGH_SQL } from './duckdb-intake-target.js';
@@ -50,12 +50,25 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     return this.instancesWhere('starts_at_ms < $3 AND (ends_at_ms IS NULL OR ends_at_ms > $2)', [tenant, fromMs, toMs]);
   }
 
+  async rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]> {
+    const rows = await this.handle.read(
+      `SELECT alertname, bool_or(has_runbook) AS has_runbook FROM alert_instances
+       WHERE tenant = $1 AND starts_at_ms >= $2 AND starts_at_ms < $3 GROUP BY alertname ORDER BY alertname`,
+      [tenant, fromMs, toMs],
+    );
+    return rows.map(alertRuleSeenOf);
+  }
+
   async tenants(): Promise<string[]> {
     return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
+  /** The columns alertInstanceOf reads, not the view's every column: each row is converted on the event loop. */
   private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
-    const rows = await this.handle.read(`SELECT * FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`, params);
+    const rows = await this.handle.read(
+      `SELECT ${INSTANCE_COLUMNS} FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
+      params,
+    );
     return rows.map(alertInstanceOf);
   }
 

@@ -5,7 +5,7 @@
 // replica's rows into one history (clickhouse/clickhouse-alert-changes.ts).
 import type { AlertInstance } from '@sextant/core/alerts';
 import type { AlertEventRow, AlertIntake } from './alert-intake.js';
-import type { AlertObservation, AlertState, AlertStore, HistoryRow } from './alert-store.js';
+import type { AlertObservation, AlertRuleSeen, AlertState, AlertStore, HistoryRow } from './alert-store.js';
 import { RecentHistoryReads } from './recent-history-reads.js';
 
 /** The last state of one instance, as the table knows it. */
@@ -45,6 +45,7 @@ export interface AlertEventsTable {
   lastStatesOf(keys: readonly InstanceKey[]): Promise<InstanceState[]>;
   instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
   overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]>;
   tenants(): Promise<string[]>;
   open(tenant: string): Promise<OpenInstance[]>;
   history(tenant: string, filter: HistoryFilter): Promise<HistoryRow[]>;
@@ -105,6 +106,8 @@ export class IntakeAlertStore implements AlertStore {
   private readonly cacheLimit: number;
   private readonly shared: boolean;
   private readonly recentReads = new RecentHistoryReads();
+  /** overlapping()'s reads asked for in the current synchronous turn, by tenant and range. */
+  private readonly overlappingThisTurn = new Map<string, Promise<AlertInstance[]>>();
 
   constructor(
     private readonly table: AlertEventsTable,
@@ -274,10 +277,26 @@ export class IntakeAlertStore implements AlertStore {
     return this.table.instances(tenant, fromMs, toMs);
   }
 
-  /** Instances of a tenant firing at some time in [fromMs, toMs). */
-  async overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  /**
+   * Instances of a tenant firing at some time in [fromMs, toMs). Calls with the same arguments in one
+   * synchronous turn share one read (nothing can be acknowledged between them), each with an array
+   * of its own: the recommend job's two analyses of a range read its 100,000 instances once, and
+   * each read's rows are converted on the event loop.
+   */
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+    const key = JSON.stringify([tenant, fromMs, toMs]);
+    const started = this.overlappingThisTurn.get(key);
+    if (started) return started.then((instances) => instances.slice());
+    if (this.overlappingThisTurn.size === 0) queueMicrotask(() => this.overlappingThisTurn.clear());
+    const read = this.loaded().then(() => this.table.overlapping(tenant, fromMs, toMs));
+    this.overlappingThisTurn.set(key, read);
+    return read;
+  }
+
+  /** Rules of a tenant's instances that started in [fromMs, toMs), and whether any had a runbook. */
+  async rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]> {
     await this.loaded();
-    return this.table.overlapping(tenant, fromMs, toMs);
+    return this.table.rules(tenant, fromMs, toMs);
   }
 
   /** Tenants with any alert history. */

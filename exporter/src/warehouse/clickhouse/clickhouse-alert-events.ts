@@ -3,8 +3,8 @@
 // (instance, observed time, writer's seq, state), read with FINAL, so a segment of the intake log
 // loaded twice shows once. The per-instance summary is DuckDB's alert_instances view written as a subquery.
 import type { AlertInstance } from '@sextant/core/alerts';
-import { alertInstanceOf, historyRowOf, instanceStateOf } from '../alert-event-rows.js';
-import type { AlertState, HistoryRow } from '../alert-store.js';
+import { alertInstanceOf, alertRuleSeenOf, historyRowOf, instanceStateOf } from '../alert-event-rows.js';
+import type { AlertRuleSeen, AlertState, HistoryRow } from '../alert-store.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from '../intake-alert-store.js';
 import { alertChangesSql } from './clickhouse-alert-changes.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
@@ -44,21 +44,36 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
     );
   }
 
-  /** DuckDB's alert_instances for one tenant, filtered by `condition` on starts_at_ms and i_ends (its ends_at_ms). */
+  /** DuckDB's alert_instances for one tenant, its columns prefixed i_ where the events' have the same name. */
+  private instancesOf(tenant: string): string {
+    return `(
+      SELECT fingerprint, starts_at_ms, argMax(alertname, seq) AS i_alertname, argMax(service, seq) AS i_service,
+             argMax(severity, seq) AS i_severity, maxIf(ends_at_ms, state = 'resolved') AS i_ends,
+             max(state = 'silenced') AS i_silenced, max(state = 'inhibited') AS i_inhibited,
+             max(position(annotations, '"runbook_url":') > 0 OR position(annotations, '"runbook":') > 0) AS i_runbook
+      FROM ${this.changes(`tenant = ${sqlString(tenant)}`)} GROUP BY fingerprint, starts_at_ms)`;
+  }
+
+  /** The tenant's instances, filtered by `condition` on starts_at_ms and i_ends (its ends_at_ms). */
   private async instancesWhere(tenant: string, condition: string): Promise<AlertInstance[]> {
     const rows = await this.db.read(
       `SELECT fingerprint, starts_at_ms, i_alertname AS alertname, i_service AS service, i_severity AS severity, i_ends AS ends_at_ms,
               i_silenced AS was_silenced, i_inhibited AS was_inhibited, i_runbook AS has_runbook
-       FROM (
-         SELECT fingerprint, starts_at_ms, argMax(alertname, seq) AS i_alertname, argMax(service, seq) AS i_service,
-                argMax(severity, seq) AS i_severity, maxIf(ends_at_ms, state = 'resolved') AS i_ends,
-                max(state = 'silenced') AS i_silenced, max(state = 'inhibited') AS i_inhibited,
-                max(position(annotations, '"runbook_url":') > 0 OR position(annotations, '"runbook":') > 0) AS i_runbook
-         FROM ${this.changes(`tenant = ${sqlString(tenant)}`)} GROUP BY fingerprint, starts_at_ms)
+       FROM ${this.instancesOf(tenant)}
        WHERE ${condition}
        ORDER BY starts_at_ms, fingerprint`,
     );
     return rows.map(alertInstanceOf);
+  }
+
+  async rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]> {
+    const rows = await this.db.read(
+      `SELECT i_alertname AS alertname, max(i_runbook) AS has_runbook
+       FROM ${this.instancesOf(tenant)}
+       WHERE starts_at_ms >= ${sqlNumber(fromMs)} AND starts_at_ms < ${sqlNumber(toMs)}
+       GROUP BY i_alertname ORDER BY i_alertname`,
+    );
+    return rows.map(alertRuleSeenOf);
   }
 
   instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {

@@ -346,6 +346,10 @@ export function storeContract(connect: () => Promise<ClickHouseTarget>, disconne
         ['f3', 'DiskFull', 'db', null, false, false],
       ]);
       assert.deepEqual((await w.alerts.overlapping('t1', T0 + 3 * H, T0 + 4 * H)).map((i) => i.fingerprint), ['f2']);
+      // A rule has a runbook when any of its instances in the range had one: f1's, not f3's.
+      assert.deepEqual(await w.alerts.rules('t1', T0, T0 + 2 * DAY), [{ alertname: 'DiskFull', hasRunbook: true }, { alertname: "It's \"bad\"", hasRunbook: false }]);
+      assert.deepEqual(await w.alerts.rules('t1', T0 + H, T0 + 2 * DAY), [{ alertname: 'DiskFull', hasRunbook: false }, { alertname: "It's \"bad\"", hasRunbook: false }]);
+      assert.deepEqual(await w.alerts.rules('t1', T0 + 31 * H, T0 + 2 * DAY), []);
       assert.deepEqual((await w.alerts.open('t1')).map((o) => [o.fingerprint, o.state, o.observedAtMs]).sort(), [['f2', 'firing', NOW], ['f3', 'firing', NOW]]);
       const history = await w.alerts.history('t1', { fingerprint: 'f1', limit: 10 });
       assert.deepEqual(history.map((h) => [h.seq, h.state, h.endsAtMs, h.suppressedBy]), [[2, 'resolved', T0 + 2 * H, []], [1, 'silenced', null, ['s-1']], [0, 'firing', null, []]]);
