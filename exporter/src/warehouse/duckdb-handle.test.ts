@@ -63,6 +63,23 @@ test('reads convert BIGINT to number and timestamps to Unix ms, with parameters'
   assert.deepEqual(rows, [{ big: 1_700_000_000_123, at: 1_700_000_000_123, s: "it's", list: [1, 2] }]);
 });
 
+test('read answers every row of a result of many chunks once, in order', async (t) => {
+  const { handle } = await tempHandle(t);
+  const rows = await handle.read('SELECT i AS id, i || \'\' AS text FROM range($1::BIGINT) t(i) ORDER BY i', [10_000]);
+  assert.deepEqual(rows, Array.from({ length: 10_000 }, (_, i) => ({ id: i, text: String(i) })));
+});
+
+test('a read run again after its table changed answers the new values (a statement planned with the old statistics would not)', async (t) => {
+  const { handle } = await tempHandle(t);
+  const T = 1_767_571_200_000;
+  await handle.write((tx) => tx.run('CREATE TABLE s (k VARCHAR, first BIGINT, last BIGINT)'));
+  await handle.write((tx) => tx.run(`INSERT INTO s VALUES ('x', ${T}, ${T + 540_000})`));
+  const read = () => handle.read('SELECT k, first, last FROM s ORDER BY k');
+  assert.deepEqual(await read(), [{ k: 'x', first: T, last: T + 540_000 }]);
+  await handle.write((tx) => tx.run(`UPDATE s SET first = ${T - 600_000}, last = ${T + 1_140_000}`));
+  assert.deepEqual(await read(), [{ k: 'x', first: T - 600_000, last: T + 1_140_000 }]);
+});
+
 test('readChunks hands every row once, in order, column by column across chunks, with the event loop served between chunks', async (t) => {
   const { handle } = await tempHandle(t);
   const ids: unknown[] = [];

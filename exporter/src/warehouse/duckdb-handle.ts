@@ -12,6 +12,7 @@
 import { stat } from 'node:fs/promises';
 import {
   type DuckDBConnection,
+  type DuckDBMaterializedResult,
   DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTypeId,
@@ -273,15 +274,15 @@ async function inTransaction<T>(connection: DuckDBConnection, fn: (tx: WriteCont
     append: (table, columns) => appendColumns(connection, table, columns),
     onCommit: (callback) => committed.push(callback),
   };
-  await connection.run('BEGIN TRANSACTION');
+  await runStatement(connection, 'BEGIN TRANSACTION');
   let value: T;
   try {
     value = await fn(tx);
   } catch (error) {
-    await connection.run('ROLLBACK');
+    await runStatement(connection, 'ROLLBACK');
     throw error;
   }
-  await connection.run('COMMIT');
+  await runStatement(connection, 'COMMIT');
   // Before the next queued write starts, so that write already sees what this one changed.
   for (const callback of committed) callback();
   return value;
@@ -299,17 +300,17 @@ async function inSession<T>(reader: DuckDBConnection, fn: (session: ReadSession)
     read: (sql, params = []) => inTurn(() => readRows(reader, sql, params)),
     exportCopy: (sql, params = []) => inTurn(async () => (await reader.run(sql, toValues(params))).rowsChanged),
   };
-  await reader.run('BEGIN TRANSACTION');
+  await runStatement(reader, 'BEGIN TRANSACTION');
   let value: T;
   try {
     value = await fn(session);
   } catch (error) {
     // Statements the caller started and did not await must end before the transaction does.
     await turn;
-    await reader.run('ROLLBACK');
+    await runStatement(reader, 'ROLLBACK');
     throw error;
   }
-  await reader.run('COMMIT');
+  await runStatement(reader, 'COMMIT');
   return value;
 }
 
@@ -318,17 +319,40 @@ function toValues(params: SqlParam[]): DuckDBValue[] {
 }
 
 /**
- * Rows of a query as plain objects, converted one chunk (about 2,048 rows) at a time: fetching each
- * chunk is asynchronous, so however large the result (a 100,000-instance alert history), the event
- * loop serves what waits between chunks instead of converting all of it in one go.
+ * One statement, its whole result at once: a trip through libuv's pool to prepare it and one to run
+ * it. connection.run() first extracts the statements (a third trip), and stream() takes one more for
+ * each chunk and one for the end; every trip's answer waits its turn on the event loop, so while the
+ * jobs kept the loop busy a read session (BEGIN, two reads, COMMIT: 16 trips) took 100-300 ms
+ * (bench/results/soak.md). The statement is not kept for the next run of the same SQL: kept ones
+ * answered wrong numbers once their table had changed.
+ */
+async function runStatement(connection: DuckDBConnection, sql: string, values: readonly DuckDBValue[] = []): Promise<DuckDBMaterializedResult> {
+  const statement = await connection.prepare(sql);
+  try {
+    if (values.length) statement.bind([...values]);
+    return await statement.run();
+  } finally {
+    statement.destroySync();
+  }
+}
+
+/**
+ * Rows of a query as plain objects, converted one chunk (about 2,048 rows) at a time with a turn of
+ * the event loop between two chunks: however large the result (a 100,000-instance alert history),
+ * what waits is served between chunks instead of after all of it.
  */
 async function readRows(connection: DuckDBConnection, sql: string, params: SqlParam[]): Promise<Row[]> {
-  const result = await connection.stream(sql, params.length ? toValues(params) : undefined);
+  const result = await runStatement(connection, sql, toValues(params));
+  const names = result.deduplicatedColumnNames();
   const rows: Row[] = [];
-  for await (const chunk of result.yieldConvertedRowObjects(JSDuckDBValueConverter)) {
-    for (const row of chunk) {
+  for (let i = 0; i < result.chunkCount; i++) {
+    if (i > 0) await yieldToEventLoop();
+    const chunk = result.getChunk(i);
+    for (let r = 0; r < chunk.rowCount; r++) {
       const out: Row = {};
-      for (const key in row) out[key] = plain(row[key]);
+      chunk.visitRowValues(r, (value, _row, column, type) => {
+        out[names[column]!] = plain(JSDuckDBValueConverter(value, type, JSDuckDBValueConverter));
+      });
       rows.push(out);
     }
   }
