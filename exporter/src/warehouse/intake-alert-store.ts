@@ -157,6 +157,8 @@ export class IntakeAlertStore implements AlertStore {
       }
       throw error;
     }
+    // A read asked for before these changes were acknowledged is not shared with calls after.
+    this.overlappingThisTurn.clear();
     return rows.length;
   }
 
@@ -279,9 +281,9 @@ export class IntakeAlertStore implements AlertStore {
 
   /**
    * Instances of a tenant firing at some time in [fromMs, toMs). Calls with the same arguments in one
-   * synchronous turn share one read (nothing can be acknowledged between them), each with an array
-   * of its own: the recommend job's two analyses of a range read its 100,000 instances once, and
-   * each read's rows are converted on the event loop.
+   * synchronous turn share one read, each with an array of its own, unless a record() acknowledged
+   * changes in between: the recommend job's two analyses of a range read its 100,000 instances once,
+   * and each read's rows are converted on the event loop.
    */
   overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
     const key = JSON.stringify([tenant, fromMs, toMs]);
