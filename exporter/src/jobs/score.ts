@@ -317,8 +317,9 @@ async function membersOf(
   const stateLength = UnivariateDetector.stateLength();
   const outdated = [...states.values()].filter((s) => s.state.length !== stateLength);
   if (outdated.length > 0) log?.warn('score: saved detector states of another version are dropped; those series start afresh', { tenant, dataset, series: outdated.length });
-  const ids = [...new Set([...states.keys(), ...batch.seriesIds])].sort((a, b) => a - b);
   const points = await pointsBySeries(batch);
+  // The series from the grouped points, not from the batch's id per point (millions on a first run).
+  const ids = [...new Set([...states.keys(), ...points.keys()])].sort((a, b) => a - b);
   return ids.map((seriesId) => ({
     dataset,
     seriesId,
