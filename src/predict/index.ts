@@ -1,3 +1,4 @@
+export * from './alert-columns.js';
 export * from './alerts.js';
 export * from './baselines.js';
 export * from './binning.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toColumns } from '@sextant/core';
-import { demoInputs, predictNow, trainPredictor, type Prediction, type TrainedPredictor, type TrainOptions } from '@sextant/core/predict';
+import { alertPeriodColumns, demoInputs, predictNow, trainPredictor, type Prediction, type TrainedPredictor, type TrainOptions } from '@sextant/core/predict';
 import { WorkerPool } from '../worker-pool.js';
 
 const HOUR = 3_600_000;
@@ -23,7 +23,7 @@ test('the worker builds the entity histories from columns and trains and predict
 
   const expectedModel = trainPredictor(inputs.histories, inputs.alerts, RANGE, RANGE.end, OPTIONS);
   const trainColumns = columns();
-  const model = await pool.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictorOnColumns' }, [trainColumns, inputs.alerts, RANGE, RANGE.end, OPTIONS], undefined, buffersOf(trainColumns));
+  const model = await pool.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictorOnColumns' }, [trainColumns, alertPeriodColumns(inputs.alerts), RANGE, RANGE.end, OPTIONS], undefined, buffersOf(trainColumns));
   assert.deepEqual(model, expectedModel);
   // Moved, not copied: the buffers are empty in this thread now.
   assert.ok(trainColumns['up']!.length > 0 && trainColumns['up']!.every((s) => s.t.byteLength === 0 && s.v.byteLength === 0));
@@ -32,7 +32,7 @@ test('the worker builds the entity histories from columns and trains and predict
   const now = RANGE.end - 6 * HOUR;
   const expected = [expectedModel, later].flatMap((m) => predictNow(m, inputs.histories, inputs.alerts, now));
   const predictColumns = columns();
-  const predictions = await pool.run<Prediction[]>({ module: '@sextant/core/predict', name: 'predictNowOnColumns' }, [[expectedModel, later], predictColumns, inputs.alerts, now], undefined, buffersOf(predictColumns));
+  const predictions = await pool.run<Prediction[]>({ module: '@sextant/core/predict', name: 'predictNowOnColumns' }, [[expectedModel, later], predictColumns, alertPeriodColumns(inputs.alerts), now], undefined, buffersOf(predictColumns));
   assert.deepEqual(predictions, expected);
   assert.equal(predictions.length, 2 * inputs.histories.length);
   assert.ok(inputs.histories.length >= 5 && predictions.some((p) => p.probability > 0) && predictions.some((p) => p.contributions.length > 0));

@@ -4,7 +4,7 @@
 // The series analyzers (capacity, right-sizing, SLO budget) and the policies' entity snapshots
 // (entity histories and features) are computed in the worker pool.
 import type { Series, TimeRange } from '@sextant/core';
-import { FEATURE_NAMES, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
+import { FEATURE_NAMES, alertColumnBuffers, alertPeriodColumns, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
 import {
   analyzeAlertHygiene,
   DEFAULT_CAPACITY_OPTIONS,
@@ -165,7 +165,8 @@ type EntityFeatures = { entity: string; features: Float64Array }[];
 /** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */
 export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
   const { columns, transfer } = seriesColumns(series);
-  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alerts, now, SNAPSHOT_WINDOW], undefined, transfer);
+  const alertColumns = alertPeriodColumns(alerts);
+  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alertColumns, now, SNAPSHOT_WINDOW], undefined, [...transfer, ...alertColumnBuffers(alertColumns)]);
 }
 const SNAPSHOT_WINDOW = { windowMs: 30 * 60_000 };
 
