@@ -174,7 +174,13 @@ export class DuckDbHandle {
     if (this.closed) return this.closedError();
     return this.readers.use(async (reader) => {
       const stream = await reader.stream(sql, params.length ? toValues(params) : undefined);
-      for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) onChunk(chunk.getColumns());
+      for (let chunk = await stream.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await stream.fetchChunk()) {
+        onChunk(chunk.getColumns());
+        // Each fetch is back from libuv's pool within the same poll phase of the event loop, and the
+        // next one with it: without a turn (a setImmediate), a read of millions of points kept the
+        // loop's timers waiting 100-150 ms in the soak.
+        await yieldToEventLoop();
+      }
     });
   }
 
