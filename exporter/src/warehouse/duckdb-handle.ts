@@ -178,7 +178,7 @@ export class DuckDbHandle {
         onChunk(chunk.getColumns());
         // Each fetch is back from libuv's pool within the same poll phase of the event loop, and the
         // next one with it: without a turn (a setImmediate), a read of millions of points kept the
-        // loop's timers waiting 100-150 ms in the soak.
+        // loop's timers waiting 100-160 ms in the soak.
         await yieldToEventLoop();
       }
     });
