@@ -1,7 +1,9 @@
 // Alertmanager's history (the alert store the webhook fills) as input to prediction and to the
 // alert-hygiene analyzer. Service alerts come from the store; host alerts, and everything on a
 // deployment without Alertmanager history yet, from the reference rules replayed on the warehouse.
+import type { AlertPeriod } from '@sextant/core/predict';
 import type { FiringPeriod, RuleInfo } from '@sextant/core/recommend';
+import { mapInTurns } from '../event-loop.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
 import { replayedAlertHistory, type AlertHistory } from './predict-inputs.js';
 import type { AlertAnalytics } from './recommend.js';
@@ -13,11 +15,12 @@ export function storedAlertAnalytics(store: AlertStore, now: () => number): Aler
   return {
     async firingPeriods(tenant, range): Promise<FiringPeriod[]> {
       const instances = await store.overlapping(tenant, range.start, range.end);
-      return instances.map((i) => ({
+      const at = now();
+      return mapInTurns(instances, (i) => ({
         alertname: i.alertname,
         fingerprint: i.fingerprint,
         startsAt: i.startsAtMs,
-        endsAt: i.endsAtMs ?? now(),
+        endsAt: i.endsAtMs ?? at,
         actedOn: i.silenced,
       }));
     },
@@ -32,16 +35,16 @@ export function storedAlertAnalytics(store: AlertStore, now: () => number): Aler
 export function storedAlertHistory(store: AlertStore, replayed: AlertHistory = replayedAlertHistory()): AlertHistory {
   return {
     async periods(tenant, range, series) {
-      const stored = (await store.overlapping(tenant, range.start, range.end))
-        .filter((i) => i.service !== '' && i.service !== 'node')
-        .map((i) => ({
-          entity: i.service,
-          alertname: i.alertname,
-          severity: i.severity,
-          startsAt: i.startsAtMs,
-          ...(i.endsAtMs === null ? {} : { endsAt: i.endsAtMs }),
-        }));
-      return [...stored, ...(await replayed.periods(tenant, range, series))].sort((a, b) => a.startsAt - b.startsAt);
+      const services = (await store.overlapping(tenant, range.start, range.end)).filter((i) => i.service !== '' && i.service !== 'node');
+      // In the store's order (by start), as the replayed periods are: the sort merges two sorted runs.
+      const stored = await mapInTurns(services, (i): AlertPeriod => ({
+        entity: i.service,
+        alertname: i.alertname,
+        severity: i.severity,
+        startsAt: i.startsAtMs,
+        ...(i.endsAtMs === null ? {} : { endsAt: i.endsAtMs }),
+      }));
+      return stored.concat(await replayed.periods(tenant, range, series)).sort((a, b) => a.startsAt - b.startsAt);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { DuckDbHandle, ReadSession, SqlParam } from './duckdb-handle.js';
 import { HistoryBounds } from './history-bounds.js';
 import { LOADED_THROUGH_SQL } from './duckdb-intake-target.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from './intake-alert-store.js';
+import { mapInTurns } from '../event-loop.js';
 
 export class DuckDbAlertEvents implements AlertEventsTable {
   private readonly bounds = new HistoryBounds();
@@ -63,13 +64,13 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
-  /** The columns alertInstanceOf reads, not the view's every column: each row is converted on the event loop. */
+  /** The columns alertInstanceOf reads, not the view's every column: each row is converted on the event loop, in turns. */
   private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
     const rows = await this.handle.read(
       `SELECT ${INSTANCE_COLUMNS} FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
       params,
     );
-    return rows.map(alertInstanceOf);
+    return mapInTurns(rows, alertInstanceOf);
   }
 
   async open(tenant: string): Promise<OpenInstance[]> {

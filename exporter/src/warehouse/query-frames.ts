@@ -4,7 +4,7 @@ import type { Row } from './duckdb-handle.js';
 import { yieldToEventLoop } from '../event-loop.js';
 
 /** Rows turned into frames between two turns of the event loop (a query's answer can hold 100,000s). */
-export const ROWS_PER_TURN = 10_000;
+export const ROWS_PER_TURN = 5_000;
 
 /**
  * Rows of `aggregateSql` (ordered by group, then time) to one Grafana data frame per group: a

@@ -9,6 +9,7 @@ import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenI
 import { alertChangesSql } from './clickhouse-alert-changes.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
+import { mapInTurns } from '../../event-loop.js';
 
 export class ClickHouseAlertEvents implements AlertEventsTable {
   constructor(private readonly db: ClickHouseConnection) {}
@@ -63,7 +64,7 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
        WHERE ${condition}
        ORDER BY starts_at_ms, fingerprint`,
     );
-    return rows.map(alertInstanceOf);
+    return mapInTurns(rows, alertInstanceOf);
   }
 
   async rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]> {
