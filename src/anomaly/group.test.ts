@@ -32,7 +32,7 @@ test('the group detector flags two series that move apart, and resumes from save
 test('the group alarms when two members depart far at one step, not on one member alone nor on two minutes apart; a value never seen raises it alone', () => {
   const random = seededRandom(7);
   const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
-  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { members: 1, withinMs: 15 * 60_000, sigmas: 8 } });
+  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { ...DEFAULT_GROUP_OPTIONS.corroboration, members: 1 } });
   const corroborated = new GroupDetector(3);
   const seen: Record<number, { own: number[]; alone: number; group: number }> = {};
   for (let i = 0; i < 3000; i++) {
@@ -56,6 +56,38 @@ test('the group alarms when two members depart far at one step, not on one membe
   assert.ok(seen[2505]!.group < 0.5, `the second five minutes later, while the first is back: group ${seen[2505]!.group}`);
   assert.ok(seen[2700]!.group > 0.9, `two members together: group ${seen[2700]!.group}`);
   assert.ok(seen[2900]!.group > 0.9, `a value never seen: group ${seen[2900]!.group}`);
+});
+
+test("two members whose alarms kept rising after their quiet began raise the group's alarm (escalation), once", () => {
+  const random = seededRandom(3);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const withEscalation = new GroupDetector(3);
+  const without = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { ...DEFAULT_GROUP_OPTIONS.corroboration, escalation: 2 } });
+  const rows: { group: number; groupWithout: number; own: number[]; unquieted: number[] }[] = [];
+  for (let i = 0; i < 2800; i++) {
+    // Members 0 and 1 had a lone spike every 50 points until 2500 (a spiky history: a new spike's score
+    // rises over a few points); from 2700 both climb together over three points (+10, +30, +30).
+    const lone = (m: number) => (i < 2500 && i % 50 === m * 7 ? 30 : 0);
+    const climb = i >= 2700 && i < 2703 ? [10, 30, 30][i - 2700]! : 0;
+    const v = [10 + random() + lone(0) + climb, 20 + random() + lone(1) + climb, 30 + random()];
+    withEscalation.update(t(i), v);
+    without.update(t(i), v);
+    rows.push({ group: withEscalation.score, groupWithout: without.score, own: [...withEscalation.ownScores], unquieted: withEscalation.detectors.map((d) => d.unquietedScore) });
+  }
+  const { level } = DEFAULT_GROUP_OPTIONS.trust;
+  const { level: alarmLevel, quietPoints } = DEFAULT_GROUP_OPTIONS.univariate.alarm;
+  const climb = rows.slice(2700, 2730);
+  // Each member's alarm is raised below the event level and its quiet hides the rest of the climb.
+  const raised = [0, 1].map((m) => climb.findIndex((r) => r.own[m]! >= alarmLevel));
+  for (const [m, at] of raised.entries()) {
+    assert.ok(at >= 0 && climb[at]!.own[m]! < level, `member ${m} alarms below ${level}: ${climb[at]?.own[m]}`);
+    assert.ok(climb.slice(at + 1, at + 1 + quietPoints).every((r) => r.own[m] === 0), `member ${m} is quiet after its alarm`);
+  }
+  assert.ok(climb.every((r) => r.groupWithout < level), `without escalation the group stays below ${level}: ${climb.map((r) => r.groupWithout.toFixed(2))}`);
+  const alarm = climb.findIndex((r) => r.group >= level);
+  assert.ok(alarm > Math.max(...raised), `the group alarms after both alarms were raised: ${climb.map((r) => r.group.toFixed(2))}`);
+  for (const m of [0, 1]) assert.ok(climb[alarm]!.own[m] === 0 && climb[alarm]!.unquieted[m]! >= DEFAULT_GROUP_OPTIONS.corroboration.escalation, `member ${m} escalated in its quiet: ${climb[alarm]!.unquieted[m]}`);
+  assert.ok(climb.slice(alarm + 1).every((r) => r.group < level), 'an escalation counts once');
 });
 
 test("a member's lone spike is served below the event threshold; a persistent step or a corroborated spike is served as it is", () => {
@@ -85,7 +117,8 @@ test("a member's lone spike is served below the event threshold; a persistent st
   assert.ok(peak(1, 2300, 2300 + persistPoints, served) <= cap, 'the step is held while it may still be a spike');
   assert.ok(served[2300 + persistPoints]![1]! >= level, `the step is served once it persisted: ${served[2300 + persistPoints]![1]}`);
   assert.ok(served[2600]![0]! >= level && served[2600]![2]! >= level, `two spikes at one step are served: ${served[2600]}`);
-  assert.ok(peak(0, 2800, 2830, served) <= cap && peak(2, 2805, 2830, served) <= cap, 'spikes five minutes apart are not');
+  // Spikes five minutes apart are not (each served below the event threshold: capped, or an own score just under it).
+  assert.ok(peak(0, 2800, 2830, served) < level && peak(2, 2805, 2830, served) < level, `spikes five minutes apart are not: ${peak(0, 2800, 2830, served)}, ${peak(2, 2805, 2830, served)}`);
 });
 
 test("a lone member that held one value and jumps (up falling to 0) is served its alarm at once, as out-of-range", () => {

@@ -56,9 +56,10 @@ export interface GroupOptions {
   blame: number;
   /**
    * The group's alarm needs this many members alarming within `withinMs`, and as many deviating by
-   * at least `sigmas` at the step (1: any member alone).
+   * at least `sigmas` at the step (1: any member alone). A member's alarm that its own quiet
+   * silenced while it kept rising counts once it reaches `escalation` (see the file's comment).
    */
-  corroboration: { members: number; withinMs: number; sigmas: number };
+  corroboration: { members: number; withinMs: number; sigmas: number; escalation: number };
   /** When a member's own alarm is served as it is (see the file's comment); `level: Infinity` serves every score as it is. */
   trust: { level: number; cap: number; persistPoints: number; persistSigmas: number; persistShare: number };
 }
@@ -70,7 +71,7 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   likelihood: { window: 5, longAlpha: 0.002, learning: 50, priorPoints: 100, minStd: 0.0001 },
   clip: 10,
   blame: 0.5,
-  corroboration: { members: 2, withinMs: 15 * 60_000, sigmas: 8 },
+  corroboration: { members: 2, withinMs: 15 * 60_000, sigmas: 14, escalation: 0.99 },
   trust: { level: 0.8, cap: 0.75, persistPoints: 10, persistSigmas: 5, persistShare: 0.5 },
 };
 
@@ -98,7 +99,7 @@ export class GroupDetector {
   private readonly ring: Float64Array;
   // [vectors seen, likelihood state..., each member's recent peak evidence, ... its time,
   //  each member's held alarm score, ... its points deviating since, ... points left until it is judged,
-  //  each member's held alarm as explained (ALARM_SLOTS numbers)]
+  //  each member's held alarm as explained (ALARM_SLOTS numbers), each member's alarm peak since its last alarm]
   private readonly meta: Float64Array;
   private readonly likelihood: AnomalyLikelihood;
   private forest: IsolationForest | undefined;
@@ -116,6 +117,8 @@ export class GroupDetector {
   // Where each member's held alarm, as explained when it was raised, is kept (ALARM_SLOTS numbers a
   // member), to explain it when it is served.
   private readonly alarmAt: number;
+  // Where each member's highest evidence since its last alarm (own score >= the alarm level) is kept.
+  private readonly alarmPeakAt: number;
 
   constructor(
     readonly size: number,
@@ -142,12 +145,13 @@ export class GroupDetector {
     this.peaks = new Float64Array(size);
     this.evidence = new Float64Array(size);
     this.alarmAt = this.heldAt + 3 * size;
+    this.alarmPeakAt = this.alarmAt + ALARM_SLOTS * size;
     if (this.seen >= options.fitSize) this.refit();
   }
 
   /** How many numbers the group's own state (`save().group`) has for `size` series. */
   static groupStateLength(size: number, options: GroupOptions = DEFAULT_GROUP_OPTIONS): number {
-    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + (5 + ALARM_SLOTS) * size;
+    return 2 * options.fitSize * size + 1 + likelihoodSlots(options.likelihood) + (6 + ALARM_SLOTS) * size;
   }
 
   private get seen(): number {
@@ -169,7 +173,10 @@ export class GroupDetector {
     for (let i = 0; i < this.size; i++) largest = Math.max(largest, Math.abs(this.vector[i]!));
     const blamed = this.options.blame * largest;
     const points = this.detectors.map((d, i) => d.explain(t, values[i]!, own[i]!));
-    for (let i = 0; i < this.size; i++) this.evidence[i] = points[i]!.detector === 'drift' ? 0 : own[i]!;
+    for (let i = 0; i < this.size; i++) {
+      const evidence = this.escalated(i);
+      this.evidence[i] = points[i]!.detector === 'drift' ? 0 : evidence;
+    }
     let outOfRange = 0;
     for (let i = 0; i < this.size; i++) if (points[i]!.detector === 'out-of-range') outOfRange = Math.max(outOfRange, own[i]!);
     const broad = this.corroborated(t);
@@ -187,6 +194,24 @@ export class GroupDetector {
       }
     }
     return points;
+  }
+
+  /**
+   * Member i's evidence for the group's alarm: its own score, or, once in its alarm's quiet, its
+   * unquieted score when that first reaches `corroboration.escalation` while the alarm that started
+   * the quiet stayed below it (an alarm raised at 0.6 whose score kept rising).
+   */
+  private escalated(i: number): number {
+    const own = this.ownScores[i]!;
+    const unquieted = this.detectors[i]!.unquietedScore;
+    const { escalation } = this.options.corroboration;
+    const peak = this.alarmPeakAt + i;
+    if (own >= this.options.univariate.alarm.level) this.meta[peak] = own;
+    else if (own < unquieted && unquieted >= escalation && this.meta[peak]! < escalation) {
+      this.meta[peak] = unquieted;
+      return unquieted;
+    }
+    return own;
   }
 
   /** The members the group's score goes to at this step (deviating by at least `blamed`), most deviant first, at most 5. */
@@ -214,7 +239,7 @@ export class GroupDetector {
     const mine = m[this.peakAt + i]!;
     const desc = (j: number) => this.peaks[n - 1 - j]!;
     const others = mine >= desc(members - 2) ? desc(members - 1) : desc(members - 2);
-    if (broad) served = Math.max(served, Math.min(this.evidence[i]!, others));
+    if (broad) served = Math.max(served, Math.min(point.detector === 'drift' ? 0 : own, others));
     // Persistence: a held alarm is released when the deviation stayed large for long enough.
     const left = m[held + 2 * n + i]!;
     if (left > 0) {
