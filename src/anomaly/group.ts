@@ -15,9 +15,15 @@
  * 34%), so the group scores the `corroboration.members`-th highest of the members' peak scores
  * within `corroboration.withinMs`, capped by the highest member score now, and only at a step where
  * at least that many members deviate by `corroboration.sigmas` or more (a deviation is in a sigma of
- * at least 1% of the range the series has shown, so 8 sigmas is also 8% of its range): a group
+ * at least 1% of the range the series has shown, so 14 sigmas is also 14% of its range): a group
  * alarm at any level needs that many members at that level within the window and a broad, large
- * departure now. A member's drift alarm (a slow departure) is no evidence here: on SMD many members
+ * departure now. A member's evidence is its own score, or, once, an alarm that kept rising after its
+ * own quiet began (`corroboration.escalation`): a member's alarm opens its quiet at the alarm level
+ * (0.45), and a spike on a series whose surprise history is noisy scores 0.2, 0.6, 1.0 on its first
+ * three points (the likelihood averages 10 surprises), so the quiet hid the alarm's rise to
+ * certainty; its unquieted score counts when it first reaches 0.99 while the alarm that started the
+ * quiet stayed below (with the seasonal memory per visit, SMD's incidents were lost to such hidden
+ * rises). A member's drift alarm (a slow departure) is no evidence here: on SMD many members
  * drift together when a machine's load changes slowly, and drift alarms touched an incident a
  * quarter of the time. A member's value beyond anything it has shown (`out-of-range`) raises the
  * group's alarm alone. The forest's score is not part of the group's alarm (on SMD it lowered its
@@ -27,12 +33,17 @@
  * is trusted the same way (`trust`): an alarm (own score >= `trust.level`) of one member alone is
  * capped at `trust.cap` (medium: drawn on charts, no event) unless another member corroborates it
  * within the window at a step of broad departure as above (then the member scores the lower of its
- * own and the corroborating peak), it is
+ * evidence and the corroborating peak, and its point names the members alarming together), it is
  * a value beyond anything the series has shown (`out-of-range`) or a slow departure (`drift`: a
  * leak), or its deviation persists (at least `trust.persistSigmas` in at least `trust.persistShare`
  * of the next `trust.persistPoints` points, when the held alarm is released: a step, a flapping
  * series). Most alarms of group members alone are single-point spikes of sparse metrics (resting at
  * 0, jumping to the same value every few hours), which none of these let through.
+ *
+ * One incident, one event (`fold`): the group's alarms (a member's corroborated alarm, the forest's
+ * score handed to a blamed member) less than `foldWithinMs` apart are served on one member, which
+ * names the members; the others are served as if alone. Otherwise an incident on a service raised
+ * an event on each member that alarmed or was blamed, none naming the others.
  */
 import type { DetectorName, Evidence, ScoredPoint } from './explanation.js';
 import { DEFAULT_ISOLATION_FOREST_OPTIONS, IsolationForest, type IsolationForestOptions } from './isolation-forest.js';
