@@ -179,3 +179,28 @@ test('an event read back without its evidence still says what its detector found
   assert.match(describeExplanation({ ...stored, detector: 'isolation-forest' }), /^isolation-forest: an unusual combination of the group's members; /);
   assert.match(describeExplanation({ ...stored, detector: 'level-shift' }), /^level-shift: the level moved and stayed; /);
 });
+
+test("a group's corroborated alarm keeps its detector's words and names the members alarming together; the words before them are the detector's own", () => {
+  const p: ScoredPoint = {
+    t: T0,
+    value: 12,
+    score: 0.99,
+    expected: 10,
+    lower: 9,
+    upper: 11,
+    deviation: 6,
+    detector: 'robust-level',
+    severity: 'critical',
+    evidence: { members: [{ index: 2, deviation: -20.04, name: 'disk{mountpoint="/var"}' }, { index: 0, deviation: 6, name: 'disk{mountpoint="/"}' }] },
+  };
+  const point = '12 is 6.0 σ above the expected 10 (band 9 – 11)';
+  assert.equal(
+    describeExplanation(p),
+    `robust-level: far from the recent level; alarming together with the group's members, most deviant disk{mountpoint="/var"} −20.0 σ, disk{mountpoint="/"} +6.0 σ; this series: ${point}`
+  );
+  // What the page shows beside the listed members: the same words without them.
+  assert.equal(describeExplanation({ ...p, evidence: undefined }), `robust-level: far from the recent level; ${point}`);
+  // A level shift keeps what it found.
+  const shift = { ...p, detector: 'level-shift' as const, evidence: { ...p.evidence, levelFrom: 10, levelTo: 12 } };
+  assert.match(describeExplanation(shift), /^level-shift: the level moved from 10 to 12 \(\+2\); alarming together with the group's members, most deviant /);
+});
