@@ -53,6 +53,8 @@ function unsupported(p: ScoredPoint, low: number, high: number): string | undefi
   if (![p.expected, p.lower, p.upper].every(inRange)) return 'expected value or band outside the range seen';
   const e = p.evidence;
   if (e?.persisted) return e.persisted.large >= e.persisted.of / 2 && e.persisted.t !== undefined && e.persisted.t < p.t ? undefined : 'persisted without its alarm';
+  // A group's alarm (the forest's, or members alarming together) is explained by its members.
+  if (e?.members && e.members.length > 0) return e.members.every((m) => Number.isFinite(m.deviation)) ? undefined : 'a group alarm without its members';
   switch (p.detector) {
     case 'out-of-range':
       return e?.seenLow !== undefined && e.seenHigh !== undefined && (p.value < e.seenLow || p.value > e.seenHigh) ? undefined : 'out-of-range without the range seen';

@@ -108,7 +108,10 @@ test('a drift (a slow leak) is explained by its mean departure, not by the point
   assert.ok(alarm, 'the leak raises a high or critical drift alarm');
   const { p, i } = alarm;
   const e = p.evidence!;
-  assert.ok(Math.abs(p.deviation) < DEFAULT_UNIVARIATE_OPTIONS.bandSigmas, `the point alone is unremarkable (${p.deviation} σ)`);
+  // The point alone says less than the mean departure: near its band (the expected value is the
+  // seasonal baseline, which follows a leak more slowly than the local level), far from what a
+  // single value needs to be trusted alone (`range.minDeviation`).
+  assert.ok(Math.abs(p.deviation) < Math.min(e.driftSigmas!, DEFAULT_UNIVARIATE_OPTIONS.range.minDeviation), `the point alone (${p.deviation} σ) says less than the drift (${e.driftSigmas} σ)`);
   // The mean departure is upwards and no more than the leak's climb so far, in the series' units.
   assert.ok(e.driftMean! > 0 && e.driftMean! <= slope * (i - 2300), `mean departure ${e.driftMean} after a climb of ${slope * (i - 2300)}`);
   assert.ok(e.driftSigmas! >= 3, `${e.driftSigmas} σ for such a mean`);
@@ -175,4 +178,29 @@ test('an event read back without its evidence still says what its detector found
   assert.match(describeExplanation({ ...stored, detector: 'drift' }), /^drift: a slow departure, .*; 0\.41 is 0\.2 σ above the expected 0\.4 \(band 0\.3 – 0\.5\)$/);
   assert.match(describeExplanation({ ...stored, detector: 'isolation-forest' }), /^isolation-forest: an unusual combination of the group's members; /);
   assert.match(describeExplanation({ ...stored, detector: 'level-shift' }), /^level-shift: the level moved and stayed; /);
+});
+
+test("a group's corroborated alarm keeps its detector's words and names the members alarming together; the words before them are the detector's own", () => {
+  const p: ScoredPoint = {
+    t: T0,
+    value: 12,
+    score: 0.99,
+    expected: 10,
+    lower: 9,
+    upper: 11,
+    deviation: 6,
+    detector: 'robust-level',
+    severity: 'critical',
+    evidence: { members: [{ index: 2, deviation: -20.04, name: 'disk{mountpoint="/var"}' }, { index: 0, deviation: 6, name: 'disk{mountpoint="/"}' }] },
+  };
+  const point = '12 is 6.0 σ above the expected 10 (band 9 – 11)';
+  assert.equal(
+    describeExplanation(p),
+    `robust-level: far from the recent level; alarming together with the group's members, most deviant disk{mountpoint="/var"} −20.0 σ, disk{mountpoint="/"} +6.0 σ; this series: ${point}`
+  );
+  // What the page shows beside the listed members: the same words without them.
+  assert.equal(describeExplanation({ ...p, evidence: undefined }), `robust-level: far from the recent level; ${point}`);
+  // A level shift keeps what it found.
+  const shift = { ...p, detector: 'level-shift' as const, evidence: { ...p.evidence, levelFrom: 10, levelTo: 12 } };
+  assert.match(describeExplanation(shift), /^level-shift: the level moved from 10 to 12 \(\+2\); alarming together with the group's members, most deviant /);
 });

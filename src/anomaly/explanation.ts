@@ -26,7 +26,9 @@ export interface Evidence {
   /**
    * isolation-forest: the members that deviate most at this step, most deviant first (index in the
    * group, deviation in sigmas, and the member's series when the caller knows it: the service names
-   * each by its dataset and labels).
+   * each by its dataset and labels). With another detector: a group's corroborated alarm (members
+   * alarming together at a broad departure, see `GroupDetector`), the members that alarmed, most
+   * deviant first.
    */
   members?: { index: number; deviation: number; name?: string }[];
   /**
@@ -109,6 +111,13 @@ export function describeExplanation(p: Explained): string {
     const after = isAlarm ? `the alarm's band ${formatValue(p.lower)} – ${formatValue(p.upper)}` : `now ${point}`;
     return `persistent departure: ${alarm}, and ${q.large} of the next ${q.of} points stayed at least ${q.sigmas} σ from their expected values; ${after}`;
   }
+  if (e.members && e.members.length > 0 && p.detector !== 'isolation-forest') {
+    // A group's corroborated alarm: the detector's own words, then the members that alarmed together.
+    const { members, ...rest } = e;
+    const own = describeExplanation({ ...p, evidence: rest });
+    const head = own.endsWith(`; now ${point}`) ? own.slice(0, -(point.length + 6)) : own.endsWith(`; ${point}`) ? own.slice(0, -(point.length + 2)) : own;
+    return `${head}; alarming together with the group's members, most deviant ${named(members)}; this series: ${point}`;
+  }
   switch (p.detector) {
     case 'out-of-range':
       if (e.seenLow !== undefined && e.seenHigh !== undefined)
@@ -126,12 +135,16 @@ export function describeExplanation(p: Explained): string {
       break;
     case 'isolation-forest':
       if (e.members && e.members.length > 0) {
-        const who = e.members.map((m) => `${m.name ?? `member ${m.index}`} ${m.deviation >= 0 ? '+' : '−'}${Math.abs(m.deviation).toFixed(1)} σ`).join(', ');
-        return `isolation-forest: an unusual combination of the group's members, most deviant ${who}; this series: ${point}`;
+        return `isolation-forest: an unusual combination of the group's members, most deviant ${named(e.members)}; this series: ${point}`;
       }
       break;
   }
   return `${GENERIC[p.detector] ?? p.detector}; ${point}`;
+}
+
+/** A group's members as the words name them: series (or place in the group) and signed deviation. */
+function named(members: NonNullable<Evidence['members']>): string {
+  return members.map((m) => `${m.name ?? `member ${m.index}`} ${m.deviation >= 0 ? '+' : '−'}${Math.abs(m.deviation).toFixed(1)} σ`).join(', ');
 }
 
 /** What each detector found, when its numbers were not kept. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../stats/random.js';
+import type { ScoredPoint } from './explanation.js';
 import { DEFAULT_GROUP_OPTIONS, GroupDetector } from './group.js';
 
 test('the group detector flags two series that move apart, and resumes from saved state exactly', () => {
@@ -32,7 +33,7 @@ test('the group detector flags two series that move apart, and resumes from save
 test('the group alarms when two members depart far at one step, not on one member alone nor on two minutes apart; a value never seen raises it alone', () => {
   const random = seededRandom(7);
   const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
-  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { members: 1, withinMs: 15 * 60_000, sigmas: 8 } });
+  const alone = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { ...DEFAULT_GROUP_OPTIONS.corroboration, members: 1 } });
   const corroborated = new GroupDetector(3);
   const seen: Record<number, { own: number[]; alone: number; group: number }> = {};
   for (let i = 0; i < 3000; i++) {
@@ -58,12 +59,45 @@ test('the group alarms when two members depart far at one step, not on one membe
   assert.ok(seen[2900]!.group > 0.9, `a value never seen: group ${seen[2900]!.group}`);
 });
 
+test("two members whose alarms kept rising after their quiet began raise the group's alarm (escalation), once", () => {
+  const random = seededRandom(3);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const withEscalation = new GroupDetector(3);
+  const without = new GroupDetector(3, { ...DEFAULT_GROUP_OPTIONS, corroboration: { ...DEFAULT_GROUP_OPTIONS.corroboration, escalation: 2 } });
+  const rows: { group: number; groupWithout: number; own: number[]; unquieted: number[] }[] = [];
+  for (let i = 0; i < 2800; i++) {
+    // Members 0 and 1 had a lone spike every 50 points until 2500 (a spiky history: a new spike's score
+    // rises over a few points); from 2700 both climb together over three points (+10, +30, +30).
+    const lone = (m: number) => (i < 2500 && i % 50 === m * 7 ? 30 : 0);
+    const climb = i >= 2700 && i < 2703 ? [10, 30, 30][i - 2700]! : 0;
+    const v = [10 + random() + lone(0) + climb, 20 + random() + lone(1) + climb, 30 + random()];
+    withEscalation.update(t(i), v);
+    without.update(t(i), v);
+    rows.push({ group: withEscalation.score, groupWithout: without.score, own: [...withEscalation.ownScores], unquieted: withEscalation.detectors.map((d) => d.unquietedScore) });
+  }
+  const { level } = DEFAULT_GROUP_OPTIONS.trust;
+  const { level: alarmLevel, quietPoints } = DEFAULT_GROUP_OPTIONS.univariate.alarm;
+  const climb = rows.slice(2700, 2730);
+  // Each member's alarm is raised below the event level and its quiet hides the rest of the climb.
+  const raised = [0, 1].map((m) => climb.findIndex((r) => r.own[m]! >= alarmLevel));
+  for (const [m, at] of raised.entries()) {
+    assert.ok(at >= 0 && climb[at]!.own[m]! < level, `member ${m} alarms below ${level}: ${climb[at]?.own[m]}`);
+    assert.ok(climb.slice(at + 1, at + 1 + quietPoints).every((r) => r.own[m] === 0), `member ${m} is quiet after its alarm`);
+  }
+  assert.ok(climb.every((r) => r.groupWithout < level), `without escalation the group stays below ${level}: ${climb.map((r) => r.groupWithout.toFixed(2))}`);
+  const alarm = climb.findIndex((r) => r.group >= level);
+  assert.ok(alarm > Math.max(...raised), `the group alarms after both alarms were raised: ${climb.map((r) => r.group.toFixed(2))}`);
+  for (const m of [0, 1]) assert.ok(climb[alarm]!.own[m] === 0 && climb[alarm]!.unquieted[m]! >= DEFAULT_GROUP_OPTIONS.corroboration.escalation, `member ${m} escalated in its quiet: ${climb[alarm]!.unquieted[m]}`);
+  assert.ok(climb.slice(alarm + 1).every((r) => r.group < level), 'an escalation counts once');
+});
+
 test("a member's lone spike is served below the event threshold; a persistent step or a corroborated spike is served as it is", () => {
   const random = seededRandom(11);
   const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
   const g = new GroupDetector(3);
   const own: number[][] = [];
   const served: number[][] = [];
+  const at2600: ScoredPoint[] = [];
   for (let i = 0; i < 3000; i++) {
     // Member 0: a one-point spike at 2000 (alone), at 2600 together with member 2 (corroborated) and
     // at 2800, member 2 five minutes later (not at one step); member 1: a step at 2300 that lasts 40
@@ -74,7 +108,9 @@ test("a member's lone spike is served below the event threshold; a persistent st
       20 + random() + (i === 100 || (i >= 2300 && i < 2340) ? 30 : 0),
       30 + random() + ([100, 2600, 2805].includes(i) ? 30 : 0),
     ];
-    served.push(g.update(t(i), v).map((p) => p.score));
+    const points = g.update(t(i), v);
+    if (i === 2600) at2600.push(...points);
+    served.push(points.map((p) => p.score));
     own.push([...g.ownScores]);
   }
   const { level, cap, persistPoints } = DEFAULT_GROUP_OPTIONS.trust;
@@ -84,8 +120,13 @@ test("a member's lone spike is served below the event threshold; a persistent st
   assert.ok(peak(1, 2300, 2301, own) >= level, `the step alarms on its own: ${peak(1, 2300, 2301, own)}`);
   assert.ok(peak(1, 2300, 2300 + persistPoints, served) <= cap, 'the step is held while it may still be a spike');
   assert.ok(served[2300 + persistPoints]![1]! >= level, `the step is served once it persisted: ${served[2300 + persistPoints]![1]}`);
-  assert.ok(served[2600]![0]! >= level && served[2600]![2]! >= level, `two spikes at one step are served: ${served[2600]}`);
-  assert.ok(peak(0, 2800, 2830, served) <= cap && peak(2, 2805, 2830, served) <= cap, 'spikes five minutes apart are not');
+  // Two spikes at one step are the group's alarm: served once, on one member, naming both (one incident, one event).
+  const carried = [0, 2].filter((m) => served[2600]![m]! >= level);
+  assert.equal(carried.length, 1, `two spikes at one step are served on one member: ${served[2600]}`);
+  assert.ok(served[2600]![2 - carried[0]!]! <= cap, `the other is served as if alone: ${served[2600]}`);
+  assert.deepEqual(at2600[carried[0]!]!.evidence?.members?.map((m) => m.index).sort(), [0, 2], `the carrier names both: ${JSON.stringify(at2600[carried[0]!])}`);
+  // Spikes five minutes apart are not (each served below the event threshold: capped, or an own score just under it).
+  assert.ok(peak(0, 2800, 2830, served) < level && peak(2, 2805, 2830, served) < level, `spikes five minutes apart are not: ${peak(0, 2800, 2830, served)}, ${peak(2, 2805, 2830, served)}`);
 });
 
 test("a lone member that held one value and jumps (up falling to 0) is served its alarm at once, as out-of-range", () => {
@@ -117,4 +158,45 @@ test("a member's lone drift alarm (a slow leak) is served as it is", () => {
   assert.ok(driftAlarm > 0, 'the leak raises a drift alarm');
   assert.ok(rows.slice(2300, 3000).some((r) => r.served >= level), 'the leak is served an alarm');
   assert.ok(rows.slice(1000, 2300).every((r) => r.served < level), 'nothing before it is');
+});
+
+test("one incident, one event: a group's alarms within the fold window are served on one member, which names the members; the others' held alarms are not served again", () => {
+  const random = seededRandom(23);
+  const t = (i: number) => Date.UTC(2024, 0, 1) + i * 60_000;
+  const g = new GroupDetector(4);
+  const served: number[][] = [];
+  const points: ScoredPoint[][] = [];
+  for (let i = 0; i < 3100; i++) {
+    // Members 0 and 1 spike together at 2600 and members 2 and 3 at 2610 (one incident, ten minutes
+    // on); members 1 and 2 again at 2900 (a new incident, more than the fold window later). Each had
+    // such values once before (at 100), so none is beyond its range.
+    const spike = (m: number) => (i === 100 || ([0, 1].includes(m) && i === 2600) || ([2, 3].includes(m) && i === 2610) || ([1, 2].includes(m) && i === 2900) ? 30 : 0);
+    const step = g.update(t(i), [10 + random() + spike(0), 20 + random() + spike(1), 30 + random() + spike(2), 40 + random() + spike(3)]);
+    points.push(step);
+    served.push(step.map((p) => p.score));
+  }
+  const { level } = DEFAULT_GROUP_OPTIONS.trust;
+  const alarmed = (from: number, to: number) => [0, 1, 2, 3].filter((m) => served.slice(from, to).some((s) => s[m]! >= level));
+  // The first incident: served on one member only (the first spike's carrier), through its second half.
+  const first = alarmed(2600, 2640);
+  assert.equal(first.length, 1, `one member serves the incident: ${first}`);
+  const carrier = first[0]!;
+  assert.ok([0, 1].includes(carrier), `the carrier is one of the first spike's members: ${carrier}`);
+  assert.ok(served[2610]![carrier]! >= level, `the carrier serves the incident's second alarm: ${served[2610]}`);
+  const named = points[2610]![carrier]!.evidence?.members?.map((m) => m.index) ?? [];
+  assert.ok(named.length >= 2 && named.some((m) => m >= 2), `and names the members alarming together (within the corroboration window), those of the second alarm among them: ${named}`);
+  // The next incident, more than the fold window later, has its own carrier among its members.
+  const second = alarmed(2900, 2940);
+  assert.equal(second.length, 1, `one member serves the next incident: ${second}`);
+  assert.ok([1, 2].includes(second[0]!), `its carrier is one of its members: ${second}`);
+  // Without folding (a window of 0: each step its own carrier), the second half is served on its own members.
+  const unfolded = new GroupDetector(4, { ...DEFAULT_GROUP_OPTIONS, foldWithinMs: -1 });
+  const random2 = seededRandom(23);
+  let second2610: number[] = [];
+  for (let i = 0; i <= 2610; i++) {
+    const spike = (m: number) => (i === 100 || ([0, 1].includes(m) && i === 2600) || ([2, 3].includes(m) && i === 2610) ? 30 : 0);
+    const step = unfolded.update(t(i), [10 + random2() + spike(0), 20 + random2() + spike(1), 30 + random2() + spike(2), 40 + random2() + spike(3)]);
+    if (i === 2610) second2610 = step.map((p) => p.score);
+  }
+  assert.ok([2, 3].some((m) => second2610[m]! >= level) && second2610[carrier]! < level, `unfolded, the second alarm is another event: ${second2610}`);
 });

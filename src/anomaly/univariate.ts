@@ -21,7 +21,10 @@ export interface UnivariateOptions {
   local: RobustLevelOptions;
   deseasonalised: RobustLevelOptions;
   likelihood: LikelihoodOptions;
-  /** Seasonal profile memory: weight of a new point in its bucket, once warmed up. */
+  /**
+   * Seasonal profile memory: weight of a new visit of a bucket (an hour of the day, a day of the
+   * week) in that bucket, once warmed up, whatever the sampling rate (see `SeasonalProfile`).
+   */
   seasonalMemory: number;
   /** Weight of a new error in the running errors that choose between the two predictions. */
   errorAlpha: number;
@@ -80,13 +83,16 @@ const QUIET_UNTIL = 3; // point count until which a raised alarm is not raised a
 const DRIFT = 4; // exponentially weighted mean of the (clipped) deviation, signed
 const MIN = 5; // smallest and largest value seen, for the range detector
 const MAX = 6;
-const META_SLOTS = 7;
+const LAST_T = 7; // timestamp of the previous point: its step is the share of a bucket a point stands for
+const META_SLOTS = 8;
 const LOCAL = META_SLOTS;
 const DESEASONALISED = LOCAL + ROBUST_LEVEL_SLOTS;
 const DAY = DESEASONALISED + ROBUST_LEVEL_SLOTS;
 const DAY_BUCKETS = 24;
+const DAY_BUCKET_MS = DAY_MS / DAY_BUCKETS;
 const WEEK = DAY + SeasonalProfile.slots(DAY_BUCKETS);
 const WEEK_BUCKETS = 7;
+const WEEK_BUCKET_MS = WEEK_MS / WEEK_BUCKETS;
 const PERIOD = WEEK + SeasonalProfile.slots(WEEK_BUCKETS);
 const CYCLE_BUCKETS = 24;
 // The learned period's profile reuses the period learner's buffer once the period is known.
@@ -127,6 +133,7 @@ export class UnivariateDetector {
   private lastExpected = Number.NaN;
   private lastSigma = 0;
   private lastDeviation = 0;
+  private lastUnquieted = 0;
   private lastDetector: DetectorName = 'robust-level';
   // What the detector that fired found (see `Evidence`): the range seen before the point, the level
   // before and after a shift, the drift's mean departure (series units) and its size in sigmas.
@@ -180,6 +187,15 @@ export class UnivariateDetector {
     return this.lastDeviation;
   }
 
+  /**
+   * The last point's score before the alarm quiet (see `afterAlarm`): what it would have scored had
+   * no alarm been raised within the last `alarm.quietPoints` points. A group uses it to see an alarm
+   * that kept rising after the quiet began (see `GroupDetector`).
+   */
+  get unquietedScore(): number {
+    return this.lastUnquieted;
+  }
+
   /** Points seen so far. */
   get count(): number {
     return this.state[COUNT]!;
@@ -192,6 +208,7 @@ export class UnivariateDetector {
   update(t: number, x: number): number {
     if (!Number.isFinite(x)) {
       this.lastDeviation = 0;
+      this.lastUnquieted = 0;
       return 0;
     }
     const s = this.state;
@@ -242,7 +259,9 @@ export class UnivariateDetector {
     this.lastSeenLow = s[MIN]!;
     this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
-    const score = this.afterAlarm(outOfRange ? 1 : drifting ? driftScore : pointScore);
+    const unquieted = outOfRange ? 1 : drifting ? driftScore : pointScore;
+    this.lastUnquieted = unquieted;
+    const score = this.afterAlarm(unquieted);
 
     sc[X] = x;
     sc[T] = t;
@@ -304,10 +323,15 @@ export class UnivariateDetector {
     const shifted = this.local.update(x);
     this.deseasonalised.update(x - daily - weekly - cyclic);
     const base = this.deseasonalised.level;
-    this.day.update(sc[DAY_PHASE]!, x - base - weekly - cyclic);
-    this.week.update(sc[WEEK_PHASE]!, x - base - daily - cyclic);
-    if (this.period.periodMs > 0) this.cycle.update(sc[CYCLE_PHASE]!, x - base - daily - weekly);
-    else if (!this.period.decided) this.period.update(sc[T]!, x);
+    const t = sc[T]!;
+    // The time this point stands for (0 for the first point and for a repeated timestamp).
+    const step = s[COUNT]! > 1 && t > s[LAST_T]! ? t - s[LAST_T]! : 0;
+    s[LAST_T] = t;
+    const periodMs = this.period.periodMs;
+    this.day.update(sc[DAY_PHASE]!, x - base - weekly - cyclic, Math.min(1, step / DAY_BUCKET_MS));
+    this.week.update(sc[WEEK_PHASE]!, x - base - daily - cyclic, Math.min(1, step / WEEK_BUCKET_MS));
+    if (periodMs > 0) this.cycle.update(sc[CYCLE_PHASE]!, x - base - daily - weekly, Math.min(1, (step * CYCLE_BUCKETS) / periodMs));
+    else if (!this.period.decided) this.period.update(t, x);
     return shifted;
   }
 

@@ -7,6 +7,13 @@
  * noisier at some phases than others (a daily ramp-up inside one bucket), and one global band would
  * then alarm at that phase every day.
  *
+ * The memory is per visit of a bucket, not per point: a point weighs the share of a bucket's width
+ * its time step covers, so a bucket moves by about `memory` per visit (per day for an hour-of-day
+ * profile) whether the series has a point a minute or one every half hour. (Per point, an hourly
+ * bucket of a one-minute series forgot the previous days within minutes and followed the current
+ * hour like a second local level: a missing daily peak was learned as the new profile while it
+ * happened.)
+ *
  * State: 3 * buckets numbers (means, update weights, spreads) in a caller-owned Float64Array.
  */
 export class SeasonalProfile {
@@ -23,7 +30,7 @@ export class SeasonalProfile {
     private readonly s: Float64Array,
     private readonly o: number,
     readonly buckets: number,
-    /** Per-bucket weight of a new value once the bucket has seen 1/memory values. */
+    /** Weight of a new visit (a bucket's width of points) in its bucket, once warmed up. */
     private readonly memory: number,
   ) {}
 
@@ -44,11 +51,14 @@ export class SeasonalProfile {
     return (this.s[b + this.i]! * (1 - this.f) + this.s[b + this.j]! * this.f) * 1.2533;
   }
 
-  /** Moves the profile at `phase` towards `deviation`. */
-  update(phase: number, deviation: number): void {
+  /**
+   * Moves the profile at `phase` towards `deviation`; `share` is the fraction of a bucket's width
+   * this point stands for (its time step over the width, at most 1).
+   */
+  update(phase: number, deviation: number, share: number): void {
     this.locate(phase);
-    this.nudge(this.i, deviation, 1 - this.f);
-    this.nudge(this.j, deviation, this.f);
+    this.nudge(this.i, deviation, 1 - this.f, share);
+    this.nudge(this.j, deviation, this.f, share);
   }
 
   /** True once every bucket has seen some data. */
@@ -59,12 +69,13 @@ export class SeasonalProfile {
     return true;
   }
 
-  private nudge(bucket: number, deviation: number, weight: number): void {
+  private nudge(bucket: number, deviation: number, weight: number, share: number): void {
     if (weight <= 0) return;
     const wi = this.o + this.buckets + bucket;
     const seen = this.s[wi]! + weight;
     this.s[wi] = seen;
-    const rate = Math.max(weight / seen, weight * this.memory);
+    // While warming up, the plain mean of the values seen; then the memory per visit.
+    const rate = Math.max(weight / seen, weight * this.memory * share);
     const mi = this.o + bucket;
     const error = deviation - this.s[mi]!;
     this.s[mi] = this.s[mi]! + rate * error;

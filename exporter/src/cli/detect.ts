@@ -17,8 +17,9 @@ relative path under the output directory (without .gz):
     machine, a service), scored with the group detector (a detector per column plus the isolation
     forest over them, as the service scores a group): "timestamp,anomaly_score,max_series_score,
     blame,<column>..." with the group's alarm score (the second-highest column peak within 15
-    minutes, at a row where two columns depart by 8 sigmas, or a column's value beyond its range:
-    one column's spike alone does not raise the group), the largest of the columns' scores, the
+    minutes, at a row where two columns depart by 14 sigmas, or a column's value beyond its range:
+    one column's spike alone does not raise the group; a column's alarm that kept rising after it
+    was raised counts once it reaches 0.99), the largest of the columns' scores, the
     columns to blame (most first, separated by spaces) and each column's score (a column's lone
     alarm is held until it persists or another column corroborates it).
   --ignore COLUMN   a wide file's column not to score (repeatable; default: label)

@@ -291,16 +291,18 @@ test('the anomalies page says what the detector found, as the service words it, 
   };
   // A row as the service's event reads: its words; for a group event the three members blamed most
   // (the deviation as the service's words give it, then the series) and how many more, and the words
-  // about this series' own point (the members are listed, not repeated in the words).
+  // about this series' own point (the members are listed, not repeated in the words): the detector's
+  // words before the members (the forest's, or a corroborated alarm's own detector's).
+  const beforeMembers = (head: string) => head.replace(/; alarming together with the group's members, most deviant .*$/, '').replace(/, most deviant .*$/, '');
   const sigmas = (d: number) => `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)} σ`;
   const expected = (e: Event) => {
     const members = e.explanation.evidence?.members ?? [];
     if (members.length === 0) return { series: series(e), text: e.explanation.text, members: [] as string[] };
     for (const m of members) assert.ok(e.explanation.text.includes(`${m.name} ${sigmas(m.deviation)}`), `the service's words name ${m.name} ${sigmas(m.deviation)}`);
-    const [, point] = e.explanation.text.split('; this series: ');
+    const [head = '', point] = e.explanation.text.split('; this series: ');
     return {
       series: series(e),
-      text: point === undefined ? e.explanation.text : `isolation-forest: an unusual combination of the group's members; ${point}`,
+      text: point === undefined ? e.explanation.text : `${beforeMembers(head)}; ${point}`,
       members: [...members.slice(0, 3).map((m) => `${sigmas(m.deviation)}${m.name}`), ...(members.length > 3 ? [`and ${members.length - 3} more`] : [])],
     };
   };

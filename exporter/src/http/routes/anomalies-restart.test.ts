@@ -45,7 +45,14 @@ test('after a restart GET /anomalies explains each event as it was explained whe
   }
   const live = scored.map((e) => JSON.parse(JSON.stringify(anomalyView(e))) as ReturnType<typeof anomalyView>);
   assert.ok(live.some((v) => v.explanation.evidence?.persisted), 'some event is a persisted alarm');
-  assert.ok(live.some((v) => !v.explanation.evidence), 'some event has no evidence beyond its point');
+  // Members alarming together raise one event naming them (before, each member its own event, without
+  // evidence beyond its point): every event here now carries what its detector found.
+  const together = live.filter((v) => v.explanation.detector !== 'isolation-forest' && (v.explanation.evidence?.members?.length ?? 0) > 0);
+  assert.ok(together.length > 0, "some event is a group's corroborated alarm, naming its members");
+  for (const v of together) {
+    for (const m of v.explanation.evidence?.members ?? []) assert.match(m.name ?? '', new RegExp(`^(http_|process_)[a-z_0-9]+\\{.*job="${v.labels.job}"`), 'a member of the same service');
+    assert.match(v.explanation.text, /; alarming together with the group's members, most deviant (http_|process_)/);
+  }
   // The forest's events name the members it blames by their series (dataset and labels), this one
   // among them with its own deviation: the names follow the members' places in the group.
   const byForest = live.filter((v) => v.explanation.detector === 'isolation-forest');
