@@ -57,7 +57,7 @@ export interface UnivariateOptions {
 export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   local: { alpha: 0.1, scaleAlpha: 0.02, clip: 3, shiftZ: 4, shiftRun: 12 },
   deseasonalised: { alpha: 0.01, scaleAlpha: 0.01, clip: 3, shiftZ: 4, shiftRun: 24 },
-  likelihood: { window: 10, longAlpha: 0.001, learning: 50, priorPoints: 100, minStd: 0.0173 },
+  likelihood: { window: 10, longAlpha: 0.001, learning: 50, priorPoints: 100, minStd: 0.0001 },
   seasonalMemory: 0.12,
   errorAlpha: 0.02,
   seasonalGate: 0.7,
