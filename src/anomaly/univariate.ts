@@ -36,13 +36,6 @@ export interface UnivariateOptions {
   driftAlpha: number;
   /** Deviations are clipped at this many sigmas before they enter the drift channel. */
   driftClip: number;
-  /**
-   * A drift alarms only when the drift lies at least this many of its own sigmas from zero. Its
-   * likelihood compares the drift's recent surprise with its history, and the drift is smooth (a
-   * mean over ~1/driftAlpha points), so that history barely varies and a drift of 1-2 sigmas, which
-   * noise makes all the time, can look improbable to it.
-   */
-  driftMinDeviation: number;
   /** Decades of tail probability that make a surprise of 1. */
   surpriseScale: number;
   /** The band is expected +- bandSigmas robust sigmas. */
@@ -72,7 +65,6 @@ export const DEFAULT_UNIVARIATE_OPTIONS: UnivariateOptions = {
   driftAlpha: 0.02,
   periodLearning: { stride: 6, minCorrelation: 0.3 },
   driftClip: 3,
-  driftMinDeviation: 3,
   alarm: { level: 0.45, quietPoints: 25, quietFactor: 0 },
   bandSigmas: 3,
   explainScaleFloor: 0.01,
@@ -263,7 +255,7 @@ export class UnivariateDetector {
     const sigma = useSeasonal ? seasonalSigma : localSigma;
     const deviation = useSeasonal ? seasonalDeviation : localDeviation;
     const pointScore = useSeasonal ? seasonalScore : localScore;
-    const drifting = driftScore > pointScore && Math.abs(sc[DRIFT_DEVIATION]!) >= this.options.driftMinDeviation;
+    const drifting = driftScore > pointScore;
     this.lastSeenLow = s[MIN]!;
     this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
