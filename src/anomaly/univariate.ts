@@ -259,7 +259,11 @@ export class UnivariateDetector {
     this.lastSeenLow = s[MIN]!;
     this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
-    const unquieted = outOfRange ? 1 : drifting ? driftScore : pointScore;
+    // A drift's likelihood rises smoothly (the drift is a mean over ~1/driftAlpha points), so it
+    // reaches the alarm level just above it whatever the drift's size; once it alarms, the drift's
+    // own tail says how large it is, in the decades a point's deviation would score.
+    const driftAlarm = driftScore >= this.options.alarm.level ? Math.max(driftScore, surpriseOf(sc[DRIFT_DEVIATION]!, this.options.surpriseScale)) : driftScore;
+    const unquieted = outOfRange ? 1 : drifting ? driftAlarm : pointScore;
     this.lastUnquieted = unquieted;
     const score = this.afterAlarm(unquieted);
 
