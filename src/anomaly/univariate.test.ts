@@ -140,3 +140,31 @@ test('a value far beyond the range seen so far scores 1, as out-of-range; a mere
   assert.equal(score, 1);
   assert.equal(d.explain(t, far, score).detector, 'out-of-range');
 });
+
+test("a drift alarm is ranked by the drift's size, up to medium: its likelihood alone crosses the alarm level just above it", () => {
+  // The first alarm of a leak (0.01 a point from 3000) on autocorrelated noise (AR(1), 0.97), and of
+  // a slower leak (0.002 a point) on calm noise: the drift's likelihood crosses 0.45 smoothly in both.
+  const firstAlarm = (phi: number, slope: number, seed: number) => {
+    const random = seededRandom(seed);
+    const d = new UnivariateDetector();
+    let ar = 0;
+    for (let i = 0; i < 4000; i++) {
+      ar = phi * ar + (random() - 0.5);
+      const t = T0 + i * 60_000;
+      const s = d.update(t, 20 + ar + (i >= 3000 ? slope * (i - 3000) : 0));
+      if (i >= 3000 && s >= 0.45) return d.explain(t, 0, s);
+    }
+    return undefined;
+  };
+  const large = firstAlarm(0.97, 0.01, 3);
+  assert.ok(large && large.detector === 'drift', `a drift alarm: ${large?.detector}`);
+  assert.ok(large.evidence!.driftSigmas! > 6, `a large drift: ${large.evidence!.driftSigmas} σ`);
+  // Its likelihood alone scores 0.452; the drift's size lifts it out of the marginal alarms, to
+  // medium and no further: an event (0.8) still needs the likelihood.
+  assert.equal(large.severity, 'medium');
+  assert.ok(large.score >= 0.6 && large.score < 0.8, `score ${large.score}`);
+  const small = firstAlarm(0, 0.002, 1);
+  assert.ok(small && small.detector === 'drift', `a drift alarm: ${small?.detector}`);
+  assert.ok(small.evidence!.driftSigmas! < 2, `a small drift: ${small.evidence!.driftSigmas} σ`);
+  assert.equal(small.severity, 'low', `a drift of ${small.evidence!.driftSigmas} σ is not lifted: ${small.score}`);
+});

@@ -15,7 +15,7 @@ import { PERIOD_META_SLOTS, PeriodLearner, type PeriodLearnerOptions } from '../
 import { SeasonalProfile } from '../stats/seasonal-profile.js';
 import type { DetectorName, Evidence, ScoredPoint } from './explanation.js';
 import { AnomalyLikelihood, likelihoodSlots, type LikelihoodOptions } from './likelihood.js';
-import { severityOf } from './severity.js';
+import { SEVERITY_FROM, severityOf } from './severity.js';
 
 export interface UnivariateOptions {
   local: RobustLevelOptions;
@@ -259,7 +259,16 @@ export class UnivariateDetector {
     this.lastSeenLow = s[MIN]!;
     this.lastSeenHigh = s[MAX]!;
     const outOfRange = this.outOfRange(x) && Math.abs(useSeasonal ? seasonalDeviation : localDeviation) >= this.options.range.minDeviation;
-    const unquieted = outOfRange ? 1 : drifting ? driftScore : pointScore;
+    // A drift's likelihood rises smoothly (the drift is a mean over ~1/driftAlpha points), so its
+    // alarm scores just above the alarm level whatever the drift's size, among the many marginal
+    // alarms there. Once it alarms, the drift's own tail (in the decades a point's deviation would
+    // score) ranks it by size, up to medium: that size is in iid sigmas, which overstate a drift of
+    // an autocorrelated series, so only the likelihood, calibrated per series, makes it an event.
+    const driftAlarm =
+      driftScore >= this.options.alarm.level
+        ? Math.max(driftScore, Math.min(SEVERITY_FROM.medium, surpriseOf(sc[DRIFT_DEVIATION]!, this.options.surpriseScale)))
+        : driftScore;
+    const unquieted = outOfRange ? 1 : drifting ? driftAlarm : pointScore;
     this.lastUnquieted = unquieted;
     const score = this.afterAlarm(unquieted);
 
