@@ -115,7 +115,8 @@ export function describeExplanation(p: Explained): string {
     // A group's corroborated alarm: the detector's own words, then the members that alarmed together.
     const { members, ...rest } = e;
     const own = describeExplanation({ ...p, evidence: rest });
-    const head = own.endsWith(`; now ${point}`) ? own.slice(0, -(point.length + 6)) : own.endsWith(`; ${point}`) ? own.slice(0, -(point.length + 2)) : own;
+    const tail = [`; now ${point}`, `; ${point}`].find((t) => own.endsWith(t));
+    const head = tail ? own.slice(0, -tail.length) : own;
     return `${head}; alarming together with the group's members, most deviant ${named(members)}; this series: ${point}`;
   }
   switch (p.detector) {
