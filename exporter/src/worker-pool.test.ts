@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { getPriority } from 'node:os';
 import { test } from 'node:test';
 import { analyseAlerts, type AlertInstance } from '@sextant/core/alerts';
+import ExcelJS from 'exceljs';
+import type { Report } from '@sextant/core/reports';
 import { WORKER_NICENESS, WorkerPool, WorkerTaskError } from './worker-pool.js';
 
 const analyse = { module: '@sextant/core/alerts', name: 'analyseAlerts' };
@@ -52,6 +54,20 @@ test('aborting a task rejects it at once and ends its worker; a task already abo
   await assert.rejects(running, /analyseAlerts aborted/);
   await assert.rejects(pool.run(analyse, [[], 0, 1, 1], controller.signal), /aborted/);
   assert.equal(((await pool.run(analyse, [instances(4), 0, 100 * MINUTE, 100 * MINUTE])) as { total: { count: number } }).total.count, 4);
+});
+
+test("a function of the service, given by its file's URL, runs in a worker and its promise is awaited there", async (t) => {
+  const pool = new WorkerPool();
+  t.after(() => pool.close());
+  const report: Report = {
+    tenant: 't1', period: 'daily', range: { start: 0, end: 86_400_000 }, generatedAt: 86_400_000, partial: false, summary: ['One service.'],
+    tables: [{ name: 'services', emptyText: 'no services', columns: [{ key: 'service', label: 'Service', kind: 'text' }], rows: [{ service: 'api' }] }],
+  } as unknown as Report;
+  const file = await pool.run<Uint8Array>({ module: new URL('./reports/render-xlsx.js', import.meta.url).href, name: 'renderXlsx' }, [report]);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+  assert.deepEqual(book.worksheets.map((s) => s.name), ['Summary', 'services']);
+  assert.equal(book.getWorksheet('services')!.getCell(2, 1).value, 'api');
 });
 
 test('a closed pool refuses tasks', async () => {

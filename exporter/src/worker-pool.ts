@@ -1,11 +1,14 @@
-// Runs the core's pure functions in worker threads, so that a computation that grows with the data
-// (training a forest, building a report) never holds the service's event loop. One pool for every
-// job and route: a few long-lived workers, tasks queued in order, a task's worker ended when its
-// signal aborts.
+// Runs the core's pure functions (and a few of the service's, such as rendering a workbook) in worker
+// threads, so that a computation that grows with the data (training a forest, building a report)
+// never holds the service's event loop. One pool for every job and route: a few long-lived workers,
+// tasks queued in order, a task's worker ended when its signal aborts.
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
-/** A function of the core, by the module that exports it ('@sextant/core/predict') and its name. */
-export interface CoreFunction {
+/**
+ * A function by the module that exports it and its name: a function of the core by its package
+ * ('@sextant/core/predict'), one of the service's by its file's URL. It may return a promise.
+ */
+export interface WorkerFunction {
   module: string;
   name: string;
 }
@@ -53,11 +56,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 // lowers: a service started nicer keeps that).
 const os = require('node:os');
 if (process.platform === 'linux' && os.getPriority(0) < workerData.niceness) os.setPriority(0, workerData.niceness);
+// A module given as TypeScript source (the tests run the service's own modules under tsx, which
+// worker threads do not inherit) is loaded through tsx's loader, registered once.
+let typescript;
+const load = (url) => {
+  if (!url.endsWith('.ts')) return import(url);
+  typescript ??= import('tsx/esm/api').then(({ register }) => register());
+  return typescript.then(() => import(url));
+};
 parentPort.on('message', ({ url, name, args }) => {
-  import(url).then((module) => {
+  load(url).then((module) => {
     if (typeof module[name] !== 'function') throw new Error(url + ' exports no function ' + name);
-    parentPort.postMessage({ ok: true, value: module[name](...args) });
-  }).catch((error) => parentPort.postMessage({ ok: false, error: String(error && error.message || error), errorName: String(error && error.name || 'Error') }));
+    return module[name](...args);
+  }).then((value) => parentPort.postMessage({ ok: true, value })).catch((error) => parentPort.postMessage({ ok: false, error: String(error && error.message || error), errorName: String(error && error.name || 'Error') }));
 });
 `;
 
@@ -80,7 +91,7 @@ export class WorkerPool {
    * and ends the worker, whatever it was computing. The buffers in `transfer` (e.g. those of typed
    * arrays in `args`) are moved to the worker rather than copied: they are empty here afterwards.
    */
-  run<T>(fn: CoreFunction, args: unknown[], signal?: AbortSignal, transfer: readonly TransferListItem[] = []): Promise<T> {
+  run<T>(fn: WorkerFunction, args: unknown[], signal?: AbortSignal, transfer: readonly TransferListItem[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     if (signal?.aborted) return Promise.reject(new Error(`${fn.name} aborted`));
     return new Promise<T>((resolve, reject) => {

@@ -1,1 +1,2 @@
 export * from './group-by.js';
+export * from './string-table.js';

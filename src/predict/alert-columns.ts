@@ -1,6 +1,7 @@
 // Alert periods as columns, for a worker thread: a structured clone of 100,000 period objects held
 // the service's event loop up to 68 ms (bench/results/soak.md); their columns move as transferred
 // buffers, with each distinct entity, alertname and severity copied once.
+import { StringTable } from '../collections/index.js';
 import type { AlertPeriod } from './alerts.js';
 
 export interface AlertPeriodColumns {
@@ -15,19 +16,10 @@ export interface AlertPeriodColumns {
 }
 
 export function alertPeriodColumns(periods: readonly AlertPeriod[]): AlertPeriodColumns {
-  const index = new Map<string, number>();
-  const names: string[] = [];
-  const indexOf = (name: string): number => {
-    let i = index.get(name);
-    if (i === undefined) {
-      i = names.push(name) - 1;
-      index.set(name, i);
-    }
-    return i;
-  };
+  const table = new StringTable();
   const n = periods.length;
   const columns: AlertPeriodColumns = {
-    names,
+    names: table.names,
     entity: new Uint32Array(n),
     alertname: new Uint32Array(n),
     severity: new Uint32Array(n),
@@ -35,9 +27,9 @@ export function alertPeriodColumns(periods: readonly AlertPeriod[]): AlertPeriod
     endsAt: new Float64Array(n),
   };
   periods.forEach((p, i) => {
-    columns.entity[i] = indexOf(p.entity);
-    columns.alertname[i] = indexOf(p.alertname);
-    columns.severity[i] = indexOf(p.severity);
+    columns.entity[i] = table.indexOf(p.entity);
+    columns.alertname[i] = table.indexOf(p.alertname);
+    columns.severity[i] = table.indexOf(p.severity);
     columns.startsAt[i] = p.startsAt;
     columns.endsAt[i] = p.endsAt ?? NaN;
   });

@@ -1,3 +1,4 @@
+import { alertInstancesOf, type AlertInstance, type AlertInstanceColumns } from '../alerts/index.js';
 import { groupBy } from '../collections/index.js';
 import { formatDuration, promDuration } from './format.js';
 import type { Candidate } from './types.js';
@@ -148,4 +149,14 @@ export function analyzeAlertHygiene(
     }
   }
   return out;
+}
+
+/** Each alert instance's firing period: one still firing counts up to `now`; a silenced one was acted on. */
+export function firingPeriodsOf(instances: readonly AlertInstance[], now: number): FiringPeriod[] {
+  return instances.map((i) => ({ alertname: i.alertname, fingerprint: i.fingerprint, startsAt: i.startsAtMs, endsAt: i.endsAtMs ?? now, actedOn: i.silenced }));
+}
+
+/** analyzeAlertHygiene on the alert instances sent as columns (in a worker thread). */
+export function analyzeAlertHygieneOnColumns(rules: readonly RuleInfo[], instances: AlertInstanceColumns, now: number): Candidate[] {
+  return analyzeAlertHygiene(rules, firingPeriodsOf(alertInstancesOf(instances), now));
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { predictLinear } from '../forecast/index.js';
-import { analyzeAlertHygiene, replayFirings, type FiringPeriod } from './alert-hygiene.js';
+import { alertInstanceColumns, type AlertInstance } from '../alerts/index.js';
+import { analyzeAlertHygiene, analyzeAlertHygieneOnColumns, replayFirings, type FiringPeriod } from './alert-hygiene.js';
 import { analyzeCapacity } from './capacity.js';
 import { analyzeRightSizing, percentile } from './rightsizing.js';
 import { analyzeSloBudget } from './slo-budget.js';
@@ -88,6 +89,26 @@ test('alert hygiene: blips get a for: suggestion; noisy unacted rules and missin
   assert.ok(out.some((c) => c.action === 'add-runbook'));
   const acted = blips.map((p, i) => ({ ...p, actedOn: i === 3 }));
   assert.ok(!analyzeAlertHygiene([{ alertname: 'Blippy' }], acted).some((c) => c.action === 'review-noisy-rule'));
+});
+
+test('alert hygiene on alert instances: a still-firing one counts up to now, a silenced one was acted on', () => {
+  const now = 200 * MIN;
+  const instance = (k: number, extra: Partial<AlertInstance> = {}): AlertInstance => ({
+    fingerprint: 'x', alertname: 'Blippy', service: 'api', severity: 'warning', startsAtMs: k * 6 * MIN, endsAtMs: k * 6 * MIN + 2 * MIN,
+    silenced: false, inhibited: false, hasRunbook: true, ...extra,
+  });
+  // 20 two-minute firings 4 minutes apart (19 flaps), the last still firing since minute 114: not a blip.
+  const instances = Array.from({ length: 20 }, (_, k) => instance(k, k === 19 ? { endsAtMs: null } : {}));
+  const rules = [{ alertname: 'Blippy' }];
+  const out = analyzeAlertHygieneOnColumns(rules, alertInstanceColumns(instances), now);
+  const flapping = out.find((c) => c.action === 'set-keep-firing-for')!;
+  assert.equal(flapping.evidence.find((e) => e.name === 'flaps')!.value, 19);
+  assert.equal(flapping.evidence.find((e) => e.name === 'suggested for')!.value, '3m');
+  // With for: 3m only the still-firing one (86 minutes up to now) would have notified.
+  assert.equal(flapping.evidence.find((e) => e.name === 'notifications with for')!.value, 1);
+  assert.ok(out.some((c) => c.action === 'review-noisy-rule'), 'twenty firings, none acted on');
+  const silenced = instances.map((i, k) => (k === 7 ? { ...i, silenced: true } : i));
+  assert.ok(!analyzeAlertHygieneOnColumns(rules, alertInstanceColumns(silenced), now).some((c) => c.action === 'review-noisy-rule'));
 });
 
 test('SLO budget risk: time to exhaustion from budget left and burn rate', () => {

@@ -2,7 +2,7 @@
 // alert-hygiene analyzer. Service alerts come from the store; host alerts, and everything on a
 // deployment without Alertmanager history yet, from the reference rules replayed on the warehouse.
 import type { AlertPeriod } from '@sextant/core/predict';
-import type { FiringPeriod, RuleInfo } from '@sextant/core/recommend';
+import type { RuleInfo } from '@sextant/core/recommend';
 import { mapInTurns } from '../event-loop.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
 import { replayedAlertHistory, type AlertHistory } from './predict-inputs.js';
@@ -13,17 +13,7 @@ const RULES_LOOKBACK_MS = 30 * 86_400_000;
 
 export function storedAlertAnalytics(store: AlertStore, now: () => number): AlertAnalytics {
   return {
-    async firingPeriods(tenant, range): Promise<FiringPeriod[]> {
-      const instances = await store.overlapping(tenant, range.start, range.end);
-      const at = now();
-      return mapInTurns(instances, (i) => ({
-        alertname: i.alertname,
-        fingerprint: i.fingerprint,
-        startsAt: i.startsAtMs,
-        endsAt: i.endsAtMs ?? at,
-        actedOn: i.silenced,
-      }));
-    },
+    instances: (tenant, range) => store.overlapping(tenant, range.start, range.end),
     async rules(tenant): Promise<RuleInfo[]> {
       const rules = await store.rules(tenant, now() - RULES_LOOKBACK_MS, now() + 1);
       // The store knows whether a runbook_url annotation was there, not its value.

@@ -4,16 +4,15 @@
 // The series analyzers (capacity, right-sizing, SLO budget) and the policies' entity snapshots
 // (entity histories and features) are computed in the worker pool.
 import type { Series, TimeRange } from '@sextant/core';
+import { alertInstanceColumns, instanceColumnBuffers, type AlertInstance } from '@sextant/core/alerts';
 import { FEATURE_NAMES, alertColumnBuffers, alertPeriodColumns, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
 import {
-  analyzeAlertHygiene,
   DEFAULT_CAPACITY_OPTIONS,
   DEFAULT_RIGHT_SIZING_OPTIONS,
   evaluatePolicies,
   reconcile,
   type Candidate,
   type EntitySnapshot,
-  type FiringPeriod,
   type Policy,
   type RuleInfo,
   type SeriesAnalyzer,
@@ -31,7 +30,8 @@ import { groupBy } from '@sextant/core/collections';
 
 /** Alert analytics for the hygiene analyzer (from the alert history store, when the service has one). */
 export interface AlertAnalytics {
-  firingPeriods(tenant: string, range: TimeRange): Promise<FiringPeriod[]>;
+  /** The alert instances firing at some time in the range. */
+  instances(tenant: string, range: TimeRange): Promise<AlertInstance[]>;
   rules(tenant: string): Promise<RuleInfo[]>;
 }
 
@@ -104,10 +104,10 @@ export function createRecommendJob(deps: RecommendJobDeps): RecommendJob {
     // Asked for in one turn, the hygiene's and the policies' alert periods share the store's one read of the range.
     const [out, firing, alerts] = await Promise.all([
       analyzeSeriesInWorker(series, SERIES_ANALYZERS.filter((a) => enabled.has(a)), deps.slos, now),
-      hygiene?.firingPeriods(tenant, range),
+      hygiene?.instances(tenant, range),
       policy ? deps.alerts.periods(tenant, range, series) : undefined,
     ]);
-    if (hygiene && firing) out.push(...analyzeAlertHygiene(await hygiene.rules(tenant), firing));
+    if (hygiene && firing) out.push(...(await analyzeAlertHygieneInWorker(await hygiene.rules(tenant), firing, now)));
     if (alerts) {
       const features = await latestFeaturesInWorker(series, alerts, now);
       const latest = await deps.predictions.listPredictions(tenant, { latest: true, limit: 10_000 });
@@ -161,6 +161,12 @@ export function analyzeSeriesInWorker(series: Readonly<Record<string, Series[]>>
 const SERIES_ANALYZERS: readonly SeriesAnalyzer[] = ['capacity', 'rightsizing', 'slo-budget'];
 
 type EntityFeatures = { entity: string; features: Float64Array }[];
+
+/** The alert hygiene's candidates, computed in the worker pool on the instances sent as columns. */
+function analyzeAlertHygieneInWorker(rules: readonly RuleInfo[], instances: readonly AlertInstance[], now: number): Promise<Candidate[]> {
+  const columns = alertInstanceColumns(instances);
+  return coreWorkers.run<Candidate[]>({ module: '@sextant/core/recommend', name: 'analyzeAlertHygieneOnColumns' }, [rules, columns, now], undefined, instanceColumnBuffers(columns));
+}
 
 /** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */
 export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
