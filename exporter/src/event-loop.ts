@@ -6,18 +6,16 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Items mapped between two turns of the event loop by mapInTurns. */
+/** Items handled between two turns of the event loop by forEachInTurns. */
 export const ITEMS_PER_TURN = 5_000;
 
 /**
- * `items.map(fn)` with a turn of the event loop every `perTurn` items: for lists that grow with the
- * data (100,000 alert instances as objects took 50 ms in one go, and the next step as long again).
+ * Calls `fn(0)` ... `fn(count - 1)` with a turn of the event loop every `perTurn` calls: for work
+ * that grows with the data (100,000 alert instances made into objects took 50 ms in one go).
  */
-export async function mapInTurns<T, U>(items: readonly T[], fn: (item: T) => U, perTurn = ITEMS_PER_TURN): Promise<U[]> {
-  const out = new Array<U>(items.length);
-  for (let i = 0; i < items.length; i++) {
+export async function forEachInTurns(count: number, fn: (index: number) => void, perTurn = ITEMS_PER_TURN): Promise<void> {
+  for (let i = 0; i < count; i++) {
     if (i > 0 && i % perTurn === 0) await yieldToEventLoop();
-    out[i] = fn(items[i]!);
+    fn(i);
   }
-  return out;
 }

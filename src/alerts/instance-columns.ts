@@ -1,6 +1,9 @@
-// Alert instances as columns, for a worker thread: a structured clone of 100,000 instance objects
-// holds the service's event loop for tens of milliseconds; their columns move as transferred buffers,
-// with each distinct fingerprint, alertname, service and severity copied once.
+// Alert instances as columns: how the warehouse hands the alert history to the service and the
+// service to a worker thread. 100,000 instance objects cost the event loop tens of milliseconds to
+// build and hundreds to clone for a worker, and their garbage collection pauses grow with them; as
+// columns they are seven typed arrays (copied to a worker as they are, not transferred: one read of
+// the store may serve several jobs at once) and each distinct fingerprint, alertname, service and
+// severity once.
 import { StringTable } from '../collections/index.js';
 import { analyseAlerts, type AlertAnalysis, type AlertInstance, type AnalysisOptions } from './analysis.js';
 
@@ -22,29 +25,48 @@ const SILENCED = 1;
 const INHIBITED = 2;
 const HAS_RUNBOOK = 4;
 
+/**
+ * Builds the columns an instance at a time (e.g. as a warehouse read streams its chunks), so that
+ * no list of instance objects is ever held: each string is kept once, each number in a flat array.
+ */
+export class AlertInstanceColumnsBuilder {
+  private readonly table = new StringTable();
+  private readonly fingerprint: number[] = [];
+  private readonly alertname: number[] = [];
+  private readonly service: number[] = [];
+  private readonly severity: number[] = [];
+  private readonly startsAt: number[] = [];
+  private readonly endsAt: number[] = [];
+  private readonly flags: number[] = [];
+
+  add(a: AlertInstance): void {
+    this.fingerprint.push(this.table.indexOf(a.fingerprint));
+    this.alertname.push(this.table.indexOf(a.alertname));
+    this.service.push(this.table.indexOf(a.service));
+    this.severity.push(this.table.indexOf(a.severity));
+    this.startsAt.push(a.startsAtMs);
+    this.endsAt.push(a.endsAtMs ?? NaN);
+    this.flags.push((a.silenced ? SILENCED : 0) | (a.inhibited ? INHIBITED : 0) | (a.hasRunbook ? HAS_RUNBOOK : 0));
+  }
+
+  columns(): AlertInstanceColumns {
+    return {
+      names: this.table.names,
+      fingerprint: Uint32Array.from(this.fingerprint),
+      alertname: Uint32Array.from(this.alertname),
+      service: Uint32Array.from(this.service),
+      severity: Uint32Array.from(this.severity),
+      startsAt: Float64Array.from(this.startsAt),
+      endsAt: Float64Array.from(this.endsAt),
+      flags: Uint8Array.from(this.flags),
+    };
+  }
+}
+
 export function alertInstanceColumns(instances: readonly AlertInstance[]): AlertInstanceColumns {
-  const table = new StringTable();
-  const n = instances.length;
-  const columns: AlertInstanceColumns = {
-    names: table.names,
-    fingerprint: new Uint32Array(n),
-    alertname: new Uint32Array(n),
-    service: new Uint32Array(n),
-    severity: new Uint32Array(n),
-    startsAt: new Float64Array(n),
-    endsAt: new Float64Array(n),
-    flags: new Uint8Array(n),
-  };
-  instances.forEach((a, i) => {
-    columns.fingerprint[i] = table.indexOf(a.fingerprint);
-    columns.alertname[i] = table.indexOf(a.alertname);
-    columns.service[i] = table.indexOf(a.service);
-    columns.severity[i] = table.indexOf(a.severity);
-    columns.startsAt[i] = a.startsAtMs;
-    columns.endsAt[i] = a.endsAtMs ?? NaN;
-    columns.flags[i] = (a.silenced ? SILENCED : 0) | (a.inhibited ? INHIBITED : 0) | (a.hasRunbook ? HAS_RUNBOOK : 0);
-  });
-  return columns;
+  const builder = new AlertInstanceColumnsBuilder();
+  for (const a of instances) builder.add(a);
+  return builder.columns();
 }
 
 export function alertInstancesOf(columns: AlertInstanceColumns): AlertInstance[] {
@@ -63,12 +85,6 @@ export function alertInstancesOf(columns: AlertInstanceColumns): AlertInstance[]
       hasRunbook: (flags[i]! & HAS_RUNBOOK) !== 0,
     };
   });
-}
-
-/** The columns' buffers, to transfer to the worker (unusable here afterwards). */
-export function instanceColumnBuffers(columns: AlertInstanceColumns): ArrayBuffer[] {
-  const { fingerprint, alertname, service, severity, startsAt, endsAt, flags } = columns;
-  return [fingerprint, alertname, service, severity, startsAt, endsAt, flags].map((c) => c.buffer as ArrayBuffer);
 }
 
 /** analyseAlerts on instances sent as columns (in a worker thread). */

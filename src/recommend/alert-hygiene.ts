@@ -152,7 +152,7 @@ export function analyzeAlertHygiene(
 }
 
 /** Each alert instance's firing period: one still firing counts up to `now`; a silenced one was acted on. */
-export function firingPeriodsOf(instances: readonly AlertInstance[], now: number): FiringPeriod[] {
+function firingPeriodsOf(instances: readonly AlertInstance[], now: number): FiringPeriod[] {
   return instances.map((i) => ({ alertname: i.alertname, fingerprint: i.fingerprint, startsAt: i.startsAtMs, endsAt: i.endsAtMs ?? now, actedOn: i.silenced }));
 }
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Registry } from 'prom-client';
+import { alertInstancesOf } from '@sextant/core/alerts';
 import { scenario } from '@sextant/core/demo';
 import { alertsSectionSchema } from '../config/sections/alerts.js';
 import type { Job } from '../jobs/job.js';
@@ -41,14 +42,14 @@ test('the demo job records the scenario\'s alerts once, with a flapping rule, th
     await store.loaded();
     const [row] = await warehouse.handle.read(`SELECT count(*) AS n FROM alert_events WHERE tenant = 'demo'`);
     assert.equal(Number(row?.n), expected.length, 'every firing and resolution once, despite two runs');
-    const instances = await store.instances('demo', 0, now);
+    const instances = alertInstancesOf(await store.instances('demo', 0, now));
     assert.ok(instances.some((i) => i.alertname === 'HostCpuUsageCritical'));
     assert.ok(instances.every((i) => i.endsAtMs === null || i.endsAtMs > i.startsAtMs));
 
     // The datasets job turns the last two hours into points the BI query API can read.
     await datasets.run(new AbortController().signal);
     const window = { start: now - 2 * 3_600_000, end: now };
-    const firingNow = await store.overlapping('demo', window.start, window.end);
+    const firingNow = alertInstancesOf(await store.overlapping('demo', window.start, window.end));
     const [points] = await warehouse.handle.read(
       `SELECT count(*) AS n, coalesce(sum(value), 0) AS firing_minutes FROM points WHERE tenant = 'demo' AND dataset = 'alerts_firing'`,
     );

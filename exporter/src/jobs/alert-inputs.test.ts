@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeAlertHygiene, firingPeriodsOf } from '@sextant/core/recommend';
+import { analyzeAlertHygieneOnColumns } from '@sextant/core/recommend';
 import type { AlertObservation } from '../warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
 import { storedAlertAnalytics, storedAlertHistory } from './alert-inputs.js';
@@ -28,7 +28,7 @@ test('stored alerts feed the hygiene analyzer (flaps, runbooks) and the predicti
   await store.record(observe(500 * MIN, 520 * MIN, { alertname: 'ApiDown', service: 'api', severity: 'critical' }, { runbook_url: 'https://r/api' }));
 
   const analytics = storedAlertAnalytics(store, () => now);
-  const candidates = analyzeAlertHygiene(await analytics.rules('a'), firingPeriodsOf(await analytics.instances('a', { start: 0, end: now }), now));
+  const candidates = analyzeAlertHygieneOnColumns(await analytics.rules('a'), await analytics.instances('a', { start: 0, end: now }), now);
   const flapping = candidates.find((c) => c.action === 'set-keep-firing-for')!;
   assert.equal(flapping.entity, 'Flappy');
   assert.equal(flapping.evidence.find((e) => e.name === 'suggested keep_firing_for')!.value, '6m');

@@ -3,7 +3,7 @@
 // deployment without Alertmanager history yet, from the reference rules replayed on the warehouse.
 import type { AlertPeriod } from '@sextant/core/predict';
 import type { RuleInfo } from '@sextant/core/recommend';
-import { mapInTurns } from '../event-loop.js';
+import { forEachInTurns } from '../event-loop.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
 import { replayedAlertHistory, type AlertHistory } from './predict-inputs.js';
 import type { AlertAnalytics } from './recommend.js';
@@ -25,15 +25,15 @@ export function storedAlertAnalytics(store: AlertStore, now: () => number): Aler
 export function storedAlertHistory(store: AlertStore, replayed: AlertHistory = replayedAlertHistory()): AlertHistory {
   return {
     async periods(tenant, range, series) {
-      const services = (await store.overlapping(tenant, range.start, range.end)).filter((i) => i.service !== '' && i.service !== 'node');
+      const { names, service, alertname, severity, startsAt, endsAt } = await store.overlapping(tenant, range.start, range.end);
       // In the store's order (by start), as the replayed periods are: the sort merges two sorted runs.
-      const stored = await mapInTurns(services, (i): AlertPeriod => ({
-        entity: i.service,
-        alertname: i.alertname,
-        severity: i.severity,
-        startsAt: i.startsAtMs,
-        ...(i.endsAtMs === null ? {} : { endsAt: i.endsAtMs }),
-      }));
+      const stored: AlertPeriod[] = [];
+      await forEachInTurns(startsAt.length, (i) => {
+        const entity = names[service[i]!]!;
+        if (entity === '' || entity === 'node') return;
+        const end = endsAt[i]!;
+        stored.push({ entity, alertname: names[alertname[i]!]!, severity: names[severity[i]!]!, startsAt: startsAt[i]!, ...(Number.isNaN(end) ? {} : { endsAt: end }) });
+      });
       return stored.concat(await replayed.periods(tenant, range, series)).sort((a, b) => a.startsAt - b.startsAt);
     },
   };

@@ -4,7 +4,7 @@
 // The series analyzers (capacity, right-sizing, SLO budget) and the policies' entity snapshots
 // (entity histories and features) are computed in the worker pool.
 import type { Series, TimeRange } from '@sextant/core';
-import { alertInstanceColumns, instanceColumnBuffers, type AlertInstance } from '@sextant/core/alerts';
+import type { AlertInstanceColumns } from '@sextant/core/alerts';
 import { FEATURE_NAMES, alertColumnBuffers, alertPeriodColumns, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
 import {
   DEFAULT_CAPACITY_OPTIONS,
@@ -31,7 +31,7 @@ import { groupBy } from '@sextant/core/collections';
 /** Alert analytics for the hygiene analyzer (from the alert history store, when the service has one). */
 export interface AlertAnalytics {
   /** The alert instances firing at some time in the range. */
-  instances(tenant: string, range: TimeRange): Promise<AlertInstance[]>;
+  instances(tenant: string, range: TimeRange): Promise<AlertInstanceColumns>;
   rules(tenant: string): Promise<RuleInfo[]>;
 }
 
@@ -162,10 +162,9 @@ const SERIES_ANALYZERS: readonly SeriesAnalyzer[] = ['capacity', 'rightsizing', 
 
 type EntityFeatures = { entity: string; features: Float64Array }[];
 
-/** The alert hygiene's candidates, computed in the worker pool on the instances sent as columns. */
-function analyzeAlertHygieneInWorker(rules: readonly RuleInfo[], instances: readonly AlertInstance[], now: number): Promise<Candidate[]> {
-  const columns = alertInstanceColumns(instances);
-  return coreWorkers.run<Candidate[]>({ module: '@sextant/core/recommend', name: 'analyzeAlertHygieneOnColumns' }, [rules, columns, now], undefined, instanceColumnBuffers(columns));
+/** The alert hygiene's candidates, computed in the worker pool. */
+function analyzeAlertHygieneInWorker(rules: readonly RuleInfo[], instances: AlertInstanceColumns, now: number): Promise<Candidate[]> {
+  return coreWorkers.run<Candidate[]>({ module: '@sextant/core/recommend', name: 'analyzeAlertHygieneOnColumns' }, [rules, instances, now]);
 }
 
 /** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */

@@ -1,7 +1,7 @@
 // Alert history in the warehouse: every state change of every alert instance (fingerprint +
 // startsAt), recorded once however often Alertmanager re-delivers it. What the webhook, the alert
 // jobs, the analysis and the reports need; intake-alert-store.ts implements it on every engine.
-import type { AlertInstance } from '@sextant/core/alerts';
+import type { AlertInstanceColumns } from '@sextant/core/alerts';
 
 export const ALERT_STATES = ['firing', 'silenced', 'inhibited', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -62,9 +62,9 @@ export interface AlertStore {
   /** Instances whose last state the store remembers (bounded). */
   readonly cachedInstances: number;
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
-  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns>;
   /** Instances of a tenant firing at some time in [fromMs, toMs). */
-  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns>;
   /**
    * The rules of a tenant's instances that started in [fromMs, toMs), each once, and whether any of
    * those instances carried a runbook annotation: what instances() answers, aggregated in the warehouse.

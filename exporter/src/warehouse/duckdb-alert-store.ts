@@ -1,12 +1,11 @@
 // The alert history's reads on DuckDB: alert_events and its alert_instances view (migrations 200-202).
-import type { AlertInstance } from '@sextant/core/alerts';
+import { AlertInstanceColumnsBuilder, type AlertInstanceColumns } from '@sextant/core/alerts';
 import { alertInstanceOf, alertRuleSeenOf, historyRowOf, INSTANCE_COLUMNS, instanceStateOf } from './alert-event-rows.js';
 import type { AlertRuleSeen, AlertState, HistoryRow } from './alert-store.js';
 import type { DuckDbHandle, ReadSession, SqlParam } from './duckdb-handle.js';
 import { HistoryBounds } from './history-bounds.js';
 import { LOADED_THROUGH_SQL } from './duckdb-intake-target.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from './intake-alert-store.js';
-import { mapInTurns } from '../event-loop.js';
 
 export class DuckDbAlertEvents implements AlertEventsTable {
   private readonly bounds = new HistoryBounds();
@@ -43,11 +42,11 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     return rows.map(instanceStateOf);
   }
 
-  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     return this.instancesWhere('starts_at_ms >= $2 AND starts_at_ms < $3', [tenant, fromMs, toMs]);
   }
 
-  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     return this.instancesWhere('starts_at_ms < $3 AND (ends_at_ms IS NULL OR ends_at_ms > $2)', [tenant, fromMs, toMs]);
   }
 
@@ -64,13 +63,34 @@ export class DuckDbAlertEvents implements AlertEventsTable {
     return (await this.handle.read('SELECT DISTINCT tenant FROM alert_events ORDER BY tenant')).map((r) => String(r.tenant));
   }
 
-  /** The columns alertInstanceOf reads, not the view's every column: each row is converted on the event loop, in turns. */
-  private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstance[]> {
-    const rows = await this.handle.read(
+  /**
+   * The columns alertInstanceOf reads, not the view's every column, streamed: each chunk of rows
+   * goes into the instance columns, with a turn of the event loop between chunks and no object kept per row.
+   */
+  private async instancesWhere(condition: string, params: SqlParam[]): Promise<AlertInstanceColumns> {
+    const builder = new AlertInstanceColumnsBuilder();
+    await this.handle.readChunks(
       `SELECT ${INSTANCE_COLUMNS} FROM alert_instances WHERE tenant = $1 AND ${condition} ORDER BY starts_at_ms, fingerprint`,
       params,
+      ([fingerprint, alertname, service, severity, startsAt, endsAt, silenced, inhibited, runbook]) => {
+        for (let i = 0; i < fingerprint!.length; i++) {
+          builder.add(
+            alertInstanceOf({
+              fingerprint: fingerprint![i],
+              alertname: alertname![i],
+              service: service![i],
+              severity: severity![i],
+              starts_at_ms: startsAt![i],
+              ends_at_ms: endsAt![i],
+              was_silenced: silenced![i],
+              was_inhibited: inhibited![i],
+              has_runbook: runbook![i],
+            }),
+          );
+        }
+      },
     );
-    return mapInTurns(rows, alertInstanceOf);
+    return builder.columns();
   }
 
   async open(tenant: string): Promise<OpenInstance[]> {

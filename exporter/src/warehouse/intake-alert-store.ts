@@ -3,7 +3,7 @@
 // engine's AlertEventsTable answers the reads, after the log is loaded into it. When replicas share
 // the history (ClickHouse), each records what changed as it sees it and the reads fold every
 // replica's rows into one history (clickhouse/clickhouse-alert-changes.ts).
-import type { AlertInstance } from '@sextant/core/alerts';
+import type { AlertInstanceColumns } from '@sextant/core/alerts';
 import type { AlertEventRow, AlertIntake } from './alert-intake.js';
 import type { AlertObservation, AlertRuleSeen, AlertState, AlertStore, HistoryRow } from './alert-store.js';
 import { RecentHistoryReads } from './recent-history-reads.js';
@@ -43,8 +43,8 @@ export interface AlertEventsTable {
   lastStates(since: number): Promise<InstanceState[]>;
   /** Last state of those of `keys` that the table holds. */
   lastStatesOf(keys: readonly InstanceKey[]): Promise<InstanceState[]>;
-  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
-  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]>;
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns>;
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns>;
   rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]>;
   tenants(): Promise<string[]>;
   open(tenant: string): Promise<OpenInstance[]>;
@@ -107,7 +107,7 @@ export class IntakeAlertStore implements AlertStore {
   private readonly shared: boolean;
   private readonly recentReads = new RecentHistoryReads();
   /** overlapping()'s reads asked for in the current synchronous turn, by tenant and range. */
-  private readonly overlappingThisTurn = new Map<string, Promise<AlertInstance[]>>();
+  private readonly overlappingThisTurn = new Map<string, Promise<AlertInstanceColumns>>();
 
   constructor(
     private readonly table: AlertEventsTable,
@@ -274,21 +274,21 @@ export class IntakeAlertStore implements AlertStore {
   }
 
   /** Instances of a tenant that started in [fromMs, toMs), for analytics. */
-  async instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  async instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     await this.loaded();
     return this.table.instances(tenant, fromMs, toMs);
   }
 
   /**
    * Instances of a tenant firing at some time in [fromMs, toMs). Calls with the same arguments in one
-   * synchronous turn share one read, each with an array of its own, unless a record() acknowledged
-   * changes in between: the recommend job's two analyses of a range read its 100,000 instances once,
-   * and each read's rows are converted on the event loop.
+   * synchronous turn share one read and its columns (which their users only read), unless a record()
+   * acknowledged changes in between: the recommend job's two analyses of a range read its 100,000
+   * instances once.
    */
-  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     const key = JSON.stringify([tenant, fromMs, toMs]);
     const started = this.overlappingThisTurn.get(key);
-    if (started) return started.then((instances) => instances.slice());
+    if (started) return started;
     if (this.overlappingThisTurn.size === 0) queueMicrotask(() => this.overlappingThisTurn.clear());
     const read = this.loaded().then(() => this.table.overlapping(tenant, fromMs, toMs));
     this.overlappingThisTurn.set(key, read);

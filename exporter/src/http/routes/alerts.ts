@@ -1,6 +1,6 @@
 // /api/v1/alerts: Alertmanager's webhook (state changes committed before the answer), the alert
 // history, and alert analytics.
-import { alertInstanceColumns, instanceColumnBuffers, type AlertAnalysis, type AnalysisOptions } from '@sextant/core/alerts';
+import type { AlertAnalysis, AnalysisOptions } from '@sextant/core/alerts';
 import { Router, type Request, type Response } from 'express';
 import { Counter, type Registry } from 'prom-client';
 import type { GroupCommit } from '../../alerts/group-commit.js';
@@ -86,9 +86,9 @@ export function alertsRoutes(deps: AlertsRoutesDeps): Router {
     const start = from ?? end - 7 * DAY_MS;
     if (start >= end) return fail(res, 400, 'GET /api/v1/alerts/analysis: from must be before to');
     // Instances before the range let the first re-firing in it count as a flap.
-    const instances = alertInstanceColumns(await deps.store.instances(auth.tenant, start - deps.analysis.flapWindowMs - DAY_MS, end));
+    const instances = await deps.store.instances(auth.tenant, start - deps.analysis.flapWindowMs - DAY_MS, end);
     // In the worker pool: a million instances are about a second of work.
-    res.json(await coreWorkers.run<AlertAnalysis>({ module: '@sextant/core/alerts', name: 'analyseAlertsOnColumns' }, [instances, start, end, now, deps.analysis], undefined, instanceColumnBuffers(instances)));
+    res.json(await coreWorkers.run<AlertAnalysis>({ module: '@sextant/core/alerts', name: 'analyseAlertsOnColumns' }, [instances, start, end, now, deps.analysis]));
   });
 
   router.get('/alerts/history', async (req, res) => {

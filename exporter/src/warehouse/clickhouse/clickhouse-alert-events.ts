@@ -2,14 +2,14 @@
 // (clickhouse-alert-changes.ts). alert_events is a ReplacingMergeTree on its rows' whole identity
 // (instance, observed time, writer's seq, state), read with FINAL, so a segment of the intake log
 // loaded twice shows once. The per-instance summary is DuckDB's alert_instances view written as a subquery.
-import type { AlertInstance } from '@sextant/core/alerts';
+import { AlertInstanceColumnsBuilder, type AlertInstanceColumns } from '@sextant/core/alerts';
 import { alertInstanceOf, alertRuleSeenOf, historyRowOf, instanceStateOf } from '../alert-event-rows.js';
 import type { AlertRuleSeen, AlertState, HistoryRow } from '../alert-store.js';
 import type { AlertEventsTable, HistoryFilter, InstanceKey, InstanceState, OpenInstance } from '../intake-alert-store.js';
 import { alertChangesSql } from './clickhouse-alert-changes.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { sqlNumber, sqlString } from './sql-literal.js';
-import { mapInTurns } from '../../event-loop.js';
+import { forEachInTurns } from '../../event-loop.js';
 
 export class ClickHouseAlertEvents implements AlertEventsTable {
   constructor(private readonly db: ClickHouseConnection) {}
@@ -56,7 +56,7 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
   }
 
   /** The tenant's instances, filtered by `condition` on starts_at_ms and i_ends (its ends_at_ms). */
-  private async instancesWhere(tenant: string, condition: string): Promise<AlertInstance[]> {
+  private async instancesWhere(tenant: string, condition: string): Promise<AlertInstanceColumns> {
     const rows = await this.db.read(
       `SELECT fingerprint, starts_at_ms, i_alertname AS alertname, i_service AS service, i_severity AS severity, i_ends AS ends_at_ms,
               i_silenced AS was_silenced, i_inhibited AS was_inhibited, i_runbook AS has_runbook
@@ -64,7 +64,9 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
        WHERE ${condition}
        ORDER BY starts_at_ms, fingerprint`,
     );
-    return mapInTurns(rows, alertInstanceOf);
+    const builder = new AlertInstanceColumnsBuilder();
+    await forEachInTurns(rows.length, (i) => builder.add(alertInstanceOf(rows[i]!)));
+    return builder.columns();
   }
 
   async rules(tenant: string, fromMs: number, toMs: number): Promise<AlertRuleSeen[]> {
@@ -77,11 +79,11 @@ export class ClickHouseAlertEvents implements AlertEventsTable {
     return rows.map(alertRuleSeenOf);
   }
 
-  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  instances(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     return this.instancesWhere(tenant, `starts_at_ms >= ${sqlNumber(fromMs)} AND starts_at_ms < ${sqlNumber(toMs)}`);
   }
 
-  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstance[]> {
+  overlapping(tenant: string, fromMs: number, toMs: number): Promise<AlertInstanceColumns> {
     return this.instancesWhere(tenant, `starts_at_ms < ${sqlNumber(toMs)} AND (isNull(i_ends) OR i_ends > ${sqlNumber(fromMs)})`);
   }
 
