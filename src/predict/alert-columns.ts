@@ -1,6 +1,6 @@
 // Alert periods as columns, for a worker thread: a structured clone of 100,000 period objects held
-// the service's event loop up to 68 ms (bench/results/soak.md); their columns move as transferred
-// buffers, with each distinct entity, alertname and severity copied once.
+// the service's event loop up to 68 ms (bench/results/soak.md); their columns are five typed arrays
+// (a copy of a few megabytes) and each distinct entity, alertname and severity once.
 import { StringTable } from '../collections/index.js';
 import type { AlertPeriod } from './alerts.js';
 
@@ -15,25 +15,39 @@ export interface AlertPeriodColumns {
   endsAt: Float64Array;
 }
 
+/** Builds the columns a period at a time (the service adds them in slices, with turns of its event loop between). */
+export class AlertPeriodColumnsBuilder {
+  private readonly table = new StringTable();
+  private readonly entity: number[] = [];
+  private readonly alertname: number[] = [];
+  private readonly severity: number[] = [];
+  private readonly startsAt: number[] = [];
+  private readonly endsAt: number[] = [];
+
+  add(p: AlertPeriod): void {
+    this.entity.push(this.table.indexOf(p.entity));
+    this.alertname.push(this.table.indexOf(p.alertname));
+    this.severity.push(this.table.indexOf(p.severity));
+    this.startsAt.push(p.startsAt);
+    this.endsAt.push(p.endsAt ?? NaN);
+  }
+
+  columns(): AlertPeriodColumns {
+    return {
+      names: this.table.names,
+      entity: Uint32Array.from(this.entity),
+      alertname: Uint32Array.from(this.alertname),
+      severity: Uint32Array.from(this.severity),
+      startsAt: Float64Array.from(this.startsAt),
+      endsAt: Float64Array.from(this.endsAt),
+    };
+  }
+}
+
 export function alertPeriodColumns(periods: readonly AlertPeriod[]): AlertPeriodColumns {
-  const table = new StringTable();
-  const n = periods.length;
-  const columns: AlertPeriodColumns = {
-    names: table.names,
-    entity: new Uint32Array(n),
-    alertname: new Uint32Array(n),
-    severity: new Uint32Array(n),
-    startsAt: new Float64Array(n),
-    endsAt: new Float64Array(n),
-  };
-  periods.forEach((p, i) => {
-    columns.entity[i] = table.indexOf(p.entity);
-    columns.alertname[i] = table.indexOf(p.alertname);
-    columns.severity[i] = table.indexOf(p.severity);
-    columns.startsAt[i] = p.startsAt;
-    columns.endsAt[i] = p.endsAt ?? NaN;
-  });
-  return columns;
+  const builder = new AlertPeriodColumnsBuilder();
+  for (const p of periods) builder.add(p);
+  return builder.columns();
 }
 
 export function alertPeriodsOf(columns: AlertPeriodColumns): AlertPeriod[] {
@@ -48,9 +62,4 @@ export function alertPeriodsOf(columns: AlertPeriodColumns): AlertPeriod[] {
       ...(Number.isNaN(endsAt) ? {} : { endsAt }),
     };
   });
-}
-
-/** The columns' buffers, to transfer to the worker (unusable here afterwards). */
-export function alertColumnBuffers(columns: AlertPeriodColumns): ArrayBuffer[] {
-  return [columns.entity, columns.alertname, columns.severity, columns.startsAt, columns.endsAt].map((c) => c.buffer as ArrayBuffer);
 }

@@ -2,7 +2,7 @@
 // entity on the latest window; the result goes to /metrics as sextant_failure_probability and to the
 // warehouse, each with its top contributing features. The entity histories are built and scored in
 // the service's worker pool, so the event loop keeps serving meanwhile.
-import { alertColumnBuffers, alertPeriodColumns, type Prediction } from '@sextant/core/predict';
+import type { Prediction } from '@sextant/core/predict';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { PredictionStore } from '../warehouse/prediction-store.js';
@@ -48,12 +48,11 @@ export function createPredictJob(deps: PredictJobDeps): PredictJob {
       if (models.length === 0) continue;
       const now = deps.now();
       const inputs = await loadPredictColumns(deps.warehouse, deps.alerts, tenant, { start: now - INPUT_RANGE_MS, end: now });
-      const alerts = alertPeriodColumns(inputs.alerts);
       const predictions = await coreWorkers.run<Prediction[]>(
         { module: '@sextant/core/predict', name: 'predictNowOnColumns' },
-        [models, inputs.columns, alerts, now],
+        [models, inputs.columns, inputs.alerts, now],
         undefined,
-        [...inputs.transfer, ...alertColumnBuffers(alerts)],
+        inputs.transfer,
       );
       await deps.store.savePredictions(tenant, predictions);
       for (const p of predictions) probability.set({ tenant, entity: p.entity, horizon: horizonLabel(p.horizonMs) }, p.probability);

@@ -5,7 +5,7 @@
 // (entity histories and features) are computed in the worker pool.
 import type { Series, TimeRange } from '@sextant/core';
 import type { AlertInstanceColumns } from '@sextant/core/alerts';
-import { FEATURE_NAMES, alertColumnBuffers, alertPeriodColumns, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
+import { FEATURE_NAMES, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
 import {
   DEFAULT_CAPACITY_OPTIONS,
   DEFAULT_RIGHT_SIZING_OPTIONS,
@@ -24,7 +24,7 @@ import type { PredictionStore } from '../warehouse/prediction-store.js';
 import type { RecommendationStore } from '../warehouse/recommendation-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
-import { loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
+import { alertColumnsInTurns, loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
 import { coreWorkers } from '../worker-pool.js';
 import { groupBy } from '@sextant/core/collections';
 
@@ -168,10 +168,10 @@ function analyzeAlertHygieneInWorker(rules: readonly RuleInfo[], instances: Aler
 }
 
 /** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */
-export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
+export async function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
   const { columns, transfer } = seriesColumns(series);
-  const alertColumns = alertPeriodColumns(alerts);
-  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alertColumns, now, SNAPSHOT_WINDOW], undefined, [...transfer, ...alertColumnBuffers(alertColumns)]);
+  const alertColumns = await alertColumnsInTurns(alerts);
+  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alertColumns, now, SNAPSHOT_WINDOW], undefined, transfer);
 }
 const SNAPSHOT_WINDOW = { windowMs: 30 * 60_000 };
 

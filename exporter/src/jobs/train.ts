@@ -2,7 +2,7 @@
 // warehouse, trains a failure predictor in a worker thread (the event loop keeps serving /metrics and
 // the API meanwhile) and stores it with its version, range, features and held-out evaluation.
 import type { TimeRange } from '@sextant/core';
-import { alertColumnBuffers, alertPeriodColumns, type TrainOptions, type TrainedPredictor } from '@sextant/core/predict';
+import type { TrainOptions, TrainedPredictor } from '@sextant/core/predict';
 import { Counter, Gauge } from 'prom-client';
 import type { Job } from './job.js';
 import { horizonLabel, type PredictJobDeps } from './predict.js';
@@ -55,10 +55,8 @@ export class NotEnoughTrainingData extends Error {}
  */
 async function trainInWorker(inputs: PredictColumns, range: TimeRange, now: number, options: TrainOptions, last: boolean, signal?: AbortSignal): Promise<TrainedPredictor> {
   try {
-    const alerts = alertPeriodColumns(inputs.alerts);
-    const args = [inputs.columns, alerts, range, now, options];
-    const transfer = [...(last ? inputs.transfer : []), ...alertColumnBuffers(alerts)];
-    return await coreWorkers.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictorOnColumns' }, args, signal, transfer);
+    const args = [inputs.columns, inputs.alerts, range, now, options];
+    return await coreWorkers.run<TrainedPredictor>({ module: '@sextant/core/predict', name: 'trainPredictorOnColumns' }, args, signal, last ? inputs.transfer : []);
   } catch (error) {
     if (error instanceof WorkerTaskError && error.errorName === 'NotEnoughDataError') throw new NotEnoughTrainingData(error.message);
     throw error;
@@ -114,7 +112,7 @@ export function createTrainJob(deps: TrainJobDeps): TrainJob {
           if (signal?.aborted) return stored;
           const horizon = horizonLabel(horizonMs);
           const started = performance.now();
-          log.info('training started', { tenant, horizon, series: Object.values(inputs.columns).flat().length, alerts: inputs.alerts.length });
+          log.info('training started', { tenant, horizon, series: Object.values(inputs.columns).flat().length, alerts: inputs.alerts.startsAt.length });
           try {
             const options: TrainOptions = {
               version: await deps.store.nextVersion(tenant),
