@@ -3,7 +3,7 @@
 // Each run rewrites the recent window, which also picks up late resolutions; replaceWindow makes it
 // idempotent. Every tenant the service serves gets them, empty without alerts, so their watermark
 // says how far the alert history has been written for each.
-import { ALERT_DATASET_LABELS, ALERT_DATASETS, alertInstancesOf, alertSeries } from '@sextant/core/alerts';
+import { ALERT_DATASET_LABELS, ALERT_DATASETS, alertSeries } from '@sextant/core/alerts';
 import type { Logger } from '../log.js';
 import type { DatasetDefinition } from '../sources/metrics-source.js';
 import type { AlertStore } from '../warehouse/alert-store.js';
@@ -45,7 +45,7 @@ export function createAlertDatasetsJob(deps: AlertDatasetsDeps): Job {
       const window = { start: end - deps.windowMs, end };
       for (const tenant of new Set([...deps.tenants, ...(await deps.store.tenants())])) {
         if (signal.aborted) return;
-        const series = alertSeries(alertInstancesOf(await deps.store.overlapping(tenant, window.start, window.end)), window, deps.stepMs, now);
+        const series = alertSeries(await deps.store.overlapping(tenant, window.start, window.end), window, deps.stepMs, now);
         await deps.warehouse.replaceWindow(tenant, ALERT_DATASETS.firing, window, series.firing);
         await deps.warehouse.replaceWindow(tenant, ALERT_DATASETS.started, window, series.started);
       }
