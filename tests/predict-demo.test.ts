@@ -16,7 +16,7 @@ import type { TimeRange } from '@sextant/core';
 import { hostOf, type Prediction } from '@sextant/core/predict';
 import { markApplied, rank } from '@sextant/core/recommend';
 import { createPredictJob } from '../exporter/src/jobs/predict.js';
-import { loadSeries, replayedAlertHistory } from '../exporter/src/jobs/predict-inputs.js';
+import { loadSeries, replayAlertPeriods, replayedAlertHistory } from '../exporter/src/jobs/predict-inputs.js';
 import { createRecommendJob } from '../exporter/src/jobs/recommend.js';
 import { createTrainJob, DEFAULT_PREDICT_SETTINGS } from '../exporter/src/jobs/train.js';
 import { createLogger } from '../exporter/src/log.js';
@@ -51,7 +51,7 @@ test('demo: disk fill and memory leak are recommended before their alerts; an ap
 
   // The alerts, from the data: what the reference rules fire on the warehouse's rollups.
   const series = await loadSeries(warehouse, TENANT, RANGE);
-  const alerts = await replayedAlertHistory().periods(TENANT, RANGE, series);
+  const alerts = await replayAlertPeriods(RANGE, series);
   const fill = source.scenario.incidents(RANGE).filter((i) => i.kind === 'disk_fill').at(-1)!;
   const leak = source.scenario.incidents(RANGE).find((i) => i.kind === 'memory_leak' && i.end < RANGE.end)!;
   const fillHost = hostOf(fill.labels['instance']!);
@@ -125,7 +125,7 @@ test('demo: disk fill and memory leak are recommended before their alerts; an ap
   // The demo goes on: its next critical alerts, each the failure of one scenario incident.
   await ingest(NEXT);
   const nextSeries = await loadSeries(warehouse, TENANT, { start: RANGE.start, end: NEXT.end });
-  const nextAlerts = (await replayedAlertHistory().periods(TENANT, NEXT, nextSeries)).filter((a) => a.startsAt > NEXT.start + 4 * HOUR);
+  const nextAlerts = (await replayAlertPeriods(NEXT, nextSeries)).filter((a) => a.startsAt > NEXT.start + 4 * HOUR);
   const failures = [
     { alertname: 'ServiceDown', incident: 'oom_restart' },
     { alertname: 'DiskAlmostFull', incident: 'disk_fill' },

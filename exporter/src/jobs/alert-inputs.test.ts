@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alertPeriodsOf, type AlertPeriod } from '@sextant/core/predict';
 import { analyzeAlertHygieneOnColumns } from '@sextant/core/recommend';
 import type { AlertObservation } from '../warehouse/alert-store.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse } from '../warehouse/duckdb-warehouse.js';
@@ -34,8 +35,13 @@ test('stored alerts feed the hygiene analyzer (flaps, runbooks) and the predicti
   assert.equal(flapping.evidence.find((e) => e.name === 'suggested keep_firing_for')!.value, '6m');
   assert.deepEqual(candidates.filter((c) => c.action === 'add-runbook').map((c) => c.entity), ['Flappy']);
 
-  const history = storedAlertHistory(store, { periods: async () => [] });
-  assert.deepEqual(await history.periods('a', { start: 0, end: now }, {}), [
+  // The stored service alert and the replayed host alerts, merged in order of start (the stored one first on a tie).
+  const host = (startsAt: number): AlertPeriod => ({ entity: 'n1', alertname: 'HostDown', severity: 'critical', startsAt, endsAt: startsAt + 5 * MIN });
+  const history = storedAlertHistory(store, async () => [host(400 * MIN), host(500 * MIN), host(600 * MIN)]);
+  assert.deepEqual(alertPeriodsOf(await history.periods('a', { start: 0, end: now }, {})), [
+    host(400 * MIN),
     { entity: 'api', alertname: 'ApiDown', severity: 'critical', startsAt: 500 * MIN, endsAt: 520 * MIN },
+    host(500 * MIN),
+    host(600 * MIN),
   ]);
 });

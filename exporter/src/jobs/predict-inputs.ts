@@ -35,36 +35,39 @@ export const INPUT_DATASETS: Readonly<Record<string, { groupBy: string[]; measur
   container_memory_request_bytes: { groupBy: ['namespace', 'container'], measure: 'avg' },
 };
 
-/** Alert history of a tenant: every firing period overlapping `range`, with the entity it concerns. */
+/** Alert history of a tenant: every firing period overlapping `range`, with the entity it concerns, as columns in order of start. */
 export interface AlertHistory {
-  periods(tenant: string, range: TimeRange, series: Readonly<Record<string, Series[]>>): Promise<AlertPeriod[]>;
+  periods(tenant: string, range: TimeRange, series: Readonly<Record<string, Series[]>>): Promise<AlertPeriodColumns>;
 }
 
 /** Samples replayed between two turns of the event loop. */
 export const SAMPLES_PER_TURN = 20_000;
 
 /**
- * Alert history replayed from threshold rules on the loaded series (see DEFAULT_REPLAYED_RULES):
- * core replayThresholdRules a series at a time, with a turn for the event loop every
- * SAMPLES_PER_TURN samples (weeks of rollups of every series were 50-60 ms in one go).
+ * The firing periods overlapping `range` that threshold rules (see DEFAULT_REPLAYED_RULES) replay on
+ * the loaded series, by start and entity: core replayThresholdRules a series at a time, with a turn
+ * for the event loop every SAMPLES_PER_TURN samples (weeks of rollups of every series were 50-60 ms in one go).
  */
+export async function replayAlertPeriods(range: TimeRange, series: Readonly<Record<string, Series[]>>, rules: readonly ThresholdRule[] = DEFAULT_REPLAYED_RULES): Promise<AlertPeriod[]> {
+  const out: AlertPeriod[] = [];
+  let replayed = 0;
+  for (const rule of rules) {
+    for (const s of series[rule.dataset] ?? []) {
+      out.push(...replayThresholdRule(rule, s).filter((a) => a.startsAt < range.end && (a.endsAt ?? Infinity) > range.start));
+      replayed += s.samples.length;
+      if (replayed >= SAMPLES_PER_TURN) {
+        replayed = 0;
+        await yieldToEventLoop();
+      }
+    }
+  }
+  return out.sort(byStartAndEntity);
+}
+
+/** Alert history replayed from threshold rules on the loaded series (replayAlertPeriods). */
 export function replayedAlertHistory(rules: readonly ThresholdRule[] = DEFAULT_REPLAYED_RULES): AlertHistory {
   return {
-    async periods(_tenant, range, series) {
-      const out: AlertPeriod[] = [];
-      let replayed = 0;
-      for (const rule of rules) {
-        for (const s of series[rule.dataset] ?? []) {
-          out.push(...replayThresholdRule(rule, s).filter((a) => a.startsAt < range.end && (a.endsAt ?? Infinity) > range.start));
-          replayed += s.samples.length;
-          if (replayed >= SAMPLES_PER_TURN) {
-            replayed = 0;
-            await yieldToEventLoop();
-          }
-        }
-      }
-      return out.sort(byStartAndEntity);
-    },
+    periods: async (_tenant, range, series) => alertColumnsInTurns(await replayAlertPeriods(range, series, rules)),
   };
 }
 
@@ -94,11 +97,11 @@ export interface PredictColumns {
 
 export async function loadPredictColumns(warehouse: Warehouse, alerts: AlertHistory, tenant: string, range: TimeRange): Promise<PredictColumns> {
   const series = await loadSeries(warehouse, tenant, range);
-  return { ...seriesColumns(series), alerts: await alertColumnsInTurns(await alerts.periods(tenant, range, series)) };
+  return { ...seriesColumns(series), alerts: await alerts.periods(tenant, range, series) };
 }
 
 /** Alert periods as columns, with a turn of the event loop every 5,000 (100,000 periods held it 20-50 ms in one go). */
-export async function alertColumnsInTurns(periods: readonly AlertPeriod[]): Promise<AlertPeriodColumns> {
+async function alertColumnsInTurns(periods: readonly AlertPeriod[]): Promise<AlertPeriodColumns> {
   const builder = new AlertPeriodColumnsBuilder();
   await forEachInTurns(periods.length, (i) => builder.add(periods[i]!));
   return builder.columns();

@@ -4,7 +4,7 @@
 // analyzers (capacity, right-sizing, SLO budget) run there too, while the event loop keeps turning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { alertsByEntity, DEFAULT_SIGNAL_SOURCES, demoInputs, entityHistories, FEATURE_NAMES, featureVectors } from '@sextant/core/predict';
+import { alertPeriodColumns, alertsByEntity, DEFAULT_SIGNAL_SOURCES, demoInputs, entityHistories, FEATURE_NAMES, featureVectors } from '@sextant/core/predict';
 import { analyzeSeries } from '@sextant/core/recommend';
 import { analyzeSeriesInWorker, latestFeaturesInWorker } from './recommend.js';
 import { countingTurns } from '../testing/event-loop-turns.js';
@@ -22,7 +22,7 @@ test('the worker gives every entity the features the core computes in process, a
   }));
   const samplesBefore = Object.values(series).flat().reduce((n, s) => n + s.samples.length, 0);
 
-  const features = await latestFeaturesInWorker(series, alerts, now);
+  const features = await latestFeaturesInWorker(series, alertPeriodColumns(alerts), now);
   assert.deepEqual(features, expected);
   assert.ok(expected.length >= 5);
   // The features say something: levels measured, and the time since an alert for an entity that had one.

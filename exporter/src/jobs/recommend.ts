@@ -5,7 +5,7 @@
 // (entity histories and features) are computed in the worker pool.
 import type { Series, TimeRange } from '@sextant/core';
 import type { AlertInstanceColumns } from '@sextant/core/alerts';
-import { FEATURE_NAMES, alertsByEntity, type AlertPeriod } from '@sextant/core/predict';
+import { FEATURE_NAMES, type AlertPeriodColumns } from '@sextant/core/predict';
 import {
   DEFAULT_CAPACITY_OPTIONS,
   DEFAULT_RIGHT_SIZING_OPTIONS,
@@ -24,7 +24,7 @@ import type { PredictionStore } from '../warehouse/prediction-store.js';
 import type { RecommendationStore } from '../warehouse/recommendation-store.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { Job } from './job.js';
-import { alertColumnsInTurns, loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
+import { loadSeries, seriesColumns, type AlertHistory } from './predict-inputs.js';
 import { coreWorkers } from '../worker-pool.js';
 import { groupBy } from '@sextant/core/collections';
 
@@ -168,31 +168,40 @@ function analyzeAlertHygieneInWorker(rules: readonly RuleInfo[], instances: Aler
 }
 
 /** Every entity's features over the last 30 minutes, its history built from the series in the worker pool. */
-export async function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: readonly AlertPeriod[], now: number): Promise<EntityFeatures> {
+export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>>, alerts: AlertPeriodColumns, now: number): Promise<EntityFeatures> {
   const { columns, transfer } = seriesColumns(series);
-  const alertColumns = await alertColumnsInTurns(alerts);
-  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alertColumns, now, SNAPSHOT_WINDOW], undefined, transfer);
+  return coreWorkers.run<EntityFeatures>({ module: '@sextant/core/predict', name: 'latestFeaturesOnColumns' }, [columns, alerts, now, SNAPSHOT_WINDOW], undefined, transfer);
 }
 const SNAPSHOT_WINDOW = { windowMs: 30 * 60_000 };
 
+/** The alerts firing at `now`, by entity: one pass over the periods' columns. */
+function firingByEntity(alerts: AlertPeriodColumns, now: number): Map<string, { alertname: string; severity: string; entity: string }[]> {
+  const { names, entity, alertname, severity, startsAt, endsAt } = alerts;
+  const firing: { alertname: string; severity: string; entity: string }[] = [];
+  for (let i = 0; i < startsAt.length; i++) {
+    if (startsAt[i]! <= now && (Number.isNaN(endsAt[i]!) || endsAt[i]! > now)) {
+      firing.push({ alertname: names[alertname[i]!]!, severity: names[severity[i]!]!, entity: names[entity[i]!]! });
+    }
+  }
+  return groupBy(firing, (a) => a.entity);
+}
+
 function snapshots(
   features: EntityFeatures,
-  alerts: readonly AlertPeriod[],
+  alerts: AlertPeriodColumns,
   latest: { entity: string; probability: number }[],
   now: number,
   serviceTypes: Readonly<Record<string, string>>,
 ): EntitySnapshot[] {
-  const byEntity = alertsByEntity(alerts);
+  const firingOf = firingByEntity(alerts, now);
   const risksOf = groupBy(latest, (p) => p.entity);
   return features.map((h) => {
-    const entityAlerts = byEntity.get(h.entity) ?? [];
     const x = h.features;
     const metrics: Record<string, number> = {};
     FEATURE_NAMES.forEach((name, i) => {
       if (!Number.isNaN(x[i]!)) metrics[name] = x[i]!;
     });
     const risk = (risksOf.get(h.entity) ?? []).map((p) => p.probability);
-    const firing = entityAlerts.filter((a) => a.startsAt <= now && (a.endsAt === undefined || a.endsAt > now));
     return {
       entity: h.entity,
       service: h.entity,
@@ -200,7 +209,7 @@ function snapshots(
       metrics,
       ...(risk.length ? { failureProbability: Math.max(...risk) } : {}),
       ...(metrics['anomaly_score_max'] !== undefined ? { anomalyScore: metrics['anomaly_score_max'] } : {}),
-      firingAlerts: firing.map((a) => ({ alertname: a.alertname, severity: a.severity, entity: a.entity })),
+      firingAlerts: firingOf.get(h.entity) ?? [],
     };
   });
 }
