@@ -13,6 +13,7 @@ import {
   parseNabTimestamp,
   parseTimestampValueCsv,
   prepareNabFile,
+  rawScoreByThreshold,
   scoreAtThreshold,
   scoreSeries,
   type NabWeights,
@@ -40,74 +41,10 @@ interface Curve {
 }
 
 function curveOf(train: readonly PreparedNabFile[], w: NabWeights): Curve {
-  // the same sweep as optimiseThreshold, recording every step (descending), then reversed
-  const ps: number[] = [];
-  const pw: number[] = [];
-  const pv: number[] = [];
-  let base = 0;
-  let scorable = 0;
-  for (const f of train) {
-    const sc = scores.get(f.name)!;
-    const wins = f.windows;
-    let k = 0;
-    let prev: [number, number] | undefined;
-    for (let i = 0; i < f.n; i++) {
-      while (k < wins.length && wins[k]![1] < i) prev = wins[k++];
-      const cur = wins[k];
-      const inside = cur !== undefined && cur[0] <= i && i <= cur[1];
-      if (i < f.probation) continue;
-      const s = Number.isNaN(sc[i]!) ? -Infinity : sc[i]!;
-      if (inside) {
-        const y = -(cur[1] - i + 1) / (cur[1] - cur[0] + 1);
-        ps.push(s);
-        pw.push(base + k);
-        pv.push((w.tpWeight * sig(y)) / sig(-1));
-      } else {
-        let x = -1;
-        if (prev) {
-          const width = prev[1] - prev[0] + 1;
-          x = width > 1 ? sig((i - prev[1]) / (width - 1)) : -1;
-        }
-        ps.push(s);
-        pw.push(-1);
-        pv.push(w.fpWeight * x);
-      }
-    }
-    base += f.windows.length;
-    scorable += f.scorableWindows;
-  }
-  const order = Array.from(ps.keys()).sort((a, c) => ps[c]! - ps[a]! || a - c);
-  const best = new Map<number, number>();
-  let windowSum = -w.fnWeight * scorable;
-  let fpSum = 0;
-  const bDesc: number[] = [];
-  const vDesc: number[] = [windowSum]; // never
-  let j = 0;
-  while (j < order.length) {
-    const t = ps[order[j]!]!;
-    if (t === -Infinity) break;
-    while (j < order.length && ps[order[j]!] === t) {
-      const p = order[j]!;
-      const g = pw[p]!;
-      const v = pv[p]!;
-      if (g >= 0) {
-        const old = best.get(g) ?? -w.fnWeight;
-        if (v > old) {
-          best.set(g, v);
-          windowSum += v - old;
-        } else if (!best.has(g)) best.set(g, old);
-      } else fpSum += v;
-      j++;
-    }
-    bDesc.push(t);
-    vDesc.push(windowSum + fpSum);
-  }
+  // rawScoreByThreshold gives "never" then the scores descending; the curve wants them ascending.
+  const { thresholds, raw } = rawScoreByThreshold(train, scores, w);
   const norm = normaliseNab(0, w, train);
-  return { b: bDesc.reverse(), v: vDesc.reverse(), scale: (norm.perfect - norm.null) / 100 };
-}
-
-function sig(y: number): number {
-  return y > 3 ? -1 : 2 / (1 + Math.exp(5 * y)) - 1;
+  return { b: thresholds.slice(1).reverse(), v: [...raw.slice(1).reverse(), raw[0]!], scale: (norm.perfect - norm.null) / 100 };
 }
 
 /** First index i with b[i] >= x. */

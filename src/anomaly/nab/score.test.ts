@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NAB_PROFILES } from './profiles.js';
-import { prepareNabFile, scaledSigmoid, scoreNabProfile } from './score.js';
+import { prepareNabFile, rawScoreByThreshold, scaledSigmoid, scoreNabProfile } from './score.js';
 import { parseNabTimestamp } from './timestamp.js';
 
 const T0 = Date.UTC(2020, 0, 1);
@@ -65,6 +65,17 @@ test('the optimiser never fires when every firing costs', () => {
   const r = run([200]);
   assert.equal(r.threshold, null);
   close(r.score, 0);
+});
+
+test('the raw score by threshold: never, then each distinct score from the highest, with the raw score of firing at it', () => {
+  // Row 200 a false positive at 0.7, row 450 a detection at 0.9, row 460 a later one at 0.6.
+  const scores = timestamps.map((_, i) => (i === 200 ? 0.7 : i === 450 ? 0.9 : i === 460 ? 0.6 : 0.1));
+  const { thresholds, raw } = rawScoreByThreshold([file], new Map([[file.name, scores]]), NAB_PROFILES['standard']!);
+  assert.deepEqual(thresholds, [Infinity, 0.9, 0.7, 0.6, 0.1]);
+  const detection = sig(-0.5) / sig(-1);
+  // Firing at 0.1 fires every row after probation: the window's first row and every row outside it.
+  const everyFalse = run(Array.from({ length: 1000 }, (_, i) => i).filter((i) => i < 400 || i > 499), 'standard', 0.5).raw + 1;
+  [-1, detection, detection - 0.11, detection - 0.11, 1 + everyFalse].forEach((expected, i) => close(raw[i]!, expected));
 });
 
 test('scaled sigmoid matches NAB: 0 at 0, -1 beyond 3', () => {

@@ -201,10 +201,11 @@ function scoresOf(scores: ReadonlyMap<string, ArrayLike<number>>, file: Prepared
 }
 
 /**
- * The threshold that maximises the raw score over all files: every distinct score is a candidate,
- * plus "never fire"; ties go to the highest threshold.
+ * NAB's raw score over all files as a step function of the threshold (a row fires when its score is
+ * at least the threshold): "never fire" (Infinity) first, then every distinct score, highest first,
+ * each with the raw score it gives. One sweep over the rows sorted by score.
  */
-export function optimiseThreshold(files: readonly PreparedNabFile[], scores: ReadonlyMap<string, ArrayLike<number>>, w: NabWeights): number {
+export function rawScoreByThreshold(files: readonly PreparedNabFile[], scores: ReadonlyMap<string, ArrayLike<number>>, w: NabWeights): { thresholds: number[]; raw: number[] } {
   const pointScore: number[] = [];
   const pointWindow: number[] = [];
   const pointValue: number[] = [];
@@ -224,11 +225,12 @@ export function optimiseThreshold(files: readonly PreparedNabFile[], scores: Rea
   const best = new Map<number, number>();
   let windowSum = -w.fnWeight * scorableWindows;
   let fpSum = 0;
-  let bestRaw = windowSum;
-  let bestThreshold = Infinity;
+  const thresholds = [Infinity];
+  const raw = [windowSum];
   let j = 0;
   while (j < order.length) {
     const threshold = pointScore[order[j]!]!;
+    if (threshold === -Infinity) break;
     while (j < order.length && pointScore[order[j]!] === threshold) {
       const p = order[j]!;
       const g = pointWindow[p]!;
@@ -242,13 +244,21 @@ export function optimiseThreshold(files: readonly PreparedNabFile[], scores: Rea
       } else fpSum += v;
       j++;
     }
-    if (threshold === -Infinity) break;
-    if (windowSum + fpSum > bestRaw) {
-      bestRaw = windowSum + fpSum;
-      bestThreshold = threshold;
-    }
+    thresholds.push(threshold);
+    raw.push(windowSum + fpSum);
   }
-  return bestThreshold;
+  return { thresholds, raw };
+}
+
+/**
+ * The threshold that maximises the raw score over all files: every distinct score is a candidate,
+ * plus "never fire"; ties go to the highest threshold.
+ */
+export function optimiseThreshold(files: readonly PreparedNabFile[], scores: ReadonlyMap<string, ArrayLike<number>>, w: NabWeights): number {
+  const { thresholds, raw } = rawScoreByThreshold(files, scores, w);
+  let best = 0;
+  for (let i = 1; i < raw.length; i++) if (raw[i]! > raw[best]!) best = i;
+  return thresholds[best]!;
 }
 
 /** 100 * (raw - null) / (perfect - null). */
