@@ -174,10 +174,12 @@ export function latestFeaturesInWorker(series: Readonly<Record<string, Series[]>
 }
 const SNAPSHOT_WINDOW = { windowMs: 30 * 60_000 };
 
+type FiringAlert = { alertname: string; severity: string; entity: string };
+
 /** The alerts firing at `now`, by entity: one pass over the periods' columns. */
-function firingByEntity(alerts: AlertPeriodColumns, now: number): Map<string, { alertname: string; severity: string; entity: string }[]> {
+function firingByEntity(alerts: AlertPeriodColumns, now: number): Map<string, FiringAlert[]> {
   const { names, entity, alertname, severity, startsAt, endsAt } = alerts;
-  const firing: { alertname: string; severity: string; entity: string }[] = [];
+  const firing: FiringAlert[] = [];
   for (let i = 0; i < startsAt.length; i++) {
     if (startsAt[i]! <= now && (Number.isNaN(endsAt[i]!) || endsAt[i]! > now)) {
       firing.push({ alertname: names[alertname[i]!]!, severity: names[severity[i]!]!, entity: names[entity[i]!]! });
