@@ -8,10 +8,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { appendChunks, DuckDbHandle, Repeated } from './duckdb-handle.js';
 import { countingTurns } from '../testing/event-loop-turns.js';
 
-async function tempHandle(t: { after(fn: () => unknown): void }): Promise<{ handle: DuckDbHandle; path: string }> {
+async function tempHandle(t: { after(fn: () => unknown): void }, settings?: Record<string, string>): Promise<{ handle: DuckDbHandle; path: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sextant-handle-'));
   const path = join(dir, 'h.duckdb');
-  const handle = await DuckDbHandle.open(path);
+  const handle = await DuckDbHandle.open(path, { settings });
   t.after(async () => {
     await handle.close();
     await rm(dir, { recursive: true, force: true });
@@ -198,7 +198,7 @@ test('a large append gives the event loop a turn every 32 chunks of 2,048 rows, 
     if (running) setImmediate(tick);
   };
   setImmediate(tick);
-  await appendChunks(logged, [appender.columnType(0), appender.columnType(1)], [ids, Float64Array.from(ids, (i) => i / 2)], rows);
+  await appendChunks(logged, [appender.columnType(0), appender.columnType(1)], [ids, Float64Array.from(ids, (i) => i / 2)], 0, rows);
   running = false;
   appender.closeSync();
   const runs = log.join(' ').split('turn').map((run) => run.trim().split(' ').filter(Boolean).length);
@@ -208,4 +208,34 @@ test('a large append gives the event loop a turn every 32 chunks of 2,048 rows, 
   assert.deepEqual([count, sum], [rows, ((rows - 1) * rows) / 4]);
   connection.closeSync();
   instance.closeSync();
+});
+
+test('an append does not hold the event loop while another connection checkpoints', async (t) => {
+  const { handle } = await tempHandle(t, { checkpoint_threshold: '1GB' });
+  await handle.write((tx) => tx.run('CREATE TABLE t (id BIGINT, v DOUBLE)'));
+  // Another writer (the intake's, say) commits many small writes, then checkpoints them: a while.
+  const other = await handle.openWriter();
+  await other.write((tx) => tx.run('CREATE TABLE log (id BIGINT, v DOUBLE, s VARCHAR)'));
+  for (let i = 0; i < 200; i++) {
+    await other.write((tx) => tx.run(`INSERT INTO log SELECT range, random(), 'row ' || range FROM range(${i * 20_000}, ${(i + 1) * 20_000})`));
+  }
+  const started = performance.now();
+  const checkpoint = other.write((tx) => tx.run('CHECKPOINT')).then(() => performance.now() - started);
+  // The longest wait of a 5 ms timer while the checkpoint runs and this writer appends.
+  let longestWait = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    longestWait = Math.max(longestWait, performance.now() - last);
+    last = performance.now();
+  }, 5);
+  // Once the checkpoint holds its lock (it starts within a few ms), this writer appends.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const ids = Array.from({ length: 20_000 }, (_, i) => i);
+  await handle.write((tx) => tx.append('t', [ids, Float64Array.from(ids, (i) => i / 2)]));
+  const checkpointMs = await checkpoint;
+  clearInterval(timer);
+  // Appended straight into the table, the appender's flush waited on the main thread for the rest of the checkpoint.
+  assert.ok(longestWait < checkpointMs / 2, `the event loop waited ${longestWait.toFixed(0)} ms during a checkpoint of ${checkpointMs.toFixed(0)} ms`);
+  const [row] = await handle.read('SELECT count(*)::DOUBLE AS n, sum(v) AS s FROM t');
+  assert.deepEqual(row, { n: ids.length, s: ((ids.length - 1) * ids.length) / 4 });
 });

@@ -94,6 +94,8 @@ const CHUNK_ROWS = 2048;
  * the calling thread, and a window of a large source holds millions of rows.
  */
 const CHUNKS_PER_TURN = 32;
+/** Rows staged in the temporary table before they move to the table (see appendColumns): 8 turns. */
+const STAGE_ROWS = CHUNK_ROWS * CHUNKS_PER_TURN * 8;
 
 /** One writing connection and its queue: each transaction starts once the one before it has ended. */
 export class DuckDbWriter {
@@ -373,38 +375,61 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Appends through a temporary table of the connection's own, then moves the rows with one INSERT
+ * ... SELECT. DuckDB's appender runs in the calling thread, and its flush waits for a checkpoint
+ * that another connection's commit started (the intake writer's, say) to finish: appended straight
+ * into the table, a checkpoint of 1 s blocked the event loop for 1 s. A temporary table lives in a
+ * catalog of its own that no checkpoint of the warehouse locks, and the INSERT runs in libuv's pool.
+ * At most STAGE_ROWS rows wait in the temporary table at a time.
+ */
 async function appendColumns(connection: DuckDBConnection, table: string, columns: readonly AppendColumn[]): Promise<number> {
   const lengths = columns.filter((c) => !(c instanceof Repeated)).map((c) => (c as ArrayLike<unknown>).length);
   const rows = lengths[0] ?? 0;
   if (lengths.length === 0) throw new Error(`append to ${table}: at least one column must list its values`);
   if (lengths.some((n) => n !== rows)) throw new Error(`append to ${table}: columns of different lengths`);
   if (rows === 0) return 0;
-  const appender = await connection.createAppender(table);
-  try {
-    const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
-    if (types.length !== columns.length) {
-      throw new Error(`append to ${table}: ${columns.length} columns given, the table has ${types.length}`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`append to ${table}: not a plain table name`);
+  const stage = `appending_${table}`;
+  // Created again after a rollback took it away; the same columns and types as the table.
+  await runStatement(connection, `CREATE TEMP TABLE IF NOT EXISTS ${stage} AS SELECT * FROM main.${table} LIMIT 0`);
+  for (let start = 0; start < rows; start += STAGE_ROWS) {
+    const end = Math.min(rows, start + STAGE_ROWS);
+    const appender = await connection.createAppender(stage, 'main', 'temp');
+    try {
+      const types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
+      if (types.length !== columns.length) {
+        throw new Error(`append to ${table}: ${columns.length} columns given, the table has ${types.length}`);
+      }
+      await appendChunks(appender, types, columns, start, end);
+    } finally {
+      appender.closeSync();
     }
-    await appendChunks(appender, types, columns, rows);
-  } finally {
-    appender.closeSync();
+    await runStatement(connection, `INSERT INTO main.${table} SELECT * FROM temp.main.${stage}`);
+    await runStatement(connection, `DELETE FROM temp.main.${stage}`);
   }
   return rows;
 }
 
-/** Appends the rows chunk by chunk, giving the event loop a turn every CHUNKS_PER_TURN chunks. */
-export async function appendChunks(appender: DuckDBAppender, types: DuckDBType[], columns: readonly AppendColumn[], rows: number): Promise<void> {
+/** Appends rows start..end chunk by chunk, giving the event loop a turn every CHUNKS_PER_TURN chunks. */
+export async function appendChunks(
+  appender: DuckDBAppender,
+  types: DuckDBType[],
+  columns: readonly AppendColumn[],
+  start: number,
+  end: number,
+): Promise<void> {
   let chunk = newChunk(types, columns);
-  for (let offset = 0; offset < rows; offset += CHUNK_ROWS) {
-    if (offset > 0 && offset % (CHUNK_ROWS * CHUNKS_PER_TURN) === 0) await yieldToEventLoop();
-    const end = Math.min(rows, offset + CHUNK_ROWS);
+  for (let offset = start; offset < end; offset += CHUNK_ROWS) {
+    if (offset > start && (offset - start) % (CHUNK_ROWS * CHUNKS_PER_TURN) === 0) await yieldToEventLoop();
+    const chunkEnd = Math.min(end, offset + CHUNK_ROWS);
     // Resizing keeps the vectors' contents: the Repeated columns stay filled.
-    chunk.rowCount = end - offset;
+    chunk.rowCount = chunkEnd - offset;
     let general = false;
     columns.forEach((column, i) => {
       if (column instanceof Repeated) return;
-      if (fillNumbers(chunk.getColumnVector(i), types[i]!, column, offset, end)) return;
-      chunk.setColumnValues(i, convertSlice(column, offset, end, types[i]!));
+      if (fillNumbers(chunk.getColumnVector(i), types[i]!, column, offset, chunkEnd)) return;
+      chunk.setColumnValues(i, convertSlice(column, offset, chunkEnd, types[i]!));
       general = true;
     });
     appender.appendDataChunk(chunk);
