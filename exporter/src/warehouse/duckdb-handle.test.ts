@@ -239,3 +239,17 @@ test('an append does not hold the event loop while another connection checkpoint
   const [row] = await handle.read('SELECT count(*)::DOUBLE AS n, sum(v) AS s FROM t');
   assert.deepEqual(row, { n: ids.length, s: ((ids.length - 1) * ids.length) / 4 });
 });
+
+test('an append larger than one batch of the temporary table stores every row once, and leaves the temporary table empty', async (t) => {
+  const { handle } = await tempHandle(t);
+  await handle.write((tx) => tx.run('CREATE TABLE t (tenant VARCHAR, id BIGINT, v DOUBLE)'));
+  const rows = 1_100_000; // three batches of at most 524,288 rows
+  const ids = Array.from({ length: rows }, (_, i) => i);
+  const staged = await handle.write(async (tx) => {
+    await tx.append('t', [new Repeated('a'), ids, Float64Array.from(ids, (i) => i / 2)]);
+    return tx.read('SELECT count(*)::DOUBLE AS n FROM temp.main.appending_t');
+  });
+  assert.deepEqual(staged, [{ n: 0 }]);
+  const [row] = await handle.read(`SELECT count(*)::DOUBLE AS n, count(DISTINCT id)::DOUBLE AS ids, sum(v) AS s, min(tenant) AS tenant FROM t`);
+  assert.deepEqual(row, { n: rows, ids: rows, s: ((rows - 1) * rows) / 4, tenant: 'a' });
+});
