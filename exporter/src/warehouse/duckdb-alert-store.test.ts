@@ -12,7 +12,9 @@ import { DuckDbAlertEvents } from './duckdb-alert-store.js';
 import { duckDbIntakeTarget } from './duckdb-intake-target.js';
 import { DuckDbHandle, type Row } from './duckdb-handle.js';
 import { DEFAULT_RETENTION_MS, openDuckDbWarehouse, type DuckDbWarehouse } from './duckdb-warehouse.js';
-import { IntakeAlertStore, type HistoryFilter } from './intake-alert-store.js';
+import { IntakeAlertStore, type AlertEventsTable, type HistoryFilter, type InstanceState } from './intake-alert-store.js';
+import { countingTurns } from '../testing/event-loop-turns.js';
+import { ITEMS_PER_TURN } from '../event-loop.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './migrator.js';
 
@@ -345,4 +347,26 @@ test('overlapping() calls with the same range in one turn share one read of the 
   const later = await store.overlapping('t', T0, T0 + 60_000);
   assert.equal(tableReads, 3);
   assert.deepEqual(fingerprints(later), ['abcdefabcdefabcd', '0123456789abcdef']);
+});
+
+test('the first record after a start fills the cache with the recent states in turns of the event loop', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sextant-alert-warm-'));
+  const target: IntakeTarget = { loadedThrough: async () => 0, loadSegment: async () => {} };
+  const intake = await AlertIntake.open(target, { dir: join(dir, 'intake') });
+  const states: InstanceState[] = Array.from({ length: 30_000 }, (_, i) => ({
+    tenant: 't',
+    fingerprint: i.toString(16).padStart(16, '0'),
+    startsAtMs: T0,
+    seq: 0,
+    state: 'firing',
+    observedAtMs: T0,
+  }));
+  // The table answers at once, so every turn taken is the cache's own.
+  const table = { lastStates: async () => states } as unknown as AlertEventsTable;
+  const store = new IntakeAlertStore(table, intake, () => T0 + 1000);
+  t.after(() => store.close());
+  // A re-delivery of a state the table holds: answered from the cache, nothing written.
+  const { result, turns } = await countingTurns(() => store.record([{ ...obs('firing'), fingerprint: states[29_999]!.fingerprint }]));
+  assert.equal(result, 0);
+  assert.ok(turns >= states.length / ITEMS_PER_TURN - 1, `${turns} turns while ${states.length} states were cached`);
 });

@@ -7,6 +7,7 @@ import type { AlertInstanceColumns } from '@sextant/core/alerts';
 import type { AlertEventRow, AlertIntake } from './alert-intake.js';
 import type { AlertObservation, AlertRuleSeen, AlertState, AlertStore, HistoryRow } from './alert-store.js';
 import { RecentHistoryReads } from './recent-history-reads.js';
+import { forEachInTurns } from '../event-loop.js';
 
 /** The last state of one instance, as the table knows it. */
 export interface InstanceState {
@@ -202,8 +203,9 @@ export class IntakeAlertStore implements AlertStore {
     const certainSince = this.now() - RECENT_MS;
     await this.loaded();
     const rows = await this.table.lastStates(certainSince);
+    // Tens of thousands of instances on the first webhook after a start (in the soak, 79 ms of CPU in one go under the profiler).
+    await forEachInTurns(rows.length, (i) => this.remember(rows[i]!));
     this.certainSince = certainSince;
-    for (const r of rows) this.remember(r);
     this.warmed = true;
   }
 
