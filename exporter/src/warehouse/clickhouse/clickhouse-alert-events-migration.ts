@@ -12,11 +12,13 @@
 //
 // A process that finds alert_events_old without having renamed it waits for it to go (another
 // replica is copying); if it is still there after `waitMs`, a migration stopped halfway (a crash, an
-// outage) and this process finishes steps 2-4 itself. Copying a row twice (a copy cut short and
-// redone, two processes finishing at once) is harmless: the new key is the row's whole identity and
-// reads use FINAL, so the row reads once. Rows are copied as stored, without FINAL: rows of one
-// process that the old key would have merged are identical, and rows of several processes are what
-// the new key keeps apart.
+// outage) and this process finishes steps 2-4 itself. It waits the same way when it finds neither
+// table, or its own rename fails while the table still looks unmoved: ClickHouse 18.16 renames in two
+// steps (the data, then the name), so another process's rename can be half seen. Copying a row twice
+// (a copy cut short and redone, two processes finishing at once) is harmless: the new key is the row's
+// whole identity and reads use FINAL, so the row reads once. Rows are copied as stored, without FINAL:
+// rows of one process that the old key would have merged are identical, and rows of several processes
+// are what the new key keeps apart.
 import type { Logger } from '../../log.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { createTables, type TableSpec } from './clickhouse-schema.js';
@@ -63,34 +65,49 @@ export async function alertEventsMigrationPending(db: ClickHouseConnection): Pro
 /** Moves alert_events to the current key if it has an earlier one, or finishes a move left halfway; see above. */
 export async function migrateAlertEvents(db: ClickHouseConnection, spec: TableSpec, options: AlertEventsMigrationOptions): Promise<void> {
   const { log } = options;
-  let waitingSince: number | undefined;
+  const waiting = anotherMove(db, options);
   for (;;) {
     const found = await tables(db);
     if (found.aside !== undefined) {
-      if (waitingSince === undefined) {
-        waitingSince = Date.now();
-        log.warn(`${db.localTable(ASIDE)} exists: another Sextant is moving the alert history to the new key, or one stopped halfway; waiting for it`, { waitMs: options.waitMs });
-      }
-      if (Date.now() - waitingSince < options.waitMs) {
-        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
-        continue;
-      }
+      if (await waiting()) continue;
       log.warn(`${db.localTable(ASIDE)} is still there: finishing the move of the alert history that another process left`);
       await finish(db, spec, log);
       continue;
     }
-    if (found.current === undefined || hasCurrentKey(found.current)) return;
+    if (found.current === undefined) {
+      // Neither table: another process is between the two steps of its rename.
+      if (await waiting()) continue;
+      await createTables(db, [spec], { database: false });
+      continue;
+    }
+    if (hasCurrentKey(found.current)) return;
     try {
       await db.run(`RENAME TABLE ${db.localTable(TABLE)} TO ${db.localTable(ASIDE)}${db.onCluster}`);
     } catch (error) {
       // Another process renamed it first (the table is gone, or the target exists): see what it did.
-      const now = await tables(db);
-      if (now.aside === undefined && now.current !== undefined && !hasCurrentKey(now.current)) throw error;
-      continue;
+      if (await waiting()) continue;
+      throw error;
     }
     log.info(`alert history: ${db.localTable(TABLE)} was sorted by (${found.current}), made by an earlier Sextant; renamed it to ${db.localTable(ASIDE)} to move its rows to a table sorted by (${ALERT_EVENTS_KEY})`);
     await finish(db, spec, log);
   }
+}
+
+/**
+ * A wait for another process's move: each call logs at the first, pauses and answers true until
+ * `waitMs` has passed since the first call, then false (the other process stopped, or never was).
+ */
+function anotherMove(db: ClickHouseConnection, options: AlertEventsMigrationOptions): () => Promise<boolean> {
+  let since: number | undefined;
+  return async () => {
+    if (since === undefined) {
+      since = Date.now();
+      options.log.warn(`${db.localTable(TABLE)} is being moved: another Sextant is moving the alert history to the new key, or one stopped halfway; waiting for it`, { waitMs: options.waitMs });
+    }
+    if (Date.now() - since >= options.waitMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+    return true;
+  };
 }
 
 /** Steps 2-4: the new table, the copy, the check and the drop; nothing to do when another process dropped the table aside meanwhile. */

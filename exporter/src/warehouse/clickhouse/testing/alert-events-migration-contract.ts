@@ -2,7 +2,8 @@
 // current key when a warehouse opens (clickhouse-alert-events-migration.ts), part of the store
 // contract (store-contract.ts), so it runs on chDB, one 18.16 server and the two-shard cluster:
 // every row written by hand here reads back through the alert store, once, afterwards; a move left
-// halfway is finished; two opens at once move it once.
+// halfway is finished; an open that sees another's rename half done waits for it; two opens at once
+// move it once.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +16,7 @@ import { ClickHouseConnection } from '../clickhouse-connection.js';
 import { createTables, tableSpecs } from '../clickhouse-schema.js';
 import { ALERT_EVENTS_KEY, STORE_TABLES } from '../clickhouse-store-schema.js';
 import { openClickHouseWarehouse } from '../clickhouse-warehouse.js';
+import { migrateAlertEvents } from '../clickhouse-alert-events-migration.js';
 import type { SharedAlertsSetup } from './shared-alerts-contract.js';
 
 const H = 3_600_000;
@@ -62,10 +64,15 @@ function rowOf(h: HistoryRow): Record<string, unknown> {
   };
 }
 
-/** A log that keeps its lines' messages. */
-function keptLog(): { log: Logger; lines: string[] } {
+/** A log that keeps its lines' messages, and tells `onLine` of each. */
+function keptLog(onLine: (message: string) => void = () => {}): { log: Logger; lines: string[] } {
   const lines: string[] = [];
-  return { log: createLogger('info', (line) => lines.push(String((JSON.parse(line) as { msg: string }).msg))), lines };
+  const keep = (line: string): void => {
+    const message = String((JSON.parse(line) as { msg: string }).msg);
+    lines.push(message);
+    onLine(message);
+  };
+  return { log: createLogger('info', keep), lines };
 }
 
 export function alertEventsMigrationContract(setup: () => SharedAlertsSetup): void {
@@ -165,6 +172,35 @@ export function alertEventsMigrationContract(setup: () => SharedAlertsSetup): vo
       await assertMoved(db, [warehouse], expected);
       assert.equal(lines.filter((l) => l.includes('finishing the move')).length, 1, lines.join('\n'));
       assert.equal(lines.filter((l) => l.includes(`copied the ${expected.length + 2} rows`)).length, 1, lines.join('\n'));
+    } finally {
+      await warehouse?.close();
+      await drop(db);
+    }
+  });
+
+  test('a move that sees neither table (another process between the two steps of its rename) waits, then finishes the move that process left', async () => {
+    const { clients, start } = setup();
+    const expected = oldHistory(start);
+    const db = await earlierWarehouse(clients[0], expected);
+    const moving = db.localTable('alert_events_moving');
+    // ClickHouse 18.16 moves a renamed table's data, then its name: in between, neither name is
+    // listed. This is what an open sees when another's rename falls between its CREATE TABLE IF NOT
+    // EXISTS and its look at the tables, so the move runs alone here, as the open runs it.
+    await db.run(`RENAME TABLE ${db.localTable('alert_events')} TO ${moving}${db.onCluster}`);
+    let seenWaiting: () => void = () => {};
+    const waited = new Promise<void>((resolve) => (seenWaiting = resolve));
+    const { log, lines } = keptLog((message) => message.includes('waiting for it') && seenWaiting());
+    const moved = migrateAlertEvents(db, SPEC, { log, waitMs: 1000, pollMs: 50 });
+    let warehouse: ServiceWarehouse | undefined;
+    try {
+      await Promise.race([waited, moved.catch(() => {})]);
+      // The other process's rename ends, then it stops before the copy.
+      await db.run(`RENAME TABLE ${moving} TO ${db.localTable('alert_events_old')}${db.onCluster}`);
+      await moved;
+      assert.equal(lines.filter((l) => l.includes('waiting for it')).length, 1, lines.join('\n'));
+      assert.equal(lines.filter((l) => l.includes('finishing the move')).length, 1, lines.join('\n'));
+      warehouse = await open(clients[0], db, log, 'half-renamed');
+      await assertMoved(db, [warehouse], expected);
     } finally {
       await warehouse?.close();
       await drop(db);
