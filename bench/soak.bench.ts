@@ -8,7 +8,7 @@
 // SOAK_LOOKBACK (demo history of the first ingest, default 14d), SOAK_INTERVAL (jobs, default 30s).
 // Writes bench/results/soak.md.
 import { Agent, request } from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { webhookPayload } from '../tests/support/alert-service.js';
@@ -22,8 +22,8 @@ const INTERVAL = process.env.SOAK_INTERVAL ?? '30s';
 const REPORT_EVERY_MS = 30_000;
 const HOUR = 3_600_000;
 const HEADER = [
-  '| s | requests | p50 ms | p99 ms | max ms | errors | resets | RSS MB | max loop stall s (last min) | loop stalls over 100 ms | service CPU (cores) | machine load (1 min) |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| s | requests | p50 ms | p99 ms | max ms | errors | resets | RSS MB | max loop stall s (last min) | loop stalls over 100 ms | service CPU (cores) | machine load (1 min) | steal (cores) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ].join('\n');
 
 interface Call {
@@ -77,6 +77,18 @@ interface Interval {
   latencies: number[];
   errors: number;
   resets: number;
+}
+
+/**
+ * Seconds of the machine's cores that its hypervisor gave to other machines since boot (/proc/stat's
+ * steal; NaN off Linux): the event loop cannot run then, so a stall during steal is not the service's.
+ */
+function stolenSeconds(): number {
+  try {
+    return Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/)[8]) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const newInterval = (): Interval => ({ latencies: [], errors: 0, resets: 0 });
@@ -144,6 +156,15 @@ async function main(): Promise<void> {
     return cores;
   };
 
+  /** The machine's steal per second since the previous row, in cores. */
+  let lastSteal = { at: performance.now(), seconds: stolenSeconds() };
+  const stealCores = (): number => {
+    const now = { at: performance.now(), seconds: stolenSeconds() };
+    const cores = (now.seconds - lastSteal.seconds) / ((now.at - lastSteal.at) / 1000);
+    lastSteal = now;
+    return cores;
+  };
+
   const rows: Promise<string>[] = [];
   const inFlight = new Set<Promise<void>>();
   const begin = performance.now();
@@ -180,7 +201,7 @@ async function main(): Promise<void> {
           maxStall = Math.max(maxStall, stall);
           maxRss = Math.max(maxRss, rss);
           const sorted = [...ended.latencies].sort((a, b) => a - b);
-          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} | ${stallsSince(over100)} | ${cpuCores(cpu).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} |`;
+          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} | ${stallsSince(over100)} | ${cpuCores(cpu).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} | ${stealCores().toFixed(2)} |`;
           process.stdout.write(`${row}\n`);
           return row;
         }),
@@ -199,7 +220,7 @@ async function main(): Promise<void> {
   const p99 = q(sorted, 0.99);
   const verdict = p99 <= 100 && all.resets === 0 ? 'met' : 'NOT met';
   const summary = [
-    `| whole run | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${all.errors} | ${all.resets} | ${(maxRss / 2 ** 20).toFixed(0)} (max) | ${maxStall.toFixed(3)} (max) | ${over100} | | |`,
+    `| whole run | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${p99.toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${all.errors} | ${all.resets} | ${(maxRss / 2 ** 20).toFixed(0)} (max) | ${maxStall.toFixed(3)} (max) | ${over100} | | | |`,
   ];
   process.stdout.write(`${summary[0]}\n`);
   const perCall = ['', '| request | count | p50 ms | p99 ms | max ms |', '|---|---|---|---|---|'];
@@ -220,7 +241,8 @@ async function main(): Promise<void> {
     '(query, anomalies, datasets, recommendations, predictions, alert history, status) and Alertmanager',
     'webhooks (3 in 10, 5 alerts each) on kept-alive connections. Latency is measured by the client from',
     'sending to the end of the answer; the loop stall is the service\'s own `sextant_event_loop_delay_max_seconds`;',
-    'service CPU is its `process_cpu_seconds_total` per second over the row (all its threads: event loop, worker, DuckDB).',
+    'service CPU is its `process_cpu_seconds_total` per second over the row (all its threads: event loop, worker, DuckDB);',
+    'steal is the machine\'s cores taken by its hypervisor over the row (/proc/stat), when no thread of the service can run.',
     '',
     `Goals (issue 13 item 3): p99 <= 100 ms, 0 connection resets: **${verdict}** (p99 ${p99.toFixed(1)} ms, ${all.resets} resets).`,
     '',
