@@ -84,7 +84,10 @@ export async function migrateAlertEvents(db: ClickHouseConnection, spec: TableSp
     try {
       await db.run(`RENAME TABLE ${db.localTable(TABLE)} TO ${db.localTable(ASIDE)}${db.onCluster}`);
     } catch (error) {
-      // Another process renamed it first (the table is gone, or the target exists): see what it did.
+      // Another process renamed it first (the table is gone, or the target exists): see what it did,
+      // and wait while the table still looks unmoved (18.16 shows a rename half done).
+      const now = await tables(db);
+      if (now.aside !== undefined || now.current === undefined || hasCurrentKey(now.current)) continue;
       if (await waiting()) continue;
       throw error;
     }
