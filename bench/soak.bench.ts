@@ -91,6 +91,17 @@ function stolenSeconds(): number {
   }
 }
 
+/** A counter of core-seconds read at each row, as cores: its rise per second since the previous reading (the first is `first`, now). */
+function coresPerSecond(first: number): (seconds: number) => number {
+  let last = { at: performance.now(), seconds: first };
+  return (seconds) => {
+    const at = performance.now();
+    const cores = (seconds - last.seconds) / ((at - last.at) / 1000);
+    last = { at, seconds };
+    return cores;
+  };
+}
+
 const newInterval = (): Interval => ({ latencies: [], errors: 0, resets: 0 });
 const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
@@ -148,22 +159,9 @@ async function main(): Promise<void> {
     return { rss: value('process_resident_memory_bytes'), stall: value('sextant_event_loop_delay_max_seconds'), over100, cpu: value('process_cpu_seconds_total') };
   };
   /** The service's CPU seconds per second since the previous row: how much of the cores it got. */
-  let lastCpu = { at: performance.now(), seconds: (await scrape()).cpu };
-  const cpuCores = (seconds: number): number => {
-    const at = performance.now();
-    const cores = (seconds - lastCpu.seconds) / ((at - lastCpu.at) / 1000);
-    lastCpu = { at, seconds };
-    return cores;
-  };
-
+  const cpuCores = coresPerSecond((await scrape()).cpu);
   /** The machine's steal per second since the previous row, in cores. */
-  let lastSteal = { at: performance.now(), seconds: stolenSeconds() };
-  const stealCores = (): number => {
-    const now = { at: performance.now(), seconds: stolenSeconds() };
-    const cores = (now.seconds - lastSteal.seconds) / ((now.at - lastSteal.at) / 1000);
-    lastSteal = now;
-    return cores;
-  };
+  const stealCores = coresPerSecond(stolenSeconds());
 
   const rows: Promise<string>[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -201,7 +199,7 @@ async function main(): Promise<void> {
           maxStall = Math.max(maxStall, stall);
           maxRss = Math.max(maxRss, rss);
           const sorted = [...ended.latencies].sort((a, b) => a - b);
-          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} | ${stallsSince(over100)} | ${cpuCores(cpu).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} | ${stealCores().toFixed(2)} |`;
+          const row = `| ${at} | ${sorted.length} | ${q(sorted, 0.5).toFixed(1)} | ${q(sorted, 0.99).toFixed(1)} | ${(sorted.at(-1) ?? NaN).toFixed(1)} | ${ended.errors} | ${ended.resets} | ${(rss / 2 ** 20).toFixed(0)} | ${stall.toFixed(3)} | ${stallsSince(over100)} | ${cpuCores(cpu).toFixed(2)} | ${loadavg()[0]!.toFixed(1)} | ${stealCores(stolenSeconds()).toFixed(2)} |`;
           process.stdout.write(`${row}\n`);
           return row;
         }),
